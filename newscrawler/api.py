@@ -1,0 +1,31 @@
+"""The public extraction API: a saved page in, the records a crawl would write out."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from newscrawler.extract import extract_page
+from newscrawler.records import RecordContext, build_record
+
+
+def extract_records(
+    html: str,
+    url: str,
+    *,
+    timezone: str | None = None,
+    now: datetime | None = None,
+    crawl_id: str = "adhoc",
+    spider: str = "extract",
+) -> list[dict[str, Any]]:
+    """The normalized records a page yields (articles or forum posts), as the pipelines emit them.
+
+    `timezone` is the site's zone for dates the page prints without one (default UTC);
+    `now` is the crawl time that relative dates ("2 hours ago") resolve against.
+    """
+    ctx = RecordContext(crawl_id=crawl_id, spider=spider, timezone=timezone)
+    if now is not None:
+        ctx.crawled_at = now
+    result = extract_page(html, url)
+    return [asdict(record) for draft in result.drafts if (record := build_record(draft, ctx))]

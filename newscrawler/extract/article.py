@@ -1,0 +1,196 @@
+"""An article's fields: structured data first (JSON-LD, microdata, OpenGraph, meta), then the page."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from newscrawler.extract.body import extract_paragraphs
+from newscrawler.extract.page import Page
+from newscrawler.extract.structured import ARTICLE_TYPES, Node, node_types
+from newscrawler.extract.types import ArticleDraft
+from newscrawler.normalize.urls import canonicalize_url, same_site, url_identity
+
+_BYLINE_XPATH = (
+    '//*[@rel="author" or @itemprop="author" or contains(@class,"byline") or contains(@class,"author-name")'
+    ' or contains(@class,"article-author") or contains(@class,"entry-author")][not(ancestor::aside)]'
+)
+_BYLINE_TEXT = re.compile(r"^\s*(by|von|par|por|door)\s+\S", re.IGNORECASE)
+_LANG = re.compile(r"^([a-zA-Z]{2})(?:[-_].*)?$")
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = next((v for v in value if v), None)
+    if isinstance(value, dict):
+        value = value.get("@value") or value.get("name") or value.get("text")
+    if isinstance(value, (str, int, float)) and str(value).strip():
+        return str(value).strip()
+    return None
+
+
+def _names(value: Any) -> list[str]:
+    """Author names from a schema.org author value: Person/Organization nodes, strings, lists."""
+    values = value if isinstance(value, list) else [value]
+    names = []
+    for v in values:
+        name = _text(v.get("name")) if isinstance(v, dict) else _text(v)
+        if name and not name.startswith(("http://", "https://")):
+            names.append(name)
+    return names
+
+
+def _url(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = next((v for v in value if v), None)
+    if isinstance(value, dict):
+        value = value.get("url") or value.get("contentUrl") or value.get("@id")
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _node_urls(node: Node) -> set[str]:
+    urls = set()
+    for key in ("url", "@id", "mainEntityOfPage"):
+        if (u := _url(node.get(key))) and u.startswith("http"):
+            urls.add(url_identity(u))
+    return urls
+
+
+def choose_article_node(page: Page, canonical: str) -> Node | None:
+    """The structured-data node that describes this page's article, not a related one."""
+    candidates = page.structured.nodes_of_type(ARTICLE_TYPES)
+    if not candidates:
+        return None
+    here = {url_identity(page.url), url_identity(canonical)}
+
+    def score(node: Node) -> tuple[int, int, int]:
+        return (
+            1 if _node_urls(node) & here else 0,
+            1 if node.get("headline") or node.get("name") else 0,
+            len(str(node.get("articleBody") or "")) + len(node),
+        )
+
+    return max(candidates, key=score)
+
+
+def find_canonical(page: Page) -> str:
+    """<link rel=canonical> or og:url when it stays on this site and is not the site's home."""
+    for href in page.tree.xpath('//link[contains(concat(" ",normalize-space(@rel)," ")," canonical ")]/@href') + (
+        page.structured.meta.get("og:url") or []
+    ):
+        url = page.absolute(str(href))
+        if url and same_site(url, page.url) and url_identity(url).count("/") >= url_identity(page.url).count("/"):
+            return canonicalize_url(url)
+    return canonicalize_url(page.url)
+
+
+def _h1(page: Page) -> str | None:
+    for h1 in page.tree.xpath("//h1[not(ancestor::header) and not(ancestor::nav)] | //h1"):
+        text = " ".join(h1.text_content().split())
+        if 5 <= len(text) <= 400:
+            return text
+    return None
+
+
+def _words(text: str | None) -> set[str]:
+    return set(re.findall(r"\w+", (text or "").casefold()))
+
+
+def choose_title(page: Page, node: Node | None) -> str | None:
+    """The on-page headline when it agrees with the metadata titles, else the best metadata title."""
+    meta = page.structured
+    candidates = [
+        _text(node.get("headline")) if node else None,
+        _text(node.get("name")) if node else None,
+        meta.first_meta("og:title", "twitter:title"),
+        " ".join(page.tree.findtext(".//title").split()) if page.tree.findtext(".//title") else None,
+    ]
+    candidates = [c for c in candidates if c]
+    h1 = _h1(page)
+    if h1 and (not candidates or any(len(_words(h1) & _words(c)) >= 0.6 * len(_words(h1)) for c in candidates)):
+        return h1
+    return candidates[0] if candidates else h1
+
+
+def dom_bylines(page: Page) -> list[str]:
+    found = []
+    for element in page.tree.xpath(_BYLINE_XPATH)[:6]:
+        text = " ".join(element.text_content().split())
+        if 2 < len(text) < 120:
+            found.append(text)
+    if not found:
+        for element in page.tree.xpath("//p|//span|//div[not(*)]"):
+            text = " ".join((element.text_content() or "").split())
+            if len(text) < 100 and _BYLINE_TEXT.match(text):
+                found.append(text)
+                break
+    return found
+
+
+def _language(page: Page, node: Node | None) -> str | None:
+    for value in (
+        page.tree.get("lang"),
+        _text(node.get("inLanguage")) if node else None,
+        page.structured.first_meta("og:locale", "content-language", "language", "dc.language"),
+    ):
+        if value and (match := _LANG.match(value.strip())):
+            return match.group(1).lower()
+    return None
+
+
+def _keywords(value: Any) -> list[str]:
+    values = value if isinstance(value, list) else [value]
+    tags = []
+    for v in values:
+        if isinstance(v, str):
+            tags.extend(t.strip() for t in v.split(","))
+        elif isinstance(v, dict) and _text(v):
+            tags.append(_text(v) or "")
+    return [t for t in tags if t]
+
+
+def extract_article(page: Page) -> ArticleDraft:
+    canonical = find_canonical(page)
+    node = choose_article_node(page, canonical)
+    meta = page.structured
+    authors = _names(node.get("author")) if node else []
+    if not authors:
+        authors = [a for a in meta.meta.get("author", []) + meta.meta.get("article:author", [])
+                   if not a.startswith("http")]
+    if not authors:
+        authors = dom_bylines(page)
+    published = (_text(node.get("datePublished")) or _text(node.get("dateCreated"))) if node else None
+    published = published or meta.first_meta(
+        "article:published_time", "og:published_time", "datepublished", "publish-date", "pubdate",
+        "date", "dc.date", "dc.date.issued", "sailthru.date", "parsely-pub-date",
+    ) or _time_element(page)
+    modified = (_text(node.get("dateModified")) if node else None) or meta.first_meta(
+        "article:modified_time", "og:updated_time", "datemodified", "last-modified"
+    )
+    site_names = [n for n in [meta.first_meta("og:site_name", "application-name")] if n]
+    if node and (publisher := _names(node.get("publisher"))):
+        site_names.extend(publisher)
+    return ArticleDraft(
+        url=page.url,
+        canonical_url=canonical,
+        title=choose_title(page, node),
+        site_names=site_names,
+        authors=authors,
+        published=published,
+        modified=modified,
+        language=_language(page, node),
+        description=(_text(node.get("description")) if node else None)
+        or meta.first_meta("og:description", "description", "twitter:description"),
+        paragraphs=extract_paragraphs(page),
+        tags=_keywords(node.get("keywords")) if node and node.get("keywords") else
+        _keywords(meta.meta.get("article:tag") or meta.meta.get("news_keywords") or meta.meta.get("keywords") or []),
+        section=(_text(node.get("articleSection")) if node else None) or meta.first_meta("article:section"),
+        image_url=page.absolute(_url(node.get("image")) if node else None)
+        or page.absolute(meta.first_meta("og:image", "twitter:image")),
+    )
+
+
+def _time_element(page: Page) -> str | None:
+    for value in page.tree.xpath("//article//time/@datetime | //time[@pubdate]/@datetime | //time/@datetime")[:1]:
+        return str(value)
+    return None

@@ -1,0 +1,50 @@
+"""A fetched page as extraction sees it: URL, parsed tree and structured data, each computed once."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from urllib.parse import urljoin
+
+import lxml.html
+from parsel import Selector
+
+from newscrawler.extract.document import parse_html
+from newscrawler.extract.structured import StructuredData
+
+_EMPTY = "<html><head></head><body></body></html>"
+_NOT_NAVIGABLE = ("javascript:", "mailto:", "tel:", "data:", "#", "about:")
+
+
+class Page:
+    def __init__(self, html: str | bytes, url: str) -> None:
+        self.url = url
+        self._parsed = parse_html(html)
+
+    @property
+    def is_empty(self) -> bool:
+        return self._parsed is None
+
+    @cached_property
+    def tree(self) -> lxml.html.HtmlElement:
+        return self._parsed if self._parsed is not None else lxml.html.document_fromstring(_EMPTY)
+
+    @cached_property
+    def sel(self) -> Selector:
+        return Selector(root=self.tree, type="html")
+
+    @cached_property
+    def base_url(self) -> str:
+        hrefs = self.tree.xpath("//head/base/@href")
+        return urljoin(self.url, str(hrefs[0]).strip()) if hrefs else self.url
+
+    @cached_property
+    def structured(self) -> StructuredData:
+        return StructuredData.from_tree(self.tree, self.base_url)
+
+    def absolute(self, href: str | None) -> str | None:
+        """An absolute http(s) URL for a link target, or None for script/mail/anchor links."""
+        href = (href or "").strip()
+        if not href or href.lower().startswith(_NOT_NAVIGABLE):
+            return None
+        url = urljoin(self.base_url, href)
+        return url if url.startswith(("http://", "https://")) else None

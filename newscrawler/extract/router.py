@@ -1,0 +1,43 @@
+"""One entry point for a fetched page: forum engine, article, or listing; what it yields and links to."""
+
+from __future__ import annotations
+
+import re
+
+from newscrawler.extract.article import extract_article
+from newscrawler.extract.forums import detect_engine
+from newscrawler.extract.links import feed_links, listing_links, next_page_links
+from newscrawler.extract.page import Page
+from newscrawler.extract.structured import ARTICLE_TYPES
+from newscrawler.extract.types import PageResult
+
+_MIN_ARTICLE_WORDS = 60
+
+
+def _looks_like_article(page: Page) -> bool:
+    data = page.structured
+    if data.nodes_of_type(ARTICLE_TYPES):
+        return True
+    if (data.first_meta("og:type") or "").lower() == "article":
+        return True
+    return bool(data.first_meta("article:published_time")) or bool(page.tree.xpath("//article//h1 | //h1"))
+
+
+def extract_page(html: str | bytes, url: str) -> PageResult:
+    """What a page holds (records as drafts) and where to go next. Never raises on bad markup."""
+    page = Page(html, url)
+    if page.is_empty:
+        return PageResult(kind="other", reason="empty_page")
+    engine = detect_engine(page)
+    if engine is not None:
+        return engine.parse(page)
+    links = feed_links(page) + next_page_links(page)
+    if _looks_like_article(page):
+        draft = extract_article(page)
+        words = sum(len(re.findall(r"\w+", p)) for p in draft.paragraphs)
+        if draft.title and words >= _MIN_ARTICLE_WORDS:
+            return PageResult(kind="article", drafts=[draft], links=links)
+    listing = listing_links(page, include_sections=True)
+    if listing:
+        return PageResult(kind="listing", links=links + listing)
+    return PageResult(kind="other", links=links, reason="not_article")

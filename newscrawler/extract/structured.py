@@ -1,0 +1,122 @@
+"""Structured data on a page: JSON-LD (with @graph and nesting), microdata, OpenGraph and meta tags."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import lxml.html
+from extruct.w3cmicrodata import MicrodataExtractor
+
+Node = dict[str, Any]
+
+ARTICLE_TYPES = frozenset({
+    "article", "newsarticle", "reportagenews", "analysisnewsarticle", "opinionnewsarticle",
+    "reviewnewsarticle", "backgroundnewsarticle", "askpublicnewsarticle", "blogposting",
+    "liveblogposting", "socialmediaposting", "techarticle", "report", "scholarlyarticle",
+    "satiricalarticle", "advertisercontentarticle", "medicalscholarlyarticle", "posting",
+})
+FORUM_TYPES = frozenset({"discussionforumposting", "comment", "question", "answer"})
+
+_TRAILING_COMMA = re.compile(r",\s*([}\]])")
+_CDATA = re.compile(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$")
+_microdata = MicrodataExtractor()
+
+
+def node_types(node: Node) -> set[str]:
+    """Lower-cased schema.org type names of a node ("https://schema.org/NewsArticle" -> "newsarticle")."""
+    raw = node.get("@type") or node.get("type") or []
+    values = raw if isinstance(raw, list) else [raw]
+    return {str(v).rsplit("/", 1)[-1].rsplit("#", 1)[-1].lower() for v in values if v}
+
+
+def _loads_lenient(text: str) -> Any:
+    text = _CDATA.sub("", text.strip())
+    for candidate in (text, _TRAILING_COMMA.sub(r"\1", text)):
+        try:
+            return json.loads(candidate, strict=False)
+        except ValueError:
+            continue
+    return None
+
+
+def _walk(value: Any, depth: int = 0) -> Iterator[Node]:
+    """Every object in a JSON-LD document, outer ones first, @graph members included."""
+    if depth > 12:
+        return
+    if isinstance(value, list):
+        for item in value:
+            yield from _walk(item, depth + 1)
+    elif isinstance(value, dict):
+        yield value
+        for key, item in value.items():
+            if key != "@context" and isinstance(item, (dict, list)):
+                yield from _walk(item, depth + 1)
+
+
+@dataclass(slots=True)
+class StructuredData:
+    jsonld: list[Node] = field(default_factory=list)  # every node, flattened, in document order
+    jsonld_roots: list[Node] = field(default_factory=list)  # top-level objects and @graph members
+    microdata: list[Node] = field(default_factory=list)  # items as JSON-LD-like nodes
+    meta: dict[str, list[str]] = field(default_factory=dict)  # name/property/itemprop -> contents
+
+    @classmethod
+    def from_tree(cls, tree: lxml.html.HtmlElement, base_url: str) -> StructuredData:
+        data = cls()
+        for script in tree.xpath('//script[contains(translate(@type,"JSONLD","jsonld"),"ld+json")]'):
+            parsed = _loads_lenient(script.text or "")
+            if parsed is None:
+                continue
+            for root in parsed if isinstance(parsed, list) else [parsed]:
+                if isinstance(root, dict) and isinstance(root.get("@graph"), list):
+                    data.jsonld_roots.extend(n for n in root["@graph"] if isinstance(n, dict))
+                elif isinstance(root, dict):
+                    data.jsonld_roots.append(root)
+            data.jsonld.extend(_walk(parsed))
+        if tree.xpath("boolean(//*[@itemscope])"):
+            try:
+                items = _microdata.extract_items(tree, base_url)
+            except Exception:  # extruct trips over some broken markup; microdata is optional
+                items = []
+            data.microdata.extend(_microdata_as_node(item) for item in items)
+        for meta in tree.iter("meta"):
+            key = meta.get("property") or meta.get("name") or meta.get("itemprop") or meta.get("http-equiv")
+            content = meta.get("content")
+            if key and content and content.strip():
+                data.meta.setdefault(key.strip().lower(), []).append(content.strip())
+        return data
+
+    def first_meta(self, *keys: str) -> str | None:
+        for key in keys:
+            if values := self.meta.get(key):
+                return values[0]
+        return None
+
+    def nodes(self) -> Iterator[Node]:
+        yield from self.jsonld
+        for item in self.microdata:
+            yield from _walk(item)
+
+    def nodes_of_type(self, types: frozenset[str]) -> list[Node]:
+        return [n for n in self.nodes() if node_types(n) & types]
+
+
+def _microdata_as_node(item: dict[str, Any]) -> Node:
+    node: Node = {"@type": item.get("type")}
+    if item.get("id"):
+        node["@id"] = item["id"]
+    for key, value in (item.get("properties") or {}).items():
+        node[key] = _microdata_value(value)
+    return node
+
+
+def _microdata_value(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_microdata_value(v) for v in value]
+    if isinstance(value, dict) and "properties" in value:
+        return _microdata_as_node(value)
+    return value

@@ -1,0 +1,65 @@
+"""What extraction hands to normalization: values as found on the page, plus links to follow."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+PageKind = Literal["article", "thread", "board", "listing", "other"]
+LinkRole = Literal["article", "listing", "next_page", "thread", "board", "feed", "sitemap"]
+
+
+@dataclass(slots=True)
+class ArticleDraft:
+    """One article as the page shows it: strings not yet normalized."""
+
+    url: str
+    canonical_url: str | None = None
+    title: str | None = None
+    site_names: list[str] = field(default_factory=list)  # og:site_name, publisher: title affixes
+    authors: list[str] = field(default_factory=list)  # bylines, as printed
+    published: str | None = None
+    modified: str | None = None
+    language: str | None = None
+    description: str | None = None
+    paragraphs: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    section: str | None = None
+    image_url: str | None = None
+
+
+@dataclass(slots=True)
+class PostDraft:
+    """One forum post as the engine shows it."""
+
+    url: str  # permalink, or thread page URL + anchor
+    thread_url: str  # the thread's first page
+    engine: str
+    post_id: str
+    position: int
+    thread_id: str | None = None
+    thread_title: str | None = None
+    board: str | None = None
+    author: str | None = None
+    published: str | None = None
+    modified: str | None = None
+    paragraphs: list[str] = field(default_factory=list)
+    quotes: list[dict[str, str | None]] = field(default_factory=list)
+    attachments: list[str] = field(default_factory=list)
+    language: str | None = None
+    site_names: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    url: str
+    role: LinkRole
+
+
+@dataclass(slots=True)
+class PageResult:
+    kind: PageKind
+    drafts: list[ArticleDraft | PostDraft] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    engine: str | None = None
+    reason: str | None = None  # why a page gave no record: not_html, no_body, ...

@@ -1,0 +1,1 @@
+"""Pure normalization functions (no Scrapy): titles, dates, authors, body text, URLs."""
