@@ -10,7 +10,13 @@ from newscrawler.extract.types import ArticleDraft, PostDraft
 from newscrawler.items import SCHEMA_VERSION, Article, ForumPost
 from newscrawler.normalize.authors import normalize_forum_author, split_authors
 from newscrawler.normalize.dates import isoformat, normalize_date
-from newscrawler.normalize.text import clean_inline, clean_paragraphs, content_hash, join_paragraphs, word_count
+from newscrawler.normalize.text import (
+    clean_inline,
+    clean_paragraphs,
+    content_hash,
+    join_paragraphs,
+    word_count,
+)
 from newscrawler.normalize.titles import normalize_title
 from newscrawler.normalize.urls import canonicalize_url, record_id, site_of, url_identity
 
@@ -68,8 +74,12 @@ def build_article(draft: ArticleDraft, ctx: RecordContext) -> Article | None:
         tags=list(dict.fromkeys(t for t in map(clean_inline, draft.tags) if t)),
         section=clean_inline(draft.section),
         image_url=draft.image_url,
-        raw={"title": draft.title, "authors": list(draft.authors),
-             "published": draft.published, "modified": draft.modified},
+        raw={
+            "title": draft.title,
+            "authors": list(draft.authors),
+            "published": draft.published,
+            "modified": draft.modified,
+        },
         crawled_at=isoformat(ctx.crawled_at.astimezone(UTC)),
         content_hash=content_hash(body),
         crawl_id=ctx.crawl_id,
@@ -107,10 +117,16 @@ def build_forum_post(draft: PostDraft, ctx: RecordContext) -> ForumPost | None:
         word_count=word_count(body),
         quotes=list(draft.quotes),
         attachments=attachments,
-        raw={"title": draft.thread_title, "authors": [draft.author] if draft.author else [],
-             "published": draft.published, "modified": draft.modified},
+        raw={
+            "title": draft.thread_title,
+            "authors": [draft.author] if draft.author else [],
+            "published": draft.published,
+            "modified": draft.modified,
+        },
         crawled_at=isoformat(ctx.crawled_at.astimezone(UTC)),
-        content_hash=content_hash(body, *(f"{q.get('author')}:{q.get('post_id')}" for q in draft.quotes), *attachments),
+        content_hash=content_hash(
+            body, *(f"{q.get('author')}:{q.get('post_id')}" for q in draft.quotes), *attachments
+        ),
         crawl_id=ctx.crawl_id,
         spider=ctx.spider,
         schema_version=SCHEMA_VERSION,

@@ -7,7 +7,7 @@ from typing import Any
 
 from newscrawler.extract.body import extract_paragraphs
 from newscrawler.extract.page import Page
-from newscrawler.extract.structured import ARTICLE_TYPES, Node, node_types
+from newscrawler.extract.structured import ARTICLE_TYPES, Node
 from newscrawler.extract.types import ArticleDraft
 from newscrawler.normalize.urls import canonicalize_url, same_site, url_identity
 
@@ -75,11 +75,15 @@ def choose_article_node(page: Page, canonical: str) -> Node | None:
 
 def find_canonical(page: Page) -> str:
     """<link rel=canonical> or og:url when it stays on this site and is not the site's home."""
-    for href in page.tree.xpath('//link[contains(concat(" ",normalize-space(@rel)," ")," canonical ")]/@href') + (
-        page.structured.meta.get("og:url") or []
-    ):
+    for href in page.tree.xpath(
+        '//link[contains(concat(" ",normalize-space(@rel)," ")," canonical ")]/@href'
+    ) + (page.structured.meta.get("og:url") or []):
         url = page.absolute(str(href))
-        if url and same_site(url, page.url) and url_identity(url).count("/") >= url_identity(page.url).count("/"):
+        if (
+            url
+            and same_site(url, page.url)
+            and url_identity(url).count("/") >= url_identity(page.url).count("/")
+        ):
             return canonicalize_url(url)
     return canonicalize_url(page.url)
 
@@ -107,7 +111,9 @@ def choose_title(page: Page, node: Node | None) -> str | None:
     ]
     candidates = [c for c in candidates if c]
     h1 = _h1(page)
-    if h1 and (not candidates or any(len(_words(h1) & _words(c)) >= 0.6 * len(_words(h1)) for c in candidates)):
+    if h1 and (
+        not candidates or any(len(_words(h1) & _words(c)) >= 0.6 * len(_words(h1)) for c in candidates)
+    ):
         return h1
     return candidates[0] if candidates else h1
 
@@ -155,25 +161,43 @@ def extract_article(page: Page) -> ArticleDraft:
     meta = page.structured
     authors = _names(node.get("author")) if node else []
     if not authors:
-        authors = [a for a in meta.meta.get("author", []) + meta.meta.get("article:author", [])
-                   if not a.startswith("http")]
+        authors = [
+            a
+            for a in meta.meta.get("author", []) + meta.meta.get("article:author", [])
+            if not a.startswith("http")
+        ]
     if not authors:
         authors = dom_bylines(page)
     published = (_text(node.get("datePublished")) or _text(node.get("dateCreated"))) if node else None
-    published = published or meta.first_meta(
-        "article:published_time", "og:published_time", "datepublished", "publish-date", "pubdate",
-        "date", "dc.date", "dc.date.issued", "sailthru.date", "parsely-pub-date",
-    ) or _time_element(page)
+    published = (
+        published
+        or meta.first_meta(
+            "article:published_time",
+            "og:published_time",
+            "datepublished",
+            "publish-date",
+            "pubdate",
+            "date",
+            "dc.date",
+            "dc.date.issued",
+            "sailthru.date",
+            "parsely-pub-date",
+        )
+        or _time_element(page)
+    )
     modified = (_text(node.get("dateModified")) if node else None) or meta.first_meta(
         "article:modified_time", "og:updated_time", "datemodified", "last-modified"
     )
     site_names = [n for n in [meta.first_meta("og:site_name", "application-name")] if n]
     if node and (publisher := _names(node.get("publisher"))):
         site_names.extend(publisher)
+    title = choose_title(page, node)
+    paragraphs = extract_paragraphs(page)
+    paragraphs = _without_header_lines(paragraphs, title, [*authors, published or "", modified or ""])
     return ArticleDraft(
         url=page.url,
         canonical_url=canonical,
-        title=choose_title(page, node),
+        title=title,
         site_names=site_names,
         authors=authors,
         published=published,
@@ -181,16 +205,61 @@ def extract_article(page: Page) -> ArticleDraft:
         language=_language(page, node),
         description=(_text(node.get("description")) if node else None)
         or meta.first_meta("og:description", "description", "twitter:description"),
-        paragraphs=extract_paragraphs(page),
-        tags=_keywords(node.get("keywords")) if node and node.get("keywords") else
-        _keywords(meta.meta.get("article:tag") or meta.meta.get("news_keywords") or meta.meta.get("keywords") or []),
+        paragraphs=paragraphs,
+        tags=_keywords(node.get("keywords"))
+        if node and node.get("keywords")
+        else _keywords(
+            meta.meta.get("article:tag") or meta.meta.get("news_keywords") or meta.meta.get("keywords") or []
+        ),
         section=(_text(node.get("articleSection")) if node else None) or meta.first_meta("article:section"),
         image_url=page.absolute(_url(node.get("image")) if node else None)
         or page.absolute(meta.first_meta("og:image", "twitter:image")),
     )
 
 
+_DATE_CLASS = (
+    "//*[not(self::html or self::body)]"
+    '[contains(@class,"date") or contains(@class,"time") or contains(@class,"published")'
+    ' or contains(@class,"dateline") or contains(@itemprop,"date")]'
+    "[not(ancestor::aside or ancestor::footer)]"
+)
+
+
+_DATE_LINE = re.compile(
+    r"^\W*(?:(?:published|updated|posted|veröffentlicht|publié)\W+)?"
+    r"[\w ,.:/-]{0,40}\b(?:19|20)\d\d\b[\w ,.:/+-]{0,25}$",
+    re.IGNORECASE,
+)
+
+
+def _without_header_lines(paragraphs: list[str], title: str | None, metadata: list[str]) -> list[str]:
+    """Drop the headline, byline and dateline that text extraction picks up above the body."""
+    known = {" ".join(sorted(_words(m))) for m in metadata if m}
+    head = 0
+    while head < min(4, len(paragraphs)):
+        text = paragraphs[head]
+        words = _words(text)
+        if not words:
+            head += 1
+            continue
+        is_title = bool(title) and words <= _words(title)
+        is_meta = " ".join(sorted(words)) in known or (
+            len(words) <= 12 and (_BYLINE_TEXT.match(text) or _DATE_LINE.match(text))
+        )
+        if not (is_title or is_meta):
+            break
+        head += 1
+    return paragraphs[head:]
+
+
 def _time_element(page: Page) -> str | None:
-    for value in page.tree.xpath("//article//time/@datetime | //time[@pubdate]/@datetime | //time/@datetime")[:1]:
+    """A <time datetime>, else the short printed date of an element classed as a date."""
+    for value in page.tree.xpath("//article//time/@datetime | //time[@pubdate]/@datetime | //time/@datetime")[
+        :1
+    ]:
         return str(value)
+    for element in page.tree.xpath(_DATE_CLASS)[:5]:
+        text = " ".join(element.text_content().split())
+        if 6 <= len(text) <= 60 and re.search(r"\d", text):
+            return text
     return None

@@ -13,7 +13,14 @@ def extract_paragraphs(page: Page) -> list[str]:
         return []
     tree = cleaned_copy(page.tree)
     text = trafilatura.extract(
-        tree, url=page.url, include_comments=False, include_tables=True, include_images=False,
-        include_links=False, deduplicate=False, with_metadata=False, output_format="txt",
+        tree,
+        url=page.url,
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        include_links=False,
+        deduplicate=False,
+        with_metadata=False,
+        output_format="txt",
     )
     return [line.strip() for line in (text or "").splitlines() if line.strip()]

@@ -16,13 +16,24 @@ _NOISE_CLASS = re.compile(
     r"cookie-?(banner|notice|consent))(\s|$)",
     re.IGNORECASE,
 )
-_ALWAYS_DROP = ("script", "style", "noscript", "template", "iframe", "svg", "canvas", "object", "embed", "form")
+_ALWAYS_DROP = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "svg",
+    "canvas",
+    "object",
+    "embed",
+    "form",
+)
 
 
 def is_hidden(element: lxml.html.HtmlElement) -> bool:
     return (
         element.get("hidden") is not None
-        or element.get("aria-hidden") == "true" and len(element) > 0
+        or (element.get("aria-hidden") == "true" and len(element) > 0)
         or bool(_HIDDEN_STYLE.search(element.get("style") or ""))
     )
 
@@ -31,12 +42,19 @@ def is_noise(element: lxml.html.HtmlElement) -> bool:
     return is_hidden(element) or bool(_NOISE_CLASS.search(element.get("class") or ""))
 
 
-def strip_noise(root: lxml.html.HtmlElement, *, drop: tuple[str, ...] = _ALWAYS_DROP) -> lxml.html.HtmlElement:
+def strip_noise(
+    root: lxml.html.HtmlElement, *, drop: tuple[str, ...] = _ALWAYS_DROP
+) -> lxml.html.HtmlElement:
     """Remove, in place, scripts, hidden elements, template copies and ad blocks under root."""
     doomed = list(root.iter(*drop))
     doomed_set = set(doomed)
     for element in root.iter():
-        if isinstance(element.tag, str) and element not in doomed_set and element is not root and is_noise(element):
+        if (
+            isinstance(element.tag, str)
+            and element not in doomed_set
+            and element is not root
+            and is_noise(element)
+        ):
             doomed.append(element)
     for element in doomed:
         if element.getparent() is not None:

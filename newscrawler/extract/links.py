@@ -5,14 +5,77 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from newscrawler.extract.cleaning import is_noise
 from newscrawler.extract.page import Page
 from newscrawler.extract.types import Link
 from newscrawler.normalize.urls import canonicalize_url, same_site
 
 IGNORED_EXTENSIONS = frozenset(
-    "7z aac apk avi bin bmp bz2 css csv dmg doc docx eot epub exe flac flv gif gz ico iso jar jpeg jpg js "
-    "json m4a m4v mkv mov mp3 mp4 mpeg mpg odt ogg otf pdf png ppt pptx ps rar rss rtf svg swf tar tgz "
-    "tif tiff ttf wav webm webp wma wmv woff woff2 xls xlsx xml zip".split()
+    [
+        "7z",
+        "aac",
+        "apk",
+        "avi",
+        "bin",
+        "bmp",
+        "bz2",
+        "css",
+        "csv",
+        "dmg",
+        "doc",
+        "docx",
+        "eot",
+        "epub",
+        "exe",
+        "flac",
+        "flv",
+        "gif",
+        "gz",
+        "ico",
+        "iso",
+        "jar",
+        "jpeg",
+        "jpg",
+        "js",
+        "json",
+        "m4a",
+        "m4v",
+        "mkv",
+        "mov",
+        "mp3",
+        "mp4",
+        "mpeg",
+        "mpg",
+        "odt",
+        "ogg",
+        "otf",
+        "pdf",
+        "png",
+        "ppt",
+        "pptx",
+        "ps",
+        "rar",
+        "rss",
+        "rtf",
+        "svg",
+        "swf",
+        "tar",
+        "tgz",
+        "tif",
+        "tiff",
+        "ttf",
+        "wav",
+        "webm",
+        "webp",
+        "wma",
+        "wmv",
+        "woff",
+        "woff2",
+        "xls",
+        "xlsx",
+        "xml",
+        "zip",
+    ]
 )
 _NOT_CONTENT_PATH = re.compile(
     r"/(login|logout|signin|sign-in|register|signup|subscribe|account|cart|checkout|search|"
@@ -20,8 +83,13 @@ _NOT_CONTENT_PATH = re.compile(
     re.IGNORECASE,
 )
 _PAGINATION_PATH = re.compile(r"([?&](page|p|pg|paged|start|offset)=\d+|/page/\d+/?$)", re.IGNORECASE)
-_PAGINATION_TEXT = re.compile(r"^\s*(next|older|more|weiter|nächste|suivant|siguiente|»|›|→|>|\d{1,3})\b", re.IGNORECASE)
-_ARTICLE_PATH = re.compile(r"(/\d{4}/\d{1,2}/|\.s?html?$|/[^/]*\w+-\w+-\w+[^/]*/?$|/\d{5,}|/(article|story|news|post)s?/.+)", re.IGNORECASE)
+_PAGINATION_TEXT = re.compile(
+    r"^\s*(next|older|more|weiter|nächste|suivant|siguiente|»|›|→|>|\d{1,3})\b", re.IGNORECASE
+)
+_ARTICLE_PATH = re.compile(
+    r"(/\d{4}/\d{1,2}/|\.s?html?$|/[^/]*\w+-\w+-\w+[^/]*/?$|/\d{5,}|/(article|story|news|post)s?/.+)",
+    re.IGNORECASE,
+)
 _CHROME = "ancestor::nav or ancestor::footer or ancestor::header or ancestor::aside"
 
 
@@ -31,12 +99,13 @@ def extension(url: str) -> str:
     return name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
 
+def followable_path(url: str) -> bool:
+    """Not a file download and not an account, search, feed or asset path."""
+    return extension(url) not in IGNORED_EXTENSIONS and not _NOT_CONTENT_PATH.search(urlsplit(url).path)
+
+
 def followable(url: str, page_url: str) -> bool:
-    return (
-        same_site(url, page_url)
-        and extension(url) not in IGNORED_EXTENSIONS
-        and not _NOT_CONTENT_PATH.search(urlsplit(url).path)
-    )
+    return same_site(url, page_url) and followable_path(url)
 
 
 def feed_links(page: Page) -> list[Link]:
@@ -47,8 +116,10 @@ def feed_links(page: Page) -> list[Link]:
 
 
 def next_page_links(page: Page) -> list[Link]:
-    links = [page.absolute(str(h)) for h in page.tree.xpath('//link[@rel="next"]/@href | //a[@rel="next"]/@href')]
-    for anchor in page.tree.xpath(f'//a[@href][not({_CHROME.replace(" or ancestor::nav", "")})]'):
+    links = [
+        page.absolute(str(h)) for h in page.tree.xpath('//link[@rel="next"]/@href | //a[@rel="next"]/@href')
+    ]
+    for anchor in page.tree.xpath(f"//a[@href][not({_CHROME.replace(' or ancestor::nav', '')})]"):
         href = page.absolute(anchor.get("href"))
         if href and _PAGINATION_PATH.search(href) and _PAGINATION_TEXT.match(anchor.text_content() or ""):
             links.append(href)
@@ -60,12 +131,14 @@ def listing_links(page: Page, *, include_sections: bool) -> list[Link]:
     found: dict[str, Link] = {}
     for anchor in page.tree.xpath("//a[@href]"):
         url = page.absolute(anchor.get("href"))
-        if not url or not followable(url, page.url):
+        if not url or not same_site(url, page.url):
             continue
         url = canonicalize_url(url)
-        in_chrome = bool(anchor.xpath(_CHROME))
-        if _ARTICLE_PATH.search(urlsplit(url).path) and not in_chrome:
+        if any(is_noise(ancestor) for ancestor in anchor.iterancestors()):
+            continue
+        if not anchor.xpath(_CHROME):
             found.setdefault(url, Link(url, "article"))
         elif include_sections and anchor.xpath("ancestor::nav") and url not in found:
             found[url] = Link(url, "listing")
-    return list(found.values())
+    # Article-looking URLs first: with page limits, they are the ones worth fetching.
+    return sorted(found.values(), key=lambda link: not _ARTICLE_PATH.search(urlsplit(link.url).path))

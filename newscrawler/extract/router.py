@@ -8,19 +8,10 @@ from newscrawler.extract.article import extract_article
 from newscrawler.extract.forums import detect_engine
 from newscrawler.extract.links import feed_links, listing_links, next_page_links
 from newscrawler.extract.page import Page
-from newscrawler.extract.structured import ARTICLE_TYPES
+from newscrawler.extract.pagetype import classify
 from newscrawler.extract.types import PageResult
 
 _MIN_ARTICLE_WORDS = 60
-
-
-def _looks_like_article(page: Page) -> bool:
-    data = page.structured
-    if data.nodes_of_type(ARTICLE_TYPES):
-        return True
-    if (data.first_meta("og:type") or "").lower() == "article":
-        return True
-    return bool(data.first_meta("article:published_time")) or bool(page.tree.xpath("//article//h1 | //h1"))
 
 
 def extract_page(html: str | bytes, url: str) -> PageResult:
@@ -32,12 +23,13 @@ def extract_page(html: str | bytes, url: str) -> PageResult:
     if engine is not None:
         return engine.parse(page)
     links = feed_links(page) + next_page_links(page)
-    if _looks_like_article(page):
+    kind = classify(page)
+    if kind == "article":
         draft = extract_article(page)
         words = sum(len(re.findall(r"\w+", p)) for p in draft.paragraphs)
         if draft.title and words >= _MIN_ARTICLE_WORDS:
             return PageResult(kind="article", drafts=[draft], links=links)
     listing = listing_links(page, include_sections=True)
-    if listing:
+    if listing and kind != "other":
         return PageResult(kind="listing", links=links + listing)
     return PageResult(kind="other", links=links, reason="not_article")

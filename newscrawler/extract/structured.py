@@ -13,12 +13,28 @@ from extruct.w3cmicrodata import MicrodataExtractor
 
 Node = dict[str, Any]
 
-ARTICLE_TYPES = frozenset({
-    "article", "newsarticle", "reportagenews", "analysisnewsarticle", "opinionnewsarticle",
-    "reviewnewsarticle", "backgroundnewsarticle", "askpublicnewsarticle", "blogposting",
-    "liveblogposting", "socialmediaposting", "techarticle", "report", "scholarlyarticle",
-    "satiricalarticle", "advertisercontentarticle", "medicalscholarlyarticle", "posting",
-})
+ARTICLE_TYPES = frozenset(
+    {
+        "article",
+        "newsarticle",
+        "reportagenews",
+        "analysisnewsarticle",
+        "opinionnewsarticle",
+        "reviewnewsarticle",
+        "backgroundnewsarticle",
+        "askpublicnewsarticle",
+        "blogposting",
+        "liveblogposting",
+        "socialmediaposting",
+        "techarticle",
+        "report",
+        "scholarlyarticle",
+        "satiricalarticle",
+        "advertisercontentarticle",
+        "medicalscholarlyarticle",
+        "posting",
+    }
+)
 FORUM_TYPES = frozenset({"discussionforumposting", "comment", "question", "answer"})
 
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")

@@ -5,12 +5,66 @@ from __future__ import annotations
 import lxml.html
 
 BLOCK_TAGS = frozenset(
-    "address article aside blockquote dd details div dl dt fieldset figcaption figure footer form "
-    "h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table tbody td tfoot th thead "
-    "tr ul".split()
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "dd",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    ]
 )
-SKIP_TAGS = frozenset("script style noscript template iframe svg canvas object embed button select "
-                      "textarea input head title".split())
+SKIP_TAGS = frozenset(
+    [
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "iframe",
+        "svg",
+        "canvas",
+        "object",
+        "embed",
+        "button",
+        "select",
+        "textarea",
+        "input",
+        "head",
+        "title",
+    ]
+)
 
 
 def paragraphs_of(element: lxml.html.HtmlElement) -> list[str]:

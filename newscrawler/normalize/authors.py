@@ -13,7 +13,9 @@ _PREFIX = re.compile(
     re.IGNORECASE,
 )
 _LABEL = re.compile(r"^\s*(?:authors?|autor(?:in|en)?|auteurs?|byline|reporter)\s*:\s*", re.IGNORECASE)
-_SPLIT = re.compile(r"\s*(?:,|;|\||&|\+|/|\band\b|\bund\b|\by\b|\bet\b|\be\b|\ben\b|\bog\b|\boch\b|\bi\b)\s*", re.IGNORECASE)
+_SPLIT = re.compile(
+    r"\s*(?:,|;|\||&|\+|/|\band\b|\bund\b|\by\b|\bet\b|\be\b|\ben\b|\bog\b|\boch\b|\bi\b)\s*", re.IGNORECASE
+)
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
 _HANDLE = re.compile(r"(?<!\w)@\w+")
 _ROLE = re.compile(
@@ -31,9 +33,35 @@ _DATEISH = re.compile(
 )
 # Credits that are organisations, not people: kept as their own entry.
 AGENCIES = {
-    "ap", "afp", "dpa", "reuters", "apa", "ansa", "efe", "epd", "kna", "sda", "upi", "pa", "anp",
-    "associated press", "agence france-presse", "press association", "bloomberg", "xinhua", "tass",
-    "ria novosti", "kyodo", "yonhap", "belga", "ntb", "tt", "ritzau", "stt", "ap/dpa", "dpa-afx",
+    "ap",
+    "afp",
+    "dpa",
+    "reuters",
+    "apa",
+    "ansa",
+    "efe",
+    "epd",
+    "kna",
+    "sda",
+    "upi",
+    "pa",
+    "anp",
+    "associated press",
+    "agence france-presse",
+    "press association",
+    "bloomberg",
+    "xinhua",
+    "tass",
+    "ria novosti",
+    "kyodo",
+    "yonhap",
+    "belga",
+    "ntb",
+    "tt",
+    "ritzau",
+    "stt",
+    "ap/dpa",
+    "dpa-afx",
 }
 
 

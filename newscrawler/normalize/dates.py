@@ -84,7 +84,12 @@ def _parse_fast(text: str, local: tzinfo) -> datetime | None:
     year, month, day, hour, minute, second, fraction, offset = match.groups()
     try:
         moment = datetime(
-            int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0),
+            int(year),
+            int(month),
+            int(day),
+            int(hour or 0),
+            int(minute or 0),
+            int(second or 0),
             int((fraction or "0")[:6].ljust(6, "0")),
         )
     except ValueError:

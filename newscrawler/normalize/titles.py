@@ -10,7 +10,9 @@ from newscrawler.normalize.text import clean_inline
 _SEPARATORS = r"\s+[|\-–—:·•»/]\s+|\s*[|·•»]\s*"
 _REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|aw|sv|vs|fw|fwd|wg|tr)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 _LABEL_PREFIX = re.compile(r"^\s*(?:title|titel|titre|headline|subject|topic|thema)\s*:\s*", re.IGNORECASE)
-_KICKER_PREFIX = re.compile(r"^\s*(?:breaking(?: news)?|exclusive|watch|live|update[d]?|just in)\s*[:|\-–—]\s+", re.IGNORECASE)
+_KICKER_PREFIX = re.compile(
+    r"^\s*(?:breaking(?: news)?|exclusive|watch|live|update[d]?|just in)\s*[:|\-–—]\s+", re.IGNORECASE
+)
 
 
 def _key(text: str) -> str:
@@ -27,7 +29,9 @@ def strip_site_affixes(title: str, site_names: Iterable[str]) -> str:
     changed = True
     while changed and len(parts) >= 3:
         changed = False
-        if _key(parts[-1]) in keys or any(k and _key(parts[-1]).startswith(k) and len(_key(parts[-1])) - len(k) <= 4 for k in keys):
+        if _key(parts[-1]) in keys or any(
+            k and _key(parts[-1]).startswith(k) and len(_key(parts[-1])) - len(k) <= 4 for k in keys
+        ):
             parts = parts[:-2]
             changed = True
         elif _key(parts[0]) in keys:
@@ -36,7 +40,9 @@ def strip_site_affixes(title: str, site_names: Iterable[str]) -> str:
     return "".join(parts).strip()
 
 
-def normalize_title(raw: str | None, *, site_names: Iterable[str] = (), strip_reply: bool = True) -> str | None:
+def normalize_title(
+    raw: str | None, *, site_names: Iterable[str] = (), strip_reply: bool = True
+) -> str | None:
     text = clean_inline(raw)
     if not text:
         return None

@@ -30,8 +30,7 @@ def canonicalize_url(url: str, base: str | None = None) -> str:
     host = (parts.hostname or "").rstrip(".")
     port = parts.port if parts.port and parts.port != DEFAULT_PORTS.get(scheme) else None
     netloc = f"{host}:{port}" if port else host
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if not TRACKING_PARAM.match(k)]
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING_PARAM.match(k)]
     path = parts.path or "/"
     return urlunsplit((scheme, netloc, path, urlencode(query, doseq=True), ""))
 

@@ -76,7 +76,9 @@ class SelectorEngine(ForumEngine):
     attachments: ClassVar[str | None] = None  # links to uploaded files
     attachments_block: ClassVar[str | None] = None  # the list and its heading, removed from the body
     thread_title: ClassVar[str]
-    breadcrumbs: ClassVar[str | None] = None  # names, forum root first; the board is the one before the thread
+    breadcrumbs: ClassVar[str | None] = (
+        None  # names, forum root first; the board is the one before the thread
+    )
     next_page: ClassVar[str | None] = None
     thread_links: ClassVar[str | None] = None
     board_links: ClassVar[str | None] = None
@@ -101,7 +103,8 @@ class SelectorEngine(ForumEngine):
         title = first_text(page.tree, self.thread_title)
         board = self._board(page)
         drafts = [
-            draft for index, element in enumerate(posts, start=1)
+            draft
+            for index, element in enumerate(posts, start=1)
             if (draft := self._post(page, element, index, thread_url, title, board)) is not None
         ]
         return PageResult(kind="thread", drafts=drafts, links=links, engine=self.name)
@@ -114,23 +117,35 @@ class SelectorEngine(ForumEngine):
         return names[-2] if len(names) >= 2 else None
 
     def _post(
-        self, page: Page, element: lxml.html.HtmlElement, index: int, thread_url: str,
-        title: str | None, board: str | None,
+        self,
+        page: Page,
+        element: lxml.html.HtmlElement,
+        index: int,
+        thread_url: str,
+        title: str | None,
+        board: str | None,
     ) -> PostDraft | None:
-        id_host = element.cssselect(self.post_id_attr[0])[0] if self.post_id_attr[0] and element.cssselect(self.post_id_attr[0]) else element
+        id_host = (
+            element.cssselect(self.post_id_attr[0])[0]
+            if self.post_id_attr[0] and element.cssselect(self.post_id_attr[0])
+            else element
+        )
         match = re.search(self.post_id_pattern, id_host.get(self.post_id_attr[1]) or "")
         if not match:
             return None
         post_id = match.group(1)
         position = index
-        if self.position and (shown := first_text(element, self.position)):
-            if number := re.search(r"\d+", shown):
-                position = int(number.group())
+        shown = first_text(element, self.position) if self.position else None
+        if shown and (number := re.search(r"\d+", shown)):
+            position = int(number.group())
         body_element = next(iter(element.cssselect(self.body)), None)
         quotes, attachments, paragraphs = [], [], []
         if body_element is not None:
-            attachments = [u for href in (a.get("href") for a in element.cssselect(self.attachments or "x-none"))
-                           if (u := page.absolute(href))]
+            attachments = [
+                u
+                for href in (a.get("href") for a in element.cssselect(self.attachments or "x-none"))
+                if (u := page.absolute(href))
+            ]
             strip_noise(body_element)
             for quote in remove(body_element, self.quotes):
                 quotes.append({"author": self._quote_author(quote), "post_id": None})
@@ -175,10 +190,17 @@ class SelectorEngine(ForumEngine):
 
     def _links(self, page: Page) -> list[Link]:
         links: list[Link] = []
-        for css, role in ((self.next_page, "next_page"), (self.thread_links, "thread"), (self.board_links, "board")):
+        for css, role in (
+            (self.next_page, "next_page"),
+            (self.thread_links, "thread"),
+            (self.board_links, "board"),
+        ):
             if css:
-                links.extend(Link(canonicalize_url(u), role) for a in page.tree.cssselect(css)
-                             if (u := page.absolute(a.get("href"))))
+                links.extend(
+                    Link(canonicalize_url(u), role)
+                    for a in page.tree.cssselect(css)
+                    if (u := page.absolute(a.get("href")))
+                )
         return list(dict.fromkeys(links))
 
 

@@ -1,0 +1,470 @@
+"""The demo site's pages as files: four article markup styles, listings, sitemaps, a feed, a forum.
+
+Absolute URLs are written as `__BASE__/...`; the server puts its own address there when serving,
+because the port is only known once it is bound.
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import json
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+
+from newscrawler.demo.content import (
+    SECTIONS,
+    SITE_NAME,
+    ForumThread,
+    Story,
+    make_forum,
+    make_stories,
+)
+
+BASE = "__BASE__"
+PER_PAGE = 10
+POSTS_PER_THREAD_PAGE = 10
+e = html.escape
+
+
+def _section_slug(section: str) -> str:
+    return section.lower()
+
+
+def chrome(title: str, body: str, *, head: str = "", lang: str = "en") -> str:
+    """A page with real-looking site furniture around `body`: what an extractor must ignore."""
+    nav = "".join(f'<li><a href="/sections/{_section_slug(s)}/">{s}</a></li>' for s in SECTIONS)
+    return f"""<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{e(title)}</title>
+<link rel="alternate" type="application/rss+xml" title="{SITE_NAME} RSS" href="/feed.xml">
+<link rel="stylesheet" href="/static/site.css">
+{head}
+</head>
+<body>
+<div class="cookie-banner" id="cookie-consent"><p>We use cookies to improve your experience. By continuing you accept our cookie policy.</p><button>Accept all</button></div>
+<header class="site-header"><a class="logo" href="/">{SITE_NAME}</a>
+<nav class="main-nav"><ul><li><a href="/">Home</a></li><li><a href="/news/">Latest</a></li>{nav}<li><a href="/forum/">Forum</a></li></ul></nav>
+<form class="search" action="/search"><input name="q" placeholder="Search"></form>
+</header>
+<div class="ad-slot ad-leaderboard"><span>Advertisement</span><a href="/ads/click?id=17">Refinance today and save on your monthly payments</a></div>
+{body}
+<footer class="site-footer"><p>&copy; 2025 {SITE_NAME}. All rights reserved.</p>
+<ul><li><a href="/about/">About us</a></li><li><a href="/privacy/">Privacy policy</a></li><li><a href="/contact/">Contact</a></li></ul>
+<p>{SITE_NAME} is an independent newsroom. Sign up for our newsletter to get the morning briefing.</p></footer>
+</body>
+</html>
+"""
+
+
+def _printed_date(moment: datetime) -> str:
+    return moment.strftime("%B %-d, %Y at %-I:%M %p")
+
+
+def _paragraph_html(paragraphs: Iterable[str]) -> str:
+    out = []
+    for index, paragraph in enumerate(paragraphs):
+        if paragraph.startswith("## "):
+            out.append(f"<h2>{e(paragraph[3:])}</h2>")
+        else:
+            out.append(f"<p>{e(paragraph)}</p>")
+        if index == 2:
+            out.append(
+                '<div class="ad-slot ad-inline"><span>Advertisement</span><p>Try our premium plan free for 30 days.</p></div>'
+            )
+        if index == 4:
+            out.append(
+                '<div class="newsletter-signup"><h3>Get the briefing</h3><p>Sign up for our newsletter and never miss a story.</p></div>'
+            )
+    return "\n".join(out)
+
+
+def _widgets(story: Story, stories: list[Story]) -> str:
+    related = [s for s in stories if s.section == story.section and s.number != story.number][:3]
+    items = "".join(f'<li><a href="{s.path}">{e(s.title)}</a></li>' for s in related)
+    return f"""<div class="share-buttons"><a href="https://twitter.com/share">Share on X</a> <a href="https://facebook.com/share">Share on Facebook</a> <a href="mailto:?subject=story">Email</a></div>
+<aside class="related-posts"><h3>Related stories</h3><ul>{items}</ul></aside>
+<section id="comments" class="comments"><h3>2 comments</h3>
+<div class="comment"><p class="comment-author">reader_one</p><p>Interesting piece, thanks for the reporting.</p></div>
+<div class="comment"><p class="comment-author">citydweller</p><p>I would like to see a follow-up on the costs.</p></div></section>"""
+
+
+def _jsonld_graph(story: Story, stories: list[Story]) -> str:
+    url = f"{BASE}{story.path}"
+    related = [s for s in stories if s.number != story.number][:2]
+    graph = [
+        {"@type": "WebSite", "@id": f"{BASE}/#website", "url": f"{BASE}/", "name": SITE_NAME},
+        {
+            "@type": "Organization",
+            "@id": f"{BASE}/#org",
+            "name": SITE_NAME,
+            "logo": {"@type": "ImageObject", "url": f"{BASE}/static/logo.png"},
+        },
+        {
+            "@type": "WebPage",
+            "@id": url,
+            "url": url,
+            "name": f"{story.title} | {SITE_NAME}",
+            "isPartOf": {"@id": f"{BASE}/#website"},
+            "datePublished": "2019-02-11T12:40:03+00:00",
+        },
+        {
+            "@type": "NewsArticle",
+            "@id": f"{url}#article",
+            "mainEntityOfPage": {"@id": url},
+            "headline": story.title,
+            "description": story.description,
+            "author": [
+                {"@type": "Person", "name": a, "url": f"{BASE}/authors/{a.lower().replace(' ', '-')}/"}
+                for a in story.authors
+            ],
+            "datePublished": story.published.isoformat() if story.published else None,
+            "dateModified": (story.modified or story.published).isoformat() if story.published else None,
+            "publisher": {"@id": f"{BASE}/#org"},
+            "articleSection": story.section,
+            "keywords": ", ".join(story.tags),
+            "inLanguage": "en-US",
+            "image": {"@type": "ImageObject", "url": f"{BASE}/images/{story.slug}.jpg"},
+        },
+        {
+            "@type": "ItemList",
+            "name": "Related",
+            "itemListElement": [
+                {
+                    "@type": "ListItem",
+                    "position": i + 1,
+                    "item": {
+                        "@type": "NewsArticle",
+                        "headline": r.title,
+                        "url": f"{BASE}{r.path}",
+                        "datePublished": r.published.isoformat() if r.published else None,
+                    },
+                }
+                for i, r in enumerate(related)
+            ],
+        },
+    ]
+    graph[3] = {k: v for k, v in graph[3].items() if v is not None}
+    data = json.dumps({"@context": "https://schema.org", "@graph": graph}, ensure_ascii=False)
+    head = f'<link rel="canonical" href="{url}">\n<script type="application/ld+json">{data}</script>'
+    body = f"""<main id="main"><article class="post">
+<nav class="breadcrumbs"><a href="/">Home</a> › <a href="/sections/{_section_slug(story.section)}/">{story.section}</a></nav>
+<h1 class="entry-title">{e(story.title)}</h1>
+<div class="entry-meta"><span class="byline">By {" and ".join(e(a) for a in story.authors)}</span></div>
+<div class="entry-content">
+{_paragraph_html(story.paragraphs)}
+</div>
+{_widgets(story, stories)}
+</article></main>"""
+    return chrome(f"{story.title} | {SITE_NAME}", body, head=head)
+
+
+def _opengraph(story: Story, stories: list[Story]) -> str:
+    url = f"{BASE}{story.path}"
+    metas = [
+        ('property="og:type"', "article"),
+        ('property="og:title"', f"{story.title} | {SITE_NAME}"),
+        ('property="og:site_name"', SITE_NAME),
+        ('property="og:url"', url),
+        ('property="og:description"', story.description),
+        ('name="description"', story.description),
+        ('property="og:image"', f"{BASE}/images/{story.slug}.jpg"),
+        ('property="article:section"', story.section),
+        ('name="author"', ", ".join(story.authors)),
+        ('property="article:author"', f"{BASE}/authors/"),
+    ]
+    if story.published:
+        metas.append(('property="article:published_time"', story.published.isoformat()))
+    if story.modified:
+        metas.append(('property="article:modified_time"', story.modified.isoformat()))
+    metas += [('property="article:tag"', tag) for tag in story.tags]
+    head = "\n".join(f'<meta {k} content="{e(v)}">' for k, v in metas)
+    body = f"""<main><div class="story">
+<h1 class="headline">{e(story.title)}</h1>
+<div class="story-meta"><span class="author-name">{e(", ".join(story.authors))}</span></div>
+<div class="story-body">
+{_paragraph_html(story.paragraphs)}
+</div>
+{_widgets(story, stories)}
+</div></main>"""
+    return chrome(f"{story.title} - {SITE_NAME}", body, head=head)
+
+
+def _microdata(story: Story, stories: list[Story]) -> str:
+    authors = "".join(
+        f'<span itemprop="author" itemscope itemtype="https://schema.org/Person"><span itemprop="name">{e(a)}</span></span>'
+        for a in story.authors
+    )
+    published = (
+        (
+            f'<time itemprop="datePublished" datetime="{story.published.isoformat()}">'
+            f"{_printed_date(story.published)}</time>"
+        )
+        if story.published
+        else ""
+    )
+    body = f"""<main><article itemscope itemtype="https://schema.org/NewsArticle">
+<meta itemprop="mainEntityOfPage" content="{BASE}{story.path}">
+<h1 itemprop="headline">{e(story.title)}</h1>
+<p class="meta">{authors} · {published} · <span itemprop="articleSection">{story.section}</span></p>
+<div itemprop="articleBody">
+{_paragraph_html(story.paragraphs)}
+</div>
+{_widgets(story, stories)}
+</article></main>"""
+    return chrome(f"{SITE_NAME}: {story.title}", body, head=f'<link rel="canonical" href="{story.path}">')
+
+
+def _bare(story: Story, stories: list[Story]) -> str:
+    byline = "By " + " and ".join(a.upper() if i == 0 else a for i, a in enumerate(story.authors))
+    date = f'<p class="date">{_printed_date(story.published)}</p>' if story.published else ""
+    body = f"""<div id="content"><div class="column">
+<h1>{e(story.title)}</h1>
+<p class="byline">{e(byline)}</p>
+{date}
+{_paragraph_html(story.paragraphs)}
+{_widgets(story, stories)}
+</div></div>"""
+    return chrome(story.title, body)
+
+
+ARTICLE_STYLES = {"jsonld": _jsonld_graph, "opengraph": _opengraph, "microdata": _microdata, "bare": _bare}
+
+
+def _teasers(stories: list[Story]) -> str:
+    return "\n".join(
+        f'<div class="teaser"><h2><a href="{s.path}">{e(s.title)}</a></h2><p>{e(s.description)}</p></div>'
+        for s in stories
+    )
+
+
+def _listing(title: str, stories: list[Story], base_path: str, extra: str = "") -> dict[str, str]:
+    pages = {}
+    count = max(1, -(-len(stories) // PER_PAGE))
+    for number in range(1, count + 1):
+        chunk = stories[(number - 1) * PER_PAGE : number * PER_PAGE]
+        path = base_path if number == 1 else f"{base_path}?page={number}"
+        head = f'<link rel="next" href="{base_path}?page={number + 1}">' if number < count else ""
+        nav = " ".join(
+            f'<a href="{base_path}{"" if n == 1 else f"?page={n}"}">{n}</a>' for n in range(1, count + 1)
+        )
+        if number < count:
+            nav += f' <a class="next" href="{base_path}?page={number + 1}">Next »</a>'
+        body = f"""<main class="listing"><h1>{e(title)}</h1>
+{extra if number == 1 else ""}
+{_teasers(chunk)}
+<div class="pagination">{nav}</div></main>"""
+        pages[path] = chrome(f"{title} | {SITE_NAME}", body, head=head)
+    return pages
+
+
+def _sitemap(stories: list[Story]) -> str:
+    urls = "".join(
+        f"<url><loc>{BASE}{s.path}</loc>"
+        + (f"<lastmod>{(s.modified or s.published).isoformat()}</lastmod>" if s.published else "")
+        + "</url>\n"
+        for s in stories
+    )
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{urls}</urlset>\n'
+
+
+def _rss(stories: list[Story]) -> str:
+    items = "".join(
+        f"<item><title>{e(s.title)}</title><link>{BASE}{s.path}</link><guid>{BASE}{s.path}</guid>"
+        + (f"<pubDate>{s.published.strftime('%a, %d %b %Y %H:%M:%S %z')}</pubDate>" if s.published else "")
+        + f"<description>{e(s.description)}</description></item>\n"
+        for s in stories
+    )
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>{SITE_NAME}</title><link>{BASE}/</link><description>Latest stories</description>
+{items}</channel></rss>
+"""
+
+
+def build_news(stories: list[Story]) -> dict[str, str | bytes]:
+    files: dict[str, str | bytes] = {}
+    for story in stories:
+        files[story.path] = ARTICLE_STYLES[story.style](story, stories)
+    newest = sorted(stories, key=lambda s: s.number)
+    traps = f"""<ul class="top-links">
+<li><a href="{newest[0].path}?utm_source=newsletter&amp;utm_medium=email&amp;fbclid=abc123">{e(newest[0].title)} (from the newsletter)</a></li>
+<li><a href="/go/top-story">Today's top story</a></li>
+<li><a href="/articles/removed-story-about-tariffs.html">A story that was taken down</a></li>
+<li><a href="/files/annual-report-2025.pdf">Annual report (PDF)</a></li>
+<li><a href="/download/press-kit">Press kit</a></li>
+<li><a href="/private/staff-memo-on-restructuring.html">Staff memo</a></li>
+</ul>"""
+    files.update(_listing("Top stories", newest[:8], "/", extra=traps))
+    files.update(_listing("Latest news", newest, "/news/"))
+    for section in SECTIONS:
+        files.update(
+            _listing(
+                section, [s for s in newest if s.section == section], f"/sections/{_section_slug(section)}/"
+            )
+        )
+    dated = [s for s in newest if s.published]
+    files["/sitemaps/articles-recent.xml"] = _sitemap(dated[:20])
+    files["/sitemaps/articles-archive.xml.gz"] = gzip.compress(_sitemap(dated[20:36]).encode(), mtime=0)
+    files["/sitemap_index.xml"] = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        f"<sitemap><loc>{BASE}/sitemaps/articles-recent.xml</loc></sitemap>\n"
+        f"<sitemap><loc>{BASE}/sitemaps/articles-archive.xml.gz</loc></sitemap>\n</sitemapindex>\n"
+    )
+    files["/feed.xml"] = _rss(newest[:15])
+    files["/robots.txt"] = (
+        f"User-agent: *\nDisallow: /private/\nDisallow: /search\n\nSitemap: {BASE}/sitemap_index.xml\n"
+    )
+    files["/private/staff-memo-on-restructuring.html"] = chrome(
+        "Staff memo",
+        "<main><article><h1>Staff memo on restructuring</h1><p>Internal only. "
+        + "This page is disallowed by robots.txt and must never be fetched. " * 20
+        + "</p></article></main>",
+    )
+    files["/files/annual-report-2025.pdf"] = b"%PDF-1.4\n%demo\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    files["/download/press-kit"] = b"%PDF-1.4\n%demo press kit\n%%EOF\n"
+    files["/static/site.css"] = "body{font-family:sans-serif}\n"
+    return files
+
+
+# -- forum (Asgaros Forum markup, as the WordPress plugin renders it) --------------------------------
+
+
+def _forum_page(title: str, inner: str, crumbs: list[tuple[str, str]]) -> str:
+    items = "".join(
+        f'<span itemprop="itemListElement" itemscope itemtype="https://schema.org/ListItem">'
+        f'<a itemprop="item" href="{href}" title="{e(name)}"><span itemprop="name">{e(name)}</span></a>'
+        f'<meta itemprop="position" content="{i + 1}"></span>'
+        for i, (name, href) in enumerate(crumbs)
+    )
+    body = f"""<div id="content" class="site-content"><main id="main"><article class="page"><div class="entry-content">
+<div id="af-wrapper">
+<div id="forum-header"><div id="forum-navigation"><a class="home-link" href="/forum/">Forum</a><a class="members-link" href="/forum/members/">Members</a></div></div>
+<div id="forum-breadcrumbs" itemscope itemtype="http://schema.org/BreadcrumbList">{items}</div>
+{inner}
+</div></div></article></main></div>"""
+    return chrome(
+        f"{title} - Forum - {SITE_NAME}",
+        body,
+        head='<link rel="canonical" href="/forum/">\n<meta property="og:title" content="Forum - Demo Daily">',
+    )
+
+
+def _forum_post(thread: ForumThread, index: int, thread_path: str) -> str:
+    post = thread.posts[index]
+    when = post.posted.strftime("%B %-d, %Y, %-I:%M %p")
+    quote = ""
+    if post.quote_of:
+        q = post.quote_of
+        quote = (
+            f'<blockquote><div class="quotetitle">Quote from <a class="profile-link" href="/forum/profile/x/">'
+            f"{e(q.author)}</a> on {q.posted.strftime('%B %-d, %Y, %-I:%M %p')}</div>"
+            + "".join(f"<p>{e(p)}</p>" for p in q.paragraphs)
+            + "</blockquote>"
+        )
+    hidden = (
+        '<div id="post-quote-container-{id}" style="display: none;"><blockquote><div class="quotetitle">Quote from '
+        "{a} on {w}</div>{p}</blockquote><br></div>"
+    ).format(id=post.post_id, a=e(post.author), w=when, p="".join(f"<p>{e(p)}</p>" for p in post.paragraphs))
+    attachment = ""
+    if post.attachment:
+        attachment = (
+            f'<strong class="uploaded-files-title">Uploaded files:</strong><ul><li class="uploaded-file">'
+            f'<a href="{post.attachment}" target="_blank">{post.attachment.rsplit("/", 1)[-1]}</a></li></ul>'
+        )
+    return f"""<div class="post-element{" first-post" if index == 0 else ""}" id="postid-{post.post_id}">
+<div class="forum-post-header-container"><div class="post-author">
+<div class="post-author-blocks"><div class="post-author-block-name"><a class="profile-link" href="/forum/profile/{e(post.author.lower().replace(" ", ""))}/">{e(post.author)}</a><span class="mention-nice-name">@{e(post.author.lower().replace(" ", ""))}</span></div>
+<div class="post-author-block-meta"><span class="post-counter">{100 + index * 7} Posts</span></div></div></div></div>
+<div class="post-wrapper"><div class="forum-post-header"><div class="forum-post-date"><a href="{thread_path}#postid-{post.post_id}">#{index + 1}</a> &middot; {when}</div></div>
+<div class="post-message">{hidden}{quote}{"".join(f"<p>{e(p)}</p>" for p in post.paragraphs)}
+{attachment}</div></div></div>"""
+
+
+def build_forum(threads: list[ForumThread]) -> dict[str, str]:
+    files: dict[str, str] = {}
+    boards: dict[str, list[ForumThread]] = {}
+    for thread in threads:
+        boards.setdefault(thread.board_slug, []).append(thread)
+    rows = "".join(
+        f'<div class="forum"><div class="forum-title"><a href="/forum/forum/{slug}/">{e(ts[0].board)}</a></div>'
+        f"<small>{len(ts)} Topics</small></div>"
+        for slug, ts in boards.items()
+    )
+    files["/forum/"] = _forum_page(
+        "Forum", f'<div class="content-container">{rows}</div>', [("Forum", "/forum/")]
+    )
+    for slug, board_threads in boards.items():
+        topics = "".join(
+            f'<div class="topic"><div class="topic-name"><a href="/forum/topic/{t.slug}/" title="{e(t.title)}">{e(t.title)}</a></div>'
+            f"<small>{len(t.posts)} Replies</small></div>"
+            for t in board_threads
+        )
+        files[f"/forum/forum/{slug}/"] = _forum_page(
+            board_threads[0].board,
+            f'<h1 class="main-title">{e(board_threads[0].board)}</h1><div class="topics">{topics}</div>',
+            [("Forum", "/forum/"), (board_threads[0].board, f"/forum/forum/{slug}/")],
+        )
+    for thread in threads:
+        base = f"/forum/topic/{thread.slug}/"
+        pages = max(1, -(-len(thread.posts) // POSTS_PER_THREAD_PAGE))
+        for number in range(1, pages + 1):
+            first = (number - 1) * POSTS_PER_THREAD_PAGE
+            posts = "".join(
+                _forum_post(thread, i, base)
+                for i in range(first, min(first + POSTS_PER_THREAD_PAGE, len(thread.posts)))
+            )
+            pager = ""
+            if pages > 1:
+                pager = '<div class="pages">' + "".join(
+                    f'<a class="page-numbers{" current" if n == number else ""}" href="{base}{"" if n == 1 else f"?part={n}"}">{n}</a>'
+                    for n in range(1, pages + 1)
+                )
+                if number < pages:
+                    pager += f'<a class="next page-numbers" href="{base}?part={number + 1}">›</a>'
+                pager += "</div>"
+            inner = (
+                f'<h1 class="main-title main-title-topic">{e(thread.title)}</h1>'
+                f'<div class="pages-and-menu">{pager}</div>{posts}<div class="pages-and-menu">{pager}</div>'
+            )
+            path = base if number == 1 else f"{base}?part={number}"
+            files[path] = _forum_page(
+                thread.title,
+                inner,
+                [
+                    ("Forum", "/forum/"),
+                    (thread.board, f"/forum/forum/{thread.board_slug}/"),
+                    (thread.title, base),
+                ],
+            )
+    return files
+
+
+def build_site(root: Path) -> dict[str, str | bytes]:
+    """Every page of the demo site, by URL path (query included); also written under `root`."""
+    files: dict[str, str | bytes] = {**build_news(make_stories()), **build_forum(make_forum())}
+    write_site(files, root)
+    return files
+
+
+def file_for(root: Path, url_path: str) -> Path:
+    """Where a URL path (with its query) lives on disk: `/a/` -> `a/index.html`, `?page=2` -> `index.page=2.html`."""
+    path, _, query = url_path.partition("?")
+    relative = path.lstrip("/")
+    if not relative or relative.endswith("/"):
+        relative += "index.html"
+    if query:
+        stem, dot, ext = relative.rpartition(".")
+        relative = f"{stem}.{query}.{ext}" if dot else f"{relative}.{query}"
+    return root / relative
+
+
+def write_site(files: dict[str, str | bytes], root: Path) -> None:
+    for url_path, content in files.items():
+        target = file_for(root, url_path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        target.write_bytes(data)

@@ -1,0 +1,184 @@
+"""A small HTTP server for the demo site, bound to 127.0.0.1 on a free port.
+
+Run it alone with `python -m newscrawler.demo.server [--root DIR] [--port N] [--access-log FILE]`;
+it prints `serving http://127.0.0.1:PORT` once it accepts connections. Pages are files under the
+root (tests may edit them between crawls); a few routes are dynamic (redirect chains, ...).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gzip
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from newscrawler.demo.render import BASE, build_site, file_for
+
+HOST = "127.0.0.1"
+
+
+@dataclass
+class Reply:
+    status: int
+    body: bytes = b""
+    content_type: str = "text/html; charset=utf-8"
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+Route = Callable[["DemoHandler"], Reply]
+ROUTES: dict[str, Route] = {}
+
+
+def route(path: str) -> Callable[[Route], Route]:
+    def register(handler: Route) -> Route:
+        ROUTES[path] = handler
+        return handler
+
+    return register
+
+
+def redirect(status: int, location: str) -> Reply:
+    return Reply(status, b"", headers=(("Location", location),))
+
+
+@route("/go/top-story")
+def _top_story(_: DemoHandler) -> Reply:
+    return redirect(301, "/go/top-story-2")
+
+
+@route("/go/top-story-2")
+def _top_story_2(handler: DemoHandler) -> Reply:
+    first = sorted(p for p in (handler.server.root / "articles").glob("003-*.html"))
+    return redirect(302, f"/articles/{first[0].name}" if first else "/")
+
+
+def guess_type(path: str, body: bytes) -> str:
+    if body.startswith(b"%PDF"):
+        return "application/pdf"
+    if path.endswith(".gz"):
+        return "application/x-gzip"
+    if path.endswith(".xml"):
+        return "application/rss+xml" if b"<rss" in body[:200] else "application/xml"
+    if path.endswith(".txt"):
+        return "text/plain; charset=utf-8"
+    if path.endswith(".css"):
+        return "text/css"
+    if path.endswith((".png", ".jpg")):
+        return "image/png"
+    return "text/html; charset=utf-8"
+
+
+class DemoServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, root: Path, port: int = 0, access_log: Path | None = None) -> None:
+        super().__init__((HOST, port), DemoHandler)
+        self.root = root
+        self.access_log = access_log
+        self.log_lock = threading.Lock()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{HOST}:{self.server_address[1]}"
+
+
+class DemoHandler(BaseHTTPRequestHandler):
+    server: DemoServer
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        self.send(self.reply())
+
+    def do_HEAD(self) -> None:
+        self.send(self.reply(), head=True)
+
+    def reply(self) -> Reply:
+        target = self.path if self.path.startswith("/") else urlsplit(self.path).path
+        path, _, query = target.partition("?")
+        if handler := ROUTES.get(path):
+            return handler(self)
+        for candidate in (target, path) if query else (target,):
+            file = file_for(self.server.root, candidate)
+            if file.is_file() and self.server.root in file.resolve().parents:
+                body = file.read_bytes()
+                kind = guess_type(file.name, body)
+                if kind.startswith(("text/", "application/xml", "application/rss")):
+                    body = body.replace(BASE.encode(), self.server.base_url.encode())
+                elif file.name.endswith(".gz"):
+                    body = gzip.compress(
+                        gzip.decompress(body).replace(BASE.encode(), self.server.base_url.encode()), mtime=0
+                    )
+                return Reply(200, body, kind)
+        return Reply(404, b"<html><body><h1>Not found</h1><p>No such page.</p></body></html>")
+
+    def send(self, reply: Reply, *, head: bool = False) -> None:
+        self.send_response(reply.status)
+        self.send_header("Content-Type", reply.content_type)
+        self.send_header("Content-Length", str(len(reply.body)))
+        for name, value in reply.headers:
+            self.send_header(name, value)
+        self.end_headers()
+        if not head and reply.body:
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self.wfile.write(reply.body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        if self.server.access_log:
+            with self.server.log_lock, self.server.access_log.open("a", encoding="utf-8") as log:
+                log.write(f"{self.command} {self.path} {args[1] if len(args) > 1 else ''}\n")
+
+
+def serve(root: Path | None = None, port: int = 0, access_log: Path | None = None) -> None:
+    root = root or Path(tempfile.mkdtemp(prefix="newscrawler-demo-"))
+    if not any(root.iterdir()):
+        build_site(root)
+    server = DemoServer(root.resolve(), port, access_log)
+    print(f"serving {server.base_url}", flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        server.serve_forever()
+
+
+@contextlib.contextmanager
+def running_demo_site(root: Path | None = None, access_log: Path | None = None) -> Iterator[str]:
+    """Start the demo server in its own process; yields its base URL; stops it afterwards."""
+    command = [sys.executable, "-m", "newscrawler.demo.server"]
+    if root:
+        command += ["--root", str(root)]
+    if access_log:
+        command += ["--access-log", str(access_log)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    try:
+        line = process.stdout.readline() if process.stdout else ""
+        if not line.startswith("serving "):
+            raise RuntimeError(f"demo server did not start (exit code {process.poll()})")
+        yield line.split()[1]
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--root", type=Path, help="serve this directory (built there if empty)")
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--access-log", type=Path)
+    args = parser.parse_args(argv)
+    if args.root:
+        args.root.mkdir(parents=True, exist_ok=True)
+    serve(args.root, args.port, args.access_log)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Spiders: `news` (sitemaps, feeds, listing pages) and `forum` (boards, threads, pages)."""

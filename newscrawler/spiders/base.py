@@ -1,0 +1,186 @@
+"""What every newscrawler spider shares: crawl identity, error accounting, HTML checks, page routing."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Self
+
+from scrapy import Request, Spider
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
+from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from newscrawler.extract import PageResult, extract_page
+from newscrawler.extract.links import IGNORED_EXTENSIONS, extension, followable_path
+from newscrawler.normalize.urls import site_of
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+HTML_TYPES = (b"text/html", b"application/xhtml+xml")
+# Requests we decline on purpose: counted, but not errors of the site.
+REFUSED = frozenset({"robots_disallowed", "offsite", "private_address"})
+
+
+def new_crawl_id(now: datetime | None = None) -> str:
+    """Sortable and unique: UTC start time plus a random suffix."""
+    now = now or datetime.now(UTC)
+    return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+
+
+def failure_reason(failure: Failure) -> str:
+    """A short, stable name for why a request failed: the key errors are counted under."""
+    error = failure.value
+    if isinstance(error, HttpError):
+        return f"http_{error.response.status}"
+    if isinstance(error, DownloadTimeoutError) or failure.check("twisted.internet.error.TimeoutError"):
+        return "timeout"
+    if isinstance(error, CannotResolveHostError) or failure.check("twisted.internet.error.DNSLookupError"):
+        return "dns"
+    if isinstance(error, DownloadConnectionRefusedError) or failure.check(
+        "twisted.internet.error.ConnectionRefusedError"
+    ):
+        return "connection_refused"
+    if isinstance(error, DownloadCancelledError):
+        return (
+            "too_large"
+            if "max size" in str(error).lower() or "maxsize" in str(error).lower()
+            else "cancelled"
+        )
+    if isinstance(error, ResponseDataLossError):
+        return "data_loss"
+    if isinstance(error, IgnoreRequest):
+        message = str(error).lower()
+        if "robots.txt" in message:
+            return "robots_disallowed"
+        if "redirect" in message:
+            return "redirect_loop"
+        if "offsite" in message:
+            return "offsite"
+        if "private" in message:
+            return "private_address"
+        return "ignored"
+    return type(error).__name__.lower()
+
+
+def looks_binary(body: bytes) -> bool:
+    head = body[:2048]
+    return bool(head) and (
+        head.count(b"\x00") > 8 or sum(b < 9 or 13 < b < 32 for b in head) > len(head) // 10
+    )
+
+
+class NewscrawlerSpider(Spider):
+    """Base for our spiders. Arguments (`-a name=value`): start_url(s), timezone, crawl_id, site."""
+
+    timezone: str | None = None
+    date_order: str | None = None
+    site_names: tuple[str, ...] = ()
+
+    def __init__(
+        self,
+        *args: Any,
+        start_url: str | None = None,
+        start_urls: str | list[str] | None = None,
+        crawl_id: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        urls = start_urls.split(",") if isinstance(start_urls, str) else list(start_urls or [])
+        if start_url:
+            urls.insert(0, start_url)
+        self.start_urls = [u.strip() for u in urls if u.strip()]
+        self.crawl_started = datetime.now(UTC)
+        self.crawl_id = crawl_id or new_crawl_id(self.crawl_started)
+        self._reported: set[tuple[str, str]] = set()
+        if self.start_urls and not getattr(self, "allowed_domains", None):
+            self.allowed_domains = sorted({site_of(u) for u in self.start_urls})
+        self.site = getattr(self, "site", None) or (site_of(self.start_urls[0]) if self.start_urls else None)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        kwargs.setdefault("crawl_id", crawler.settings.get("NEWSCRAWLER_CRAWL_ID"))
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        if not spider.start_urls:
+            raise ValueError(f"{spider.name}: give a start URL, e.g. -a start_url=https://example.com/")
+        return spider
+
+    # -- requests and their failures --------------------------------------------------------------
+
+    def request(
+        self, url: str, callback: Callable[..., Any], *, optional: bool = False, **meta: Any
+    ) -> Request:
+        """A request whose failure is counted by reason; `optional` ones (guessed sitemaps) are not errors."""
+        return Request(url, callback=callback, errback=self.on_error, meta={"optional": optional, **meta})
+
+    def on_error(self, failure: Failure) -> None:
+        request = failure.request
+        reason = failure_reason(failure)
+        if request.meta.get("optional"):
+            namespace = "discovery"
+        elif reason in REFUSED:
+            namespace = "skipped"
+        else:
+            namespace = "errors"
+        self.count(namespace, reason, request.url)
+
+    def may_follow(self, url: str) -> bool:
+        """On one of the crawl's sites, not a file download, not an account/search/feed page;
+        counts why a link is not followed."""
+        if site_of(url) not in self.allowed_domains:
+            self.crawler.stats.inc_value("skipped/offsite_link")
+            return False
+        if extension(url) in IGNORED_EXTENSIONS:
+            self.crawler.stats.inc_value("skipped/file_link")
+            return False
+        if not followable_path(url):
+            self.crawler.stats.inc_value("skipped/non_content_link")
+            return False
+        return True
+
+    def count(self, namespace: str, reason: str, url: str, *, log: bool = True) -> None:
+        """Increment `<namespace>/<reason>` and log it once per URL and reason."""
+        self.crawler.stats.inc_value(f"{namespace}/{reason}")
+        if log and (url, reason) not in self._reported:
+            self._reported.add((url, reason))
+            level = 30 if namespace == "errors" else 20
+            self.logger.log(level, "%s: %s %s", namespace, reason, url)
+
+    # -- pages ------------------------------------------------------------------------------------
+
+    def html_of(self, response: Response) -> str | None:
+        """The page's text if it is HTML we can read; counts why not otherwise."""
+        content_type = response.headers.get(b"Content-Type", b"").lower()
+        if not isinstance(response, TextResponse) or (
+            content_type and not content_type.startswith(HTML_TYPES)
+        ):
+            self.count("errors", "not_html", response.url)
+            return None
+        if looks_binary(response.body):
+            self.count("errors", "binary_content", response.url)
+            return None
+        try:
+            return response.text
+        except (UnicodeDecodeError, LookupError):
+            return response.body.decode("utf-8", errors="replace")
+
+    def extract(self, response: Response) -> PageResult | None:
+        html = self.html_of(response)
+        if html is None:
+            return None
+        result = extract_page(html, response.url)
+        self.crawler.stats.inc_value(f"pages/{result.kind}")
+        return result
+
+    def drafts(self, result: PageResult) -> Iterator[Any]:
+        yield from result.drafts
