@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
@@ -18,14 +19,16 @@ def extract_records(
     now: datetime | None = None,
     crawl_id: str = "adhoc",
     spider: str = "extract",
+    overrides: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
     """The normalized records a page yields (articles or forum posts), as the pipelines emit them.
 
     `timezone` is the site's zone for dates the page prints without one (default UTC);
-    `now` is the crawl time that relative dates ("2 hours ago") resolve against.
+    `now` is the crawl time that relative dates ("2 hours ago") resolve against;
+    `overrides` maps fields to selectors, as a site profile's `selectors` table does.
     """
     ctx = RecordContext(crawl_id=crawl_id, spider=spider, timezone=timezone)
     if now is not None:
         ctx.crawled_at = now
-    result = extract_page(html, url)
+    result = extract_page(html, url, overrides=overrides)
     return [asdict(record) for draft in result.drafts if (record := build_record(draft, ctx))]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from newscrawler.extract.article import extract_article
 from newscrawler.extract.forums import detect_engine
 from newscrawler.extract.links import feed_links, listing_links, next_page_links
+from newscrawler.extract.overrides import apply_overrides
 from newscrawler.extract.page import Page
 from newscrawler.extract.pagetype import classify
 from newscrawler.extract.types import PageResult
@@ -14,8 +16,11 @@ from newscrawler.extract.types import PageResult
 _MIN_ARTICLE_WORDS = 60
 
 
-def extract_page(html: str | bytes, url: str) -> PageResult:
-    """What a page holds (records as drafts) and where to go next. Never raises on bad markup."""
+def extract_page(html: str | bytes, url: str, *, overrides: Mapping[str, str] | None = None) -> PageResult:
+    """What a page holds (records as drafts) and where to go next. Never raises on bad markup.
+
+    `overrides` maps article fields to selectors (a site profile's fixes for what automatic
+    extraction gets wrong there); see extract/overrides.py."""
     page = Page(html, url)
     if page.is_empty:
         return PageResult(kind="other", reason="empty_page")
@@ -26,6 +31,8 @@ def extract_page(html: str | bytes, url: str) -> PageResult:
     kind = classify(page)
     if kind == "article":
         draft = extract_article(page)
+        if overrides:
+            apply_overrides(draft, page, overrides)
         words = sum(len(re.findall(r"\w+", p)) for p in draft.paragraphs)
         if draft.title and words >= _MIN_ARTICLE_WORDS:
             return PageResult(kind="article", drafts=[draft], links=links)

@@ -86,6 +86,7 @@ class NewscrawlerSpider(Spider):
     timezone: str | None = None
     date_order: str | None = None
     site_names: tuple[str, ...] = ()
+    selector_overrides: dict[str, str] | None = None  # field -> selector, from a site profile
 
     def __init__(
         self,
@@ -178,7 +179,7 @@ class NewscrawlerSpider(Spider):
         html = self.html_of(response)
         if html is None:
             return None
-        result = extract_page(html, response.url)
+        result = extract_page(html, response.url, overrides=self.selector_overrides)
         self.crawler.stats.inc_value(f"pages/{result.kind}")
         return result
 
