@@ -18,6 +18,7 @@ _NOT_NAVIGABLE = ("javascript:", "mailto:", "tel:", "data:", "#", "about:")
 class Page:
     def __init__(self, html: str | bytes, url: str) -> None:
         self.url = url
+        self.source = html  # the text as fetched: engines reading JSON APIs need it, not the tree
         self._parsed = parse_html(html)
 
     @property

@@ -63,3 +63,4 @@ class PageResult:
     links: list[Link] = field(default_factory=list)
     engine: str | None = None
     reason: str | None = None  # why a page gave no record: not_html, no_body, ...
+    skipped: dict[str, int] = field(default_factory=dict)  # blocks deliberately not made records, by reason

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from newscrawler.extract.forums.base import SelectorEngine
+from newscrawler.extract.forums.base import PageScheme
+from newscrawler.extract.forums.selector import SelectorEngine
 
 
 class Asgaros(SelectorEngine):
@@ -16,15 +17,21 @@ class Asgaros(SelectorEngine):
     date_attrs = ()
     date_prefix = r"^#\d+\s*[·|]?\s*"
     body = ".post-message"
-    quotes = "blockquote"
     quote_author = ".quotetitle"
+    quote_post = ".quotetitle a[href*='postid-']"
+    quote_post_pattern = r"postid-(\d+)"
     signature = ".signature"
     edited = ".post-edit, .post-edits"
     attachments = ".uploaded-file a"
-    attachments_block = ".uploaded-files-title, .uploaded-files, li.uploaded-file"
+    attachments_block = ".uploaded-files-title, .uploaded-files, li.uploaded-file, ul:has(> li.uploaded-file)"
+    permalink = ".forum-post-date > a"
+    permalink_anchor = "postid-{id}"
     thread_title = "h1.main-title"
     breadcrumbs = "#forum-breadcrumbs [itemprop=itemListElement] [itemprop=name]"
-    next_page = ".pages a.next, .pages a[rel=next]"
+    board_index = -2
+    pages = (PageScheme(param="part"),)
+    next_page = None
+    pagination = ".pages"
     thread_links = ".topic-name a, .topic-title a, a.topic-link"
     board_links = ".forum-title a, .subforum a"
-    thread_page_param = "part"
+    posts_per_page = 10

@@ -1,17 +1,30 @@
-"""Shared machinery for forum engines: a declarative engine is a set of selectors over these helpers."""
+"""What every forum engine adapter shares: selecting in a post, thread URLs and page numbers.
+
+Selectors are CSS, or XPath when they start with `/`, `./`, `(` or `..`. A CSS string with commas
+lists alternatives tried in the order written (the first that yields something wins).
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import ClassVar
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import lxml.html
+from lxml import etree
 
-from newscrawler.extract.cleaning import strip_noise
 from newscrawler.extract.page import Page
-from newscrawler.extract.textblocks import paragraphs_of
-from newscrawler.extract.types import Link, PageResult, PostDraft
+from newscrawler.extract.types import PageResult
 from newscrawler.normalize.urls import canonicalize_url
+
+Element = lxml.html.HtmlElement
+
+# Session parameters old boards put into every link for guests without cookies.
+_SESSION_PARAM = re.compile(r"^(sid|phpsessid|sessionid|session|osCsid)$", re.IGNORECASE)
+_HEX_SESSION = re.compile(r"^[0-9a-f]{32}$", re.IGNORECASE)
+# A value that can be a date on its own: an epoch, or text holding a year.
+_DATE_LIKE = re.compile(r"^\s*\d{9,13}(?:\.\d+)?\s*$|(?:19|20)\d\d")
 
 
 class ForumEngine:
@@ -26,185 +39,189 @@ class ForumEngine:
         raise NotImplementedError
 
 
-def first_text(element: lxml.html.HtmlElement, css: str | None) -> str | None:
-    """Text of the first match; comma-separated alternatives are tried in the order written."""
-    for alternative in (css or "").split(","):
-        for found in element.cssselect(alternative.strip()) if alternative.strip() else ():
-            if text := " ".join(found.text_content().split()):
+# -- selecting ----------------------------------------------------------------------------------
+
+
+def _is_xpath(expression: str) -> bool:
+    return expression.lstrip().startswith(("/", "./", "(", ".."))
+
+
+def select(element: Element, expression: str | None) -> list[Element]:
+    """Elements matching a CSS selector or an XPath expression (strings from XPath are dropped)."""
+    if not expression:
+        return []
+    try:
+        if _is_xpath(expression):
+            found = element.xpath(expression)
+            return [e for e in found if isinstance(e, etree._Element)] if isinstance(found, list) else []
+        return element.cssselect(expression)
+    except (etree.XPathError, SyntaxError, ValueError):
+        return []
+
+
+def alternatives(expression: str | None) -> list[str]:
+    """The ordered alternatives of a selector: a CSS selector list split at its commas."""
+    if not expression:
+        return []
+    if _is_xpath(expression):
+        return [expression]
+    return [part.strip() for part in re.split(r",(?![^\[(]*[\])])", expression) if part.strip()]
+
+
+def select_first_group(element: Element, expression: str | None) -> list[Element]:
+    """The matches of the first alternative that matches anything."""
+    for alternative in alternatives(expression):
+        if found := select(element, alternative):
+            return found
+    return []
+
+
+def text_of(element: Element) -> str:
+    return " ".join(element.text_content().split())
+
+
+def first_text(element: Element, expression: str | None) -> str | None:
+    """Text of the first non-empty match; alternatives are tried in the order written."""
+    for alternative in alternatives(expression):
+        for found in select(element, alternative):
+            if text := text_of(found):
                 return text
     return None
 
 
-def first_attr(element: lxml.html.HtmlElement, css: str | None, attr: str) -> str | None:
-    if not css:
-        return None
-    for found in element.cssselect(css):
-        if value := (found.get(attr) or "").strip():
-            return value
+def first_attr(element: Element, expression: str | None, *attrs: str) -> str | None:
+    for found in select_first_group(element, expression):
+        for attr in attrs:
+            if value := (found.get(attr) or "").strip():
+                return value
     return None
 
 
-def remove(element: lxml.html.HtmlElement, css: str | None) -> list[lxml.html.HtmlElement]:
-    """Detach the matches from the subtree (keeping their tails) and return them."""
-    if not css:
-        return []
-    removed = list(element.cssselect(css))
+def outermost(elements: list[Element]) -> list[Element]:
+    """The elements that are not inside another one of the list."""
+    chosen = set(elements)
+    return [e for e in elements if not any(a in chosen for a in e.iterancestors())]
+
+
+def remove(element: Element, expression: str | None) -> list[Element]:
+    """Detach every match under `element` (keeping the text after each) and return them."""
+    removed = [e for e in outermost(select(element, expression)) if e is not element]
     for found in removed:
         if found.getparent() is not None:
             found.drop_tree()
     return removed
 
 
-class SelectorEngine(ForumEngine):
-    """An engine described by CSS selectors. Subclasses set the class attributes below."""
-
-    detect: ClassVar[str]  # present on every page the engine renders
-    post: ClassVar[str]  # one element per post
-    post_id_attr: ClassVar[tuple[str | None, str]] = (None, "id")  # (css inside post or None=post, attribute)
-    post_id_pattern: ClassVar[str] = r"(\d+)"
-    position: ClassVar[str | None] = None  # the "#N" a post shows
-    author: ClassVar[str]
-    date: ClassVar[str | None] = None
-    date_attrs: ClassVar[tuple[str, ...]] = ("datetime", "data-time", "title")
-    date_prefix: ClassVar[str] = r"^.*?[·|]\s*"  # text before the date inside the date element
-    body: ClassVar[str]
-    quotes: ClassVar[str | None] = None
-    quote_author: ClassVar[str | None] = None
-    quote_author_pattern: ClassVar[str] = r"(?:Quote from|Zitat von|Citation de)\s+(.+?)(?:\s+on\s+.*)?$"
-    signature: ClassVar[str | None] = None
-    edited: ClassVar[str | None] = None
-    attachments: ClassVar[str | None] = None  # links to uploaded files
-    attachments_block: ClassVar[str | None] = None  # the list and its heading, removed from the body
-    thread_title: ClassVar[str]
-    breadcrumbs: ClassVar[str | None] = (
-        None  # names, forum root first; the board is the one before the thread
-    )
-    next_page: ClassVar[str | None] = None
-    thread_links: ClassVar[str | None] = None
-    board_links: ClassVar[str | None] = None
-    thread_page_param: ClassVar[str | None] = None  # query parameter or path part that numbers pages
-
-    def matches(self, page: Page) -> bool:
-        return bool(page.tree.cssselect(self.detect))
-
-    def thread_url(self, page: Page) -> str:
-        """The thread's first page: the fetched URL without its page number."""
-        url = canonicalize_url(page.url)
-        if self.thread_page_param:
-            url = re.sub(rf"([?&]){self.thread_page_param}=\d+&?", r"\1", url).rstrip("?&")
-        return url
-
-    def parse(self, page: Page) -> PageResult:
-        posts = page.tree.cssselect(self.post)
-        links = self._links(page)
-        if not posts:
-            return PageResult(kind="board" if links else "other", links=links, engine=self.name)
-        thread_url = self.thread_url(page)
-        title = first_text(page.tree, self.thread_title)
-        board = self._board(page)
-        drafts = [
-            draft
-            for index, element in enumerate(posts, start=1)
-            if (draft := self._post(page, element, index, thread_url, title, board)) is not None
-        ]
-        return PageResult(kind="thread", drafts=drafts, links=links, engine=self.name)
-
-    def _board(self, page: Page) -> str | None:
-        if not self.breadcrumbs:
-            return None
-        names = [" ".join(e.text_content().split()) for e in page.tree.cssselect(self.breadcrumbs)]
-        names = [n for n in names if n]
-        return names[-2] if len(names) >= 2 else None
-
-    def _post(
-        self,
-        page: Page,
-        element: lxml.html.HtmlElement,
-        index: int,
-        thread_url: str,
-        title: str | None,
-        board: str | None,
-    ) -> PostDraft | None:
-        id_host = (
-            element.cssselect(self.post_id_attr[0])[0]
-            if self.post_id_attr[0] and element.cssselect(self.post_id_attr[0])
-            else element
-        )
-        match = re.search(self.post_id_pattern, id_host.get(self.post_id_attr[1]) or "")
-        if not match:
-            return None
-        post_id = match.group(1)
-        position = index
-        shown = first_text(element, self.position) if self.position else None
-        if shown and (number := re.search(r"\d+", shown)):
-            position = int(number.group())
-        body_element = next(iter(element.cssselect(self.body)), None)
-        quotes, attachments, paragraphs = [], [], []
-        if body_element is not None:
-            attachments = [
-                u
-                for href in (a.get("href") for a in element.cssselect(self.attachments or "x-none"))
-                if (u := page.absolute(href))
-            ]
-            strip_noise(body_element)
-            for quote in remove(body_element, self.quotes):
-                quotes.append({"author": self._quote_author(quote), "post_id": None})
-            remove(body_element, self.signature)
-            remove(body_element, self.edited)
-            remove(body_element, self.attachments_block)
-            paragraphs = paragraphs_of(body_element)
-        return PostDraft(
-            url=f"{thread_url}#{element.get('id') or 'post-' + post_id}",
-            thread_url=thread_url,
-            engine=self.name,
-            post_id=post_id,
-            position=position,
-            thread_title=title,
-            board=board,
-            author=first_text(element, self.author),
-            published=self._date(element),
-            paragraphs=paragraphs,
-            quotes=quotes,
-            attachments=list(dict.fromkeys(attachments)),
-            language=_lang(page),
-        )
-
-    def _date(self, element: lxml.html.HtmlElement) -> str | None:
-        if not self.date:
-            return None
-        for found in element.cssselect(self.date):
-            for attr in self.date_attrs:
-                if value := (found.get(attr) or "").strip():
-                    return value
-            text = " ".join(found.text_content().split())
-            text = re.sub(self.date_prefix, "", text) if re.search(self.date_prefix, text) else text
-            if text:
-                return text
-        return None
-
-    def _quote_author(self, quote: lxml.html.HtmlElement) -> str | None:
-        text = first_text(quote, self.quote_author) if self.quote_author else None
-        if text and (match := re.match(self.quote_author_pattern, text, re.IGNORECASE)):
-            return match.group(1).strip()
-        return text
-
-    def _links(self, page: Page) -> list[Link]:
-        links: list[Link] = []
-        for css, role in (
-            (self.next_page, "next_page"),
-            (self.thread_links, "thread"),
-            (self.board_links, "board"),
-        ):
-            if css:
-                links.extend(
-                    Link(canonicalize_url(u), role)
-                    for a in page.tree.cssselect(css)
-                    if (u := page.absolute(a.get("href")))
-                )
-        return list(dict.fromkeys(links))
+def date_value(element: Element, attrs: tuple[str, ...]) -> str | None:
+    """A machine-readable date from the first attribute that holds one (an epoch or a text with a
+    year: XenForo's `data-time` is an epoch on 1.x and a clock time on 2.2, which is skipped)."""
+    for attr in attrs:
+        value = (element.get(attr) or "").strip()
+        if value and _DATE_LIKE.search(value):
+            return value
+    return None
 
 
-def _lang(page: Page) -> str | None:
+def shown_date(element: Element) -> str:
+    """The date text as shown, with relative words replaced by the exact date in their `title`
+    ("<span title='01-15-2020'>Yesterday</span>, 10:00 AM" -> "01-15-2020, 10:00 AM")."""
+    parts: list[str] = []
+
+    def walk(node: Element) -> None:
+        title = node.get("title") or "" if node is not element else ""
+        if title and _DATE_LIKE.search(title) and not node.get("datetime"):
+            parts.append(title)
+        else:
+            parts.append(node.text or "")
+            for child in node:
+                if isinstance(child.tag, str):
+                    walk(child)
+                parts.append(child.tail or "")
+
+    walk(element)
+    return " ".join("".join(parts).split())
+
+
+def lang_of(page: Page) -> str | None:
     lang = (page.tree.get("lang") or "").strip()
-    match = re.match(r"^([a-zA-Z]{2})\b", lang)
+    if not lang:
+        lang = (
+            first_attr(
+                page.tree, "meta[http-equiv='content-language'], meta[property='og:locale']", "content"
+            )
+            or ""
+        )
+    match = re.match(r"^([a-zA-Z]{2})(?:$|[-_])", lang)
     return match.group(1).lower() if match else None
+
+
+# -- thread URLs and pages ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageScheme:
+    """How an engine numbers the pages of a thread in its URLs: a query parameter (`param`), or a
+    regular expression (`pattern`, the number in group `n`, `replacement` giving the first page's
+    form). `unit` says whether the number counts pages (first page 1) or the posts before the
+    page (first page 0: phpBB `start=`, SMF `topic=12.30`)."""
+
+    param: str | None = None
+    pattern: str | None = None
+    replacement: str = ""
+    unit: str = "page"
+
+    @property
+    def first(self) -> int:
+        return 1 if self.unit == "page" else 0
+
+    def number(self, url: str) -> int | None:
+        """The page's number in this scheme, or None when the URL does not use it."""
+        if self.param:
+            for key, value in parse_qsl(urlsplit(url).query):
+                if key == self.param and value.isdigit():
+                    return int(value)
+            return None
+        match = re.search(self.pattern or "$^", url)
+        return int(match.group("n")) if match and match.group("n").isdigit() else None
+
+    def first_page(self, url: str) -> str:
+        if self.param:
+            parts = urlsplit(url)
+            query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != self.param]
+            return urlunsplit((*parts[:3], urlencode(query, doseq=True), ""))
+        return re.sub(self.pattern or "$^", self.replacement, url, count=1)
+
+
+Pages = tuple[PageScheme, ...]
+
+
+def strip_session(url: str, keep: tuple[str, ...] | None = None) -> str:
+    """The URL without session parameters; with `keep`, only those query parameters stay."""
+    parts = urlsplit(url)
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not _SESSION_PARAM.match(k)
+        and not (k.lower() == "s" and _HEX_SESSION.match(v))
+        and (keep is None or k in keep)
+    ]
+    # SMF can put the session into the path: index.php;PHPSESSID=...?topic=1
+    path = re.sub(r";(?:PHPSESSID|sesc)=[^;/?]*", "", parts.path, flags=re.IGNORECASE)
+    return urlunsplit((parts.scheme, parts.netloc, path, urlencode(query, doseq=True), ""))
+
+
+def thread_url_of(url: str, pages: Pages = (), keep: tuple[str, ...] | None = None) -> str:
+    """A thread's first page, whatever page of it `url` is: stable across pages and crawls."""
+    url = canonicalize_url(url)
+    for scheme in pages:
+        url = scheme.first_page(url)
+    return strip_session(url, keep)
+
+
+def page_position(url: str, pages: Pages) -> tuple[int, str]:
+    """(number, unit) of the page `url` shows: (1, "page") or (0, "offset") for a first page."""
+    url = canonicalize_url(url)
+    for scheme in pages:
+        if (number := scheme.number(url)) is not None:
+            return number, scheme.unit
+    return (pages[0].first, pages[0].unit) if pages else (1, "page")

@@ -1,0 +1,112 @@
+"""A post's own text: quotes, signatures, "edited by" lines, attachment lists and hidden copies taken
+out, by rules each engine declares (class attributes of `BodyRules`)."""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from newscrawler.extract.cleaning import strip_noise
+from newscrawler.extract.forums.base import Element, first_text, outermost, remove, select
+from newscrawler.extract.page import Page
+from newscrawler.extract.textblocks import paragraphs_of
+
+# How quote headers name the quoted author, in the engines' default language packs.
+QUOTE_AUTHOR_PATTERNS = (
+    re.compile(
+        r"^(?:quote from|quote|zitat von|zitat|citation de|citation|cita de|cita|citazione di|"
+        r"citaat van|cytat)\s*:?\s*(?P<a>.+?)(?:\s+(?:on|am|le|el|il|op|on:)\s+.*)?$",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"^(?:originally posted by|original(?:ly)? geschrieben von|message d'origine de|"
+        r"originalmente inviato da|publicado originalmente por)\s*:?\s*(?P<a>.+?)$",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"^(?P<a>.+?)\s+(?:wrote|said|says|schrieb|hat geschrieben|a écrit|escribió|ha scritto|"
+        r"schreef|napisał|написал)\b.*$",
+        re.IGNORECASE,
+    ),
+)
+# Lines an engine appends to a post about its editing; never part of what the author wrote.
+EDITED_LINE = re.compile(
+    r"^[«(\[]?\s*(?:last edited by|last edit:|edited by|edited \d|zuletzt bearbeitet|zuletzt geändert|"
+    r"geändert von|dernière édition par|modifié par|última edición por|ultima modifica di|"
+    r"this post was (?:last )?(?:modified|edited)|this (?:reply|topic) was modified|"
+    r"bearbeitet von)",
+    re.IGNORECASE,
+)
+_DIGITS = re.compile(r"(\d+)")
+
+
+@dataclass(slots=True)
+class BodyParts:
+    paragraphs: list[str] = field(default_factory=list)
+    quotes: list[dict[str, str | None]] = field(default_factory=list)
+
+
+def clean_name(text: str | None) -> str | None:
+    text = " ".join((text or "").split()).strip(" :,")
+    return text or None
+
+
+class BodyRules:
+    """Where, inside a post's body, the parts that are not the author's own text are."""
+
+    quotes: ClassVar[str | None] = "blockquote"
+    quote_author: ClassVar[str | None] = None  # text naming the quoted author ("bob wrote:")
+    quote_author_attrs: ClassVar[tuple[str, ...]] = ()  # attributes of the quote naming the author
+    quote_post: ClassVar[str | None] = None  # link to the quoted post
+    quote_post_attrs: ClassVar[tuple[str, ...]] = ()  # attributes of the quote holding its post id
+    quote_post_pattern: ClassVar[str] = r"(\d+)"
+    signature: ClassVar[str | None] = None
+    signature_separator: ClassVar[str | None] = None  # a paragraph starting an unmarked signature
+    edited: ClassVar[str | None] = None
+    attachments_block: ClassVar[str | None] = None  # attachment lists, removed from the text
+    drop: ClassVar[str | None] = None  # anything else inside the body that is not the post's text
+
+    def body_parts(self, body: Element, page: Page) -> BodyParts:
+        """The post's own paragraphs and the quotes it contains. Works on a copy: the page's tree
+        stays whole for the other posts and selectors."""
+        body = copy.deepcopy(body)
+        strip_noise(body)
+        quotes = [self._quote(q) for q in outermost(select(body, self.quotes))]
+        remove(body, self.quotes)
+        for expression in (self.signature, self.edited, self.attachments_block, self.drop):
+            remove(body, expression)
+        paragraphs = paragraphs_of(body)
+        if self.signature_separator:
+            separator = re.compile(self.signature_separator)
+            cut = next((i for i, p in enumerate(paragraphs) if separator.match(p)), None)
+            paragraphs = paragraphs[:cut] if cut is not None else paragraphs
+        paragraphs = [p for p in paragraphs if not (EDITED_LINE.match(p) and len(p) < 300)]
+        return BodyParts(paragraphs, quotes)
+
+    def _quote(self, quote: Element) -> dict[str, str | None]:
+        author = next((v for a in self.quote_author_attrs if (v := clean_name(quote.get(a)))), None)
+        if author is None and (shown := first_text(quote, self.quote_author)):
+            author = quote_author_from(shown)
+        post_id = None
+        for attr in self.quote_post_attrs:
+            if match := _DIGITS.search(quote.get(attr) or ""):
+                post_id = match.group(1)
+                break
+        if post_id is None and self.quote_post:
+            for link in select(quote, self.quote_post):
+                target = link.get("href") or link.get("data-post-id") or ""
+                if match := re.search(self.quote_post_pattern, target):
+                    post_id = match.group(1)
+                    break
+        return {"author": author, "post_id": post_id}
+
+
+def quote_author_from(shown: str) -> str | None:
+    """The author named in a quote header, or the header itself when no known phrase fits."""
+    shown = " ".join(shown.split())
+    for pattern in QUOTE_AUTHOR_PATTERNS:
+        if match := pattern.match(shown):
+            return clean_name(match.group("a"))
+    return clean_name(shown)
