@@ -24,6 +24,9 @@ RETRY_ENABLED = True
 RETRY_TIMES = 2
 DOWNLOAD_TIMEOUT = 30
 REDIRECT_MAX_TIMES = 5
+DNS_TIMEOUT = 20
+# Our errback logs each failed URL once, with its reason; Scrapy's own give-up line would repeat it.
+RETRY_GIVE_UP_LOG_LEVEL = "DEBUG"
 
 # Limits: no response, page count or link depth can grow without bound.
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
@@ -31,6 +34,17 @@ DOWNLOAD_WARNSIZE = 0
 DEPTH_LIMIT = 6
 CLOSESPIDER_PAGECOUNT = 0
 CLOSESPIDER_TIMEOUT = 0
+# Per site and run; an endless link space (calendars, facets) stops here even within DEPTH_LIMIT.
+NEWSCRAWLER_MAX_PAGES_PER_SITE = 20_000
+# Breadth first: shallow pages (articles from sitemaps, listings) are fetched before a trap's deep
+# pages can use up the page budget.
+DEPTH_PRIORITY = 1
+SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
+SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
+# A crawl that grows without bound is stopped (finish reason memusage_exceeded) before the machine is.
+MEMUSAGE_LIMIT_MB = 2048
+MEMUSAGE_WARNING_MB = 1024
+MEMUSAGE_CHECK_INTERVAL_SECONDS = 10.0
 
 # An HTTP endpoint that runs arbitrary Python inside the crawler has no place in unattended crawls.
 REMOTE_CONTROL_ENABLED = False
@@ -59,11 +73,26 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "newscrawler.feeds.RunManifest": 500,
+    # Not loaded at all, whatever REMOTE_CONTROL_ENABLED / TELNETCONSOLE_ENABLED say (see above).
+    "scrapy.extensions.remote_control.RemoteControl": None,
+    "scrapy.extensions.telnet.TelnetConsole": None,
 }
 # Dropped items are counted by reason in the stats and the manifest; one log line each is noise.
 DEFAULT_DROPITEM_LOG_LEVEL = "DEBUG"
 
-# Loopback, private and link-local targets are refused unless a crawl (the demo, tests) allows them.
+# Loopback, private, link-local and reserved targets are refused (also after redirects) unless a
+# crawl allows them: True, or the networks allowed ("127.0.0.1", "10.0.0.0/8,::1").
 NEWSCRAWLER_ALLOW_PRIVATE_HOSTS = False
+DOWNLOADER_MIDDLEWARES = {
+    "newscrawler.middlewares.PrivateAddressMiddleware": 40,
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "newscrawler.middlewares.CountedOffsiteMiddleware": 50,
+    "newscrawler.middlewares.PageBudgetMiddleware": 120,
+    "newscrawler.middlewares.RedirectLoopMiddleware": 610,  # sees a 3xx before RedirectMiddleware (600)
+}
+SPIDER_MIDDLEWARES = {
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    "newscrawler.middlewares.CountedDepthMiddleware": 900,
+}
 
 LOG_LEVEL = "INFO"

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Self
 
+from charset_normalizer import from_bytes
 from scrapy import Request, Spider
 from scrapy.exceptions import (
     CannotResolveHostError,
@@ -19,6 +20,7 @@ from scrapy.exceptions import (
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
+from w3lib.encoding import html_body_declared_encoding, read_bom
 
 from newscrawler.extract import PageResult, extract_page
 from newscrawler.extract.links import IGNORED_EXTENSIONS, extension, followable_path
@@ -29,7 +31,20 @@ if TYPE_CHECKING:
 
 HTML_TYPES = (b"text/html", b"application/xhtml+xml")
 # Requests we decline on purpose: counted, but not errors of the site.
-REFUSED = frozenset({"robots_disallowed", "offsite", "private_address"})
+REFUSED = frozenset({"robots_disallowed", "offsite", "private_address", "page_cap", "depth_limit"})
+# Connections the other side dropped or never finished (twisted and OpenSSL error class names).
+CONNECTION_LOST = frozenset({"ConnectionLost", "ConnectionDone", "ResponseFailed", "ResponseNeverReceived"})
+# A body whose first bytes say it is an image, archive or document, whatever the Content-Type claims.
+BINARY_MAGIC = (
+    b"\x89PNG",
+    b"\xff\xd8\xff",
+    b"GIF8",
+    b"%PDF",
+    b"PK\x03\x04",
+    b"\x1f\x8b",
+    b"\x7fELF",
+    b"RIFF",
+)
 
 
 def new_crawl_id(now: datetime | None = None) -> str:
@@ -41,6 +56,8 @@ def new_crawl_id(now: datetime | None = None) -> str:
 def failure_reason(failure: Failure) -> str:
     """A short, stable name for why a request failed: the key errors are counted under."""
     error = failure.value
+    if isinstance(error, IgnoreRequest) and isinstance(reason := getattr(error, "reason", None), str):
+        return reason  # our middlewares' own refusals name their reason
     if isinstance(error, HttpError):
         return f"http_{error.response.status}"
     if isinstance(error, DownloadTimeoutError) or failure.check("twisted.internet.error.TimeoutError"):
@@ -63,6 +80,10 @@ def failure_reason(failure: Failure) -> str:
         message = str(error).lower()
         if "robots.txt" in message:
             return "robots_disallowed"
+        if "during decompression" in message:
+            return "too_large_decompressed"  # a compression bomb, stopped at DOWNLOAD_MAXSIZE
+        if "max redirections" in message:
+            return "too_many_redirects"
         if "redirect" in message:
             return "redirect_loop"
         if "offsite" in message:
@@ -70,14 +91,48 @@ def failure_reason(failure: Failure) -> str:
         if "private" in message:
             return "private_address"
         return "ignored"
+    if type(error).__name__ in CONNECTION_LOST:
+        return "connection_lost"
+    if failure.check("OpenSSL.SSL.Error"):
+        return "tls_error"
     return type(error).__name__.lower()
 
 
 def looks_binary(body: bytes) -> bool:
-    head = body[:2048]
-    return bool(head) and (
-        head.count(b"\x00") > 8 or sum(b < 9 or 13 < b < 32 for b in head) > len(head) // 10
-    )
+    """An image, archive or other binary file, not text: a known file signature, or more control
+    bytes than text ever has (a few stray NULs in a page do not make it binary; UTF-16 has a BOM)."""
+    if body.startswith(BINARY_MAGIC):
+        return True
+    head = body[:4096]
+    if not head or read_bom(head)[0]:
+        return False
+    controls = sum(b < 9 or 13 < b < 32 for b in head)
+    return controls > len(head) // 30
+
+
+def decode_html(response: TextResponse) -> str:
+    """The page as text. Scrapy decodes by BOM, then the HTTP charset, then <meta>, then detection;
+    when the charset it chose contradicts the bytes (a Latin-1 page served as UTF-8), the page's own
+    <meta> or detection is tried before letters become U+FFFD."""
+    text = response.text
+    if "\ufffd" not in text:
+        return text
+    body = response.body
+    if read_bom(body)[0]:
+        return text
+    try:
+        body.decode(response.encoding)
+        return text  # the replacement characters are in the page itself
+    except (UnicodeDecodeError, LookupError):
+        pass
+    guess = from_bytes(body[:200_000]).best()
+    for encoding in (html_body_declared_encoding(body), guess.encoding if guess else None, "cp1252"):
+        if encoding:
+            try:
+                return body.decode(encoding)
+            except (UnicodeDecodeError, LookupError):
+                continue
+    return text
 
 
 class NewscrawlerSpider(Spider):
@@ -171,7 +226,7 @@ class NewscrawlerSpider(Spider):
             self.count("errors", "binary_content", response.url)
             return None
         try:
-            return response.text
+            return decode_html(response)
         except (UnicodeDecodeError, LookupError):
             return response.body.decode("utf-8", errors="replace")
 
@@ -179,7 +234,13 @@ class NewscrawlerSpider(Spider):
         html = self.html_of(response)
         if html is None:
             return None
-        result = extract_page(html, response.url, overrides=self.selector_overrides)
+        try:
+            result = extract_page(html, response.url, overrides=self.selector_overrides)
+        except Exception:
+            # One page must never end the run: count it, log it with its traceback, go on.
+            self.count("errors", "extract_failed", response.url, log=False)
+            self.logger.exception("errors: extract_failed %s", response.url)
+            return None
         self.crawler.stats.inc_value(f"pages/{result.kind}")
         return result
 

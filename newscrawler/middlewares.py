@@ -1,0 +1,238 @@
+"""Downloader and spider middlewares that keep an unattended crawl safe and bounded.
+
+- `PrivateAddressMiddleware`: never fetch loopback, private, link-local or reserved addresses (a
+  crawler must not be turned against its own network: cloud metadata at 169.254.169.254, admin
+  panels on 10.x), checked again on every redirect hop and on the address actually connected to.
+- `PageBudgetMiddleware`: at most NEWSCRAWLER_MAX_PAGES_PER_SITE fetches per site and run, so an
+  endless link space (calendars, faceted search) ends even where the depth limit does not.
+- `RedirectLoopMiddleware`: a redirect back to a URL already in the chain is an error of its own.
+- `CountedOffsiteMiddleware`, `CountedDepthMiddleware`: Scrapy's, but what they drop is counted
+  under `skipped/<reason>` and so reaches the run manifest.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import logging
+import socket
+from collections import OrderedDict
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Self
+from urllib.parse import urljoin
+
+from scrapy import Request, Spider
+from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+from scrapy.spidermiddlewares.depth import DepthMiddleware
+from scrapy.utils.asyncio import is_asyncio_available
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet import threads
+from w3lib.url import safe_url_string
+
+from newscrawler.normalize.urls import canonicalize_url, site_of
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+
+
+class Declined(IgnoreRequest):
+    """A request this project's middlewares stop; `reason` is the key it is counted under."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+# -- which addresses are off limits ------------------------------------------------------------------
+
+
+def parse_allowance(value: Any) -> bool | tuple[IPNetwork, ...]:
+    """NEWSCRAWLER_ALLOW_PRIVATE_HOSTS: True/False, or networks allowed despite being private
+    ("127.0.0.1", "10.0.0.0/8,::1", or a list of them)."""
+    if isinstance(value, bool) or value is None:
+        return bool(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if text.lower() in {"", "0", "false", "no", "off", "none"}:
+            return False
+        if text.lower() in {"1", "true", "yes", "on", "all"}:
+            return True
+        value = text.split(",")
+    if isinstance(value, int):
+        return bool(value)
+    return tuple(ipaddress.ip_network(str(item).strip(), strict=False) for item in value if str(item).strip())
+
+
+def is_public(address: IPAddress) -> bool:
+    """Routable on the internet: not loopback, private, link-local, shared, reserved or multicast."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped  # ::ffff:127.0.0.1 is loopback too
+    return address.is_global and not address.is_multicast
+
+
+class AddressPolicy:
+    def __init__(self, allowance: bool | tuple[IPNetwork, ...]) -> None:
+        self.allow_all = allowance is True
+        self.allowed = allowance if isinstance(allowance, tuple) else ()
+
+    def refuses(self, address: IPAddress) -> bool:
+        if self.allow_all or is_public(address):
+            return False
+        return not any(address.version == net.version and address in net for net in self.allowed)
+
+    def refused_among(self, addresses: Iterable[IPAddress]) -> IPAddress | None:
+        return next((a for a in addresses if self.refuses(a)), None)
+
+
+def literal_address(host: str) -> IPAddress | None:
+    try:
+        return ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return None
+
+
+def resolve(host: str) -> list[IPAddress]:
+    """Every address the system resolver gives for `host` (blocking: run it in a thread)."""
+    infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    return list(dict.fromkeys(ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos))
+
+
+class PrivateAddressMiddleware:
+    """Refuses requests whose host is, or resolves to, a non-public address, unless
+    NEWSCRAWLER_ALLOW_PRIVATE_HOSTS allows it. A host is refused when any of its addresses is: a
+    name that resolves both ways is how an attacker would aim a crawler inward."""
+
+    CACHE_SIZE = 4096
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.policy = AddressPolicy(parse_allowance(crawler.settings.get("NEWSCRAWLER_ALLOW_PRIVATE_HOSTS")))
+        self._addresses: OrderedDict[str, list[IPAddress]] = OrderedDict()
+        self._hinted = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    async def addresses_of(self, host: str) -> list[IPAddress]:
+        if (literal := literal_address(host)) is not None:
+            return [literal]
+        if host in self._addresses:
+            self._addresses.move_to_end(host)
+            return self._addresses[host]
+        try:
+            if is_asyncio_available():
+                found = await asyncio.get_running_loop().run_in_executor(None, resolve, host)
+            else:
+                found = await maybe_deferred_to_future(threads.deferToThread(resolve, host))
+        except (OSError, UnicodeError):
+            return []  # unresolvable: the download fails and is counted as a DNS error
+        self._addresses[host] = found
+        if len(self._addresses) > self.CACHE_SIZE:
+            self._addresses.popitem(last=False)
+        return found
+
+    async def process_request(self, request: Request) -> None:
+        if self.policy.allow_all:
+            return None
+        host = urlparse_cached(request).hostname
+        if not host or urlparse_cached(request).scheme not in {"http", "https"}:
+            return None
+        if (address := self.policy.refused_among(await self.addresses_of(host))) is not None:
+            self.refuse(request, address)
+        return None
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        # The address actually connected to: catches a name that changed its answer since the check.
+        address = getattr(response, "ip_address", None)
+        if address is not None and self.policy.refuses(address):
+            self.refuse(request, address)
+        return response
+
+    def refuse(self, request: Request, address: IPAddress) -> None:
+        if not self._hinted:
+            self._hinted = True
+            logger.warning(
+                "Refusing %s: %s is not a public address (set NEWSCRAWLER_ALLOW_PRIVATE_HOSTS to allow it)",
+                request.url,
+                address,
+            )
+        raise Declined("private_address", f"{request.url}: private address {address}")
+
+
+# -- bounded crawls --------------------------------------------------------------------------------
+
+
+class PageBudgetMiddleware:
+    """At most NEWSCRAWLER_MAX_PAGES_PER_SITE fetches per site (0: no cap). Retries and robots.txt
+    do not count; everything past the cap is counted as skipped/page_cap."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.cap = crawler.settings.getint("NEWSCRAWLER_MAX_PAGES_PER_SITE")
+        self.fetched: dict[str, int] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        if not self.cap or request.meta.get("retry_times") or urlparse_cached(request).path == "/robots.txt":
+            return None
+        site = site_of(request.url)
+        count = self.fetched.get(site, 0)
+        if count >= self.cap:
+            if count == self.cap:
+                self.fetched[site] = count + 1  # log the cap once per site
+                logger.warning("Page cap reached for %s: %d pages; the rest is skipped", site, self.cap)
+            raise Declined("page_cap", f"{request.url}: page cap of {self.cap} reached for {site}")
+        self.fetched[site] = count + 1
+        return None
+
+
+class RedirectLoopMiddleware:
+    """A redirect to a URL already visited in the same chain never ends: stop it at once, as
+    `redirect_loop`, rather than let the dupefilter drop it silently."""
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if response.status not in REDIRECT_STATUSES or request.meta.get("dont_redirect"):
+            return response
+        location = response.headers.get(b"Location")
+        if not location:
+            return response
+        target = canonicalize_url(urljoin(request.url, safe_url_string(location.decode("latin-1"))))
+        chain = {canonicalize_url(u) for u in (*request.meta.get("redirect_urls", ()), request.url)}
+        if target in chain:
+            raise Declined("redirect_loop", f"{request.url}: redirect loop back to {target}")
+        return response
+
+
+class CountedOffsiteMiddleware(OffsiteMiddleware):
+    """Requests to other sites that come from redirects or sitemaps (links on pages are already
+    filtered by the spider) are dropped when scheduled, without an errback: count them here."""
+
+    def request_scheduled(self, request: Request, spider: Spider) -> None:
+        try:
+            self.process_request(request)
+        except IgnoreRequest:
+            self.stats.inc_value("skipped/offsite")
+            logger.info("skipped: offsite %s", request.url)
+            raise
+
+
+class CountedDepthMiddleware(DepthMiddleware):
+    def get_processed_request(self, request: Request, response: Response | None) -> Request | None:
+        processed = super().get_processed_request(request, response)
+        if processed is None:
+            self.stats.inc_value("skipped/depth_limit")
+            logger.debug("skipped: depth_limit %s", request.url)
+        return processed
