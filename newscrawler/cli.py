@@ -15,6 +15,8 @@ from w3lib.encoding import html_to_unicode
 from newscrawler import __version__
 from newscrawler.api import extract_records
 from newscrawler.runner import CrawlJob, CrawlOutcome, run_crawls
+from newscrawler.warehouse.commands import add_commands as add_warehouse_commands
+from newscrawler.warehouse.commands import load_demo_output
 
 DEMO_TIMEZONE = "America/New_York"
 
@@ -97,7 +99,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
             overrides,
         )
     print_summary(outcomes)
-    return 0 if all(o.manifest for o in outcomes) else 1
+    loaded = load_demo_output([p for o in outcomes for p in o.feed_paths], out / "warehouse.duckdb")
+    return 0 if all(o.manifest for o in outcomes) and loaded == 0 else 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -117,6 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--url", required=True, help="the URL the page was fetched from")
     extract.add_argument("--timezone", help="the site's time zone for dates shown without one (default UTC)")
     extract.set_defaults(func=cmd_extract)
+
+    add_warehouse_commands(commands)  # load, schema
     return parser
 
 

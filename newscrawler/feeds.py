@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import logging
@@ -11,16 +12,24 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Self
 
+from itemadapter import ItemAdapter
 from scrapy import Spider, signals
+from scrapy.exporters import JsonLinesItemExporter
 from scrapy.extensions.feedexport import FileFeedStorage
 
-from newscrawler.schemas import SCHEMA_VERSION
+from newscrawler.schemas import RECORD_TYPES, SCHEMA_VERSION, field_names
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
 
 logger = logging.getLogger(__name__)
 PART_SUFFIX = ".part"
+FEED_SUFFIX = ".jsonl"
+GZIP_SUFFIX = ".gz"
+URI_PARAMS = "newscrawler.feeds.uri_params"
+GZIP_PLUGIN = "scrapy.extensions.postprocessing.GzipPlugin"
+BATCH_PLACEHOLDER = "-%(batch_id)05d"
 
 
 def uri_params(params: dict[str, Any], spider: Spider) -> dict[str, Any]:
@@ -49,6 +58,59 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
+class FeedOptions:
+    """A Scrapy add-on that turns `NEWSCRAWLER_FEED_GZIP` and `NEWSCRAWLER_FEED_BATCH_SIZE` into
+    options of our FEEDS entries, so gzip and split files are one `-s` away instead of a FEEDS edit.
+
+    It runs when the crawler is created, after `-s` and spider settings are applied."""
+
+    def update_settings(self, settings: BaseSettings) -> None:
+        gzip = settings.getbool("NEWSCRAWLER_FEED_GZIP")
+        batch_size = settings.getint("NEWSCRAWLER_FEED_BATCH_SIZE") or settings.getint(
+            "FEED_EXPORT_BATCH_ITEM_COUNT"
+        )
+        if not gzip and not batch_size:
+            return
+        feeds = {}
+        for uri, options in settings.getdict("FEEDS").items():
+            options = dict(options)
+            if options.get("uri_params") == URI_PARAMS:  # ours; a user's own feeds are left alone
+                uri, options = with_feed_options(uri, options, gzip, batch_size, settings)
+            feeds[uri] = options
+        settings.set("FEEDS", feeds, priority=settings.getpriority("FEEDS") or "project")
+
+
+def with_feed_options(
+    uri: str, options: dict[str, Any], gzip: bool, batch_size: int, settings: BaseSettings
+) -> tuple[str, dict[str, Any]]:
+    """The FEEDS entry for gzip and/or split output: `name-00001.jsonl.gz`, `name-00002.jsonl.gz`, ..."""
+    if batch_size:
+        stem = uri.removesuffix(GZIP_SUFFIX).removesuffix(FEED_SUFFIX)
+        if "%(batch_id)" not in stem:
+            uri = uri.replace(stem, stem + BATCH_PLACEHOLDER, 1)
+        options["batch_item_count"] = batch_size
+    if gzip:
+        uri = uri if uri.endswith(GZIP_SUFFIX) else uri + GZIP_SUFFIX
+        plugins = list(options.get("postprocessing") or [])
+        options["postprocessing"] = [*plugins, GZIP_PLUGIN] if GZIP_PLUGIN not in plugins else plugins
+        options["gzip_compresslevel"] = settings.getint("NEWSCRAWLER_FEED_GZIP_LEVEL", 6)
+        # No name or time in the gzip header: the same records always give the same bytes and checksum.
+        options["gzip_mtime"] = 0
+        options["gzip_filename"] = ""
+    return uri, options
+
+
+class RecordJsonLinesExporter(JsonLinesItemExporter):
+    """One record per line with every schema field, in schema order, whatever the item class says."""
+
+    def export_item(self, item: Any) -> None:
+        adapter = ItemAdapter(item)
+        record_type = adapter.get("type")
+        if record_type in RECORD_TYPES:
+            item = {name: adapter.get(name) for name in field_names(record_type)}
+        super().export_item(item)
+
+
 class AtomicFileFeedStorage(FileFeedStorage):
     """Writes `<path>.part` and renames it to `<path>` only once the feed is complete."""
 
@@ -66,12 +128,23 @@ class AtomicFileFeedStorage(FileFeedStorage):
 
 
 def file_facts(path: Path) -> dict[str, Any]:
-    digest, lines = hashlib.sha256(), 0
+    """Size and checksum of the file as stored; its record count from the (decompressed) lines."""
+    digest = hashlib.sha256()
     with path.open("rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
+    compressed = path.name.endswith(GZIP_SUFFIX)
+    lines = 0
+    with gzip.open(path, "rb") if compressed else path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
             lines += chunk.count(b"\n")
-    return {"path": path.name, "bytes": path.stat().st_size, "records": lines, "sha256": digest.hexdigest()}
+    return {
+        "path": path.name,
+        "bytes": path.stat().st_size,
+        "records": lines,
+        "sha256": digest.hexdigest(),
+        "compression": "gzip" if compressed else None,
+    }
 
 
 def error_counts(stats: dict[str, Any], prefix: str) -> dict[str, int]:
@@ -79,8 +152,9 @@ def error_counts(stats: dict[str, Any], prefix: str) -> dict[str, int]:
 
 
 class RunManifest:
-    """Writes `<feed>.manifest.json` beside a run's feed: counts, errors by reason, schema version,
-    start and end, and each file's checksum. Written last, so its presence means the run finished."""
+    """Writes `<spider>-<crawl_id>.manifest.json` beside a run's feed files: counts, errors by reason,
+    schema version, start and end, and each file's checksum. Written last, so its presence means the
+    run finished."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -103,7 +177,7 @@ class RunManifest:
         if not self.feeds or spider is None:
             return
         stats = self.crawler.stats.get_stats()
-        files = [file_facts(p) for p in self.feeds]
+        files = [file_facts(p) for p in sorted(self.feeds)]  # batches close in any order
         manifest = {
             "crawl_id": spider.crawl_id,
             "spider": spider.name,
@@ -128,10 +202,9 @@ class RunManifest:
             "responses": stats.get("downloader/response_count", 0),
             "files": files,
         }
-        target = self.feeds[0]
-        name = target.name.removesuffix(".gz").removesuffix(".jsonl")
+        # One manifest per run, named after the run, however many batch files it lists.
         write_atomically(
-            target.with_name(f"{name}.manifest.json"),
+            self.feeds[0].with_name(f"{spider.name}-{spider.crawl_id}.manifest.json"),
             json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8"),
         )
         logger.info("Wrote manifest for %s: %d records", spider.name, manifest["records"]["total"])

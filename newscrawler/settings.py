@@ -52,15 +52,23 @@ TELNETCONSOLE_ENABLED = False
 
 # Output: one JSON-lines file per spider run, written under a temporary name and renamed at the end.
 NEWSCRAWLER_DATA_DIR = "data"
+# `-s NEWSCRAWLER_FEED_GZIP=True` writes `.jsonl.gz`; `-s NEWSCRAWLER_FEED_BATCH_SIZE=N` splits a run
+# into files of N records (`<name>-00001.jsonl`, ...). The FeedOptions add-on applies both to FEEDS.
+NEWSCRAWLER_FEED_GZIP = False
+NEWSCRAWLER_FEED_GZIP_LEVEL = 6
+NEWSCRAWLER_FEED_BATCH_SIZE = 0
 FEED_EXPORT_ENCODING = "utf-8"
 FEEDS = {
     "%(data_dir)s/%(name)s/%(crawl_date)s/%(name)s-%(crawl_id)s.jsonl": {
         "format": "jsonlines",
+        "encoding": "utf-8",
         "uri_params": "newscrawler.feeds.uri_params",
         "store_empty": True,
         "overwrite": True,
     },
 }
+FEED_EXPORTERS = {"jsonlines": "newscrawler.feeds.RecordJsonLinesExporter"}
+ADDONS = {"newscrawler.feeds.FeedOptions": 0}
 FEED_STORAGES = {
     "": "newscrawler.feeds.AtomicFileFeedStorage",
     "file": "newscrawler.feeds.AtomicFileFeedStorage",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import subprocess
@@ -54,7 +55,8 @@ def read_output(data_dir: Path) -> tuple[list[dict[str, Any]], list[dict[str, An
     feeds = sorted(data_dir.glob("*/*/*.jsonl")) + sorted(data_dir.glob("*/*/*.jsonl.gz"))
     records = []
     for path in feeds:
-        for line in path.read_text("utf-8").splitlines():
+        data = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+        for line in data.decode("utf-8").splitlines():
             records.append(json.loads(line))
     manifests = [json.loads(p.read_text("utf-8")) for p in sorted(data_dir.glob("*/*/*.manifest.json"))]
     return records, manifests, feeds
