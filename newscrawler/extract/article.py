@@ -192,7 +192,7 @@ def extract_article(page: Page) -> ArticleDraft:
     if node and (publisher := _names(node.get("publisher"))):
         site_names.extend(publisher)
     title = choose_title(page, node)
-    paragraphs = extract_paragraphs(page)
+    paragraphs = extract_paragraphs(page, hint=_text(node.get("articleBody")) if node else None)
     paragraphs = _without_header_lines(paragraphs, title, [*authors, published or "", modified or ""])
     return ArticleDraft(
         url=page.url,

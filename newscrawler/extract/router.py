@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 from newscrawler.extract.article import extract_article
+from newscrawler.extract.body import word_count
 from newscrawler.extract.forums import detect_engine
 from newscrawler.extract.links import feed_links, listing_links, next_page_links
 from newscrawler.extract.overrides import apply_overrides
@@ -14,6 +14,10 @@ from newscrawler.extract.pagetype import classify
 from newscrawler.extract.types import PageResult
 
 _MIN_ARTICLE_WORDS = 60
+# A page without article markup whose layout looks like a list is still one article when its
+# main text is this long and it has a sentence-like headline: section pages have neither.
+_UNMARKED_ARTICLE_WORDS = 200
+_HEADLINE_WORDS = 4
 
 
 def extract_page(html: str | bytes, url: str, *, overrides: Mapping[str, str] | None = None) -> PageResult:
@@ -29,14 +33,20 @@ def extract_page(html: str | bytes, url: str, *, overrides: Mapping[str, str] | 
         return engine.parse(page)
     links = feed_links(page) + next_page_links(page)
     kind = classify(page)
-    if kind == "article":
+    if kind == "article" or page.tree.find(".//h1") is not None:
         draft = extract_article(page)
         if overrides:
             apply_overrides(draft, page, overrides)
-        words = sum(len(re.findall(r"\w+", p)) for p in draft.paragraphs)
-        if draft.title and words >= _MIN_ARTICLE_WORDS:
+        words = sum(word_count(p) for p in draft.paragraphs)
+        needed = _MIN_ARTICLE_WORDS if kind == "article" else _UNMARKED_ARTICLE_WORDS
+        if draft.title and words >= needed and (kind == "article" or _headline_like(page)):
             return PageResult(kind="article", drafts=[draft], links=links)
     listing = listing_links(page, include_sections=True)
     if listing and kind != "other":
         return PageResult(kind="listing", links=links + listing)
     return PageResult(kind="other", links=links, reason="not_article")
+
+
+def _headline_like(page: Page) -> bool:
+    h1 = page.tree.find(".//h1")
+    return h1 is not None and word_count(h1.text_content()) >= _HEADLINE_WORDS

@@ -1,0 +1,160 @@
+"""Article extraction quality and speed: newscrawler against trafilatura 2.3.1, same pages, same run.
+
+    python benchmarks/extraction.py [--zyte DIR] [--meta DIR] [--only NAME]
+
+Each (extractor, page set) runs in its own subprocess, so peak RSS is that extractor's own and
+neither warms the other's caches. Pages are read and decompressed before the clock starts; the
+clock covers extraction only. Metrics as `../shared/bench/README.md` defines them (see metrics.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from metrics import Scores, score_pages  # noqa: E402
+
+REPO = HERE.parent
+EXTRACTORS = ("newscrawler", "trafilatura")
+TRAFILATURA_ANCHOR_F1 = 0.960  # its zyte body F1 in the shared README, within 0.002
+
+
+def load_pages(folder: Path) -> list[dict[str, Any]]:
+    truth = [json.loads(line) for line in (folder / "truth.jsonl").read_text("utf-8").splitlines() if line]
+    for page in truth:
+        with gzip.open(folder / "pages" / f"{page['id']}.html.gz", "rb") as handle:
+            page["html"] = handle.read().decode("utf-8", errors="replace")
+    return truth
+
+
+def _newscrawler() -> Any:
+    from newscrawler import extract_records
+
+    def run(html: str, url: str) -> dict[str, Any]:
+        records = extract_records(html, url)
+        if not records:
+            return {"title": None, "authors": [], "published": None, "body": ""}
+        record = records[0]
+        return {
+            "title": record["title"],
+            "authors": record["authors"],
+            "published": record["published_at"],
+            "body": record["body"] or "",
+        }
+
+    return run
+
+
+def _trafilatura() -> Any:
+    import trafilatura
+
+    def run(html: str, url: str) -> dict[str, Any]:
+        # The README's anchors: defaults without comments (that call reproduces zyte F1 0.960);
+        # metadata on for title/author/date (it does not change the body).
+        doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)
+        if doc is None:
+            return {"title": None, "authors": [], "published": None, "body": ""}
+        authors = [a.strip() for a in (doc.author or "").split(";") if a.strip()]
+        return {"title": doc.title, "authors": authors, "published": doc.date, "body": doc.text or ""}
+
+    return run
+
+
+def worker(extractor: str, folder: Path) -> None:
+    """Subprocess side: extract every page, print predictions, seconds and peak RSS as JSON."""
+    pages = load_pages(folder)
+    run = {"newscrawler": _newscrawler, "trafilatura": _trafilatura}[extractor]()
+    predictions = {}
+    started = time.perf_counter()
+    for page in pages:
+        predictions[page["id"]] = run(page["html"], page["url"])
+    seconds = time.perf_counter() - started
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    json.dump({"predictions": predictions, "seconds": seconds, "peak_mib": peak_kib / 1024}, sys.stdout)
+
+
+def measure(extractor: str, folder: Path) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, __file__, "--worker", extractor, str(folder)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=REPO,
+    )
+    if out.returncode != 0:
+        raise SystemExit(f"{extractor} on {folder} failed:\n{out.stderr[-4000:]}")
+    return json.loads(out.stdout)
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:5.1f} %"
+
+
+def _row(name: str, set_name: str, scores: Scores, result: dict[str, Any], pages: int) -> str:
+    return (
+        f"| {set_name:4} | {name:11} | {scores.f1:.3f} | {scores.precision:.3f} | {scores.recall:.3f} "
+        f"| {_pct(scores.title)} | {_pct(scores.authors)} | {_pct(scores.date)} "
+        f"| {pages / result['seconds']:6.1f} | {result['peak_mib']:6.0f} |"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--zyte", type=Path, default=REPO.parent / "shared" / "bench" / "zyte")
+    parser.add_argument("--meta", type=Path, default=REPO.parent / "shared" / "bench" / "meta")
+    parser.add_argument("--only", choices=EXTRACTORS, help="run one extractor (no side-by-side table)")
+    parser.add_argument("--dump", type=Path, help="write per-page predictions and scores here (JSON)")
+    parser.add_argument("--worker", nargs=2, metavar=("EXTRACTOR", "DIR"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        worker(args.worker[0], Path(args.worker[1]))
+        return
+
+    extractors = [args.only] if args.only else list(EXTRACTORS)
+    lines = [
+        "| set  | extractor   | F1    | P     | R     | title   | authors | date    | pages/s | RSS MiB |",
+        "|------|-------------|-------|-------|-------|---------|---------|---------|---------|---------|",
+    ]
+    speeds: dict[str, dict[str, float]] = {}
+    dump: dict[str, Any] = {}
+    anchor = None
+    for set_name, folder in (("zyte", args.zyte), ("meta", args.meta)):
+        truth = [
+            json.loads(line) for line in (folder / "truth.jsonl").read_text("utf-8").splitlines() if line
+        ]
+        for extractor in extractors:
+            result = measure(extractor, folder)
+            scores = score_pages(truth, result["predictions"])
+            lines.append(_row(extractor, set_name, scores, result, len(truth)))
+            speeds.setdefault(set_name, {})[extractor] = len(truth) / result["seconds"]
+            dump[f"{set_name}/{extractor}"] = {"pages": scores.pages, "predictions": result["predictions"]}
+            if set_name == "zyte" and extractor == "trafilatura":
+                anchor = scores.f1
+    print("\n".join(lines))
+    if anchor is not None:
+        ok = abs(anchor - TRAFILATURA_ANCHOR_F1) <= 0.002
+        print(
+            f"\nmetric check: trafilatura zyte F1 {anchor:.3f} "
+            f"vs anchor {TRAFILATURA_ANCHOR_F1:.3f} ± 0.002: "
+            + ("reproduced" if ok else "NOT REPRODUCED: do not trust the figures above")
+        )
+    for set_name, by_extractor in speeds.items():
+        if len(by_extractor) == 2:
+            ratio = by_extractor["newscrawler"] / by_extractor["trafilatura"]
+            print(f"speed {set_name}: newscrawler {ratio:.2f}x trafilatura's pages/s")
+    if args.dump:
+        args.dump.write_text(json.dumps(dump, ensure_ascii=False, indent=1), "utf-8")
+
+
+if __name__ == "__main__":
+    main()
