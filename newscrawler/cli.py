@@ -14,6 +14,7 @@ from w3lib.encoding import html_to_unicode
 
 from newscrawler import __version__
 from newscrawler.api import extract_records
+from newscrawler.crawl import add_commands as add_crawl_commands
 from newscrawler.runner import CrawlJob, CrawlOutcome, run_crawls
 from newscrawler.warehouse.commands import add_commands as add_warehouse_commands
 from newscrawler.warehouse.commands import load_demo_output
@@ -122,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     extract.set_defaults(func=cmd_extract)
 
     add_warehouse_commands(commands)  # load, schema
+    add_crawl_commands(commands)  # crawl, sites
     return parser
 
 

@@ -77,10 +77,13 @@ FEED_STORAGES = {
 ITEM_PIPELINES = {
     "newscrawler.pipelines.NormalizePipeline": 300,
     "newscrawler.pipelines.ValidatePipeline": 400,
+    "newscrawler.pipelines.CoveragePipeline": 440,
+    "newscrawler.pipelines.IncrementalPipeline": 450,
     "newscrawler.pipelines.DedupPipeline": 500,
 }
 EXTENSIONS = {
     "newscrawler.feeds.RunManifest": 500,
+    "newscrawler.incremental.IncrementalSession": 510,
     # Not loaded at all, whatever REMOTE_CONTROL_ENABLED / TELNETCONSOLE_ENABLED say (see above).
     "scrapy.extensions.remote_control.RemoteControl": None,
     "scrapy.extensions.telnet.TelnetConsole": None,
@@ -97,10 +100,16 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawler.middlewares.CountedOffsiteMiddleware": 50,
     "newscrawler.middlewares.PageBudgetMiddleware": 120,
     "newscrawler.middlewares.RedirectLoopMiddleware": 610,  # sees a 3xx before RedirectMiddleware (600)
+    "newscrawler.incremental.ConditionalRequestsMiddleware": 620,
 }
 SPIDER_MIDDLEWARES = {
     "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
     "newscrawler.middlewares.CountedDepthMiddleware": 900,
 }
+
+# Incremental crawls (newscrawler.incremental): "off" here and for `scrapy crawl`; `newscrawler crawl`
+# runs "incremental" (only new or changed records) or, with --full, "full" (everything, remembered).
+NEWSCRAWLER_STATE_MODE = "off"
+NEWSCRAWLER_STATE = ""  # a SQLite path or a store URL; empty: <NEWSCRAWLER_DATA_DIR>/state.sqlite
 
 LOG_LEVEL = "INFO"

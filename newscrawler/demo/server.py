@@ -10,12 +10,15 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gzip
+import hashlib
 import subprocess
 import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from email.message import Message
+from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -76,6 +79,30 @@ def guess_type(path: str, body: bytes) -> str:
     return "text/html; charset=utf-8"
 
 
+def validators(file: Path, body: bytes) -> tuple[tuple[str, str], ...]:
+    """ETag (of the bytes served) and Last-Modified (the file's mtime), as real sites send them."""
+    etag = '"' + hashlib.sha1(body).hexdigest()[:20] + '"'
+    return (("ETag", etag), ("Last-Modified", formatdate(file.stat().st_mtime, usegmt=True)))
+
+
+def conditional(request: Message, reply: Reply) -> Reply:
+    """304 Not Modified when the client's validators still match; If-None-Match wins over
+    If-Modified-Since (RFC 9110 13.2.2), which only has one-second resolution."""
+    if reply.status != 200:
+        return reply
+    sent = dict(reply.headers)
+    if (tags := request.get("If-None-Match")) is not None:
+        match = tags.strip() == "*" or sent.get("ETag") in {t.strip() for t in tags.split(",")}
+    elif (since := request.get("If-Modified-Since")) and "Last-Modified" in sent:
+        try:
+            match = parsedate_to_datetime(sent["Last-Modified"]) <= parsedate_to_datetime(since)
+        except (TypeError, ValueError):
+            match = False
+    else:
+        match = False
+    return Reply(304, b"", reply.content_type, reply.headers) if match else reply
+
+
 class DemoServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -96,10 +123,10 @@ class DemoHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def do_GET(self) -> None:
-        self.send(self.reply())
+        self.send(conditional(self.headers, self.reply()))
 
     def do_HEAD(self) -> None:
-        self.send(self.reply(), head=True)
+        self.send(conditional(self.headers, self.reply()), head=True)
 
     def reply(self) -> Reply:
         target = self.path if self.path.startswith("/") else urlsplit(self.path).path
@@ -117,7 +144,7 @@ class DemoHandler(BaseHTTPRequestHandler):
                     body = gzip.compress(
                         gzip.decompress(body).replace(BASE.encode(), self.server.base_url.encode()), mtime=0
                     )
-                return Reply(200, body, kind)
+                return Reply(200, body, kind, headers=validators(file, body))
         return Reply(404, b"<html><body><h1>Not found</h1><p>No such page.</p></body></html>")
 
     def send(self, reply: Reply, *, head: bool = False) -> None:

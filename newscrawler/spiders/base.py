@@ -24,6 +24,7 @@ from w3lib.encoding import html_body_declared_encoding, read_bom
 
 from newscrawler.extract import PageResult, extract_page
 from newscrawler.extract.links import IGNORED_EXTENSIONS, extension, followable_path
+from newscrawler.incremental import session_of
 from newscrawler.normalize.urls import site_of
 
 if TYPE_CHECKING:
@@ -231,6 +232,9 @@ class NewscrawlerSpider(Spider):
             return response.body.decode("utf-8", errors="replace")
 
     def extract(self, response: Response) -> PageResult | None:
+        if response.status == 304:
+            self.not_modified(response)
+            return None
         html = self.html_of(response)
         if html is None:
             return None
@@ -242,7 +246,27 @@ class NewscrawlerSpider(Spider):
             self.logger.exception("errors: extract_failed %s", response.url)
             return None
         self.crawler.stats.inc_value(f"pages/{result.kind}")
+        self.remember_page(response, result)
         return result
 
     def drafts(self, result: PageResult) -> Iterator[Any]:
         yield from result.drafts
+
+    # -- incremental crawls (newscrawler.incremental) ---------------------------------------------
+
+    def not_modified(self, response: Response) -> None:
+        """The server answered our conditional request with 304: the records an earlier run wrote
+        from this page are still current, and count as seen."""
+        session = session_of(self.crawler)
+        mark = session.page(response.url) if session else None
+        self.crawler.stats.inc_value("incremental/not_modified_pages")
+        self.crawler.stats.inc_value("incremental/not_modified", mark.records if mark else 0)
+
+    def remember_page(self, response: Response, result: PageResult) -> None:
+        """A page with records and no next page may be asked for conditionally next time. A page
+        with a next page is always fetched again: its unchanged first page must still lead to a
+        later page that has new posts."""
+        session = session_of(self.crawler)
+        if session is None or not result.drafts or any(link.role == "next_page" for link in result.links):
+            return
+        session.note_page(response, len(result.drafts))

@@ -4,31 +4,66 @@ RSS/Atom feeds and listing pages, and yields one article draft per article page.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin
 
 from scrapy.http import Response, TextResponse
 
-from newscrawler.discovery import maybe_gunzip, parse_feed, parse_sitemap, sitemaps_in_robots
+from newscrawler.discovery import Entry, maybe_gunzip, parse_feed, parse_sitemap, sitemaps_in_robots
+from newscrawler.incremental import session_of
 from newscrawler.normalize.urls import canonicalize_url
 from newscrawler.spiders.base import NewscrawlerSpider
 
 FOLLOW_ROLES = {"article", "listing", "next_page"}
 
 
+def _entry_time(entry: Entry) -> datetime | None:
+    """A feed item's date: RFC 822 in RSS, ISO 8601 in Atom."""
+    if not entry.modified:
+        return None
+    for parse in (parsedate_to_datetime, datetime.fromisoformat):
+        try:
+            moment = parse(entry.modified)
+        except (TypeError, ValueError, IndexError):
+            continue
+        return moment if moment.tzinfo else None  # naive and aware times cannot be ordered together
+    return None
+
+
+def newest_first(entries: list[Entry]) -> list[Entry]:
+    """Feed items by date, newest first, when every item is dated; otherwise in the feed's order."""
+    times = [_entry_time(e) for e in entries]
+    if not entries or any(t is None for t in times):
+        return entries
+    order = sorted(range(len(entries)), key=lambda i: times[i], reverse=True)  # type: ignore[arg-type,return-value]
+    return [entries[i] for i in order]
+
+
 class NewsSpider(NewscrawlerSpider):
     name = "news"
+    # Discovery hints a site profile may set (see newscrawler.sites).
+    read_robots: bool = True
+    sitemap_urls: tuple[str, ...] = ()
+    feed_urls: tuple[str, ...] = ()
+    stop_after_seen: int = 10
 
     async def start(self) -> AsyncIterator[Any]:
         for url in self.start_urls:
-            yield self.request(
-                urljoin(url, "/robots.txt"),
-                self.parse_robots,
-                optional=True,
-                dont_obey_robotstxt=True,
-                home=url,
-            )
+            if self.read_robots:
+                yield self.request(
+                    urljoin(url, "/robots.txt"),
+                    self.parse_robots,
+                    optional=True,
+                    dont_obey_robotstxt=True,
+                    home=url,
+                )
             yield self.request(url, self.parse_page, role="home")
+        for url in self.sitemap_urls:
+            yield self.request(url, self.parse_sitemap)
+        for url in self.feed_urls:
+            yield self.request(url, self.parse_feed)
 
     def parse_robots(self, response: Response) -> Iterator[Any]:
         text = response.text if isinstance(response, TextResponse) else ""
@@ -47,11 +82,12 @@ class NewsSpider(NewscrawlerSpider):
             )
             return
         self.crawler.stats.inc_value("discovery/sitemaps")
-        for entry in sitemap.entries:
-            if sitemap.is_index:
+        if sitemap.is_index:
+            for entry in sitemap.entries:
                 yield self.request(entry.url, self.parse_sitemap)
-            else:
-                yield from self.follow(entry.url, response.url, source="sitemap")
+            return
+        for entry in self.unseen(sitemap.entries, "sitemap"):
+            yield from self.follow(entry.url, response.url, source="sitemap")
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
         entries = parse_feed(response.body, response.url)
@@ -59,8 +95,34 @@ class NewsSpider(NewscrawlerSpider):
             self.count("errors", "feed_unreadable", response.url)
             return
         self.crawler.stats.inc_value("discovery/feeds")
-        for entry in entries:
+        for entry in self.unseen(newest_first(entries), "feed"):
             yield from self.follow(entry.url, response.url, source="feed")
+
+    def unseen(self, entries: list[Entry], source: str) -> Iterator[Entry]:
+        """Sitemap or feed entries (newest first) except those an earlier run already wrote and
+        that have not changed since. After `stop_after_seen` of those in a row the rest is older
+        still, so reading stops there (0: never stop early). Without incremental state: all of them."""
+        session = session_of(self.crawler)
+        if session is None:
+            yield from entries
+            return
+        stats = self.crawler.stats
+        in_a_row = 0
+        for index, entry in enumerate(entries):
+            url = canonicalize_url(entry.url)
+            lastmod = entry.modified if source == "sitemap" else None  # feeds date publication, not edits
+            session.note_listed(url, lastmod)  # full runs too: the next run compares with it
+            if not session.already_listed(url, lastmod):
+                in_a_row = 0
+                yield entry
+                continue
+            stats.inc_value(f"incremental/{source}_entries_seen")
+            in_a_row += 1
+            if self.stop_after_seen and in_a_row >= self.stop_after_seen:
+                if rest := len(entries) - index - 1:
+                    stats.inc_value("incremental/early_stops")
+                    stats.inc_value(f"incremental/{source}_entries_not_read", rest)
+                return
 
     def parse_page(self, response: Response) -> Iterator[Any]:
         result = self.extract(response)
