@@ -101,6 +101,7 @@ _STRONG_WIDGET = frozenset(
         "modal",
         "popup",
         "skiplink",
+        "footer",
     ]
 )
 _WEAK_WIDGET = frozenset(
@@ -149,7 +150,6 @@ _LAYOUT = frozenset(
         "main",
         "article",
         "story",
-        "text",
         "inner",
         "outer",
         "section",
@@ -183,8 +183,10 @@ def widget_kind(element: lxml.html.HtmlElement) -> int:
 
 _SENTENCE_END = re.compile(r"[.!?…。！？:\"”»)]\s*$")
 _WORD = re.compile(r"\w+")
+# Markup shown as text: what some parsers leave of <noscript> fallbacks.
+_MARKUP = re.compile(r"^\s*<[a-zA-Z!/][^>]*>")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
-_HEADINGS = frozenset(["h2", "h3", "h4", "h5", "h6"])
+_HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 _LIST_ITEMS = frozenset(["li", "dd", "dt"])
 
 # Weight of text that does not look like content against the text that does (container choice).
@@ -276,10 +278,35 @@ def text_blocks(root: lxml.html.HtmlElement) -> list[Block]:
     collector._owners.append((root, root.tag if isinstance(root.tag, str) else "div"))
     collector.walk(root)
     collector.flush()
-    for block in collector.blocks:
+    blocks = [b for b in collector.blocks if not _MARKUP.match(b.text)]
+    headline: tuple[int, Block] | None = None  # the last linked heading and its position
+    for index, block in enumerate(blocks):
         block.words = word_count(block.text)
         block.content_like = _content_like(block)
-    return collector.blocks
+        if block.content_like and headline is not None:
+            block.content_like = not _is_teaser(block, index, headline)
+            headline = None  # one summary per card; what follows is not its teaser
+        # The page's own h1 often links to the page itself: only lower headings make cards.
+        if block.tag in _HEADINGS and block.tag != "h1" and _link_density(block) >= 0.5:
+            headline = (index, block)
+    return blocks
+
+
+def _is_teaser(block: Block, index: int, headline: tuple[int, Block]) -> bool:
+    """A summary just under a linked headline in the same card: a teaser of another article."""
+    if index - headline[0] > 3 or block.words > 80:
+        return False
+    card = _nearby_ancestors(headline[1].owner)
+    return any(element in card for element in _nearby_ancestors(block.owner))
+
+
+def _nearby_ancestors(element: lxml.html.HtmlElement, levels: int = 3) -> list[lxml.html.HtmlElement]:
+    found = []
+    parent = element.getparent()
+    while parent is not None and len(found) < levels:
+        found.append(parent)
+        parent = parent.getparent()
+    return found
 
 
 def _link_density(block: Block) -> float:
@@ -298,25 +325,42 @@ def _words_key(text: str) -> str:
     return " ".join(_WORD.findall(text.casefold()))
 
 
+def _ancestors(element: lxml.html.HtmlElement, cache: dict) -> tuple[lxml.html.HtmlElement, ...]:
+    chain = cache.get(element)
+    if chain is None:
+        parent = element.getparent()
+        chain = (element,) + (_ancestors(parent, cache) if parent is not None else ())
+        cache[element] = chain
+    return chain
+
+
 def _choose_container(
     blocks: list[Block], hint_key: str | None, good_chars: dict[lxml.html.HtmlElement, int]
 ) -> lxml.html.HtmlElement | None:
     """The element whose content-like text, less a share of its other text, is largest.
     `good_chars` is filled with each element's content-like text length."""
+    chains: dict = {}
+    everywhere: dict[lxml.html.HtmlElement, int] = {}
+    for block in blocks:
+        if block.content_like:
+            for element in _ancestors(block.owner, chains):
+                everywhere[element] = everywhere.get(element, 0) + len(block.text)
+    total = max(everywhere.values(), default=0)
     gain: dict[lxml.html.HtmlElement, float] = {}
     good_chars.clear()
     for block in blocks:
         # Text the structured data also gives as the article's counts double; it cannot veto
         # the rest, since publishers often put a shortened articleBody in their JSON-LD.
         in_hint = hint_key is not None and block.words >= 4 and _words_key(block.text) in hint_key
-        good = block.content_like or in_hint
+        # Prose inside a comment thread, newsletter box or footer must not attract the choice,
+        # unless that "widget" holds nearly all of the page's prose (a theme's odd class names).
+        strong_widget = any(kind == 2 and everywhere.get(f, 0) < 0.75 * total for f, kind in block.flagged)
+        good = (block.content_like and not strong_widget) or in_hint
         value = len(block.text) * (2 if in_hint else 1) if good else -_NOISE_WEIGHT * len(block.text)
-        element = block.owner
-        while element is not None:
+        for element in _ancestors(block.owner, chains):
             gain[element] = gain.get(element, 0.0) + value
             if good:
                 good_chars[element] = good_chars.get(element, 0) + len(block.text)
-            element = element.getparent()
     if not gain:
         return None
     best = max(gain.items(), key=lambda item: item[1])
