@@ -241,3 +241,11 @@ def test_many_files_of_both_types_in_one_load(tmp_path, batch):
         "forum_posts": 14,
         "forum_posts_history": 14,
     }
+
+
+def test_without_paths_it_loads_the_data_directory_into_its_warehouse(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write_feed(tmp_path / "data" / "news" / "2026-01-01" / "news-x.jsonl", [article(1), article(2)])
+    code, out, _ = run_load(capsys)
+    assert code == LoadExit.OK and "articles 2" in out
+    assert query(tmp_path / "data" / "warehouse.duckdb", "SELECT count(*) FROM articles") == [(2,)]
