@@ -193,6 +193,7 @@ def test_failure_reasons():
     )
     message = "Received 10485761 bytes which is larger than download max size (10485760) in request <GET x>."
     assert reason(DownloadCancelledError(message)) == "too_large"
+    assert reason(DownloadCancelledError("")) == "too_large"  # cut while streaming: no message
 
 
 def test_binary_bodies_are_recognized_and_text_with_stray_controls_is_not():

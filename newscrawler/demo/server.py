@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email.message import Message
@@ -34,6 +35,8 @@ class Reply:
     body: bytes = b""
     content_type: str = "text/html; charset=utf-8"
     headers: tuple[tuple[str, str], ...] = ()
+    # A body sent piece by piece as produced (huge or stalling pages); the connection closes after it.
+    stream: Callable[[], Iterator[bytes]] | None = None
 
 
 Route = Callable[["DemoHandler"], Reply]
@@ -107,10 +110,11 @@ class DemoServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, root: Path, port: int = 0, access_log: Path | None = None) -> None:
+    def __init__(self, root: Path, port: int = 0, access_log: Path | None = None, delay: float = 0.0) -> None:
         super().__init__((HOST, port), DemoHandler)
         self.root = root
         self.access_log = access_log
+        self.delay = delay  # seconds before each reply: a slow site, so a crawl can be caught mid-run
         self.log_lock = threading.Lock()
 
     @property
@@ -129,6 +133,8 @@ class DemoHandler(BaseHTTPRequestHandler):
         self.send(conditional(self.headers, self.reply()), head=True)
 
     def reply(self) -> Reply:
+        if self.server.delay:
+            time.sleep(self.server.delay)
         target = self.path if self.path.startswith("/") else urlsplit(self.path).path
         path, _, query = target.partition("?")
         if handler := ROUTES.get(path):
@@ -150,12 +156,21 @@ class DemoHandler(BaseHTTPRequestHandler):
     def send(self, reply: Reply, *, head: bool = False) -> None:
         self.send_response(reply.status)
         self.send_header("Content-Type", reply.content_type)
-        self.send_header("Content-Length", str(len(reply.body)))
+        if reply.stream is None:
+            self.send_header("Content-Length", str(len(reply.body)))
+        else:
+            self.send_header("Connection", "close")
+            self.close_connection = True
         for name, value in reply.headers:
             self.send_header(name, value)
         self.end_headers()
-        if not head and reply.body:
-            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+        if head:
+            return
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            if reply.stream is not None:
+                for chunk in reply.stream():
+                    self.wfile.write(chunk)
+            elif reply.body:
                 self.wfile.write(reply.body)
 
     def log_message(self, format: str, *args: object) -> None:
@@ -164,20 +179,29 @@ class DemoHandler(BaseHTTPRequestHandler):
                 log.write(f"{self.command} {self.path} {args[1] if len(args) > 1 else ''}\n")
 
 
-def serve(root: Path | None = None, port: int = 0, access_log: Path | None = None) -> None:
+def serve(
+    root: Path | None = None,
+    port: int = 0,
+    access_log: Path | None = None,
+    *,
+    site: str = "news",
+    delay: float = 0.0,
+) -> None:
     root = root or Path(tempfile.mkdtemp(prefix="newscrawler-demo-"))
     if not any(root.iterdir()):
-        build_site(root)
-    server = DemoServer(root.resolve(), port, access_log)
+        hostile.build_hostile_site(root) if site == "hostile" else build_site(root)
+    server = DemoServer(root.resolve(), port, access_log, delay)
     print(f"serving {server.base_url}", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
 
 
 @contextlib.contextmanager
-def running_demo_site(root: Path | None = None, access_log: Path | None = None) -> Iterator[str]:
+def running_demo_site(
+    root: Path | None = None, access_log: Path | None = None, *, site: str = "news", delay: float = 0.0
+) -> Iterator[str]:
     """Start the demo server in its own process; yields its base URL; stops it afterwards."""
-    command = [sys.executable, "-m", "newscrawler.demo.server"]
+    command = [sys.executable, "-m", "newscrawler.demo.server", "--site", site, "--delay", str(delay)]
     if root:
         command += ["--root", str(root)]
     if access_log:
@@ -201,11 +225,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--root", type=Path, help="serve this directory (built there if empty)")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--access-log", type=Path)
+    parser.add_argument("--site", choices=["news", "hostile"], default="news", help="which site to build")
+    parser.add_argument("--delay", type=float, default=0.0, help="seconds to wait before each reply")
     args = parser.parse_args(argv)
     if args.root:
         args.root.mkdir(parents=True, exist_ok=True)
-    serve(args.root, args.port, args.access_log)
+    serve(args.root, args.port, args.access_log, site=args.site, delay=args.delay)
 
+
+# The hostile section registers its dynamic routes with @route; imported last, as it needs Reply/route.
+import newscrawler.demo.hostile as hostile  # noqa: E402
 
 if __name__ == "__main__":
-    main()
+    # Run the imported module's main, so the hostile routes land in the one ROUTES table it serves.
+    from newscrawler.demo import server
+
+    server.main()

@@ -20,7 +20,7 @@ from scrapy.exceptions import (
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
-from w3lib.encoding import html_body_declared_encoding, read_bom
+from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
 from newscrawler.extract import PageResult, extract_page
 from newscrawler.extract.links import IGNORED_EXTENSIONS, extension, followable_path
@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 HTML_TYPES = (b"text/html", b"application/xhtml+xml")
 # Requests we decline on purpose: counted, but not errors of the site.
 REFUSED = frozenset({"robots_disallowed", "offsite", "private_address", "page_cap", "depth_limit"})
+# Refused in bulk (a trap's thousands of URLs): logged once per site by the middleware, per URL at DEBUG.
+QUIET_REASONS = frozenset({"page_cap", "depth_limit"})
 # Connections the other side dropped or never finished (twisted and OpenSSL error class names).
 CONNECTION_LOST = frozenset({"ConnectionLost", "ConnectionDone", "ResponseFailed", "ResponseNeverReceived"})
 # A body whose first bytes say it is an image, archive or document, whatever the Content-Type claims.
@@ -70,11 +72,9 @@ def failure_reason(failure: Failure) -> str:
     ):
         return "connection_refused"
     if isinstance(error, DownloadCancelledError):
-        return (
-            "too_large"
-            if "max size" in str(error).lower() or "maxsize" in str(error).lower()
-            else "cancelled"
-        )
+        # Scrapy's handlers cancel a download only when its body passes DOWNLOAD_MAXSIZE: up front
+        # from Content-Length (with a message), or while streaming (without one).
+        return "too_large"
     if isinstance(error, ResponseDataLossError):
         return "data_loss"
     if isinstance(error, IgnoreRequest):
@@ -111,28 +111,41 @@ def looks_binary(body: bytes) -> bool:
     return controls > len(head) // 30
 
 
+def detect_encoding(body: bytes) -> str:
+    """The likeliest encoding of undeclared bytes. Detection often cannot tell the Western, Central
+    and Baltic code pages apart (same score); then windows-1252, the web's default, is the answer."""
+    matches = from_bytes(body[:200_000])
+    best = matches.best()
+    if best is None:
+        return "cp1252"
+    tied = [m for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)]
+    return "cp1252" if any("cp1252" in m.could_be_from_charset for m in tied) else best.encoding
+
+
 def decode_html(response: TextResponse) -> str:
-    """The page as text. Scrapy decodes by BOM, then the HTTP charset, then <meta>, then detection;
-    when the charset it chose contradicts the bytes (a Latin-1 page served as UTF-8), the page's own
-    <meta> or detection is tried before letters become U+FFFD."""
-    text = response.text
-    if "\ufffd" not in text:
-        return text
+    """The page as text. A BOM, the HTTP charset or the page's <meta> decide; with none of them,
+    UTF-8 if the bytes are, else detection. When the declared charset contradicts the bytes (a
+    Latin-1 page served as UTF-8), the page's own <meta> or detection wins over U+FFFD."""
     body = response.body
-    if read_bom(body)[0]:
+    header = http_content_type_encoding(response.headers.get(b"Content-Type", b"").decode("latin-1"))
+    if not (read_bom(body)[0] or header or html_body_declared_encoding(body)):
+        try:
+            return body.decode("utf-8")
+        except UnicodeDecodeError:
+            return body.decode(detect_encoding(body), errors="replace")
+    text = response.text
+    if "\ufffd" not in text or read_bom(body)[0]:
         return text
     try:
         body.decode(response.encoding)
         return text  # the replacement characters are in the page itself
     except (UnicodeDecodeError, LookupError):
         pass
-    guess = from_bytes(body[:200_000]).best()
-    for encoding in (html_body_declared_encoding(body), guess.encoding if guess else None, "cp1252"):
-        if encoding:
-            try:
-                return body.decode(encoding)
-            except (UnicodeDecodeError, LookupError):
-                continue
+    for encoding in (html_body_declared_encoding(body), detect_encoding(body)):
+        try:
+            return body.decode(encoding)
+        except (UnicodeDecodeError, LookupError, TypeError):
+            continue
     return text
 
 
@@ -189,7 +202,8 @@ class NewscrawlerSpider(Spider):
             namespace = "skipped"
         else:
             namespace = "errors"
-        self.count(namespace, reason, request.url)
+        # Under the URL the crawl asked for: a redirect loop or chain fails at its last hop.
+        self.count(namespace, reason, request.meta.get("redirect_urls", [request.url])[0])
 
     def may_follow(self, url: str) -> bool:
         """On one of the crawl's sites, not a file download, not an account/search/feed page;
@@ -210,7 +224,7 @@ class NewscrawlerSpider(Spider):
         self.crawler.stats.inc_value(f"{namespace}/{reason}")
         if log and (url, reason) not in self._reported:
             self._reported.add((url, reason))
-            level = 30 if namespace == "errors" else 20
+            level = 30 if namespace == "errors" else 10 if reason in QUIET_REASONS else 20
             self.logger.log(level, "%s: %s %s", namespace, reason, url)
 
     # -- pages ------------------------------------------------------------------------------------
