@@ -26,8 +26,8 @@ QUOTE_AUTHOR_PATTERNS = (
         re.IGNORECASE,
     ),
     re.compile(
-        r"^(?P<a>.+?)\s+(?:wrote|said|says|schrieb|hat geschrieben|a écrit|escribió|ha scritto|"
-        r"schreef|napisał|написал)\b.*$",
+        r"^(?P<a>.+?)\s+(?:wrote|said|says|schrieb|hat (?:folgendes )?geschrieben|a écrit|escribió|"
+        r"ha scritto|schreef|napisał|написал)\b.*$",
         re.IGNORECASE,
     ),
 )
@@ -40,6 +40,8 @@ EDITED_LINE = re.compile(
     re.IGNORECASE,
 )
 _DIGITS = re.compile(r"(\d+)")
+# What is left of an attachment line once its link is gone: "(4.1 KB)".
+_FILE_SIZE = re.compile(r"\s*\(\d+(?:[.,]\d+)?\s*[KMGT]i?B\)", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -62,6 +64,7 @@ class BodyRules:
     quote_post: ClassVar[str | None] = None  # link to the quoted post
     quote_post_attrs: ClassVar[tuple[str, ...]] = ()  # attributes of the quote holding its post id
     quote_post_pattern: ClassVar[str] = r"(\d+)"
+    quote_header: ClassVar[str | None] = None  # a header standing before its quote (SMF 1/2.0)
     signature: ClassVar[str | None] = None
     signature_separator: ClassVar[str | None] = None  # a paragraph starting an unmarked signature
     edited: ClassVar[str | None] = None
@@ -73,11 +76,20 @@ class BodyRules:
         stays whole for the other posts and selectors."""
         body = copy.deepcopy(body)
         strip_noise(body)
-        quotes = [self._quote(q) for q in outermost(select(body, self.quotes))]
+        quotes = []
+        for header in outermost(select(body, self.quote_header)):
+            quote = header.getnext()
+            quotes.append(self._quote(header))
+            if quote is not None and quote in select(body, self.quotes):
+                quote.drop_tree()
+            header.drop_tree()
+        quotes += [self._quote(q) for q in outermost(select(body, self.quotes))]
         remove(body, self.quotes)
         for expression in (self.signature, self.edited, self.attachments_block, self.drop):
             remove(body, expression)
         paragraphs = paragraphs_of(body)
+        if self.attachments_block:
+            paragraphs = [t for p in paragraphs if (t := _FILE_SIZE.sub("", p).strip())]
         if self.signature_separator:
             separator = re.compile(self.signature_separator)
             cut = next((i for i, p in enumerate(paragraphs) if separator.match(p)), None)
@@ -89,6 +101,7 @@ class BodyRules:
         author = next((v for a in self.quote_author_attrs if (v := clean_name(quote.get(a)))), None)
         if author is None and (shown := first_text(quote, self.quote_author)):
             author = quote_author_from(shown)
+        author = author.lstrip("@") or None if author else None  # a mention ("@bob") names bob
         post_id = None
         for attr in self.quote_post_attrs:
             if match := _DIGITS.search(quote.get(attr) or ""):
@@ -96,7 +109,7 @@ class BodyRules:
                 break
         if post_id is None and self.quote_post:
             for link in select(quote, self.quote_post):
-                target = link.get("href") or link.get("data-post-id") or ""
+                target = link.get("data-post-id") or link.get("data-id") or link.get("href") or ""
                 if match := re.search(self.quote_post_pattern, target):
                     post_id = match.group(1)
                     break
@@ -106,6 +119,7 @@ class BodyRules:
 def quote_author_from(shown: str) -> str | None:
     """The author named in a quote header, or the header itself when no known phrase fits."""
     shown = " ".join(shown.split())
+    shown = re.sub(r"^\([^)]*\)\s*", "", shown)  # MyBB puts the quoted post's date first
     for pattern in QUOTE_AUTHOR_PATTERNS:
         if match := pattern.match(shown):
             return clean_name(match.group("a"))

@@ -37,7 +37,7 @@ class SelectorEngine(BodyRules, ForumEngine):
     detect: ClassVar[str]  # present on the engine's thread and board pages
     post: ClassVar[str]  # one element per post (pseudo-posts included: see `skip`)
     post_id: ClassVar[str | None] = None  # element holding the post's id; None: the post element
-    post_id_attr: ClassVar[str] = "id"
+    post_id_attr: ClassVar[str | tuple[str, ...]] = "id"
     post_id_pattern: ClassVar[str] = r"(\d+)"
     # (selector, reason): a post element matching the selector is no post (an ad posing as one,
     # a moderator action); counted under the reason.
@@ -144,9 +144,11 @@ class SelectorEngine(BodyRules, ForumEngine):
 
     def post_id_of(self, element: Element) -> str | None:
         hosts = select(element, self.post_id) if self.post_id else [element]
+        attrs = (self.post_id_attr,) if isinstance(self.post_id_attr, str) else self.post_id_attr
         for host in hosts:
-            if match := re.search(self.post_id_pattern, host.get(self.post_id_attr) or ""):
-                return match.group(1)
+            for attr in attrs:
+                if match := re.search(self.post_id_pattern, host.get(attr) or ""):
+                    return match.group(1)
         return None
 
     def draft(
@@ -203,7 +205,7 @@ class SelectorEngine(BodyRules, ForumEngine):
         for found in select_first_group(element, self.modified):
             if value := date_value(found, self.date_attrs):
                 return value
-            for inner in found.iter("time", "abbr", "span"):
+            for inner in found.iter("time", "abbr"):
                 if inner is not found and (value := date_value(inner, self.date_attrs)):
                     return value
             text = shown_date(found)
@@ -268,7 +270,7 @@ class SelectorEngine(BodyRules, ForumEngine):
         phpBB 2 and SMF point at the next topic)."""
         if self.next_page:
             urls = [u for a in select(page.tree, self.next_page) if (u := page.absolute(a.get("href")))]
-            return [canonicalize_url(u) for u in urls[:1]]
+            return [strip_session(canonicalize_url(u)) for u in urls[:1]]
         current, _ = page_position(page.url, self.pages)
         scope = select(page.tree, self.pagination) if self.pagination else [page.tree]
         best: tuple[int, str] | None = None
@@ -279,7 +281,7 @@ class SelectorEngine(BodyRules, ForumEngine):
                     continue
                 number, _ = page_position(url, self.pages)
                 if number > current and (best is None or number < best[0]):
-                    best = (number, canonicalize_url(url.split("#")[0]))
+                    best = (number, strip_session(canonicalize_url(url)))
         return [best[1]] if best else []
 
 

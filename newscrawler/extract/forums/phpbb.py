@@ -1,0 +1,118 @@
+"""phpBB: 3.x with prosilver (3.0 to 3.3: `<time datetime>` from 3.2) and subsilver2, and 2.0
+(subSilver). `start=` counts the posts before a page; `f=`, `p=`, `sid=` do not name a topic."""
+
+from __future__ import annotations
+
+from newscrawler.extract.forums.base import PageScheme
+from newscrawler.extract.forums.selector import SelectorEngine
+
+_PAGES = (PageScheme(param="start", unit="offset"),)
+_TOPIC = r"[?&]t=(\d+)"
+
+
+class PhpBB3(SelectorEngine):
+    """prosilver and styles built on it: posts are `div.post#p123`."""
+
+    name = "phpbb"
+    detect = "body#phpbb, #phpbb .postprofile, div.post[id^=p] .postbody"
+    post = "div.post[id^=p]:has(.postbody)"
+    post_id_pattern = r"^p(\d+)$"
+    author = (
+        ".postprofile dt a.username, .postprofile dt a.username-coloured, .postprofile dt strong, "
+        ".postprofile dt a:not(.avatar), p.author strong"
+    )
+    date = "p.author time, p.author"
+    # 3.0/3.1 print the date after "by <author> »" in the same paragraph.
+    date_prefix = r"^.*»\s*"
+    modified = ".postbody .notice:not(.post_deleted_msg)"
+    modified_pattern = r"\bon\s+(.+?),\s+edited\b"
+    body = ".postbody .content"
+    quote_author = "cite"
+    quote_post = "cite a[data-post-id], cite a[href*='p=']"
+    quote_post_pattern = r"(?:^|[?&#]p=?|#p)(\d+)$"
+    signature = ".signature"
+    edited = ".notice"
+    attachments = (
+        "dl.attachbox a.postlink, dl.attachbox img.postimage, .content .inline-attachment a, "
+        ".content .inline-attachment img.postimage, dl.attachbox dt a[href*='download/file.php'], "
+        "dl.file a[href*='download/file.php']"
+    )
+    attachments_block = "dl.attachbox, .inline-attachment"
+    permalink = "p.author a[href*='#p'], h3 a[href*='#p']"
+    permalink_anchor = "p{id}"
+    thread_title = "h2.topic-title a, h2.topic-title, #page-body > h2 a, #page-body > h2"
+    thread_link = "h2.topic-title a, #page-body > h2 a"
+    breadcrumbs = (
+        "#nav-breadcrumbs .crumb[data-forum-id] [itemprop=name], "
+        "#nav-breadcrumbs .crumb[data-forum-id] [itemprop=title], "
+        ".navbar .navlinks a[href*='viewforum.php'], .breadcrumbs .crumb a[href*='viewforum.php']"
+    )
+    pages = _PAGES
+    thread_params = ("t",)
+    thread_id_pattern = _TOPIC
+    pagination = ".pagination"
+    thread_links = "a.topictitle"
+    board_links = "a.forumtitle"
+    board_next_page = ".pagination li.next a, .pagination a[rel=next]"
+    skip = (("./self::*[contains(concat(' ', normalize-space(@class), ' '), ' deleted ')]", "deleted_post"),)
+
+
+class PhpBB3Subsilver2(SelectorEngine):
+    """subsilver2, phpBB 3's table layout: one `table.tablebg` per post, anchored `<a name=p123>`."""
+
+    name = "phpbb"
+    detect = "//table[contains(@class,'tablebg')]//b[contains(@class,'postauthor')]"
+    post = "//table[contains(@class,'tablebg')][.//a[starts-with(@name,'p')] and .//div[@class='postbody']]"
+    post_id = ".//a[starts-with(@name,'p')]"
+    post_id_attr = "name"
+    post_id_pattern = r"^p(\d+)$"
+    author = "b.postauthor"
+    date = ".//td[contains(@class,'gensmall')]/div[b][last()]"
+    date_prefix = r"^[^:]*:\s*"
+    body = "(.//div[@class='postbody'])[1]"
+    quotes = "div.quotewrapper"
+    quote_author = "div.quotetitle"
+    signature_separator = r"^_{5,}$"
+    attachments = "a[href*='download/file.php'], img[src*='download/file.php']"
+    thread_title = "#pageheader h2 a, h2 a"
+    thread_link = "#pageheader h2 a, h2 a.titles"
+    breadcrumbs = "p.breadcrumbs a[href*='viewforum.php']"
+    pages = _PAGES
+    thread_params = ("t",)
+    thread_id_pattern = _TOPIC
+    permalink_anchor = "p{id}"
+    thread_links = "a.topictitle"
+    board_links = "a.forumlink"
+
+
+class PhpBB2(SelectorEngine):
+    """phpBB 2.0 subSilver: a post is a table row; the signature follows the text after a line of
+    underscores with no markup of its own; `<link rel=next>` names the next topic."""
+
+    name = "phpbb"
+    detect = "//span[@class='name']/a[@name]"
+    post = "//tr[td/span[@class='name']/a[@name]]"
+    post_id = ".//span[@class='name']/a[@name]"
+    post_id_attr = "name"
+    post_id_pattern = r"^(\d+)$"
+    author = "span.name b, span.name"
+    date = ".//td[@width='100%']/span[@class='postdetails']"
+    date_prefix = r"^[^:]*:\s*|\s+\S+(?: \S+)?:\s.*$"
+    body = ".//td[@colspan='2'][span[@class='postbody']]"
+    modified = ".//td[@colspan='2']/span[@class='gensmall']"
+    modified_pattern = r"\s(?:on|am|le|el)\s(.+?)(?:;|,\s*(?:insgesamt|edited|modifié)|$)"
+    quotes = ".//table[.//td[@class='quote']]"
+    quote_author = "span.genmed b"
+    signature_separator = r"^_{5,}$"
+    attachments = "a[href*='download.php?id='], img[src*='download.php?id=']"
+    permalink = "a[href*='viewtopic.php?p=']"
+    permalink_anchor = "{id}"
+    thread_title = "a.maintitle"
+    thread_link = "a.maintitle"
+    breadcrumbs = "//span[@class='nav']/a[contains(@href,'viewforum.php')]"
+    pages = _PAGES
+    thread_params = ("t",)
+    thread_id_pattern = _TOPIC
+    pagination = "span.nav, span.gensmall"
+    thread_links = "a.topictitle"
+    board_links = "a.forumlink"

@@ -1,0 +1,34 @@
+"""wpForo (WordPress) 1.x and 2.x layouts: posts carry `data-postid`/`#post-N`; quotes name the
+quoted post and user in data attributes."""
+
+from __future__ import annotations
+
+from newscrawler.extract.forums.base import PageScheme
+from newscrawler.extract.forums.selector import SelectorEngine
+
+
+class WpForo(SelectorEngine):
+    name = "wpforo"
+    detect = "#wpforo, #wpforo-wrap"
+    post = "#wpforo-wrap .wpforo-post[data-postid], #wpforo-wrap div.post-wrap[id^=post-]"
+    post_id_attr = ("data-postid", "id")
+    post_id_pattern = r"(\d+)"
+    author = ".wpf-author-name a, .wpf-author-name, .author-name a, .author-name"
+    date = ".wpf-post-date, .wpforo-post-date, .cbleft time, .wpf-post-info time"
+    body = ".wpforo-post-content"
+    quote_author = ".wpforo-post-quote-author"
+    quote_post_attrs = ("data-postid",)
+    signature = ".wpforo-post-signature"
+    edited = ".wpf-post-edited, .wpforo-post-edited"
+    attachments = ".wpforo-attached-file a[href], .wpf-attachment a[href]"
+    attachments_block = ".wpforo-attached-file, .wpf-attachment"
+    permalink = "a.wpf-post-link, .wpf-post-link a, .post-link a"
+    permalink_anchor = "post-{id}"
+    thread_title = "#wpforo-title, .wpf-topic-title, h1"
+    breadcrumbs = ".wpf-breadcrumb .wpf-item-element a span, .wpf-breadcrumb a"
+    board_index = -2
+    pages = (PageScheme(pattern=r"/paged/(?P<n>\d+)/?(?=$|\?)", replacement="/"),)
+    posts_per_page = 15
+    pagination = ".wpf-navi, .wpf-pager"
+    thread_links = ".wpforo-topic-title a, .wpf-topic-title a"
+    board_links = ".wpforo-forum-title a, .wpf-forum-title a"

@@ -1,0 +1,64 @@
+"""Saved thread pages of each engine -> exactly the records they must give (golden files).
+
+Each `tests/fixtures/forums/<name>.<ext>` has `<name>.expected.json`: the fetched URL, the site's time
+zone, the crawl time relative dates resolve against, and every record field except the crawl's own
+(crawled_at, crawl_id, spider, schema_version), plus the links the page leads to and what it skipped."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from w3lib.encoding import html_to_unicode
+
+import newscrawler
+from newscrawler.extract import extract_page
+from newscrawler.schemas import schema_errors
+
+FIXTURES = Path(__file__).parent / "fixtures" / "forums"
+CASES = sorted(p for p in FIXTURES.iterdir() if p.suffix in {".html", ".json"} and ".expected" not in p.name)
+VOLATILE = ("crawled_at", "crawl_id", "spider", "schema_version")
+
+
+def _case(page: Path) -> tuple[str, dict]:
+    expected = json.loads(page.with_name(page.name.rsplit(".", 1)[0] + ".expected.json").read_text("utf-8"))
+    _, text = html_to_unicode(None, page.read_bytes())  # as `newscrawler extract` reads a saved page
+    return text, expected
+
+
+@pytest.mark.parametrize("page", CASES, ids=[p.name for p in CASES])
+def test_saved_thread_page_gives_exactly_the_expected_records(page: Path):
+    text, expected = _case(page)
+    records = newscrawler.extract_records(
+        text, expected["url"], timezone=expected["timezone"], now=datetime.fromisoformat(expected["now"])
+    )
+    assert [{k: v for k, v in r.items() if k not in VOLATILE} for r in records] == expected["records"]
+    assert all(schema_errors(r) == [] for r in records)
+
+
+@pytest.mark.parametrize("page", CASES, ids=[p.name for p in CASES])
+def test_saved_thread_page_leads_to_the_expected_pages(page: Path):
+    text, expected = _case(page)
+    result = extract_page(text, expected["url"])
+    assert result.engine == expected["engine"]
+    assert [[link.url, link.role] for link in result.links] == expected["links"]
+    assert result.skipped == expected["skipped"]
+
+
+def test_every_engine_family_has_a_golden_page():
+    engines = {json.loads(p.read_text("utf-8"))["engine"] for p in FIXTURES.glob("*.expected.json")}
+    assert engines >= {
+        "phpbb",
+        "vbulletin",
+        "xenforo",
+        "discourse",
+        "smf",
+        "mybb",
+        "invision",
+        "bbpress",
+        "flarum",
+        "nodebb",
+        "generic",
+    }
