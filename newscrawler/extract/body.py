@@ -14,6 +14,7 @@ How it works, in one pass over the tree plus a little arithmetic:
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 
@@ -97,7 +98,6 @@ _STRONG_WIDGET = frozenset(
         "cookie",
         "cookies",
         "consent",
-        "paywall",
         "modal",
         "popup",
         "skiplink",
@@ -423,7 +423,30 @@ def extract_paragraphs(page: Page, *, hint: str | None = None) -> list[str]:
     body = page.tree.find("body")
     root = body if body is not None else page.tree
     blocks = text_blocks(root)
-    hint_key = _words_key(hint) if hint and len(_WORD.findall(hint)) >= 50 else None
+    hint_paragraphs = _paragraphs_of_hint(hint) if hint else []
+    hint_words = sum(word_count(p) for p in hint_paragraphs)
+    hint_key = _words_key(" ".join(hint_paragraphs)) if hint_words >= 50 else None
+    paragraphs = _from_dom(blocks, hint_key)
+    # Paywalls and lazy loading leave a stub in the markup while the structured data carries
+    # the whole text: much more text there means the page shows only part of the article.
+    if hint_words >= _HINT_MIN_WORDS and hint_words >= _HINT_RATIO * sum(word_count(p) for p in paragraphs):
+        return hint_paragraphs
+    return paragraphs
+
+
+_HINT_MIN_WORDS = 150
+_HINT_RATIO = 2.0
+_TAG = re.compile(r"<[^>]{0,2000}>")
+
+
+def _paragraphs_of_hint(hint: str) -> list[str]:
+    """articleBody as paragraphs: its line breaks, without any markup some publishers leave in."""
+    if "<" in hint:
+        hint = html.unescape(_TAG.sub("\n", hint))
+    return [line for line in (" ".join(part.split()) for part in hint.splitlines()) if line]
+
+
+def _from_dom(blocks: list[Block], hint_key: str | None) -> list[str]:
     good_chars: dict[lxml.html.HtmlElement, int] = {}
     container = _choose_container(blocks, hint_key, good_chars)
     if container is None:
