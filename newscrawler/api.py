@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from newscrawler.extract import extract_page
-from newscrawler.records import RecordContext, build_record
+from newscrawler.records import RecordContext, build_records
 
 
 def extract_records(
@@ -31,4 +31,4 @@ def extract_records(
     if now is not None:
         ctx.crawled_at = now
     result = extract_page(html, url, overrides=overrides)
-    return [asdict(record) for draft in result.drafts if (record := build_record(draft, ctx))]
+    return [asdict(record) for record in build_records(result.drafts, ctx)]

@@ -1,15 +1,21 @@
-"""Drafts to records: the one place normalization is applied, shared by pipelines and extract_records."""
+"""Drafts to records: the one place normalization is applied, shared by pipelines and extract_records.
+
+A value that cannot be normalized becomes null (its raw text stays in `raw`) and is counted as
+`normalize/<reason>` in `RecordContext.issues`; the record itself is still built.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from newscrawler.extract.types import ArticleDraft, PostDraft
 from newscrawler.items import SCHEMA_VERSION, Article, ForumPost
-from newscrawler.normalize.authors import normalize_forum_author, split_authors
+from newscrawler.normalize.authors import normalize_forum_author, parse_authors
 from newscrawler.normalize.dates import isoformat, normalize_date
+from newscrawler.normalize.sitewide import NOTHING_KNOWN, SiteKnowledge, SiteLearner
 from newscrawler.normalize.text import (
     clean_inline,
     clean_paragraphs,
@@ -20,6 +26,10 @@ from newscrawler.normalize.text import (
 from newscrawler.normalize.titles import normalize_title
 from newscrawler.normalize.urls import canonicalize_url, record_id, site_of, url_identity
 
+Draft = ArticleDraft | PostDraft
+# Languages whose pages print numeric dates month first when nothing else tells.
+MONTH_FIRST_LANGUAGES = frozenset({"en"})
+
 
 @dataclass(slots=True)
 class RecordContext:
@@ -28,45 +38,86 @@ class RecordContext:
     crawl_id: str = "adhoc"
     spider: str = "extract"
     timezone: str | None = None
-    date_order: str | None = None
+    date_order: str | None = None  # the site profile's order for ambiguous numeric dates
     crawled_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     site_names: tuple[str, ...] = ()
-    boilerplate: frozenset[str] = frozenset()  # paragraph keys learned as site-wide boilerplate
+    boilerplate: frozenset[str] = frozenset()  # paragraph keys given as boilerplate (site profile)
+    learner: SiteLearner | None = None  # what this crawl learned from the site's other pages
     issues: Counter[str] = field(default_factory=Counter)  # normalize/<reason> counts, for stats
 
     def note(self, reason: str) -> None:
         self.issues[f"normalize/{reason}"] += 1
 
+    def knowledge(self, site: str) -> SiteKnowledge:
+        return self.learner.knowledge(site) if self.learner else NOTHING_KNOWN
 
-def _date(raw: str | None, ctx: RecordContext, what: str) -> str | None:
-    result = normalize_date(raw, timezone=ctx.timezone, now=ctx.crawled_at, date_order=ctx.date_order)
+
+def draft_site(draft: Draft) -> str:
+    """The site a draft's record will name: what site learning is keyed by."""
+    url = draft.thread_url if isinstance(draft, PostDraft) else (draft.canonical_url or draft.url)
+    return site_of(canonicalize_url(url))
+
+
+def observe(draft: Draft, learner: SiteLearner) -> None:
+    """Let the learner count a draft of its site (before any record of the site is built)."""
+    title = draft.thread_title if isinstance(draft, PostDraft) else draft.title
+    learner.observe(
+        draft_site(draft), title=title, paragraphs=draft.paragraphs, dates=(draft.published, draft.modified)
+    )
+
+
+def _date(
+    raw: str | None, ctx: RecordContext, what: str, known: SiteKnowledge, language: str | None
+) -> str | None:
+    order = ctx.date_order or known.date_order
+    result = normalize_date(
+        raw,
+        timezone=ctx.timezone,
+        now=ctx.crawled_at,
+        date_order=order,
+        default_order="MDY" if (language or "en") in MONTH_FIRST_LANGUAGES else "DMY",
+        languages=(language,) if language else None,
+    )
     if result.reason and not (result.reason == "date_missing" and what == "modified"):
         ctx.note(f"{what}_{result.reason}")
+    if result.ambiguous:
+        ctx.note(f"{what}_date_order_guessed")
     return result.value
+
+
+def _title_names(draft: Draft, ctx: RecordContext, site: str, known: SiteKnowledge) -> list[str]:
+    # The registered domain names the site too: "Headline - NYTimes.com", "Headline | nytimes".
+    return [*draft.site_names, *ctx.site_names, site, site.split(".")[0], *known.title_affixes]
+
+
+def _body(draft: Draft, ctx: RecordContext, known: SiteKnowledge) -> str | None:
+    boilerplate = ctx.boilerplate | known.boilerplate if known.boilerplate else ctx.boilerplate
+    return join_paragraphs(clean_paragraphs(draft.paragraphs, boilerplate))
 
 
 def build_article(draft: ArticleDraft, ctx: RecordContext) -> Article | None:
     """None when what remains after cleaning is not an article (no title or no body)."""
     canonical = canonicalize_url(draft.canonical_url or draft.url)
-    paragraphs = clean_paragraphs(draft.paragraphs, ctx.boilerplate)
-    body = join_paragraphs(paragraphs)
-    title = normalize_title(draft.title, site_names=[*draft.site_names, *ctx.site_names])
+    site = site_of(canonical)
+    known = ctx.knowledge(site)
+    body = _body(draft, ctx, known)
+    title = normalize_title(draft.title, site_names=_title_names(draft, ctx, site, known))
     if not body or not title:
         ctx.note("no_body" if not body else "no_title")
         return None
-    authors = split_authors(draft.authors)
-    if draft.authors and not authors:
+    authors = parse_authors(draft.authors)
+    if authors.rejected and not authors.names:
         ctx.note("authors_unparsed")
     return Article(
         id=record_id(url_identity(canonical)),
         type="article",
         url=canonicalize_url(draft.url),
         canonical_url=canonical,
-        site=site_of(canonical),
+        site=site,
         title=title,
-        authors=authors,
-        published_at=_date(draft.published, ctx, "published"),
-        modified_at=_date(draft.modified, ctx, "modified"),
+        authors=authors.names,
+        published_at=_date(draft.published, ctx, "published", known, draft.language),
+        modified_at=_date(draft.modified, ctx, "modified", known, draft.language),
         language=draft.language,
         description=clean_inline(draft.description),
         body=body,
@@ -89,13 +140,14 @@ def build_article(draft: ArticleDraft, ctx: RecordContext) -> Article | None:
 
 
 def build_forum_post(draft: PostDraft, ctx: RecordContext) -> ForumPost | None:
-    paragraphs = clean_paragraphs(draft.paragraphs, ctx.boilerplate)
-    body = join_paragraphs(paragraphs)
-    title = normalize_title(draft.thread_title, site_names=[*draft.site_names, *ctx.site_names])
+    thread_url = canonicalize_url(draft.thread_url)
+    site = site_of(thread_url)
+    known = ctx.knowledge(site)
+    body = _body(draft, ctx, known)
+    title = normalize_title(draft.thread_title, site_names=_title_names(draft, ctx, site, known))
     if not title:
         ctx.note("no_thread_title")
         return None
-    thread_url = canonicalize_url(draft.thread_url)
     attachments = list(dict.fromkeys(canonicalize_url(a) for a in draft.attachments))
     return ForumPost(
         id=record_id(url_identity(thread_url), draft.post_id),
@@ -105,13 +157,13 @@ def build_forum_post(draft: PostDraft, ctx: RecordContext) -> ForumPost | None:
         thread_id=draft.thread_id,
         thread_title=title,
         board=clean_inline(draft.board),
-        site=site_of(thread_url),
+        site=site,
         engine=draft.engine,
         post_id=draft.post_id,
         position=draft.position,
         author=normalize_forum_author(draft.author),
-        published_at=_date(draft.published, ctx, "published"),
-        modified_at=_date(draft.modified, ctx, "modified"),
+        published_at=_date(draft.published, ctx, "published", known, draft.language),
+        modified_at=_date(draft.modified, ctx, "modified", known, draft.language),
         language=draft.language,
         body=body,
         word_count=word_count(body),
@@ -133,7 +185,18 @@ def build_forum_post(draft: PostDraft, ctx: RecordContext) -> ForumPost | None:
     )
 
 
-def build_record(draft: ArticleDraft | PostDraft, ctx: RecordContext) -> Article | ForumPost | None:
+def build_record(draft: Draft, ctx: RecordContext) -> Article | ForumPost | None:
     if isinstance(draft, PostDraft):
         return build_forum_post(draft, ctx)
     return build_article(draft, ctx)
+
+
+def build_records(drafts: Iterable[Draft], ctx: RecordContext) -> list[Article | ForumPost]:
+    """Records of drafts that arrive together (one page's posts): each site's drafts are all counted
+    by the context's learner before any is built, as a crawl does with a site's first records."""
+    drafts = list(drafts)
+    if ctx.learner is None:
+        ctx.learner = SiteLearner()
+    for draft in drafts:
+        observe(draft, ctx.learner)
+    return [record for draft in drafts if (record := build_record(draft, ctx))]

@@ -1,117 +1,306 @@
-"""Bylines to a list of names."""
+"""Bylines to a list of names: one person or agency per entry, every word taken from the byline.
+
+"By JOHN SMITH and Jane Doe, Staff Writers" -> ["John Smith", "Jane Doe"]
+"Von Birgit Baumann, Anna Fink/dpa"         -> ["Birgit Baumann", "Anna Fink", "dpa"]
+
+Only the case of all-caps or all-lowercase names changes; a mixed-case name is kept as printed, and
+a forum user name is never touched beyond whitespace (normalize_forum_author).
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from newscrawler.normalize.text import clean_inline
 
-_PREFIX = re.compile(
-    r"^\s*(?:(?:written|posted|reported|text|story|words|photos?)\s+)?"
-    r"(?:by|von|par|por|door|di|da|de|af|av|przez|от|автор|tekst|texto|texte)\s*[:\-]?\s+",
-    re.IGNORECASE,
-)
-_LABEL = re.compile(r"^\s*(?:authors?|autor(?:in|en)?|auteurs?|byline|reporter)\s*:\s*", re.IGNORECASE)
-_SPLIT = re.compile(
-    r"\s*(?:,|;|\||&|\+|/|\band\b|\bund\b|\by\b|\bet\b|\be\b|\ben\b|\bog\b|\boch\b|\bi\b)\s*", re.IGNORECASE
-)
-_EMAIL = re.compile(r"\S+@\S+\.\w+")
-_HANDLE = re.compile(r"(?<!\w)@\w+")
-_ROLE = re.compile(
-    r"\b(?:staff|senior|chief|deputy|managing|contributing|special|political|foreign|business|"
-    r"sports?|technology|tech|science|health|news|online|digital|investigative|associate|executive|"
-    r"correspondents?|reporters?|writers?|editors?|columnists?|journalists?|contributors?|producers?|"
-    r"redakteur(?:in)?|korrespondent(?:in)?|redaktion|journaliste|rédacteur|rédactrice|"
-    r"desk|bureau|team|newsroom)s?\b",
-    re.IGNORECASE,
-)
-_DATEISH = re.compile(
-    r"\b(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}:\d{2}|updated|published|posted on|"
-    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2})\b",
-    re.IGNORECASE,
-)
-# Credits that are organisations, not people: kept as their own entry.
-AGENCIES = {
-    "ap",
-    "afp",
-    "dpa",
-    "reuters",
-    "apa",
-    "ansa",
-    "efe",
-    "epd",
-    "kna",
-    "sda",
-    "upi",
-    "pa",
-    "anp",
-    "associated press",
-    "agence france-presse",
-    "press association",
-    "bloomberg",
-    "xinhua",
-    "tass",
-    "ria novosti",
-    "kyodo",
-    "yonhap",
-    "belga",
-    "ntb",
-    "tt",
-    "ritzau",
-    "stt",
-    "ap/dpa",
-    "dpa-afx",
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Credits that are news agencies: kept as their own entry, in the agency's own spelling when the
+# page printed them in one case only.
+# fmt: off
+AGENCIES: dict[str, str] = {
+    name.casefold(): name
+    for name in [
+        "AP", "AFP", "dpa", "Reuters", "APA", "ANSA", "EFE", "epd", "KNA", "SDA", "UPI", "PA", "ANP",
+        "Associated Press", "Agence France-Presse", "Agence France Presse", "Press Association",
+        "PA Media", "Bloomberg", "Xinhua", "TASS", "RIA Novosti", "Kyodo", "Yonhap", "Belga", "NTB", "TT",
+        "Ritzau", "STT", "dpa-AFX", "AP-dpa", "Keystone-SDA", "CNA", "PTI", "IANS", "ANI", "NAN",
+        "Europa Press", "Telam", "Agência Brasil", "Lusa", "ATS", "CTK", "PAP", "MTI", "BTA",
+        "Canadian Press", "The Canadian Press", "AAP", "Australian Associated Press", "Anadolu",
+        "Anadolu Agency", "Interfax", "Jiji", "Jiji Press", "Kyodo News", "Bernama", "Antara", "APP",
+        "WAM", "SPA", "MENA", "KUNA", "IRNA", "ISNA", "Notimex", "AGI", "Adnkronos", "dts", "sid", "KAP",
+    ]
 }
+# fmt: on
+# Words that make a credit a desk or newsroom, not a person: the whole credit is dropped.
+_DESK = re.compile(
+    r"\b(?:desk|team|newsroom|bureau|staff|redaktion|online-redaktion|rédaction|redacción|redação|"
+    r"redazione|redactie|redakcja|редакция|editorial board|editors|wires?|agencies|agencias|agenturen|"
+    r"news service|nachrichtenagentur|admin|administrator|webmaster|anonymous|anonym|unknown|guest|"
+    r"gastautor(?:in)?|invité)\b",
+    re.IGNORECASE,
+)
+# Job titles around a name: "Staff Writer Jane Doe", "Jane Doe, Senior Correspondent".
+_ROLE_ADJECTIVE = (
+    r"(?:senior|chief|deputy|managing|contributing|special|political|foreign|business|sports?|"
+    r"technology|tech|science|health|news|online|digital|investigative|associate|executive|staff|"
+    r"freelance|economics?|legal|environment(?:al)?|climate|culture|arts|entertainment|travel|food|"
+    r"education|data|global|international|national|regional|local|white house|washington|europe|"
+    r"africa|asia|middle east|us|u\.s\.|china|politics|opinion|metro|city|field|general|editor-at-large|"
+    r"leitende[rn]?|stellvertretende[rn]?|freie[rn]?|envoyée?|spéciale?|grand|jefe|jefa)"
+)
+_ROLE_NOUN = (
+    r"(?:writers?|reporters?|correspondents?|editors?|columnists?|journalists?|contributors?|"
+    r"producers?|photographers?|analysts?|interns?|critics?|commentators?|anchors?|hosts?|"
+    r"redakteur(?:in|e|innen)?|korrespondent(?:in|en|innen)?|autor(?:in|en)?|journalist(?:in|en)?|"
+    r"reporter(?:in)?|chefredakteur(?:in)?|ressortleiter(?:in)?|fotograf(?:in)?|"
+    r"journaliste|rédacteur|rédactrice|correspondante?|chroniqueu(?:r|se)|"
+    r"periodista|redactora?|corresponsal|colaboradora?|fotógrafa?|"
+    r"giornalista|redattore|redattrice|inviat[oa]|corrispondente|"
+    r"verslaggever|redacteur|correspondent|dziennikarz|dziennikarka|корреспондент|журналист|"
+    r"muhabir|toimittaja)"
+)
+_LEADING_ROLE = re.compile(rf"^(?:(?:{_ROLE_ADJECTIVE})\s+)*{_ROLE_NOUN}\s+", re.IGNORECASE)
+_TRAILING_ROLE = re.compile(rf"(?:\s+(?:{_ROLE_ADJECTIVE}))*\s+{_ROLE_NOUN}$", re.IGNORECASE)
+_ONLY_ROLE = re.compile(rf"^(?:(?:{_ROLE_ADJECTIVE}|{_ROLE_NOUN})\s*)+$", re.IGNORECASE)
+
+# What a byline says before the names. "di" only in lower case: "Di Maio" is a name.
+_LEAD_IN = re.compile(
+    r"^(?:(?:view|see|read|more|all)\s+(?:all\s+)?(?:posts|articles|stories|contributions|entries)\s+"
+    r"(?:by|from|of)|alle\s+(?:artikel|beiträge)\s+von|tous\s+les\s+articles\s+de|más\s+artículos\s+de|"
+    r"(?:(?:story|text|words|report(?:ing)?|additional\s+reporting|written|posted|compiled|edited|"
+    r"interview|with\s+reporting)\s+)?(?:by|from)|von|par|por|door|af|av|przez|от|"
+    r"(?:authors?|autor(?:in|en)?|auteurs?|byline|reporter|text|texto|texte|tekst|redaktion)\s*:|"
+    r"follow)(?=\s)\s*:?\s*",
+    re.IGNORECASE,
+)
+_LEAD_IN_LOWER = re.compile(r"^(?:di|de|da)\s+(?=[^\W\d_])")
+_PARTICLES = _words(
+    "van von der den dem de del della delle dei degli di da dos das do du la le les ten ter zu zur "
+    "bin ibn al el ben bint af av"
+)
+# Between names: "and", "&", ",", and the same word in the languages we meet.
+_SPLIT = re.compile(
+    r"\s*(?:[,;|&+•·/\\]|\s[-–—]\s|\b(?:and|und|sowie|y|e|et|en|og|och|i|with|mit|avec|con|com|ja|и)\b)\s*",
+    re.IGNORECASE,
+)
+# Picture credits printed next to a byline: "(Image: Getty Images/Cultura RF)", "Foto: dpa".
+_PICTURE_CREDIT = re.compile(
+    r"[(\[]?\s*(?:images?|photos?|fotos?|bilder?|pictures?|picture credit|credits?|illustrations?|"
+    r"grafik|video)\s*:[^)\]]*[)\]]?",
+    re.IGNORECASE,
+)
+_DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}$", re.IGNORECASE)
+# Words of a desk credit that say nothing about whose desk it is.
+_GENERIC_DESK_WORDS = _words(
+    "desk team newsroom bureau staff redaktion online-redaktion rédaction redacción redação redazione "
+    "redactie redakcja editorial board editors wire wires agencies agencias agenturen news service "
+    "nachrichtenagentur admin administrator webmaster anonymous anonym unknown guest gastautor "
+    "gastautorin invité web online digital news nachrichten city sports sport tech technology business "
+    "politics world local metro national international the our reporter reporters writer writers "
+    "correspondent editor staffer"
+)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_HANDLE = re.compile(r"(?<![\w@])@\w+")
+_BRACKETS = re.compile(r"[()\[\]{}<>«»\"“”„]")
+_DATEISH = re.compile(
+    r"(?:\b(?:updated|published|posted|aktualisiert|veröffentlicht|publié|mis à jour|publicado|"
+    r"actualizado|pubblicato|aggiornato|on|am|le|el|il|at|um)\b\s*:?\s*)?"
+    r"(?:\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*uhr)?|"
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|januar|februar|märz|mai|juni|juli|oktober|"
+    r"dezember|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|enero|"
+    r"febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)[a-zäéû]*\.?"
+    r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s*(?:\d{4})?|\b\d{1,2}\.?\s+(?:jan|feb|mar|apr|may|mai|jun|jul|aug|"
+    r"sep|oct|okt|nov|dec|dez|janv|févr|avr|juil|août|déc|ene|dic|ago)[a-zäéû]*\.?\s+\d{4}|"
+    r"\b\d{4}\b|\b(?:today|yesterday|heute|gestern|hier|aujourd'hui|hoy|ayer)\b|\b\d+\s+\w+\s+ago\b)",
+    re.IGNORECASE,
+)
+_LOCATION = re.compile(
+    r"^(.+?\S\s+\S+)\s+(?:in|aus|from|à|en|em|from)\s+[A-ZÀ-Ý][\w-]+(?:\s+[A-ZÀ-Ý][\w-]+)?$"
+)
+_WORD = re.compile(r"^[^\W\d_](?:[\w'’.\-]*[^\W\d_.]|\.)?$|^[^\W\d_]$")
+_NOT_NAME_WORDS = _words(
+    "the of for click here more posts articles view all profile follow share comments about read "
+    "subscribe newsletter email contact is was has are photo photos video image images getty "
+    "shutterstock istock courtesy source sources via imago picture alliance"
+)
+MAX_NAME_WORDS = 6
 
 
-def _title_case_if_shouting(name: str) -> str:
-    letters = [c for c in name if c.isalpha()]
-    if letters and (all(c.isupper() for c in letters) or all(c.islower() for c in letters)):
-        if name.casefold() in AGENCIES:
-            return name.upper() if len(name) <= 4 else name.title()
-        return "".join(part[:1].upper() + part[1:] for part in re.split(r"(\s+|-|')", name.lower()))
-    return name
+@dataclass(slots=True)
+class Authors:
+    names: list[str] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)  # credits that were not names, roles or dates
 
 
-def _clean_one(candidate: str) -> str | None:
-    text = _EMAIL.sub(" ", candidate)
-    text = _HANDLE.sub(" ", text)
-    text = _LABEL.sub("", text)
-    text = _PREFIX.sub("", text)
-    text = re.sub(r"[()\[\]{}<>«»\"“”]+", " ", text)
-    text = re.sub(r"\s+", " ", text).strip(" -–—:;,.·|")
-    if not text or _DATEISH.search(text):
-        return None
-    if text.casefold() in AGENCIES:
-        return _title_case_if_shouting(text)
+def _fold(text: str) -> str:
+    """Case- and accent-insensitive key: "José" and "JOSE" are the same author."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def _single_case(text: str) -> bool:
+    letters = [c for c in text if c.isalpha() and (c.isupper() or c.islower())]
+    return bool(letters) and (all(c.isupper() for c in letters) or all(c.islower() for c in letters))
+
+
+def _cap_word(word: str) -> str:
+    """One word of an all-caps or all-lowercase name: "o'brien" -> "O'Brien", "mcdonald" ->
+    "McDonald", "jean-pierre" -> "Jean-Pierre", "j.r.r." -> "J.R.R."."""
+    parts = re.split(r"([-'’.])", word.lower())
+    out = []
+    for part in parts:
+        if part and part[0].isalpha():
+            if part.startswith("mc") and len(part) > 3:
+                part = "Mc" + part[2].upper() + part[3:]
+            else:
+                part = part[0].upper() + part[1:]
+        out.append(part)
+    return "".join(out)
+
+
+def title_case_name(name: str) -> str:
+    """Title case for a name printed in one case only; particles inside a name stay lower case."""
+    if not _single_case(name):
+        return name
+    agency = AGENCIES.get(name.casefold())
+    if agency is not None:
+        return agency if agency != agency.lower() or name.islower() else name
+    words = name.split(" ")
+    if (len(words) == 1 and name.isupper()) or _DOMAIN.match(name):
+        return name  # a lone all-caps word is an acronym ("NTV", "LBCI") far more often than a person
+    return " ".join(
+        word.lower() if 0 < index < len(words) - 1 and word.lower() in _PARTICLES else _cap_word(word)
+        for index, word in enumerate(words)
+    )
+
+
+def _strip_lead_in(text: str) -> str:
+    for _ in range(3):
+        match = _LEAD_IN.match(text)
+        if match:
+            rest = text[match.end() :]
+            first = rest.split(" ", 1)[0].lower() if rest else ""
+            # "Von der Leyen": the "von" belongs to the name when a particle follows it.
+            if match.group(0).strip().lower() == "von" and first in _PARTICLES:
+                return text
+            text = rest
+            continue
+        if lower := _LEAD_IN_LOWER.match(text):
+            text = text[lower.end() :]
+            continue
+        return text
+    return text
+
+
+def _candidate(piece: str) -> tuple[str | None, bool]:
+    """A cleaned name from one piece of a byline, and whether the piece was meaningful noise
+    (a role, a desk, a date) rather than an unreadable credit."""
+    text = _strip_lead_in(" ".join(piece.split()).strip(" -–—:;,.·|*"))
+    text = text.strip(" -–—:;,.·|*")
+    if not text:
+        return None, True
+    if text.casefold() in AGENCIES or text.casefold().removeprefix("the ") in AGENCIES:
+        return text.removeprefix("the ").removeprefix("The "), True
+    if _DOMAIN.match(text):
+        return text, True  # an outlet credited by its domain ("mdr.de"): kept as printed
+    if _DESK.search(text) or _ONLY_ROLE.match(text):
+        return None, True
+    text = _LEADING_ROLE.sub("", text)
+    text = _TRAILING_ROLE.sub("", text)
+    if location := _LOCATION.match(text):
+        text = location.group(1)
+    text = text.strip(" -–—:;,.·|*")
     words = text.split()
-    # A role after the name ("Jane Doe Staff Writer") or a role alone ("Staff") is not a name.
-    while words and _ROLE.fullmatch(words[-1]):
-        words.pop()
-    if not words or len(words) > 6 or not any(c.isalpha() for c in "".join(words)):
-        return None
-    if all(_ROLE.fullmatch(w) for w in words):
-        return None
-    return _title_case_if_shouting(" ".join(words))
+    if not words:
+        return None, True
+    if len(words) > MAX_NAME_WORDS + sum(w.lower() in _PARTICLES for w in words):
+        return None, False
+    if not all(_WORD.match(w) for w in words):
+        return None, False
+    if any(w.lower() in _NOT_NAME_WORDS for w in words):
+        return None, False
+    # In a mixed-case credit, lowercase words other than particles mean a sentence, not a name.
+    if not _single_case(text) and any(w[0].islower() and w.lower() not in _PARTICLES for w in words):
+        return None, False
+    return text, True
 
 
-def split_authors(raw_values: Iterable[str | None]) -> list[str]:
-    """Person (or agency) names from bylines, in order, without duplicates."""
-    names: list[str] = []
+def _desk_credit(text: str) -> str | None:
+    """A credit naming whose desk it is ("BR24 Redaktion", "MND Staff"), kept when it is all a byline
+    credits; a generic one ("Staff", "Tech Desk") is not a name."""
+    text = _strip_lead_in(" ".join(text.split()).strip(" -–—:;,.·|*"))
+    words = text.split()
+    if not words or len(words) > MAX_NAME_WORDS or not _DESK.search(text) or _EMAIL.search(text):
+        return None
+    if all(w.casefold().strip(".,:") in _GENERIC_DESK_WORDS for w in words):
+        return None
+    return text
+
+
+def _pieces(text: str) -> list[str]:
+    text = _PICTURE_CREDIT.sub(" , ", text)
+    text = _EMAIL.sub(" , ", text)
+    text = _URL.sub(" , ", text)
+    text = _HANDLE.sub(" ", text)
+    text = _DATEISH.sub(" , ", text)
+    text = _BRACKETS.sub(" , ", text)
+    text = _strip_lead_in(text.strip(" -–—:;,.·|*"))
+    return [p for p in _SPLIT.split(text) if p and p.strip(" -–—:;,.·|*")]
+
+
+def _last_first(pieces: list[str]) -> list[str]:
+    """ "Doe, Jane" (one comma, one word each side) is one name written surname first."""
+    if len(pieces) == 2 and all(len(p.split()) == 1 for p in pieces):
+        last, first = (p.strip() for p in pieces)
+        if not any(w.casefold() in AGENCIES or _ONLY_ROLE.match(w) or _DESK.search(w) for w in (last, first)):
+            return [f"{first} {last}"]
+    return pieces
+
+
+def parse_authors(raw_values: Iterable[str | None]) -> Authors:
+    """Names from bylines and author fields, in order, without duplicates."""
+    result = Authors()
     seen: set[str] = set()
     for raw in raw_values:
         text = clean_inline(raw)
         if not text:
             continue
-        text = _PREFIX.sub("", _LABEL.sub("", text))
-        # "Jane Doe, Staff Writer": a comma-separated role belongs to the name before it.
-        for part in _SPLIT.split(text):
-            name = _clean_one(part)
-            if name and name.casefold() not in seen:
-                seen.add(name.casefold())
-                names.append(name)
-    return names
+        pieces = _pieces(text)
+        if "," in text and not re.search(r"[;|&/]|\b(?:and|und|et|y)\b", text, re.IGNORECASE):
+            pieces = _last_first(pieces)
+        several = len(pieces) > 1
+        found_before = len(result.names)
+        for piece in pieces:
+            name, understood = _candidate(piece)
+            if name and several and " " not in name and name.casefold() not in AGENCIES:
+                # A lone word among several credits is a place or an outlet ("Jane Doe, Lagos").
+                name, understood = None, True
+            if not name:
+                if not understood:
+                    result.rejected.append(piece.strip())
+                continue
+            name = title_case_name(name)
+            key = _fold(name)
+            if key not in seen:
+                seen.add(key)
+                result.names.append(name)
+        if len(result.names) == found_before and (desk := _desk_credit(text)) and _fold(desk) not in seen:
+            seen.add(_fold(desk))
+            result.names.append(desk)
+    return result
+
+
+def split_authors(raw_values: Iterable[str | None]) -> list[str]:
+    """Person (or agency) names from bylines, in order, without duplicates."""
+    return parse_authors(raw_values).names
 
 
 def normalize_forum_author(raw: str | None) -> str | None:

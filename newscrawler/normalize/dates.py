@@ -1,30 +1,60 @@
-"""Dates as ISO 8601 with an explicit offset, or null with a reason; the raw text is kept elsewhere."""
+"""Dates as ISO 8601 with an explicit offset, or null with a reason; the raw text is kept elsewhere.
+
+Order of attempts, cheapest first: epoch seconds/milliseconds, ISO 8601, RFC 2822, relative dates
+("3 hours ago", "Gestern, 14:51"), printed dates in the common languages (dateparse.py), and only then
+dateparser, which guesses the language and costs milliseconds per call.
+
+Zones: an offset or zone printed with the date wins; otherwise the site's zone (default UTC).
+"""
 
 from __future__ import annotations
 
+import html
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
-from datetime import timezone as fixed_offset
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from newscrawler.normalize.dateparse import (
+    DateOrder,
+    Parsed,
+    parse_epoch,
+    parse_iso,
+    parse_printed,
+    parse_relative,
+    parse_rfc2822,
+    split_zone,
+)
 
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 # Clocks and time zones disagree a little; a page "from the future" by less is not rejected.
 FUTURE_TOLERANCE = timedelta(hours=26)
+MAX_LENGTH = 120  # longer text is a sentence, not a date
+# Languages dateparser tries when the page's is unknown: the slow path stays bounded.
+FALLBACK_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "sv", "da", "nb", "pl", "ru", "tr")
 
-_ISO = re.compile(
-    r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?"
-    r"\s*(Z|[+-]\d{2}(?::?\d{2})?)?\s*$",
+# Labels printed before a date: "Posted on", "Aktualisiert am", "Publié le", "Reply #3 on:".
+_LABEL = re.compile(
+    r"^(?:(?:last\s+)?(?:updated|modified|edited|published|posted|created|written|submitted|dated?|"
+    r"datum|first published)(?:\s+(?:on|at))?|(?:zuletzt\s+)?(?:aktualisiert|veröffentlicht|erstellt|"
+    r"geändert|bearbeitet|publiziert)(?:\s+am)?|stand|(?:publié|mis à jour|modifié|posté|actualisé)"
+    r"(?:\s+le)?|(?:publicado|actualizado|modificado|atualizado)(?:\s+(?:el|em|en))?|"
+    r"(?:pubblicato|aggiornato)(?:\s+(?:il|el))?|(?:gepubliceerd|bijgewerkt|geplaatst)(?:\s+op)?|"
+    r"opublikowano|zaktualizowano|publicerad|uppdaterad|udgivet|opdateret|publisert|oppdatert|"
+    r"(?:«\s*)?reply\s+#\d+\s+on|#\d+|on|am|le|el|op)(?![\w])\s*[:\-–—·|]?\s*",
     re.IGNORECASE,
 )
-_EPOCH = re.compile(r"^\s*(\d{9,10}|\d{12,13})(?:\.\d+)?\s*$")
+_EDGES = " \t,;:|·•«»()[]{}<>\"'“”‘’-–—"
+_DIGIT_OR_WORD = re.compile(r"\d|[^\W\d_]{2,}")
 
 
 @dataclass(frozen=True, slots=True)
 class DateResult:
     value: str | None  # ISO 8601 with offset
     reason: str | None = None  # why value is None: date_missing, date_unparsed, date_in_future, ...
+    ambiguous: bool = False  # day and month could be swapped; the site's usual order was guessed
 
     @property
     def ok(self) -> bool:
@@ -46,83 +76,116 @@ def isoformat(moment: datetime) -> str:
     return moment.replace(microsecond=0).isoformat()
 
 
+def prepare(raw: str) -> str:
+    """Lower-cased date text without entities, labels, brackets and extra spaces."""
+    text = html.unescape(raw) if "&" in raw else raw
+    text = unicodedata.normalize("NFKC", text).replace("\u200e", "").replace("\u200f", "")
+    text = " ".join(text.split()).lower()[: MAX_LENGTH * 2]
+    for _ in range(3):
+        stripped = _LABEL.sub("", text.strip(_EDGES), count=1)
+        if stripped == text:
+            break
+        text = stripped
+    return text.strip(_EDGES)
+
+
 def normalize_date(
     raw: str | None,
     *,
     timezone: str | None = None,
     now: datetime | None = None,
-    date_order: str | None = None,
+    date_order: DateOrder | None = None,
+    default_order: DateOrder = "MDY",
+    languages: tuple[str, ...] | None = None,
 ) -> DateResult:
     """Parse what a page shows as a date.
 
-    A zone in the text wins; otherwise the site's `timezone` (default UTC) applies.
-    Relative dates ("2 hours ago", "Yesterday at 3:14 PM") resolve against `now`, the crawl time.
-    `date_order` ("DMY", "MDY", "YMD") settles ambiguous numeric dates for a site.
+    `timezone` is the site's zone for times printed without one (default UTC); `now` is the crawl
+    time relative dates resolve against; `date_order` ("DMY", "MDY", "YMD") is the site's known
+    order for ambiguous numeric dates, `default_order` the guess when nothing is known (the result is
+    then marked `ambiguous`); `languages` (ISO 639-1) narrows dateparser's guessing on the slow path.
     """
-    if raw is None or not str(raw).strip():
+    if raw is None:
         return DateResult(None, "date_missing")
-    text = str(raw).strip()[:200]
+    text = prepare(str(raw))
+    if not text:
+        return DateResult(None, "date_missing")
+    if len(text) > MAX_LENGTH or not _DIGIT_OR_WORD.search(text):
+        return DateResult(None, "date_unparsed")
     now = now or datetime.now(UTC)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
     local = zone(timezone)
-    moment = _parse_fast(text, local) or _parse_general(text, local, now, date_order)
+    try:
+        moment, ambiguous = _parse(text, local, now, date_order, default_order, languages)
+    except (ValueError, OverflowError, OSError):  # out-of-range fields in otherwise well-formed text
+        moment, ambiguous = None, False
     if moment is None:
         return DateResult(None, "date_unparsed")
     if moment < EARLIEST:
         return DateResult(None, "date_before_1990")
     if moment > now + FUTURE_TOLERANCE:
         return DateResult(None, "date_in_future")
-    return DateResult(isoformat(moment))
+    return DateResult(isoformat(moment), ambiguous=ambiguous)
 
 
-def _parse_fast(text: str, local: tzinfo) -> datetime | None:
-    if match := _EPOCH.match(text):
-        digits = match.group(1)
-        seconds = int(digits) / (1000 if len(digits) >= 12 else 1)
-        return datetime.fromtimestamp(seconds, UTC)
-    if not (match := _ISO.match(text)):
-        return None
-    year, month, day, hour, minute, second, fraction, offset = match.groups()
-    try:
-        moment = datetime(
-            int(year),
-            int(month),
-            int(day),
-            int(hour or 0),
-            int(minute or 0),
-            int(second or 0),
-            int((fraction or "0")[:6].ljust(6, "0")),
-        )
-    except ValueError:
-        return None
-    if offset is None:
-        return moment.replace(tzinfo=local)
-    if offset.upper() == "Z":
-        return moment.replace(tzinfo=UTC)
-    sign = -1 if offset[0] == "-" else 1
-    digits = offset[1:].replace(":", "")
-    delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0))
-    return moment.replace(tzinfo=fixed_offset(sign * delta))
+def _parse(
+    text: str,
+    local: tzinfo,
+    now: datetime,
+    order: DateOrder | None,
+    fallback: DateOrder,
+    languages: tuple[str, ...] | None,
+) -> tuple[datetime | None, bool]:
+    if (instant := parse_epoch(text)) is not None:
+        return instant.astimezone(local), False
+    now_local = now.astimezone(local)
+    parsed = (
+        parse_iso(text)
+        or parse_rfc2822(text)
+        or parse_relative(text, now, local)
+        or parse_printed(text, now_local, order, fallback)
+    )
+    if parsed is None:
+        parsed = _parse_with_dateparser(text, now_local, order or fallback, languages)
+    if parsed is None:
+        return None, False
+    return _aware(parsed, local), parsed.ambiguous
 
 
-def _parse_general(text: str, local: tzinfo, now: datetime, date_order: str | None) -> datetime | None:
-    import dateparser  # slow to import; most dates take the fast path
+def _aware(parsed: Parsed, local: tzinfo) -> datetime:
+    if parsed.aware is not None:
+        return parsed.aware
+    return parsed.wall.replace(tzinfo=parsed.zone or local)
 
+
+def _parse_with_dateparser(
+    text: str, now_local: datetime, order: DateOrder, languages: tuple[str, ...] | None
+) -> Parsed | None:
+    import dateparser  # slow to import and to run; most dates never get here
+
+    rest, named_zone = split_zone(text)
     settings = {
-        "RETURN_AS_TIMEZONE_AWARE": True,
-        "TIMEZONE": str(local),
-        "TO_TIMEZONE": None,
-        "RELATIVE_BASE": now.astimezone(local).replace(tzinfo=None),
+        "RELATIVE_BASE": now_local.replace(tzinfo=None),
         "PREFER_DATES_FROM": "past",
         "PREFER_DAY_OF_MONTH": "first",
+        "DATE_ORDER": order,
     }
-    if date_order:
-        settings["DATE_ORDER"] = date_order
+    wanted = list(dict.fromkeys([*(languages or ()), *FALLBACK_LANGUAGES]))
     try:
-        parsed = dateparser.parse(text, settings={k: v for k, v in settings.items() if v is not None})
+        found = dateparser.parse(rest or text, languages=wanted, settings=settings)
     except Exception:  # dateparser raises assorted errors on odd input; a date we cannot read is null
         return None
-    if parsed is None:
+    if found is None:
         return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=local)
-    return parsed
+    if found.tzinfo is not None:
+        offset = found.utcoffset()
+        zone_of_text = UTC if not offset else _fixed(offset)
+        return Parsed(found.replace(tzinfo=None), zone_of_text)
+    return Parsed(found, named_zone)
+
+
+def _fixed(offset: timedelta) -> tzinfo:
+    from datetime import timezone as fixed_offset
+
+    return fixed_offset(offset)

@@ -6,22 +6,62 @@ import hashlib
 import html
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 import ftfy
 from ftfy.badness import is_bad
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\ufeff\ufffe]")
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u2060\ufeff\ufffe]")
+_SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _WORD = re.compile(r"\w+")
+# Ideographs and kana are words of their own: CJK text has no spaces to count by.
+_COUNTED_WORD = re.compile(
+    r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[^\W\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+"
+)
+_MOJIBAKE_HINT = re.compile(
+    r"[ÃÂâÅÐÑØÙ][\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u02c6\u02dc\u2013-\u203a\u20ac\u2122]|Ã.|â€"
+)
 
-# Lines that end a post or article on many sites and never belong to its text.
-TRAILER = re.compile(
-    r"^(uploaded files:?|attachments?:?|share this( article| post| story)?:?|share on \w+|"
-    r"read more:?|related( articles| posts| stories)?:?|tags?:|advertisement|"
-    r"click here to (subscribe|read more)|sign up for our newsletter.*|print this (article|page))$",
+# A whole paragraph that is site furniture, not text, in the languages we crawl most.
+_FURNITURE = (
+    r"share( this( article| post| story| page)?)?|share on \w+( \w+)?|tweet|pin it|e-?mail|print|"
+    r"print this (article|page)|copy link|read more|continue reading|weiterlesen|mehr lesen|"
+    r"lire la suite|lire plus|leer más|seguir leyendo|leggi (di più|tutto)|lees meer|"
+    r"advertisement|advertising|sponsored|anzeige|werbung|publicité|publicidad|pubblicità|advertentie|"
+    r"reklama|реклама|(\d+ )?comments?|kommentare?|commentaires?|comentarios?|commenti|"
+    r"click here to (subscribe|read more|continue)|sign up for (our|the) newsletter.*|"
+    r"subscribe to (our|the) newsletter.*|follow us on \w+.*|folgen sie uns auf \w+.*|"
+    r"suivez-nous sur \w+.*|síguenos en \w+.*|back to top|nach oben|retour en haut|"
+    r"related|related (articles|posts|stories|content|coverage)|you may also like|"
+    r"(more|mehr) (from|zum thema|aus|von) .{0,60}|recommended( for you)?|empfohlen|"
+    r"trending( now)?|most (read|popular)|meistgelesen"
+)
+_FURNITURE_LINE = re.compile(rf"^(?:{_FURNITURE})\s*[:.!…»>]*$", re.IGNORECASE)
+# A paragraph that points to another article: "Read more: <headline>", "Lesen Sie auch: ...".
+_CROSS_LINK = re.compile(
+    r"^(?:read (?:more|also)|also read|see also|related|more|lesen sie (?:auch|mehr)|mehr zum thema|"
+    r"auch interessant|lire (?:aussi|également)|à lire (?:aussi|également)|voir aussi|lee también|"
+    r"te puede interesar|leia (?:também|mais)|leggi anche|lees ook|czytaj (?:też|także|więcej)|"
+    r"читайте также)\s*[:>»|–—-]\s*\S.{0,200}$",
     re.IGNORECASE,
 )
+# A heading after which the rest of a post is a list of files, tags or links, never its text.
+_TERMINAL = re.compile(
+    r"^(?:uploaded files|attachments?|attached files?|anhänge?|dateianhänge?|angehängte dateien|"
+    r"pièces jointes|fichiers joints|archivos adjuntos|adjuntos|allegati|bijlagen|anexos|"
+    r"tags?|schlagwörter|stichwörter|themen|mots-clés|etiquetas|etichette|"
+    r"share this( article| post| story)?|teilen|partager|compartir|condividi|"
+    r"related (articles|posts|stories|links)|more (stories|articles)|weitere artikel)\s*:?$",
+    re.IGNORECASE,
+)
+# "Tags: politics, economy" on one line.
+_TAG_LINE = re.compile(
+    r"^(?:tags?|tagged|schlagwörter|stichwörter|mots-clés|etiquetas|etichette|filed under)\s*:\s*"
+    r"[^.!?]{1,150}$",
+    re.IGNORECASE,
+)
+TAIL_LINE_MAX_WORDS = 12  # lines after a terminal heading this short are its list, not prose
+REPEAT_MIN_WORDS = 4  # shorter repeats ("Yes.", a subhead) are only dropped inside a repeated block
 
 
 def clean_inline(text: str | None) -> str | None:
@@ -30,7 +70,7 @@ def clean_inline(text: str | None) -> str | None:
         return None
     text = html.unescape(text) if "&" in text else text
     text = _CONTROL.sub("", text)
-    if is_bad(text):
+    if _MOJIBAKE_HINT.search(text) or is_bad(text):
         text = ftfy.fix_text(text, unescape_html=False, normalization="NFC")
     text = unicodedata.normalize("NFC", text)
     text = _SPACES.sub(" ", text.replace("\r", " ").replace("\n", " ")).strip()
@@ -42,21 +82,53 @@ def paragraph_key(text: str) -> str:
     return " ".join(_WORD.findall(text.casefold()))
 
 
-def clean_paragraphs(paragraphs: Iterable[str], boilerplate: frozenset[str] = frozenset()) -> list[str]:
-    """Normalized paragraphs with empties, repeats within the text, trailers and known
-    site boilerplate (given as paragraph keys) removed, in reading order."""
-    seen: set[str] = set()
-    kept: list[str] = []
-    for paragraph in paragraphs:
-        text = clean_inline(paragraph)
-        if not text:
-            continue
-        key = paragraph_key(text)
-        if not key or key in seen or key in boilerplate or TRAILER.match(text):
-            continue
-        seen.add(key)
-        kept.append(text)
+def is_furniture(text: str) -> bool:
+    """A share button, "Read more" link, ad label or cross-link rather than text."""
+    return bool(_FURNITURE_LINE.match(text) or _CROSS_LINK.match(text) or _TAG_LINE.match(text))
+
+
+def _without_terminal_block(paragraphs: list[str]) -> list[str]:
+    """Cut at an "Uploaded files:"/"Tags:"/"Share this" heading when all that follows is a short list."""
+    for index, text in enumerate(paragraphs):
+        if _TERMINAL.match(text) and all(
+            len(_WORD.findall(rest)) <= TAIL_LINE_MAX_WORDS for rest in paragraphs[index + 1 :]
+        ):
+            return paragraphs[:index]
+    return paragraphs
+
+
+def clean_paragraphs(paragraphs: Iterable[str], boilerplate: Collection[str] = frozenset()) -> list[str]:
+    """Normalized paragraphs, in reading order, without: empties, furniture lines, a trailing list of
+    files/tags/links, paragraphs repeated within the text, and known site boilerplate (given as
+    paragraph keys). Boilerplate removal never empties a text: a post that is only a site-wide
+    line keeps it."""
+    texts = [t for t in map(clean_inline, paragraphs) if t and paragraph_key(t) and not is_furniture(t)]
+    texts = _without_terminal_block(texts)
+    keys = [paragraph_key(t) for t in texts]
+    repeated = _repeats(keys)
+    kept = [t for t, k, r in zip(texts, keys, repeated, strict=True) if not r]
+    if boilerplate:
+        without = [t for t in kept if paragraph_key(t) not in boilerplate]
+        kept = without or kept
     return kept
+
+
+def _repeats(keys: list[str]) -> list[bool]:
+    """Which paragraphs repeat an earlier one: long ones always, short ones only inside a run of
+    repeated long ones (a duplicated post repeats its subheads too)."""
+    seen: set[str] = set()
+    earlier = []
+    for key in keys:
+        earlier.append(key in seen)
+        seen.add(key)
+    long = [e and len(k.split()) >= REPEAT_MIN_WORDS for e, k in zip(earlier, keys, strict=True)]
+    result = list(long)
+    for index, is_earlier in enumerate(earlier):
+        if is_earlier and not long[index]:
+            before = index > 0 and long[index - 1]
+            after = index + 1 < len(long) and long[index + 1]
+            result[index] = before or after
+    return result
 
 
 def join_paragraphs(paragraphs: Iterable[str]) -> str | None:
@@ -68,7 +140,7 @@ def split_paragraphs(body: str | None) -> list[str]:
 
 
 def word_count(text: str | None) -> int:
-    return len(_WORD.findall(text or ""))
+    return len(_COUNTED_WORD.findall(text or ""))
 
 
 def content_hash(*parts: object) -> str:

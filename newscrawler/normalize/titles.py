@@ -1,4 +1,8 @@
-"""Headlines without site names, "Title:"/"Re:" prefixes, entity or whitespace noise."""
+"""Headlines without site names, "Title:"/"Re:"/"Breaking:" prefixes, entity or whitespace noise.
+
+A site name is peeled off only where a separator sets it apart ("Headline | Site", "Site: Headline"),
+so a colon inside a headline ("Khamenei Vows ...: Rising Tensions") stays.
+"""
 
 from __future__ import annotations
 
@@ -7,48 +11,90 @@ from collections.abc import Iterable
 
 from newscrawler.normalize.text import clean_inline
 
-_SEPARATORS = r"\s+[|\-–—:·•»/]\s+|\s*[|·•»]\s*"
-_REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|aw|sv|vs|fw|fwd|wg|tr)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE)
-_LABEL_PREFIX = re.compile(r"^\s*(?:title|titel|titre|headline|subject|topic|thema)\s*:\s*", re.IGNORECASE)
-_KICKER_PREFIX = re.compile(
-    r"^\s*(?:breaking(?: news)?|exclusive|watch|live|update[d]?|just in)\s*[:|\-–—]\s+", re.IGNORECASE
+# Separators between a headline and a site or section name. A colon separates only as a prefix
+# ("Site: Headline"), where it is checked against the known names.
+_SEPARATOR = re.compile(r"(\s+[|\-–—·•»/~]\s+|\s*[|·•»]\s*|\s+::\s+)")
+_PREFIX_SEPARATOR = re.compile(r"^(?P<head>[^:|–—·•»]{2,60}?)\s*(?::|\s[-–—|·•»])\s+(?P<rest>\S.*)$")
+_REPLY_PREFIX = re.compile(
+    r"^\s*(?:(?:re|aw|sv|vs|ynt|odp|fw|fwd|wg|tr|rif)\s*(?:\[\d+\]|\(\d+\))?\s*:\s*)+", re.IGNORECASE
 )
+_LABEL_PREFIX = re.compile(
+    r"^\s*(?:title|titel|titre|título|titolo|headline|subject|betreff|sujet|asunto|oggetto|onderwerp|"
+    r"topic|thema)\s*:\s*",
+    re.IGNORECASE,
+)
+_KICKER_PREFIX = re.compile(
+    r"^\s*(?:breaking(?: news)?|just in|update[d]?|eilmeldung|dernière minute|última hora|"
+    r"ultim'ora|urgente)\s*(?:[:|–—]|\s-)\s+",
+    re.IGNORECASE,
+)
+MAX_AFFIX_EXTRA = 4  # "Tekedia.com" still names "Tekedia"
 
 
-def _key(text: str) -> str:
-    return re.sub(r"\W+", "", text.casefold())
+def affix_key(text: str) -> str:
+    """How a site name is compared: letters and digits only, case-folded ("Demo Daily" = "demodaily")."""
+    return re.sub(r"\W+|_", "", text.casefold())
+
+
+def _names_site(segment: str, keys: set[str]) -> bool:
+    key = affix_key(segment)
+    if not key:
+        return False
+    if key in keys:
+        return True
+    return any(
+        len(k) >= 4 and (key.startswith(k) or k.startswith(key)) and abs(len(key) - len(k)) <= MAX_AFFIX_EXTRA
+        for k in keys
+    )
+
+
+def title_segments(title: str) -> list[str]:
+    """A title's parts between separators: "A | B - C" -> ["A", "B", "C"]."""
+    return [p for p in _SEPARATOR.split(title)[::2] if p.strip()]
+
+
+def prefix_head(title: str) -> str | None:
+    """The part before a prefix separator: "Site: Headline" -> "Site"."""
+    match = _PREFIX_SEPARATOR.match(title)
+    return match["head"] if match else None
 
 
 def strip_site_affixes(title: str, site_names: Iterable[str]) -> str:
-    """Drop "| Site", "- Site", "Site: " when the affix names the site."""
-    keys = {_key(n) for n in site_names if n and _key(n)}
+    """Drop "| Site", "- Site", "Site: " when the affix names the site (or a learned site-wide affix)."""
+    keys = {k for k in map(affix_key, (n for n in site_names if n)) if k}
     if not keys:
         return title
-    parts = re.split(f"({_SEPARATORS})", title)
+    parts = _SEPARATOR.split(title)
     # parts alternate text, separator, text...; peel matching ends while something remains.
-    changed = True
-    while changed and len(parts) >= 3:
-        changed = False
-        if _key(parts[-1]) in keys or any(
-            k and _key(parts[-1]).startswith(k) and len(_key(parts[-1])) - len(k) <= 4 for k in keys
-        ):
+    while len(parts) >= 3:
+        if _names_site(parts[-1], keys):
             parts = parts[:-2]
-            changed = True
-        elif _key(parts[0]) in keys:
+        elif _names_site(parts[0], keys):
             parts = parts[2:]
-            changed = True
-    return "".join(parts).strip()
+        else:
+            break
+    text = "".join(parts).strip()
+    if (match := _PREFIX_SEPARATOR.match(text)) and _names_site(match["head"], keys):
+        text = match["rest"].strip()
+    return text
 
 
 def normalize_title(
     raw: str | None, *, site_names: Iterable[str] = (), strip_reply: bool = True
 ) -> str | None:
+    """A clean headline, or None when nothing readable is left."""
     text = clean_inline(raw)
     if not text:
         return None
-    text = strip_site_affixes(text, list(site_names))
-    if strip_reply:
-        text = _REPLY_PREFIX.sub("", text)
-    text = _LABEL_PREFIX.sub("", text)
-    text = _KICKER_PREFIX.sub("", text)
-    return text.strip() or clean_inline(raw)
+    original = text
+    for _ in range(20):  # prefixes come stacked: "Re: Title: ...", "Breaking: Site: ..."
+        before = text
+        text = strip_site_affixes(text, site_names)
+        if strip_reply:
+            text = _REPLY_PREFIX.sub("", text)
+        text = _LABEL_PREFIX.sub("", text)
+        text = _KICKER_PREFIX.sub("", text)
+        text = text.strip()
+        if text == before:
+            break
+    return text or original
