@@ -6,16 +6,23 @@ All knowledge lives in records.py / normalize/ (pure code); these classes only c
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict
+import time
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Self
 
 from scrapy.exceptions import DropItem
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.defer import Deferred
+from twisted.internet.task import LoopingCall
 
 from newscrawler.extract.types import ArticleDraft, PostDraft
 from newscrawler.incremental import session_of
 from newscrawler.items import Article, ForumPost
 from newscrawler.monitors import COVERAGE_FIELDS
-from newscrawler.records import RecordContext, build_record
+from newscrawler.normalize.dates import zone
+from newscrawler.normalize.sitewide import SiteLearner, Warmup
+from newscrawler.records import RecordContext, build_record, draft_site, observe
 from newscrawler.schemas import schema_errors
 from newscrawler.state import SeenRecord
 
@@ -25,10 +32,42 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
+@dataclass(slots=True)
+class _Waiting:
+    """A draft whose record is built when its site's warm-up ends."""
+
+    draft: ArticleDraft | PostDraft
+    arrived: datetime
+    outcome: Deferred[Any]
+
+
 class NormalizePipeline:
+    """Drafts to records (records.py), with what the crawl learns about each site from its pages:
+    site-wide boilerplate lines, title affixes, the day/month order of its dates (sitewide.py).
+
+    So that a site's first records are cleaned with the same knowledge as its later ones, they wait
+    until the site has shown `NEWSCRAWLER_WARMUP_RECORDS` drafts (default 8; 1 turns waiting off),
+    then go out together, in arrival order. Waiting is bounded: at most `NEWSCRAWLER_WARMUP_MAX_HELD`
+    records wait in all (the longest-waiting site goes out first), and everything waiting goes out as
+    soon as the crawl has nothing else to do (a site with few pages, the end of the crawl) or the
+    engine backs out (too much response data in flight) or closes.
+    """
+
+    WATCH_INTERVAL = 0.1  # seconds between checks for a crawl that only waits for us
+    STALL_LIMIT = 30.0  # seconds without a new draft after which waiting records go out regardless
+
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.context: RecordContext | None = None
+        settings = crawler.settings
+        self.warmup: Warmup[_Waiting] = Warmup(
+            size=max(1, settings.getint("NEWSCRAWLER_WARMUP_RECORDS", 8)),
+            max_held=max(1, settings.getint("NEWSCRAWLER_WARMUP_MAX_HELD", 200)),
+        )
+        self._arrivals = 0
+        self._arrivals_seen = 0
+        self._last_arrival = 0.0
+        self._watch: LoopingCall | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -42,21 +81,80 @@ class NormalizePipeline:
             timezone=getattr(spider, "timezone", None),
             date_order=getattr(spider, "date_order", None),
             site_names=tuple(getattr(spider, "site_names", ())),
+            learner=SiteLearner(),
         )
+        zone(self.context.timezone)  # an unknown zone fails the crawl now, not every record later
+        self._watch = LoopingCall(self._release_if_only_waiting)
+        self._watch.start(self.WATCH_INTERVAL, now=False)
 
-    def process_item(self, item: Any) -> Any:
+    def close_spider(self) -> None:
+        if self._watch is not None and self._watch.running:
+            self._watch.stop()
+        self._release(self.warmup.release_all())
+
+    async def process_item(self, item: Any) -> Any:
         if not isinstance(item, (ArticleDraft, PostDraft)):
             return item
-        assert self.context is not None
-        self.context.issues.clear()
-        record = build_record(item, self.context)
+        assert self.context is not None and self.context.learner is not None
+        observe(item, self.context.learner)
+        self._arrivals += 1
+        self._last_arrival = time.monotonic()
+        waiting = _Waiting(item, datetime.now(UTC), Deferred())
+        self._release(self.warmup.admit(draft_site(item), waiting))
+        return await maybe_deferred_to_future(waiting.outcome)
+
+    def _release(self, entries: list[_Waiting]) -> None:
+        for entry in entries:
+            try:
+                record = self._build(entry)
+            except DropItem as dropped:
+                entry.outcome.errback(dropped)
+            except Exception as error:  # a bug for one draft must not hold back the others
+                self.crawler.stats.inc_value("dropped/normalize_error")
+                logger.exception("Normalizing %s failed", entry.draft.url)
+                entry.outcome.errback(error)
+            else:
+                entry.outcome.callback(record)
+
+    def _build(self, entry: _Waiting) -> Article | ForumPost:
+        context = self.context
+        assert context is not None
+        context.issues.clear()
+        context.crawled_at = entry.arrived
+        record = build_record(entry.draft, context)
         stats = self.crawler.stats
-        for key, count in self.context.issues.items():
+        for key, count in context.issues.items():
             stats.inc_value(key, count)
         if record is None:
             stats.inc_value("dropped/not_a_record")
-            raise DropItem(f"no record from {item.url}: {', '.join(self.context.issues) or 'empty'}")
+            raise DropItem(f"no record from {entry.draft.url}: {', '.join(context.issues) or 'empty'}")
         return record
+
+    def _release_if_only_waiting(self) -> None:
+        """Let waiting records go when nothing else could complete their sites' warm-up."""
+        if not self.warmup.held:
+            self._arrivals_seen = self._arrivals
+            return
+        quiet = self._arrivals == self._arrivals_seen
+        self._arrivals_seen = self._arrivals
+        if (
+            self._engine_closing_or_backing_out()
+            or (quiet and self._engine_has_nothing_to_fetch())
+            or time.monotonic() - self._last_arrival > self.STALL_LIMIT
+        ):
+            self._release(self.warmup.release_all())
+
+    def _engine_closing_or_backing_out(self) -> bool:
+        slot = getattr(getattr(self.crawler.engine, "scraper", None), "slot", None)
+        return slot is not None and (slot.closing is not None or slot.needs_backout())
+
+    def _engine_has_nothing_to_fetch(self) -> bool:
+        engine = self.crawler.engine
+        stats = self.crawler.stats
+        pending = (stats.get_value("scheduler/enqueued", 0) or 0) - (
+            stats.get_value("scheduler/dequeued", 0) or 0
+        )
+        return engine is not None and not engine.downloader.active and pending <= 0
 
 
 class ValidatePipeline:
