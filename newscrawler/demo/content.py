@@ -272,3 +272,11 @@ def make_forum(seed: int = 7) -> list[ForumThread]:
             )
         threads.append(ForumThread(topic_id, _slug(title), title, board, board_slug, posts))
     return threads
+
+
+# Each engine section of the demo forum has threads of its own (same generator, another seed).
+ENGINE_FORUM_SEEDS = {"phpbb": 11, "xenforo": 12, "discourse": 13}
+
+
+def make_engine_forum(engine: str, threads: int = 3) -> list[ForumThread]:
+    return make_forum(seed=ENGINE_FORUM_SEEDS[engine])[:threads]

@@ -75,6 +75,8 @@ def guess_type(path: str, body: bytes) -> str:
         return "application/rss+xml" if b"<rss" in body[:200] else "application/xml"
     if path.endswith(".txt"):
         return "text/plain; charset=utf-8"
+    if path.endswith(".json") or body.lstrip()[:1] == b"{":  # forum APIs (Discourse, Flarum, NodeBB)
+        return "application/json"
     if path.endswith(".css"):
         return "text/css"
     if path.endswith((".png", ".jpg")):
