@@ -17,6 +17,7 @@ from scrapy import Spider, signals
 from scrapy.exporters import JsonLinesItemExporter
 from scrapy.extensions.feedexport import FileFeedStorage
 
+from newscrawler.recovery import lock_for_writing
 from newscrawler.schemas import RECORD_TYPES, SCHEMA_VERSION, field_names
 
 if TYPE_CHECKING:
@@ -117,7 +118,9 @@ class AtomicFileFeedStorage(FileFeedStorage):
     def open(self, spider: Spider) -> IO[bytes]:
         final = Path(self.path)
         final.parent.mkdir(parents=True, exist_ok=True)
-        return Path(str(final) + PART_SUFFIX).open("wb")
+        handle = Path(str(final) + PART_SUFFIX).open("wb")  # noqa: SIM115 - store() closes it
+        lock_for_writing(handle)  # held until closed: a .part nobody holds is a dead run's (recovery.py)
+        return handle
 
     def store(self, file: IO[bytes]) -> None:
         file.flush()

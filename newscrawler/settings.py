@@ -84,6 +84,7 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "newscrawler.feeds.RunManifest": 500,
     "newscrawler.incremental.IncrementalSession": 510,
+    "newscrawler.recovery.StalePartFiles": 100,  # removes the .part files of killed runs
     # Not loaded at all, whatever REMOTE_CONTROL_ENABLED / TELNETCONSOLE_ENABLED say (see above).
     "scrapy.extensions.remote_control.RemoteControl": None,
     "scrapy.extensions.telnet.TelnetConsole": None,
