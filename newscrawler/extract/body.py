@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import lxml.html
 
@@ -165,7 +166,14 @@ _WIDGET_HINT = re.compile(
 
 def widget_kind(element: lxml.html.HtmlElement) -> int:
     """2 for a strong widget class, 1 for a weak one, 0 for none (class and id tokens)."""
-    attrs = f"{element.get('class') or ''} {element.get('id') or ''}"
+    return _widget_kind_cached(element.get("class"), element.get("id"))
+
+
+@lru_cache(maxsize=4096)
+def _widget_kind_cached(class_: str | None, id_: str | None) -> int:
+    if not class_ and not id_:
+        return 0
+    attrs = f"{class_ or ''} {id_ or ''}"
     if not _WIDGET_HINT.search(attrs):
         return 0
     kind = 0
@@ -206,14 +214,6 @@ class Block:
     content_like: bool = False
 
 
-def _skipped(element: lxml.html.HtmlElement, tag: str) -> bool:
-    if tag in _SKIP_TAGS:
-        return True
-    if element.get("role") in _SKIP_ROLES:
-        return True
-    return is_hidden(element)
-
-
 class _Collector:
     """Walks the tree once, cutting it into blocks at block-level elements and line breaks."""
 
@@ -235,13 +235,20 @@ class _Collector:
             self.blocks.append(Block(text, owner, tag, min(link_chars, len(text)), tuple(self._flagged)))
 
     def walk(self, element: lxml.html.HtmlElement, in_link: bool = False) -> None:
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if not tag or _skipped(element, tag):
+        tag = element.tag
+        if not isinstance(tag, str) or tag in _SKIP_TAGS:
             self._add_text(element.tail, in_link)
             return
+        widget = 0
+        attrib = element.attrib
+        if attrib:
+            if attrib.get("role") in _SKIP_ROLES or is_hidden(element):
+                self._add_text(element.tail, in_link)
+                return
+            widget = _widget_kind_cached(attrib.get("class"), attrib.get("id"))
+        if tag == "form":  # usually a search or sign-up box, but some sites wrap the whole page in one
+            widget = max(widget, 1)
         block = tag in BLOCK_TAGS
-        # Forms are usually search or sign-up boxes, but some sites wrap the whole page in one.
-        widget = 1 if tag == "form" else widget_kind(element)
         if block or tag == "br":
             self.flush()
         if block:
@@ -249,17 +256,17 @@ class _Collector:
         if widget:
             self._flagged.append((element, widget))
         link = in_link or tag == "a"
-        self._add_text(element.text, link)
+        if element.text:
+            self._add_text(element.text, link)
         for child in element:
             self.walk(child, link)
         if block:
             self.flush()
             self._owners.pop()
-        elif tag in {"td", "th"}:
-            self._parts.append(" ")
         if widget:
             self._flagged.pop()
-        self._add_text(element.tail, in_link)
+        if element.tail:
+            self._add_text(element.tail, in_link)
 
     def _add_text(self, text: str | None, in_link: bool) -> None:
         if text:
