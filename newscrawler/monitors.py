@@ -94,6 +94,10 @@ def pct(share: float) -> str:
     return f"{share:.0%}"
 
 
+def last_runs(count: int) -> str:
+    return "the last run" if count == 1 else f"the last {count} runs"
+
+
 def check_coverage(
     site: str, name: str, run: RunSummary, history: list[RunSummary], rules: MonitorRules
 ) -> Check:
@@ -115,13 +119,8 @@ def check_coverage(
     expected = median(past)
     unlikely = binomial_tail(present, n, min(expected, MAX_EXPECTED)) < SIGNIFICANCE
     if share < expected - rules.coverage_drop and unlikely:
-        return Check(
-            site,
-            "coverage",
-            False,
-            f"{pct(share)} of {n} records, down from {pct(expected)} in the last {len(past)} runs",
-            name,
-        )
+        message = f"{pct(share)} of {n} records, down from {pct(expected)} in {last_runs(len(past))}"
+        return Check(site, "coverage", False, message + " that measured it", name)
     return Check(site, "coverage", True, f"{pct(share)} of {n} records (recent runs {pct(expected)})", name)
 
 
@@ -133,7 +132,7 @@ def check_item_count(site: str, run: RunSummary, history: list[RunSummary], rule
         return Check(site, "item_count", True, f"{run.seen} records seen (no recent runs yet)", judged=False)
     expected = median(past)
     if run.seen < rules.item_drop * expected:
-        message = f"{run.seen} records seen, down from {expected:g} in the last {len(past)} runs"
+        message = f"{run.seen} records seen, down from {expected:g} in {last_runs(len(past))}"
         return Check(site, "item_count", False, message)
     return Check(site, "item_count", True, f"{run.seen} records seen (recent runs {expected:g})")
 
