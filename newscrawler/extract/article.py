@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from newscrawler.extract.body import extract_paragraphs
+from newscrawler.extract.headline import choose_headline
 from newscrawler.extract.page import Page
 from newscrawler.extract.structured import ARTICLE_TYPES, Node
 from newscrawler.extract.types import ArticleDraft
@@ -100,22 +101,20 @@ def _words(text: str | None) -> set[str]:
     return set(re.findall(r"\w+", (text or "").casefold()))
 
 
-def choose_title(page: Page, node: Node | None) -> str | None:
-    """The on-page headline when it agrees with the metadata titles, else the best metadata title."""
+def choose_title(page: Page, node: Node | None, site_names: list[str]) -> str | None:
+    """The article's headline: the title most of the page's sources agree on (see headline.py)."""
     meta = page.structured
-    candidates = [
-        _text(node.get("headline")) if node else None,
-        _text(node.get("name")) if node else None,
-        meta.first_meta("og:title", "twitter:title"),
-        " ".join(page.tree.findtext(".//title").split()) if page.tree.findtext(".//title") else None,
-    ]
-    candidates = [c for c in candidates if c]
-    h1 = _h1(page)
-    if h1 and (
-        not candidates or any(len(_words(h1) & _words(c)) >= 0.6 * len(_words(h1)) for c in candidates)
-    ):
-        return h1
-    return candidates[0] if candidates else h1
+    page_title = page.tree.findtext(".//title")
+    return choose_headline(
+        [
+            (_text(node.get("headline")) or _text(node.get("name"))) if node else None,
+            meta.first_meta("og:title"),
+            _h1(page),
+            meta.first_meta("twitter:title"),
+            page_title,
+        ],
+        site_names,
+    )
 
 
 def dom_bylines(page: Page) -> list[str]:
@@ -191,7 +190,7 @@ def extract_article(page: Page) -> ArticleDraft:
     site_names = [n for n in [meta.first_meta("og:site_name", "application-name")] if n]
     if node and (publisher := _names(node.get("publisher"))):
         site_names.extend(publisher)
-    title = choose_title(page, node)
+    title = choose_title(page, node, site_names)
     paragraphs = extract_paragraphs(page, hint=_text(node.get("articleBody")) if node else None)
     paragraphs = _without_header_lines(paragraphs, title, [*authors, published or "", modified or ""])
     return ArticleDraft(
