@@ -212,7 +212,7 @@ def test_a_locked_database_is_refused_clearly(tmp_path):
         )
     finally:
         holder.communicate("", timeout=30)
-    assert done.returncode == LoadExit.LOCKED
+    assert done.returncode == LoadExit.DB_UNAVAILABLE
     assert "in use by another process" in done.stderr
     # Released, the same command loads.
     assert load_paths([feed], db).exit_code == LoadExit.OK
@@ -224,7 +224,7 @@ def test_a_table_that_no_longer_matches_the_schema_is_refused(tmp_path, capsys):
         con.execute("CREATE TABLE articles (id VARCHAR PRIMARY KEY, authors JSON[])")
     feed = write_feed(tmp_path / "a.jsonl", [article(1)])
     code, _, err = run_load(capsys, str(feed), "--db", str(db))
-    assert code == LoadExit.LOCKED and "table articles" in err and "migrate" in err
+    assert code == LoadExit.DB_UNAVAILABLE and "table articles" in err and "migrate" in err
 
 
 @pytest.mark.parametrize("batch", [1, 7])

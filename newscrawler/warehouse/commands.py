@@ -113,7 +113,7 @@ def load_and_report(paths: list[Path], db: Path) -> LoadExit:
         report = load_paths(paths, db)
     except (WarehouseUnavailable, TableMismatch) as error:
         print(f"newscrawler load: cannot load into {db}: {error}", file=sys.stderr)
-        return LoadExit.LOCKED
+        return LoadExit.DB_UNAVAILABLE
     print_load_report(report)
     return report.exit_code
 
@@ -126,7 +126,7 @@ def load_demo_output(feed_paths: list[Path], db: Path) -> int:
     """The demo's last step: its feeds into DuckDB, and what a first query over them shows."""
     print(f"\nLoading the feeds into {db}")
     code = load_and_report(feed_paths, db)
-    if code in (LoadExit.NOTHING_LOADED, LoadExit.LOCKED):
+    if code in (LoadExit.NOTHING_LOADED, LoadExit.DB_UNAVAILABLE):
         return code
     with Warehouse(db) as warehouse:
         rows = warehouse.records_per_site_and_type()

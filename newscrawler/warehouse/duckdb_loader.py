@@ -118,7 +118,7 @@ class LoadExit(IntEnum):
     NOTHING_LOADED = 1  # no feed file found, or no new file could be loaded at all
     USAGE_ERROR = 2  # bad arguments (argparse)
     PARTIAL = 3  # loaded, but some lines, files or paths were rejected: see the messages
-    LOCKED = 4  # the database is held by another process or cannot be opened; nothing was loaded
+    DB_UNAVAILABLE = 4  # the database is locked by another process, unusable, or its tables differ
 
 
 @dataclass
@@ -205,7 +205,10 @@ class Warehouse:
 
     def load_file(self, path: Path) -> FileReport:
         path = path.resolve()
-        sha256 = sha256_of(path)
+        try:
+            sha256 = sha256_of(path)
+        except OSError as error:  # vanished or unreadable since it was found
+            return FileReport(path, "", "failed", message=f"cannot read it: {error.strerror or error}")
         if before := self.previously_loaded(sha256):
             where, status, bad = before
             report = FileReport(path, sha256, "already_loaded", message=f"loaded before ({status})")
@@ -228,6 +231,8 @@ class Warehouse:
             self._commit(report)
         except duckdb.Error as error:
             report.status, report.message = "failed", f"database error, nothing of it loaded: {error}"
+        except OSError as error:
+            report.status, report.message = "failed", f"cannot read it, nothing of it loaded: {error}"
         return report
 
     def _stage(self, lines: list[GoodLine | BadLine], report: FileReport) -> None:
