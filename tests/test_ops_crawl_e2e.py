@@ -306,6 +306,42 @@ def test_killed_run_leaves_state_untouched_and_its_lock_is_taken_over(
     assert len(records) == 44  # nothing the killed run saw was marked as written
 
 
+def test_stopped_run_stores_what_it_wrote_and_says_so(fresh_demo_site: DemoSite, tmp_path: Path):
+    """SIGTERM (systemctl stop, kill): Scrapy stops cleanly, the feed is stored and remembered, and
+    the run exits non-zero because it did not finish."""
+    data = tmp_path / "data"
+    stopped = subprocess.Popen(
+        crawl_command(data, "demo", "--set", "DOWNLOAD_DELAY=0.1"),
+        env=environment(fresh_demo_site),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not [p for p in data.glob("demo/*/*.jsonl.part") if p.stat().st_size > 0]:
+            assert stopped.poll() is None and time.monotonic() < deadline, (
+                "no record was written before the end"
+            )
+            time.sleep(0.05)
+        stopped.send_signal(signal.SIGTERM)
+        out, err = stopped.communicate(timeout=120)
+    finally:
+        if stopped.poll() is None:
+            stopped.kill()
+            stopped.wait()
+    assert stopped.returncode == ExitCode.MONITOR_FAILED, out + err
+    assert "FAIL demo: finish_reason: the crawl ended with 'shutdown', not 'finished'" in out
+    records, _, _ = read_output(data)
+    assert 0 < len(records) < 44
+    with open_state(data / "state.sqlite") as state:
+        assert state.counts("demo")["records"] == len(records)
+    rest = crawl(fresh_demo_site, data, "demo")
+    assert rest.returncode == ExitCode.OK, explain(rest)
+    records, _, _ = read_output(data)
+    assert len(records) == 44 and len({r["id"] for r in records}) == 44  # the rest, nothing twice
+
+
 def test_dates_vanishing_fails_the_run_naming_site_and_field(fresh_demo_site: DemoSite, tmp_path: Path):
     data = tmp_path / "data"
     for _ in range(2):

@@ -168,3 +168,20 @@ def test_sites_command_lists_profiles_and_fails_on_a_broken_one(tmp_path: Path):
     nothing = run_cli("crawl", "--all", "--data-dir", str(tmp_path / "d"), cwd=tmp_path)
     assert nothing.returncode == ExitCode.USAGE_ERROR and "no enabled site profiles" in nothing.stderr
     assert not (tmp_path / "d").exists() or not list((tmp_path / "d").rglob("*.jsonl"))
+
+
+def test_readme_profile_example_loads(tmp_path: Path):
+    from support import REPO
+
+    readme = (REPO / "README.md").read_text("utf-8")
+    [example] = [b for b in readme.split("```toml\n")[1:] if b.startswith("# herald.toml")]
+    path = write(tmp_path, "herald", example.split("```")[0])
+    profile = load_profile(path, environ={})
+    assert profile.name == "herald" and profile.kind == "news" and profile.enabled
+    assert (
+        profile.discovery.sitemaps
+        and profile.discovery.feeds
+        and profile.selectors == {"authors": ".byline a[rel=author]"}
+    )
+    assert profile.monitors.min_coverage == {"published_at": 0.9}
+    assert profile.settings["USER_AGENT"].startswith("newscrawler")
