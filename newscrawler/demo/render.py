@@ -62,6 +62,9 @@ def _printed_date(moment: datetime) -> str:
     return moment.strftime("%B %-d, %Y at %-I:%M %p")
 
 
+PROMO_LINE = "Demo Daily Plus members read every story without ads: join today for one dollar a week."
+
+
 def _paragraph_html(paragraphs: Iterable[str]) -> str:
     out = []
     for index, paragraph in enumerate(paragraphs):
@@ -69,6 +72,10 @@ def _paragraph_html(paragraphs: Iterable[str]) -> str:
             out.append(f"<h2>{e(paragraph[3:])}</h2>")
         else:
             out.append(f"<p>{e(paragraph)}</p>")
+        if index == 0:
+            # A site-wide promotion printed as a plain paragraph, as ad-insertion plugins do: only
+            # crawl-time boilerplate learning (normalize/sitewide.py) can tell it from the text.
+            out.append(f"<p>{e(PROMO_LINE)}</p>")
         if index == 2:
             out.append(
                 '<div class="ad-slot ad-inline"><span>Advertisement</span><p>Try our premium plan free for 30 days.</p></div>'

@@ -125,7 +125,7 @@ _DATEISH = re.compile(
 _LOCATION = re.compile(
     r"^(.+?\S\s+\S+)\s+(?:in|aus|from|à|en|em|from)\s+[A-ZÀ-Ý][\w-]+(?:\s+[A-ZÀ-Ý][\w-]+)?$"
 )
-_WORD = re.compile(r"^[^\W\d_](?:[\w'’.\-]*[^\W\d_.]|\.)?$|^[^\W\d_]$")
+_WORD = re.compile(r"^[^\W\d_](?:[\w'’.\-]*[^\W\d_.])?\.?$")
 _NOT_NAME_WORDS = _words(
     "the of for click here more posts articles view all profile follow share comments about read "
     "subscribe newsletter email contact is was has are photo photos video image images getty "
@@ -211,10 +211,12 @@ def _candidate(piece: str) -> tuple[str | None, bool]:
         return text.removeprefix("the ").removeprefix("The "), True
     if _DOMAIN.match(text):
         return text, True  # an outlet credited by its domain ("mdr.de"): kept as printed
-    if _DESK.search(text) or _ONLY_ROLE.match(text):
+    if _ONLY_ROLE.match(text):
         return None, True
     text = _LEADING_ROLE.sub("", text)
     text = _TRAILING_ROLE.sub("", text)
+    if _DESK.search(text):
+        return None, True
     if location := _LOCATION.match(text):
         text = location.group(1)
     text = text.strip(" -–—:;,.·|*")

@@ -71,7 +71,10 @@ def clean_inline(text: str | None) -> str | None:
     text = html.unescape(text) if "&" in text else text
     text = _CONTROL.sub("", text)
     if _MOJIBAKE_HINT.search(text) or is_bad(text):
-        text = ftfy.fix_text(text, unescape_html=False, normalization="NFC")
+        # Repairs only: curly quotes and ligatures are the publisher's, not encoding damage.
+        text = ftfy.fix_text(
+            text, unescape_html=False, uncurl_quotes=False, fix_latin_ligatures=False, normalization="NFC"
+        )
     text = unicodedata.normalize("NFC", text)
     text = _SPACES.sub(" ", text.replace("\r", " ").replace("\n", " ")).strip()
     return text or None
@@ -102,8 +105,8 @@ def clean_paragraphs(paragraphs: Iterable[str], boilerplate: Collection[str] = f
     files/tags/links, paragraphs repeated within the text, and known site boilerplate (given as
     paragraph keys). Boilerplate removal never empties a text: a post that is only a site-wide
     line keeps it."""
-    texts = [t for t in map(clean_inline, paragraphs) if t and paragraph_key(t) and not is_furniture(t)]
-    texts = _without_terminal_block(texts)
+    texts = _without_terminal_block([t for t in map(clean_inline, paragraphs) if t and paragraph_key(t)])
+    texts = [t for t in texts if not is_furniture(t)]
     keys = [paragraph_key(t) for t in texts]
     repeated = _repeats(keys)
     kept = [t for t, k, r in zip(texts, keys, repeated, strict=True) if not r]

@@ -14,6 +14,8 @@ from newscrawler.normalize.text import clean_inline
 # Separators between a headline and a site or section name. A colon separates only as a prefix
 # ("Site: Headline"), where it is checked against the known names.
 _SEPARATOR = re.compile(r"(\s+[|\-–—·•»/~]\s+|\s*[|·•»]\s*|\s+::\s+)")
+# Where guillemets quote ("« Le gouvernement recule »"), "»" closes a quote and separates nothing.
+_SEPARATOR_QUOTING = re.compile(r"(\s+[|\-–—·•/~]\s+|\s*[|·•]\s*|\s+::\s+)")
 _PREFIX_SEPARATOR = re.compile(r"^(?P<head>[^:|–—·•»]{2,60}?)\s*(?::|\s[-–—|·•»])\s+(?P<rest>\S.*)$")
 _REPLY_PREFIX = re.compile(
     r"^\s*(?:(?:re|aw|sv|vs|ynt|odp|fw|fwd|wg|tr|rif)\s*(?:\[\d+\]|\(\d+\))?\s*:\s*)+", re.IGNORECASE
@@ -48,9 +50,13 @@ def _names_site(segment: str, keys: set[str]) -> bool:
     )
 
 
+def _separator(title: str) -> re.Pattern[str]:
+    return _SEPARATOR_QUOTING if "«" in title else _SEPARATOR
+
+
 def title_segments(title: str) -> list[str]:
     """A title's parts between separators: "A | B - C" -> ["A", "B", "C"]."""
-    return [p for p in _SEPARATOR.split(title)[::2] if p.strip()]
+    return [p for p in _separator(title).split(title)[::2] if p.strip()]
 
 
 def prefix_head(title: str) -> str | None:
@@ -64,7 +70,7 @@ def strip_site_affixes(title: str, site_names: Iterable[str]) -> str:
     keys = {k for k in map(affix_key, (n for n in site_names if n)) if k}
     if not keys:
         return title
-    parts = _SEPARATOR.split(title)
+    parts = _separator(title).split(title)
     # parts alternate text, separator, text...; peel matching ends while something remains.
     while len(parts) >= 3:
         if _names_site(parts[-1], keys):
