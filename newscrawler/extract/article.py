@@ -6,16 +6,13 @@ import re
 from typing import Any
 
 from newscrawler.extract.body import extract_paragraphs
+from newscrawler.extract.bylines import SiteNames, choose_authors
 from newscrawler.extract.headline import choose_headline
 from newscrawler.extract.page import Page
 from newscrawler.extract.structured import ARTICLE_TYPES, Node
 from newscrawler.extract.types import ArticleDraft
 from newscrawler.normalize.urls import canonicalize_url, same_site, url_identity
 
-_BYLINE_XPATH = (
-    '//*[@rel="author" or @itemprop="author" or contains(@class,"byline") or contains(@class,"author-name")'
-    ' or contains(@class,"article-author") or contains(@class,"entry-author")][not(ancestor::aside)]'
-)
 _BYLINE_TEXT = re.compile(r"^\s*(by|von|par|por|door)\s+\S", re.IGNORECASE)
 _LANG = re.compile(r"^([a-zA-Z]{2})(?:[-_].*)?$")
 
@@ -117,21 +114,6 @@ def choose_title(page: Page, node: Node | None, site_names: list[str]) -> str | 
     )
 
 
-def dom_bylines(page: Page) -> list[str]:
-    found = []
-    for element in page.tree.xpath(_BYLINE_XPATH)[:6]:
-        text = " ".join(element.text_content().split())
-        if 2 < len(text) < 120:
-            found.append(text)
-    if not found:
-        for element in page.tree.xpath("//p|//span|//div[not(*)]"):
-            text = " ".join((element.text_content() or "").split())
-            if len(text) < 100 and _BYLINE_TEXT.match(text):
-                found.append(text)
-                break
-    return found
-
-
 def _language(page: Page, node: Node | None) -> str | None:
     for value in (
         page.tree.get("lang"),
@@ -158,15 +140,6 @@ def extract_article(page: Page) -> ArticleDraft:
     canonical = find_canonical(page)
     node = choose_article_node(page, canonical)
     meta = page.structured
-    authors = _names(node.get("author")) if node else []
-    if not authors:
-        authors = [
-            a
-            for a in meta.meta.get("author", []) + meta.meta.get("article:author", [])
-            if not a.startswith("http")
-        ]
-    if not authors:
-        authors = dom_bylines(page)
     published = (_text(node.get("datePublished")) or _text(node.get("dateCreated"))) if node else None
     published = (
         published
@@ -191,6 +164,7 @@ def extract_article(page: Page) -> ArticleDraft:
     if node and (publisher := _names(node.get("publisher"))):
         site_names.extend(publisher)
     title = choose_title(page, node, site_names)
+    authors = choose_authors(page, node, SiteNames(page, site_names))
     paragraphs = extract_paragraphs(page, hint=_text(node.get("articleBody")) if node else None)
     paragraphs = _without_header_lines(paragraphs, title, [*authors, published or "", modified or ""])
     return ArticleDraft(

@@ -217,7 +217,8 @@ class Block:
 class _Collector:
     """Walks the tree once, cutting it into blocks at block-level elements and line breaks."""
 
-    def __init__(self) -> None:
+    def __init__(self, include_hidden: bool = False) -> None:
+        self.include_hidden = include_hidden
         self.blocks: list[Block] = []
         self._parts: list[str] = []
         self._link_chars = 0
@@ -242,7 +243,7 @@ class _Collector:
         widget = 0
         attrib = element.attrib
         if attrib:
-            if attrib.get("role") in _SKIP_ROLES or is_hidden(element):
+            if attrib.get("role") in _SKIP_ROLES or (is_hidden(element) and not self.include_hidden):
                 self._add_text(element.tail, in_link)
                 return
             widget = _widget_kind_cached(attrib.get("class"), attrib.get("id"))
@@ -280,8 +281,8 @@ def word_count(text: str) -> int:
     return len(_WORD.findall(text)) + len(_CJK.findall(text)) // 2
 
 
-def text_blocks(root: lxml.html.HtmlElement) -> list[Block]:
-    collector = _Collector()
+def text_blocks(root: lxml.html.HtmlElement, *, include_hidden: bool = False) -> list[Block]:
+    collector = _Collector(include_hidden)
     collector._owners.append((root, root.tag if isinstance(root.tag, str) else "div"))
     collector.walk(root)
     collector.flush()
@@ -434,6 +435,10 @@ def extract_paragraphs(page: Page, *, hint: str | None = None) -> list[str]:
     hint_words = sum(word_count(p) for p in hint_paragraphs)
     hint_key = _words_key(" ".join(hint_paragraphs)) if hint_words >= 50 else None
     paragraphs = _from_dom(blocks, hint_key)
+    if sum(word_count(p) for p in paragraphs) < _MIN_VISIBLE_WORDS:
+        # Streaming renderers (React, Next.js) send the whole page inside a hidden element that a
+        # script reveals: when nothing visible reads as an article, the hidden text is the page.
+        paragraphs = _from_dom(text_blocks(root, include_hidden=True), hint_key) or paragraphs
     # Paywalls and lazy loading leave a stub in the markup while the structured data carries
     # the whole text: much more text there means the page shows only part of the article.
     if hint_words >= _HINT_MIN_WORDS and hint_words >= _HINT_RATIO * sum(word_count(p) for p in paragraphs):
@@ -442,6 +447,7 @@ def extract_paragraphs(page: Page, *, hint: str | None = None) -> list[str]:
 
 
 _HINT_MIN_WORDS = 150
+_MIN_VISIBLE_WORDS = 50
 _HINT_RATIO = 2.0
 _TAG = re.compile(r"<[^>]{0,2000}>")
 

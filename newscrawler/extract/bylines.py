@@ -1,0 +1,181 @@
+"""Who wrote the article, as the page states it: raw bylines for normalization to split.
+
+Sources, most deliberate first: the article node's `author` (Person nodes), `author` /
+`article:author` meta tags, then the page's own byline (rel/itemprop author, author/byline
+classes, a "By ..." line near the headline). A credit that only names the publication itself
+(an Organization author, "mdr.de", the og:site_name) is a fallback: a person named anywhere
+else on the page wins over it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+import lxml.html
+
+from newscrawler.extract.page import Page
+from newscrawler.extract.structured import Node, node_types
+
+_BYLINE_TEXT = re.compile(r"^\s*(?:by|von|par|por|door|di|av|af|przez|от)\s+\S", re.IGNORECASE)
+_BYLINE_PREFIX = re.compile(r"^\s*(?:by|von|par|por|door|di|av|af|przez|от)\b\s*:?", re.IGNORECASE)
+_EMAIL = re.compile(r"^\S+@\S+\.\w+$")
+_AUTHOR_CLASS = re.compile(r"author|byline|autor|auteur|writer|reporter", re.IGNORECASE)
+# Author boxes that describe rather than credit: biographies, "more from", follow buttons.
+_NOT_CREDIT_CLASS = re.compile(r"bio|about|avatar|image|img|photo|follow|social|more|list|comment", re.I)
+_MAX_BYLINE_CHARS = 120
+_ORG_TYPES = frozenset({"organization", "newsmediaorganization", "corporation", "website", "brand"})
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\W+", "", text.casefold())
+
+
+class SiteNames:
+    """The publication's own names: a credit equal to one of them is not a person."""
+
+    def __init__(self, page: Page, names: Iterable[str]) -> None:
+        host = urlsplit(page.url).hostname or ""
+        labels = [label for label in host.split(".") if label not in {"www", "m", "amp"}]
+        self.keys = {_key(n) for n in names if n and _key(n)}
+        self.keys |= {_key(host), _key(".".join(labels))}
+        self.keys |= {_key(label) for label in labels[:-1] if len(label) > 3}
+
+    def __contains__(self, name: str) -> bool:
+        key = _key(name)
+        return bool(key) and (key in self.keys or any(len(k) > 3 and key.startswith(k) for k in self.keys))
+
+
+def _credit_names(value: Any) -> tuple[list[str], list[str]]:
+    """(people, organisations) named by a schema.org author value."""
+    people: list[str] = []
+    orgs: list[str] = []
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, dict):
+            name = item.get("name")
+            if isinstance(name, list):
+                name = next((n for n in name if isinstance(n, str)), None)
+            target = orgs if node_types(item) & _ORG_TYPES else people
+        else:
+            name, target = item, people
+        if isinstance(name, str) and (name := " ".join(name.split())) and not _is_link_or_mail(name):
+            target.append(name)
+    return people, orgs
+
+
+def _is_link_or_mail(text: str) -> bool:
+    return text.startswith(("http://", "https://", "www.")) or bool(_EMAIL.match(text))
+
+
+def _byline_elements(page: Page) -> list[lxml.html.HtmlElement]:
+    """Elements that credit an author, in document order, outside navigation and comments."""
+    found = []
+    for element in page.tree.iter():
+        if not isinstance(element.tag, str) or element.tag in {"meta", "link", "script", "style"}:
+            continue
+        attrib = element.attrib
+        if not attrib:
+            continue
+        marked = attrib.get("rel") == "author" or "author" in (attrib.get("itemprop") or "")
+        if not marked:
+            attrs = f"{attrib.get('class') or ''} {attrib.get('id') or ''}"
+            marked = bool(_AUTHOR_CLASS.search(attrs)) and not _NOT_CREDIT_CLASS.search(attrs)
+        if marked and not _in_chrome(element):
+            found.append(element)
+    return found
+
+
+def _in_chrome(element: lxml.html.HtmlElement) -> bool:
+    for ancestor in element.iterancestors():
+        if ancestor.tag in {"nav", "aside", "footer"}:
+            return True
+        if re.search(r"comment|related|sidebar", ancestor.get("class") or "", re.I):
+            return True
+    return False
+
+
+def _element_credit(element: lxml.html.HtmlElement) -> str | None:
+    names = element.xpath('.//*[@itemprop="name"]/text() | .//*[@itemprop="name"]/@content')
+    text = " ".join(" ".join(str(n) for n in names).split()) if names else ""
+    if not text:
+        text = " ".join(element.text_content().split())
+    if 2 < len(text) <= _MAX_BYLINE_CHARS and not _is_link_or_mail(text):
+        return text
+    return None
+
+
+def dom_bylines(page: Page) -> list[str]:
+    """Byline texts from the page itself: marked byline elements, else a "By ..." line."""
+    credits: list[str] = []
+    for element in _byline_elements(page):
+        text = _element_credit(element)
+        # The innermost marked element holds the name; its marked ancestors add only chrome.
+        if not text or _marked_descendants(element):
+            continue
+        if text not in credits:
+            credits.append(text)
+        if len(credits) >= 4:
+            break
+    if credits:
+        return credits
+    for element in page.tree.iter("p", "span", "div", "address", "em", "strong", "i", "b"):
+        text = " ".join((element.text_content() or "").split())
+        if len(text) < 100 and _BYLINE_TEXT.match(text):
+            return [text]
+    return []
+
+
+def _marked_descendants(element: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    return [
+        d
+        for d in element.iterdescendants()
+        if isinstance(d.tag, str)
+        and (
+            d.get("rel") == "author"
+            or "author" in (d.get("itemprop") or "")
+            or (_AUTHOR_CLASS.search(f"{d.get('class') or ''} {d.get('id') or ''}") is not None)
+        )
+    ]
+
+
+def choose_authors(page: Page, node: Node | None, site: SiteNames) -> list[str]:
+    """Raw author credits: people from the most deliberate source that names any, else the
+    publication's own credit."""
+    meta = page.structured.meta
+    node_people, node_orgs = _credit_names(node.get("author")) if node else ([], [])
+    meta_credits = [
+        " ".join(a.split())
+        for a in meta.get("author", []) + meta.get("article:author", []) + meta.get("dc.creator", [])
+        if a.strip() and not _is_link_or_mail(a.strip())
+    ]
+    dom = [text for text in dom_bylines(page) if text not in site and _looks_like_credit(text)]
+    fallback: list[str] = []
+    for source in (node_people, meta_credits):
+        people = [name for name in source if name not in site]
+        if people:
+            return _unique(people)
+        fallback.extend(source)
+    if dom:
+        return dom
+    return _unique(fallback + node_orgs)
+
+
+def _looks_like_credit(text: str) -> bool:
+    """A byline names someone: a few words, no dates or counts ("5 Min", "Updated 12:04")."""
+    name = _BYLINE_PREFIX.sub("", text)
+    if re.search(r"\d", name):
+        return False
+    if re.search(r"[?!]|\.\s*$", name) and not re.search(r"\b\w\.\s*$", name):
+        return False  # a sentence, not a credit (an initial's dot is fine)
+    words = re.findall(r"\w+", name)
+    cased = [w for w in words if w[0].isalpha() and w[0].lower() != w[0].upper()]
+    # Names are capitalised where the script has case; a few particles ("von", "and") are not.
+    if cased and sum(w[0].isupper() for w in cased) < 0.6 * len(cased):
+        return False
+    return 2 <= len(words) <= 12 or (len(words) == 1 and len(words[0]) >= 2 and not words[0].isascii())
+
+
+def _unique(names: Sequence[str]) -> list[str]:
+    return list(dict.fromkeys(names))
