@@ -230,7 +230,9 @@ def _candidate(piece: str) -> tuple[str | None, bool]:
     if any(w.lower() in _NOT_NAME_WORDS for w in words):
         return None, False
     # In a mixed-case credit, lowercase words other than particles mean a sentence, not a name.
-    if not _single_case(text) and any(w[0].islower() and w.lower() not in _PARTICLES for w in words):
+    if not _single_case(text) and any(
+        w[0].islower() and w[0].upper() != w[0] and w.lower() not in _PARTICLES for w in words
+    ):
         return None, False
     return text, True
 

@@ -70,6 +70,8 @@ def clean_inline(text: str | None) -> str | None:
         return None
     text = html.unescape(text) if "&" in text else text
     text = _CONTROL.sub("", text)
+    # Spaces first: mojibake detection must see the text as it will be stored.
+    text = _SPACES.sub(" ", text.replace("\r", " ").replace("\n", " ")).strip()
     if _MOJIBAKE_HINT.search(text) or is_bad(text):
         # Repairs only: curly quotes and ligatures are the publisher's, not encoding damage.
         text = ftfy.fix_text(
@@ -105,14 +107,18 @@ def clean_paragraphs(paragraphs: Iterable[str], boilerplate: Collection[str] = f
     files/tags/links, paragraphs repeated within the text, and known site boilerplate (given as
     paragraph keys). Boilerplate removal never empties a text: a post that is only a site-wide
     line keeps it."""
-    texts = _without_terminal_block([t for t in map(clean_inline, paragraphs) if t and paragraph_key(t)])
-    texts = [t for t in texts if not is_furniture(t)]
-    keys = [paragraph_key(t) for t in texts]
-    repeated = _repeats(keys)
-    kept = [t for t, k, r in zip(texts, keys, repeated, strict=True) if not r]
-    if boilerplate:
-        without = [t for t in kept if paragraph_key(t) not in boilerplate]
-        kept = without or kept
+    kept = [t for t in map(clean_inline, paragraphs) if t and paragraph_key(t)]
+    # Each step can expose work for another (a furniture line removed lets a trailing list end the
+    # text): repeat until nothing changes, so cleaning clean text changes nothing.
+    for _ in range(4):
+        before = kept
+        kept = [t for t in _without_terminal_block(kept) if not is_furniture(t)]
+        keys = [paragraph_key(t) for t in kept]
+        kept = [t for t, repeated in zip(kept, _repeats(keys), strict=True) if not repeated]
+        if boilerplate:
+            kept = [t for t in kept if paragraph_key(t) not in boilerplate] or kept
+        if kept == before:
+            break
     return kept
 
 

@@ -1,0 +1,180 @@
+"""Properties of normalization over generated input: never raises, idempotent, never invents a
+name, every date it returns parses back with an offset and names the instant that was printed."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from newscrawler.normalize.authors import normalize_forum_author, split_authors
+from newscrawler.normalize.dates import normalize_date
+from newscrawler.normalize.text import clean_inline, clean_paragraphs, join_paragraphs, split_paragraphs
+from newscrawler.normalize.titles import normalize_title
+
+NOW = datetime(2024, 10, 4, 10, 0, tzinfo=UTC)
+ZONES = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Adelaide", "Africa/Lagos"]
+
+# Pieces real bylines, titles and dates are made of, so generated text reaches the interesting paths.
+FRAGMENTS = [
+    "By",
+    "Von",
+    "Par",
+    "and",
+    "und",
+    "et",
+    "y",
+    ",",
+    ";",
+    "|",
+    "/",
+    "&",
+    "(AP)",
+    "dpa",
+    "Reuters",
+    "Staff Writer",
+    "Redaktion",
+    "JOHN SMITH",
+    "jane doe",
+    "Ana Lucía Romero",
+    "O'Brien",
+    "van der Berg",
+    "McDonald",
+    "@handle",
+    "jane@example.com",
+    "Updated",
+    "Oct 4, 2024",
+    "3:14 PM",
+    "Re:",
+    "Title:",
+    "Breaking:",
+    " - ",
+    " | ",
+    "Demo Daily",
+    "ItÃ¢â‚¬â„¢s",
+    "&amp;",
+    "«",
+    "»",
+    "Uploaded files:",
+    "Share this",
+    "Read more:",
+    "Gestern",
+    "vor 3 Stunden",
+    "il y a",
+    "hace",
+    "ago",
+    "12/11/2024",
+    "2024-10-04",
+    "Uhr",
+    "年",
+    "月",
+    "日",
+    "\u00a0",
+    "\n",
+    "  ",
+]
+fragment_text = st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=12), max_size=12).map(" ".join)
+any_text = st.text(max_size=80) | fragment_text
+
+
+@settings(max_examples=400, deadline=None)
+@given(raw=any_text, tz=st.sampled_from(ZONES))
+def test_dates_never_raise_and_always_parse_back_with_an_offset(raw, tz):
+    result = normalize_date(raw, timezone=tz, now=NOW)
+    assert (result.value is None) != (result.reason is None)
+    if result.value is not None:
+        parsed = datetime.fromisoformat(result.value)
+        assert parsed.utcoffset() is not None
+        assert datetime(1990, 1, 1, tzinfo=UTC) <= parsed <= NOW + timedelta(hours=26)
+        # Normalizing the output again gives the output: the value is already canonical.
+        assert normalize_date(result.value, timezone=tz, now=NOW).value == result.value
+
+
+moments = st.datetimes(min_value=datetime(1990, 1, 2), max_value=datetime(2024, 10, 3)).map(
+    lambda d: d.replace(microsecond=0)
+)
+PRINTED_FORMATS = [
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%B %d, %Y %I:%M %p",
+    "%b %d, %Y, %I:%M %p",
+    "%d %B %Y %H:%M",
+    "%d.%m.%Y %H:%M",
+    "%A, %d %B %Y at %H:%M",
+    "%a %b %d, %Y %I:%M %p",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(moment=moments, tz=st.sampled_from(ZONES), pattern=st.sampled_from(PRINTED_FORMATS))
+def test_printed_dates_name_the_instant_that_was_printed(moment, tz, pattern):
+    if "%M" in pattern and "%S" not in pattern:
+        moment = moment.replace(second=0)
+    text = moment.strftime(pattern)
+    expected = moment.replace(tzinfo=ZoneInfo(tz))
+    result = normalize_date(text, timezone=tz, now=NOW)
+    assert result.value is not None, (text, result.reason)
+    assert datetime.fromisoformat(result.value) == expected, text
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    moment=moments,
+    offset_minutes=st.integers(min_value=-12 * 60, max_value=14 * 60).map(lambda m: m - m % 15),
+)
+def test_a_printed_offset_wins_over_the_site_zone(moment, offset_minutes):
+    sign = "-" if offset_minutes < 0 else "+"
+    hours, minutes = divmod(abs(offset_minutes), 60)
+    text = f"{moment:%Y-%m-%dT%H:%M:%S}{sign}{hours:02d}:{minutes:02d}"
+    result = normalize_date(text, timezone="Asia/Tokyo", now=NOW + timedelta(days=3650))
+    assert result.value == text
+
+
+@settings(max_examples=400, deadline=None)
+@given(raw=any_text, sites=st.lists(st.sampled_from(["Demo Daily", "Tekedia", "Le Monde", ""]), max_size=2))
+def test_titles_never_raise_and_are_idempotent(raw, sites):
+    once = normalize_title(raw, site_names=sites)
+    assert normalize_title(once, site_names=sites) == once
+    if once is not None:
+        assert once == once.strip() and "  " not in once and once
+
+
+def _words(text: str | None) -> set[str]:
+    return set(re.findall(r"\w+", (text or "").casefold()))
+
+
+@settings(max_examples=500, deadline=None)
+@given(raws=st.lists(any_text, max_size=3))
+def test_authors_never_invent_a_name_and_are_idempotent(raws):
+    names = split_authors(raws)
+    source = set().union(*(_words(clean_inline(r)) for r in raws)) if raws else set()
+    for name in names:
+        assert name and name == name.strip()
+        assert _words(name) <= source, (name, raws)
+    assert split_authors(names) == names
+    assert len({n.casefold() for n in names}) == len(names)
+
+
+@settings(max_examples=200, deadline=None)
+@given(raw=any_text)
+def test_forum_user_names_keep_their_case_and_letters(raw):
+    name = normalize_forum_author(raw)
+    cleaned = clean_inline(raw)
+    assert name == cleaned
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    paragraphs=st.lists(any_text, max_size=10),
+    boilerplate=st.frozensets(st.sampled_from(["share this", "demo daily plus members read every story"])),
+)
+def test_bodies_are_idempotent_and_never_grow(paragraphs, boilerplate):
+    once = clean_paragraphs(paragraphs, boilerplate)
+    assert clean_paragraphs(once, boilerplate) == once
+    assert len(once) <= len(paragraphs)
+    body = join_paragraphs(once)
+    assume(body is not None)
+    assert split_paragraphs(body) == once  # one blank line between paragraphs, none inside one
