@@ -201,6 +201,8 @@ AUTHORS = [
     (["The Editorial Board"], []),
     (["BR24 Redaktion"], ["BR24 Redaktion"]),
     (["MND Staff"], ["MND Staff"]),
+    (["Guardian staff reporter"], ["Guardian staff reporter"]),
+    (["By Euronews with Agencies"], ["Euronews"]),
     (["Jane Doe, Tech Desk"], ["Jane Doe"]),
     (["Jane Doe (@janedoe)"], ["Jane Doe"]),
     (["jane.doe@example.com"], []),

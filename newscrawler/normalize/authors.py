@@ -213,10 +213,10 @@ def _candidate(piece: str) -> tuple[str | None, bool]:
         return text, True  # an outlet credited by its domain ("mdr.de"): kept as printed
     if _ONLY_ROLE.match(text):
         return None, True
-    text = _LEADING_ROLE.sub("", text)
-    text = _TRAILING_ROLE.sub("", text)
-    if _DESK.search(text):
-        return None, True
+    stripped = _TRAILING_ROLE.sub("", _LEADING_ROLE.sub("", text))
+    if _DESK.search(stripped) or (_DESK.search(text) and " " not in stripped.strip()):
+        return None, True  # a desk: "Tech Desk", "Guardian staff reporter" (kept whole, see _desk_credit)
+    text = stripped
     if location := _LOCATION.match(text):
         text = location.group(1)
     text = text.strip(" -–—:;,.·|*")
@@ -282,24 +282,30 @@ def parse_authors(raw_values: Iterable[str | None]) -> Authors:
             pieces = _last_first(pieces)
         several = len(pieces) > 1
         found_before = len(result.names)
+        lone: list[str] = []
         for piece in pieces:
             name, understood = _candidate(piece)
             if name and several and " " not in name and name.casefold() not in AGENCIES:
                 # A lone word among several credits is a place or an outlet ("Jane Doe, Lagos").
-                name, understood = None, True
+                lone.append(name)
+                continue
             if not name:
                 if not understood:
                     result.rejected.append(piece.strip())
                 continue
-            name = title_case_name(name)
-            key = _fold(name)
-            if key not in seen:
-                seen.add(key)
-                result.names.append(name)
-        if len(result.names) == found_before and (desk := _desk_credit(text)) and _fold(desk) not in seen:
-            seen.add(_fold(desk))
-            result.names.append(desk)
+            _add(result, seen, title_case_name(name))
+        if len(result.names) == found_before:
+            # No person: the outlet is the credit ("Euronews with Agencies", "BR24 Redaktion").
+            for credit in lone or [d for d in [_desk_credit(text)] if d]:
+                _add(result, seen, title_case_name(credit))
     return result
+
+
+def _add(result: Authors, seen: set[str], name: str) -> None:
+    key = _fold(name)
+    if key not in seen:
+        seen.add(key)
+        result.names.append(name)
 
 
 def split_authors(raw_values: Iterable[str | None]) -> list[str]:
