@@ -46,29 +46,55 @@ def _url(value: Any) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
+def _loose_identity(url: str) -> str:
+    """A URL's identity with the host's www./m./amp. prefix dropped: publishers mix them."""
+    return re.sub(r"^(?:www\d?|m|amp|mobile)\.", "", url_identity(url))
+
+
 def _node_urls(node: Node) -> set[str]:
     urls = set()
     for key in ("url", "@id", "mainEntityOfPage"):
-        if (u := _url(node.get(key))) and u.startswith("http"):
-            urls.add(url_identity(u))
+        if (u := _url(node.get(key))) and u.startswith("http") and "#" not in u:
+            urls.add(_loose_identity(u))
     return urls
 
 
+def _primary_ids(page: Page) -> set[int]:
+    """Nodes that stand for a page of their own: top-level JSON-LD objects, @graph members,
+    top-level microdata items, and the mainEntity of any of them. Article nodes nested elsewhere
+    are parts (live-blog updates, related articles, list members)."""
+    data = page.structured
+    roots = [*data.jsonld_roots, *data.microdata]
+    ids = {id(n) for n in roots}
+    for root in roots:
+        main = root.get("mainEntity")
+        for value in main if isinstance(main, list) else [main]:
+            if isinstance(value, dict):
+                ids.add(id(value))
+    return ids
+
+
 def choose_article_node(page: Page, canonical: str) -> Node | None:
-    """The structured-data node that describes this page's article, not a related one."""
+    """The structured-data node that describes this page's article, not the WebPage, the
+    publisher, a related article or a live blog's update."""
     candidates = page.structured.nodes_of_type(ARTICLE_TYPES)
     if not candidates:
         return None
-    here = {url_identity(page.url), url_identity(canonical)}
+    here = {_loose_identity(page.url), _loose_identity(canonical)}
+    primary = _primary_ids(page)
 
-    def score(node: Node) -> tuple[int, int, int]:
+    def score(node: Node) -> tuple[int, int, int, int, int]:
+        urls = _node_urls(node)
         return (
-            1 if _node_urls(node) & here else 0,
+            1 if urls & here else 0 if not urls else -1,  # a node about another URL is another article
+            1 if id(node) in primary else 0,
             1 if node.get("headline") or node.get("name") else 0,
+            1 if node.get("datePublished") else 0,
             len(str(node.get("articleBody") or "")) + len(node),
         )
 
-    return max(candidates, key=score)
+    best = max(candidates, key=score)
+    return best if score(best)[0] >= 0 else None
 
 
 def find_canonical(page: Page) -> str:
@@ -148,17 +174,19 @@ def extract_article(page: Page) -> ArticleDraft:
             "og:published_time",
             "datepublished",
             "publish-date",
+            "publishdate",
             "pubdate",
             "date",
             "dc.date",
             "dc.date.issued",
+            "dcterms.created",
             "sailthru.date",
             "parsely-pub-date",
         )
         or _time_element(page)
     )
     modified = (_text(node.get("dateModified")) if node else None) or meta.first_meta(
-        "article:modified_time", "og:updated_time", "datemodified", "last-modified"
+        "article:modified_time", "og:updated_time", "datemodified", "last-modified", "dcterms.modified"
     )
     site_names = [n for n in [meta.first_meta("og:site_name", "application-name")] if n]
     if node and (publisher := _names(node.get("publisher"))):
@@ -167,6 +195,8 @@ def extract_article(page: Page) -> ArticleDraft:
     authors = choose_authors(page, node, SiteNames(page, site_names))
     paragraphs = extract_paragraphs(page, hint=_text(node.get("articleBody")) if node else None)
     paragraphs = _without_header_lines(paragraphs, title, [*authors, published or "", modified or ""])
+    if published is None and page.tree.find("body") is not None:
+        published = _printed_date(page)
     return ArticleDraft(
         url=page.url,
         canonical_url=canonical,
@@ -236,3 +266,15 @@ def _time_element(page: Page) -> str | None:
         if 6 <= len(text) <= 60 and re.search(r"\d", text):
             return text
     return None
+
+
+def _printed_date(page: Page) -> str | None:
+    """The day a page prints for itself when no markup states it (htmldate's quick search:
+    URL, header elements, the first dates in the text). Day precision; runs after the body,
+    since it may prune the tree it is given."""
+    from htmldate import find_date  # imported late: only pages without dated markup need it
+
+    try:
+        return find_date(page.tree, url=page.url, original_date=True, extensive_search=False)
+    except Exception:  # htmldate trips over odd markup now and then; no date is an answer
+        return None

@@ -33,13 +33,13 @@ def extract_page(html: str | bytes, url: str, *, overrides: Mapping[str, str] | 
         return engine.parse(page)
     links = feed_links(page) + next_page_links(page)
     kind = classify(page)
-    if kind == "article" or page.tree.find(".//h1") is not None:
+    if kind == "article" or page.tree.find(".//body") is not None:
         draft = extract_article(page)
         if overrides:
             apply_overrides(draft, page, overrides)
         words = sum(word_count(p) for p in draft.paragraphs)
         needed = _MIN_ARTICLE_WORDS if kind == "article" else _UNMARKED_ARTICLE_WORDS
-        if draft.title and words >= needed and (kind == "article" or _headline_like(page)):
+        if draft.title and words >= needed and (kind == "article" or _headline_shown(page, draft.title)):
             return PageResult(kind="article", drafts=[draft], links=links)
     listing = listing_links(page, include_sections=True)
     if listing and kind != "other":
@@ -47,6 +47,14 @@ def extract_page(html: str | bytes, url: str, *, overrides: Mapping[str, str] | 
     return PageResult(kind="other", links=links, reason="not_article")
 
 
-def _headline_like(page: Page) -> bool:
-    h1 = page.tree.find(".//h1")
-    return h1 is not None and word_count(h1.text_content()) >= _HEADLINE_WORDS
+def _headline_shown(page: Page, title: str) -> bool:
+    """The page shows the title as a heading of its own: an article's headline, which a section
+    page (whose title is the section's name) does not have."""
+    wanted = " ".join(title.split()).casefold()
+    if word_count(wanted) < _HEADLINE_WORDS:
+        return False
+    for heading in page.tree.iter("h1", "h2", "h3"):
+        text = " ".join(heading.text_content().split()).casefold()
+        if text and (wanted in text or (word_count(text) >= _HEADLINE_WORDS and text in wanted)):
+            return True
+    return False

@@ -49,6 +49,10 @@ def node_types(node: Node) -> set[str]:
     return {str(v).rsplit("/", 1)[-1].rsplit("#", 1)[-1].lower() for v in values if v}
 
 
+def _loose_key(name: str) -> str:
+    return re.sub(r"[\W_]+", "", name)
+
+
 def _loads_lenient(text: str) -> Any:
     text = _CDATA.sub("", text.strip())
     for candidate in (text, _TRAILING_COMMA.sub(r"\1", text)):
@@ -79,6 +83,7 @@ class StructuredData:
     jsonld_roots: list[Node] = field(default_factory=list)  # top-level objects and @graph members
     microdata: list[Node] = field(default_factory=list)  # items as JSON-LD-like nodes
     meta: dict[str, list[str]] = field(default_factory=dict)  # name/property/itemprop -> contents
+    _loose: dict[str, list[str]] = field(default_factory=dict)  # meta by separator-free key
 
     @classmethod
     def from_tree(cls, tree: lxml.html.HtmlElement, base_url: str) -> StructuredData:
@@ -107,8 +112,16 @@ class StructuredData:
         return data
 
     def first_meta(self, *keys: str) -> str | None:
+        """The first value of the first key present; keys also match when spelled with other
+        separators ("article:published:time", "article_published_time")."""
         for key in keys:
             if values := self.meta.get(key):
+                return values[0]
+        if not self._loose:
+            for name, values in self.meta.items():
+                self._loose.setdefault(_loose_key(name), values)
+        for key in keys:
+            if values := self._loose.get(_loose_key(key)):
                 return values[0]
         return None
 
