@@ -1,0 +1,274 @@
+"""Crawl throughput and memory: bare Scrapy against the full newscrawler crawl, same site, same run.
+
+    python benchmarks/crawl.py [--sizes 5000 10000] [--concurrency 32] [--profile]
+
+For each size, generates a news site of that many article pages (benchmarks/crawlsite.py), serves it
+on loopback from its own process, then crawls it twice with the same settings and concurrency:
+
+- bare: a Scrapy spider defined here that only fetches and follows (robots.txt sitemaps, then every
+  same-site link, found with a regex): Scrapy's own cost per page, with our middlewares;
+- full: `scrapy crawl news`: discovery, extraction, normalization, schema validation, dedup, export.
+
+Each crawl is a real `scrapy` subprocess; pages/s is responses over Scrapy's own elapsed time (from
+engine start to close, so interpreter start-up is left out), peak RSS comes from the kernel (wait4).
+Targets: full >= 40 % of bare; peak RSS < 300 MB and within 20 % between the sizes.
+
+`--profile` adds a full crawl of the first size under pyinstrument and prints where it spends its time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+TARGET_RATIO = 0.40
+TARGET_RSS_MB = 300
+TARGET_RSS_GROWTH = 0.20
+
+_LOC = re.compile(rb"<loc>\s*([^<\s]+)\s*</loc>")
+_HREF = re.compile(rb"""<a\s[^>]*?href=["']([^"'#]+)""", re.IGNORECASE)
+
+
+class BareSpider(scrapy.Spider):
+    """Fetch and follow, nothing else: the baseline. Run with `scrapy runspider benchmarks/crawl.py`."""
+
+    name = "bare"
+    custom_settings = {"FEEDS": {}, "ITEM_PIPELINES": {}}  # noqa: RUF012 - Scrapy's own attribute
+
+    def __init__(self, start_url: str = "", **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.start_url = start_url
+        self.allowed_domains = [urlsplit(start_url).hostname or ""]
+        # Each URL is asked for once: what Scrapy costs per page, not per duplicate link.
+        self.seen: set[str] = set()
+
+    def follow(self, url: str, callback: Callable[..., Any]) -> Iterator[scrapy.Request]:
+        if url.startswith(self.start_url) and url not in self.seen:
+            self.seen.add(url)
+            yield scrapy.Request(url, callback)
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        yield scrapy.Request(urljoin(self.start_url, "/robots.txt"), self.parse_robots)
+        yield scrapy.Request(self.start_url, self.parse_page)
+
+    def parse_robots(self, response: scrapy.http.Response) -> Iterator[scrapy.Request]:
+        for line in response.text.splitlines():
+            if line.lower().startswith("sitemap:"):
+                yield scrapy.Request(line.split(":", 1)[1].strip(), self.parse_sitemap)
+
+    def parse_sitemap(self, response: scrapy.http.Response) -> Iterator[scrapy.Request]:
+        for loc in _LOC.findall(response.body):
+            url = loc.decode()
+            yield from self.follow(url, self.parse_sitemap if url.endswith(".xml") else self.parse_page)
+
+    def parse_page(self, response: scrapy.http.Response) -> Iterator[scrapy.Request]:
+        for href in _HREF.findall(response.body):
+            yield from self.follow(
+                urljoin(response.url, href.decode("utf-8", "replace").replace("&amp;", "&")), self.parse_page
+            )
+
+
+# -- running it ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Measurement:
+    articles: int
+    crawl: str
+    responses: int
+    records: int
+    seconds: float
+    peak_rss_mb: float
+
+    @property
+    def pages_per_second(self) -> float:
+        return self.responses / self.seconds if self.seconds else 0.0
+
+
+@contextmanager
+def served_site(articles: int) -> Iterator[str]:
+    server = subprocess.Popen(
+        [sys.executable, str(HERE / "crawlsite.py"), "--articles", str(articles)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = server.stdout.readline() if server.stdout else ""
+        if not line.startswith("serving "):
+            raise RuntimeError(f"benchmark site did not start (exit code {server.poll()})")
+        print(f"  site: {line.strip().removeprefix('serving ')}", file=sys.stderr)
+        yield line.split()[1]
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def common_settings(data_dir: Path, concurrency: int) -> dict[str, object]:
+    return {
+        "NEWSCRAWLER_DATA_DIR": data_dir,
+        "NEWSCRAWLER_ALLOW_PRIVATE_HOSTS": "127.0.0.1",
+        "AUTOTHROTTLE_ENABLED": False,
+        "DOWNLOAD_DELAY": 0,
+        "CONCURRENT_REQUESTS": concurrency,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": concurrency,
+        "LOG_LEVEL": "INFO",
+        "LOGSTATS_INTERVAL": 0,
+    }
+
+
+def scrapy_arguments(kind: str, base_url: str, settings: dict[str, object]) -> list[str]:
+    """`-m scrapy ...` for the bare or the full crawl (the interpreter, or a profiler, goes first)."""
+    if kind == "bare":
+        arguments = ["-m", "scrapy", "runspider", str(Path(__file__).resolve())]
+    else:
+        arguments = ["-m", "scrapy", "crawl", "news"]
+    arguments += ["-a", f"start_url={base_url}/"]
+    for key, value in settings.items():
+        arguments += ["-s", f"{key}={value}"]
+    return arguments
+
+
+def final_stats(log: str) -> dict[str, object]:
+    """The stats Scrapy dumps when the spider closes."""
+    match = re.search(r"Dumping Scrapy stats:\n(\{.*?\})\n", log, re.S)
+    if not match:
+        raise RuntimeError("no stats in the crawl log:\n" + log[-3000:])
+    text = re.sub(r"datetime\.datetime\([^)]*\)", "None", match.group(1))
+    return ast.literal_eval(text)
+
+
+def run_crawl(command: list[str], log_path: Path) -> tuple[dict[str, object], float]:
+    """Run to the end; the kernel's peak RSS of the process (MB) with Scrapy's final stats."""
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=log)
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+    text = log_path.read_text("utf-8", errors="replace")
+    if process.returncode != 0:
+        raise RuntimeError(f"crawl failed ({process.returncode}):\n{text[-3000:]}")
+    return final_stats(text), usage.ru_maxrss / 1024
+
+
+def measure(kind: str, articles: int, base_url: str, work: Path, concurrency: int) -> Measurement:
+    data_dir = work / f"{kind}-{articles}"
+    command = [sys.executable, *scrapy_arguments(kind, base_url, common_settings(data_dir, concurrency))]
+    stats, peak = run_crawl(command, work / f"{kind}-{articles}.log")
+    return Measurement(
+        articles,
+        kind,
+        int(stats.get("downloader/response_count", 0)),
+        int(stats.get("item_scraped_count", 0)),
+        float(stats.get("elapsed_time_seconds", 0.0)),
+        peak,
+    )
+
+
+def profile(base_url: str, work: Path, concurrency: int) -> str:
+    """The full crawl under pyinstrument: where the time goes, heaviest call paths first."""
+    report = work / "profile.txt"
+    arguments = scrapy_arguments("full", base_url, common_settings(work / "profiled", concurrency))
+    command = [sys.executable, "-m", "pyinstrument", "-r", "text", "-o", str(report), *arguments]
+    subprocess.run(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    return report.read_text("utf-8")
+
+
+def table(rows: list[Measurement]) -> str:
+    lines = [
+        f"{'articles':>8}  {'crawl':<18} {'pages':>6} {'records':>7} {'seconds':>8} {'pages/s':>8} "
+        f"{'vs bare':>8} {'peak RSS MB':>11}"
+    ]
+    bare = {m.articles: m for m in rows if m.crawl == "bare"}
+    for m in rows:
+        ratio = m.pages_per_second / bare[m.articles].pages_per_second if m.articles in bare else 0
+        name = "bare Scrapy" if m.crawl == "bare" else "newscrawler full"
+        lines.append(
+            f"{m.articles:>8}  {name:<18} {m.responses:>6} {m.records:>7} {m.seconds:>8.1f} "
+            f"{m.pages_per_second:>8.1f} {ratio:>7.0%} {m.peak_rss_mb:>11.0f}"
+        )
+    return "\n".join(lines)
+
+
+def verdicts(rows: list[Measurement]) -> list[str]:
+    full = sorted((m for m in rows if m.crawl == "full"), key=lambda m: m.articles)
+    bare = {m.articles: m for m in rows if m.crawl == "bare"}
+    out = []
+    for m in full:
+        ratio = m.pages_per_second / bare[m.articles].pages_per_second
+        ok = ratio >= TARGET_RATIO
+        verdict = "PASS" if ok else "FAIL"
+        out.append(f"{verdict} full/bare at {m.articles}: {ratio:.0%} (target >= {TARGET_RATIO:.0%})")
+    for m in rows:
+        ok = m.peak_rss_mb < TARGET_RSS_MB
+        out.append(
+            f"{'PASS' if ok else 'FAIL'} peak RSS {m.crawl} at {m.articles}: {m.peak_rss_mb:.0f} MB "
+            f"(target < {TARGET_RSS_MB} MB)"
+        )
+    if len(full) >= 2:
+        growth = full[-1].peak_rss_mb / full[0].peak_rss_mb - 1
+        ok = growth <= TARGET_RSS_GROWTH
+        out.append(
+            f"{'PASS' if ok else 'FAIL'} full peak RSS {full[0].articles} -> {full[-1].articles}: "
+            f"{growth:+.0%} (target within {TARGET_RSS_GROWTH:.0%})"
+        )
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[5000, 10000])
+    parser.add_argument("--concurrency", type=int, default=32, help="CONCURRENT_REQUESTS(_PER_DOMAIN)")
+    parser.add_argument("--profile", action="store_true", help="also profile a full crawl (pyinstrument)")
+    parser.add_argument("--keep", action="store_true", help="keep the crawl logs and output")
+    args = parser.parse_args(argv)
+
+    work = Path(tempfile.mkdtemp(prefix="newscrawler-crawl-bench-"))
+    rows: list[Measurement] = []
+    report = ""
+    started = time.monotonic()
+    for articles in args.sizes:
+        print(f"{articles} articles:", file=sys.stderr)
+        with served_site(articles) as base_url:
+            for kind in ("bare", "full"):
+                rows.append(measure(kind, articles, base_url, work, args.concurrency))
+                m = rows[-1]
+                print(f"  {kind}: {m.responses} pages in {m.seconds:.1f} s", file=sys.stderr)
+            if args.profile and articles == args.sizes[0]:
+                report = profile(base_url, work, args.concurrency)
+    print(f"\nCrawl benchmark (concurrency {args.concurrency}, {time.monotonic() - started:.0f} s in all)")
+    print(table(rows))
+    print()
+    print("\n".join(verdicts(rows)))
+    if report:
+        print("\nProfile of the full crawl (pyinstrument):\n" + report)
+    if args.keep:
+        print(f"\nLogs and output: {work}")
+    else:
+        import shutil
+
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
