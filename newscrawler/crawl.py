@@ -380,6 +380,7 @@ def _crawl_locked(
             fields=r.profile.monitors.fields,
             problem=r.problem,
             feeds=r.outcome.feed_paths,
+            stats=r.outcome.stats,
         )
         for r in results
     ]

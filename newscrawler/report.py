@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import median
+from typing import Any
 
 from newscrawler import __version__
 from newscrawler.feeds import write_atomically
@@ -31,6 +32,25 @@ class SiteSection:
     fields: Sequence[str] = ()
     problem: str | None = None  # why the crawl failed, when it did
     feeds: list[Path] = field(default_factory=list)
+    stats: dict[str, Any] = field(default_factory=dict)  # the crawl's Scrapy stats
+
+
+def _work_saved(stats: dict[str, Any]) -> str:
+    """What the state spared this run: conditional requests answered 304, sitemap and feed entries
+    not followed because they were already written, reading stopped early."""
+    asked = int(stats.get("incremental/conditional_requests", 0))
+    if not asked and not stats.get("incremental/early_stops"):
+        return ""
+    skipped = sum(int(stats.get(f"incremental/{s}_entries_seen", 0)) for s in ("sitemap", "feed"))
+    unread = sum(int(stats.get(f"incremental/{s}_entries_not_read", 0)) for s in ("sitemap", "feed"))
+    not_modified = int(stats.get("incremental/not_modified_pages", 0))
+    stops = int(stats.get("incremental/early_stops", 0))
+    parts = [
+        f"{asked:,} conditional requests, {not_modified:,} answered 304 Not Modified",
+        f"{skipped:,} sitemap/feed entries already written",
+        f"reading stopped early {stops:,} times ({unread:,} older entries not read)",
+    ]
+    return f"<p class=sub>Saved by the state: {e('; '.join(parts))}.</p>"
 
 
 STATUS_TEXT = {"ok": "All good", "monitor_failed": "Monitor failed", "crawl_error": "Crawl failed"}
@@ -237,6 +257,7 @@ def _site(section: SiteSection) -> str:
         f"{e(run.finished_at)}</div></div>"
         f'<span class=badge style="background:{color}">{STATUS_TEXT[section.status]}</span></div>'
         f"{problem}{_tiles(run)}<div style='margin-top:12px'>{_split_bar(run)}</div>"
+        f"{_work_saved(section.stats)}"
         f"{_checks(section)}{_coverage_table(section)}{_item_history(section)}{_errors(run)}"
         + (f"<h3>Feed files</h3>{files}" if files else "")
         + "</section>"

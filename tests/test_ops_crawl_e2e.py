@@ -191,6 +191,11 @@ def test_second_run_writes_only_new_and_changed_records(fresh_demo_site: DemoSit
     # were not even requested: reading stopped at already-written ones.
     statuses = [line.split()[-1] for line in fresh_demo_site.access_log.read_text().splitlines()]
     assert statuses.count("304") >= 40
+    report = (data / "reports" / f"{second_id}.html").read_text("utf-8")
+    saved = re.search(
+        r"Saved by the state: (\d+) conditional requests, (\d+) answered 304.*?stopped early (\d+)", report
+    )
+    assert saved and int(saved.group(2)) >= 40 and int(saved.group(3)) >= 2, report[:3000]
     assert "demo " in second.stdout and "2 written (1 new, 1 changed)" in second.stdout
     manifest = json.loads(next(data.glob(f"demo/*/demo-{second_id}.manifest.json")).read_text())
     assert manifest["records"]["total"] == 2 and manifest["records"]["article"] == 2
