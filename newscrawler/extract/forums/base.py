@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import ClassVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import lxml.html
 from lxml import etree
+from lxml.cssselect import CSSSelector
 
 from newscrawler.extract.page import Page
 from newscrawler.extract.types import PageResult
@@ -54,9 +56,15 @@ def select(element: Element, expression: str | None) -> list[Element]:
         if _is_xpath(expression):
             found = element.xpath(expression)
             return [e for e in found if isinstance(e, etree._Element)] if isinstance(found, list) else []
-        return element.cssselect(expression)
+        return _css(expression)(element)
     except (etree.XPathError, SyntaxError, ValueError):
         return []
+
+
+@lru_cache(maxsize=2048)
+def _css(expression: str) -> CSSSelector:
+    # Compiled once: element.cssselect() translates CSS to XPath on every call.
+    return CSSSelector(expression, translator="html")
 
 
 def alternatives(expression: str | None) -> list[str]:

@@ -38,8 +38,9 @@ _BODY_CLASS = re.compile(r"(message|content|body|text|entry|post-?body)", re.I)
 _DATE_TEXT = re.compile(
     r"\b(?:19|20)\d\d\b|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\b(?:today|yesterday|ago)\b", re.I
 )
-_ARTICLE_TYPES = frozenset({"NewsArticle", "Article", "BlogPosting", "ReportageNewsArticle", "Report"})
-_FORUM_TYPES = frozenset({"DiscussionForumPosting", "Comment"})
+# Lower-case: structured.node_types() folds type names to lower case.
+_ARTICLE_TYPES = frozenset({"newsarticle", "article", "blogposting", "reportagenewsarticle", "report"})
+_FORUM_TYPES = frozenset({"discussionforumposting", "comment"})
 _CHROME_TAGS = ("header", "footer", "nav", "aside", "button", "form")
 _MIN_POSTS = 2
 _MIN_SHARE = 0.4  # of the page's text inside the posts
