@@ -69,19 +69,26 @@ def _is_link_or_mail(text: str) -> bool:
     return text.startswith(("http://", "https://", "www.")) or bool(_EMAIL.match(text))
 
 
+_LOWER = "translate({}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+_MARKED_XPATH = "//*[@rel='author' or contains(@itemprop, 'author') or {}]".format(
+    " or ".join(
+        f"contains({_LOWER.format(attr)}, '{word}')"
+        for attr in ("@class", "@id")
+        for word in ("author", "byline", "autor", "auteur", "writer", "reporter")
+    )
+)
+
+
 def _byline_elements(page: Page) -> list[lxml.html.HtmlElement]:
     """Elements that credit an author, in document order, outside navigation and comments."""
     found = []
-    for element in page.tree.iter():
-        if not isinstance(element.tag, str) or element.tag in {"meta", "link", "script", "style"}:
+    for element in page.tree.xpath(_MARKED_XPATH):
+        if element.tag in {"meta", "link", "script", "style", "body", "html"}:
             continue
-        attrib = element.attrib
-        if not attrib:
-            continue
-        marked = attrib.get("rel") == "author" or "author" in (attrib.get("itemprop") or "")
+        marked = element.get("rel") == "author" or "author" in (element.get("itemprop") or "")
         if not marked:
-            attrs = f"{attrib.get('class') or ''} {attrib.get('id') or ''}"
-            marked = bool(_AUTHOR_CLASS.search(attrs)) and not _NOT_CREDIT_CLASS.search(attrs)
+            attrs = f"{element.get('class') or ''} {element.get('id') or ''}"
+            marked = not _NOT_CREDIT_CLASS.search(attrs)
         if marked and not _in_chrome(element):
             found.append(element)
     return found
@@ -150,16 +157,14 @@ def choose_authors(page: Page, node: Node | None, site: SiteNames) -> list[str]:
         for a in meta.get("author", []) + meta.get("article:author", []) + meta.get("dc.creator", [])
         if a.strip() and not _is_link_or_mail(a.strip())
     ]
-    dom = [text for text in dom_bylines(page) if text not in site and _looks_like_credit(text)]
     fallback: list[str] = []
     for source in (node_people, meta_credits):
         people = [name for name in source if name not in site]
         if people:
             return _unique(people)
         fallback.extend(source)
-    if dom:
-        return dom
-    return _unique(fallback + node_orgs)
+    dom = [text for text in dom_bylines(page) if text not in site and _looks_like_credit(text)]
+    return dom or _unique(fallback + node_orgs)
 
 
 def _looks_like_credit(text: str) -> bool:
