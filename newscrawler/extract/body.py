@@ -158,10 +158,6 @@ _LAYOUT = frozenset(
     ]
 )
 _CLASS_WORD = re.compile(r"[a-z]+")
-_WIDGET_HINT = re.compile(
-    "|".join(sorted(_STRONG_WIDGET | _WEAK_WIDGET, key=len, reverse=True)) + "|sr-only|read-more",
-    re.IGNORECASE,
-)
 
 
 def widget_kind(element: lxml.html.HtmlElement) -> int:
@@ -173,18 +169,18 @@ def widget_kind(element: lxml.html.HtmlElement) -> int:
 def _widget_kind_cached(class_: str | None, id_: str | None) -> int:
     if not class_ and not id_:
         return 0
-    attrs = f"{class_ or ''} {id_ or ''}"
-    if not _WIDGET_HINT.search(attrs):
-        return 0
     kind = 0
-    for token in attrs.lower().split():
-        words = set(_CLASS_WORD.findall(token))
-        joined = "".join(_CLASS_WORD.findall(token))
-        if words & _LAYOUT:
+    for token in f"{class_ or ''} {id_ or ''}".lower().split():
+        words = _CLASS_WORD.findall(token)
+        if not words:
             continue
-        if words & _STRONG_WIDGET or joined in _STRONG_WIDGET:
+        found = set(words)
+        if found & _LAYOUT:
+            continue
+        joined = "".join(words)
+        if found & _STRONG_WIDGET or joined in _STRONG_WIDGET:
             return 2
-        if words & _WEAK_WIDGET or joined in _WEAK_WIDGET:
+        if found & _WEAK_WIDGET or joined in _WEAK_WIDGET:
             kind = 1
     return kind
 
