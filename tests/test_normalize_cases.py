@@ -339,9 +339,22 @@ BODIES = [
     (["Text.", "Anzeige", "Mehr Text."], (), ["Text.", "Mehr Text."]),
     (["Text.", "Tags: politics, budget, tax"], (), ["Text."]),
     (
-        ["Intro.", "Tekedia Mini-MBA edition 16 opens registrations today.", "Body."],
+        [
+            "The central bank held rates steady on Thursday, as expected.",
+            "Tekedia Mini-MBA edition 16 opens registrations today.",
+            "Analysts had forecast no change before the end of the year.",
+        ],
         ("tekedia mini mba edition 16 opens registrations today",),
-        ["Intro.", "Body."],
+        [
+            "The central bank held rates steady on Thursday, as expected.",
+            "Analysts had forecast no change before the end of the year.",
+        ],
+    ),
+    (
+        ["Thanks, that fixed it.", "Tekedia Mini-MBA edition 16 opens registrations today."],
+        ("tekedia mini mba edition 16 opens registrations today",),
+        # Site-wide lines that would be most of a text are kept: templated content, or a wrong guess.
+        ["Thanks, that fixed it.", "Tekedia Mini-MBA edition 16 opens registrations today."],
     ),
     (
         ["Tekedia Mini-MBA edition 16 opens registrations today."],

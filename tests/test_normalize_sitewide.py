@@ -104,7 +104,7 @@ def test_a_pages_posts_learn_from_each_other_in_extract_records_shape():
             author="user_one" if n % 2 else "UserTwo",
             published=["25/12/2023 10:00", "03/01/2024 09:30", "05/01/2024 11:00", "06/01/2024 12:00"][n - 1],
             paragraphs=[
-                f"Post {n} says something of its own.",
+                f"Post {n} says something of its own, and then it goes on for a while about routers.",
                 "Sponsored: get the Example Forum app for free today.",
             ],
         )
@@ -112,7 +112,8 @@ def test_a_pages_posts_learn_from_each_other_in_extract_records_shape():
     ]
     context = RecordContext(timezone="UTC", crawled_at=NOW)
     records = build_records(posts, context)
-    assert [r.body for r in records] == [f"Post {n} says something of its own." for n in range(1, 5)]
+    own = "says something of its own, and then it goes on for a while about routers."
+    assert [r.body for r in records] == [f"Post {n} {own}" for n in range(1, 5)]
     assert records[1].published_at == "2024-01-03T09:30:00+00:00"  # day first, as 25/12 showed
     assert records[0].thread_title == "Which router?"
     assert [r.author for r in records] == ["user_one", "UserTwo", "user_one", "UserTwo"]

@@ -293,15 +293,24 @@ def parse_authors(raw_values: Iterable[str | None]) -> Authors:
                 if not understood:
                     result.rejected.append(piece.strip())
                 continue
-            _add(result, seen, title_case_name(name))
+            _add(result, seen, _cased(name))
         if len(result.names) == found_before:
             # No person: the outlet is the credit ("Euronews with Agencies", "BR24 Redaktion").
             for credit in lone or [d for d in [_desk_credit(text)] if d]:
-                _add(result, seen, title_case_name(credit))
+                _add(result, seen, _cased(credit))
     return result
 
 
+def _cased(name: str) -> str:
+    """The name title-cased, unless casing would turn it into text that looks like mojibake
+    ("ã a" -> "Ã A"): then as printed, so that normalizing a result again changes nothing."""
+    cased = title_case_name(name)
+    return cased if clean_inline(cased) == cased else name
+
+
 def _add(result: Authors, seen: set[str], name: str) -> None:
+    if clean_inline(name) != name:
+        return  # still changes when cleaned on its own: a fragment of damaged text, not a name
     key = _fold(name)
     if key not in seen:
         seen.add(key)

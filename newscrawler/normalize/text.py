@@ -61,6 +61,7 @@ _TAG_LINE = re.compile(
     re.IGNORECASE,
 )
 TAIL_LINE_MAX_WORDS = 12  # lines after a terminal heading this short are its list, not prose
+BOILERPLATE_MAX_SHARE = 0.5  # site-wide lines are removed only while they are under half the text
 REPEAT_MIN_WORDS = 4  # shorter repeats ("Yes.", a subhead) are only dropped inside a repeated block
 
 
@@ -105,8 +106,7 @@ def _without_terminal_block(paragraphs: list[str]) -> list[str]:
 def clean_paragraphs(paragraphs: Iterable[str], boilerplate: Collection[str] = frozenset()) -> list[str]:
     """Normalized paragraphs, in reading order, without: empties, furniture lines, a trailing list of
     files/tags/links, paragraphs repeated within the text, and known site boilerplate (given as
-    paragraph keys). Boilerplate removal never empties a text: a post that is only a site-wide
-    line keeps it."""
+    paragraph keys) unless it is most of the text: a post that is only a site-wide line keeps it."""
     kept = [t for t in map(clean_inline, paragraphs) if t and paragraph_key(t)]
     # Each step can expose work for another (a furniture line removed lets a trailing list end the
     # text): repeat until nothing changes, so cleaning clean text changes nothing.
@@ -116,9 +116,19 @@ def clean_paragraphs(paragraphs: Iterable[str], boilerplate: Collection[str] = f
         keys = [paragraph_key(t) for t in kept]
         kept = [t for t, repeated in zip(kept, _repeats(keys), strict=True) if not repeated]
         if boilerplate:
-            kept = [t for t in kept if paragraph_key(t) not in boilerplate] or kept
+            kept = _without_boilerplate(kept, boilerplate)
         if kept == before:
             break
+    return kept
+
+
+def _without_boilerplate(paragraphs: list[str], boilerplate: Collection[str]) -> list[str]:
+    """Site-wide lines are furniture around a text. When they would be most of it, the text is
+    more likely templated content than furniture (or the learning was wrong): it is kept whole."""
+    kept = [t for t in paragraphs if paragraph_key(t) not in boilerplate]
+    removed_words = sum(word_count(t) for t in paragraphs) - sum(word_count(t) for t in kept)
+    if removed_words > BOILERPLATE_MAX_SHARE * sum(word_count(t) for t in paragraphs):
+        return paragraphs
     return kept
 
 
