@@ -189,7 +189,7 @@ def extract_article(page: Page) -> ArticleDraft:
         "article:modified_time", "og:updated_time", "datemodified", "last-modified", "dcterms.modified"
     )
     site_names = [n for n in [meta.first_meta("og:site_name", "application-name")] if n]
-    if node and (publisher := _names(node.get("publisher"))):
+    if node and (publisher := _names(page.structured.resolve(node.get("publisher")))):
         site_names.extend(publisher)
     title = choose_title(page, node, site_names)
     authors = choose_authors(page, node, SiteNames(page, site_names))

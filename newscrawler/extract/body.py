@@ -196,7 +196,8 @@ _LIST_ITEMS = frozenset(["li", "dd", "dt"])
 # Weight of text that does not look like content against the text that does (container choice).
 _NOISE_WEIGHT = 0.6
 # Pages are cut to this many blocks: the article is never past it, and time stays bounded.
-_MAX_BLOCKS = 20_000
+_MAX_BLOCKS = 5_000
+_MAX_REPEAT_CHECK_CHARS = 300_000
 
 
 @dataclass(slots=True)
@@ -407,14 +408,13 @@ def _keep(
 def _without_repeats(kept: list[Block]) -> list[str]:
     """Drop a short block whose words also stand inside a longer kept block (pull quotes)."""
     keys = [_words_key(b.text) for b in kept]
+    joined = "\n".join(f" {k} " for k in keys)  # spaces: match whole words only
+    if len(joined) > _MAX_REPEAT_CHECK_CHARS:  # bounded time on pathological pages
+        return [b.text for b in kept]
     result = []
-    for index, block in enumerate(kept):
-        key = keys[index]
-        if (
-            block.words <= 60
-            and key
-            and any(i != index and len(other) > len(key) and key in other for i, other in enumerate(keys))
-        ):
+    for block, key in zip(kept, keys, strict=True):
+        # A pull quote appears once as itself and once more inside the paragraph it quotes.
+        if block.words <= 60 and key and joined.count(f" {key} ") > keys.count(key):
             continue
         result.append(block.text)
     return result

@@ -26,6 +26,7 @@ _AUTHOR_CLASS = re.compile(r"author|byline|autor|auteur|writer|reporter", re.IGN
 # Author boxes that describe rather than credit: biographies, "more from", follow buttons.
 _NOT_CREDIT_CLASS = re.compile(r"bio|about|avatar|image|img|photo|follow|social|more|list|comment", re.I)
 _MAX_BYLINE_CHARS = 120
+_MAX_MARKED = 60  # author-classed elements examined: bylines come early, pages can be odd
 _ORG_TYPES = frozenset({"organization", "newsmediaorganization", "corporation", "website", "brand"})
 
 
@@ -83,7 +84,7 @@ _MARKED_XPATH = "//*[@rel='author' or contains(@itemprop, 'author') or {}]".form
 def _byline_elements(page: Page) -> list[lxml.html.HtmlElement]:
     """Elements that credit an author, in document order, outside navigation and comments."""
     found = []
-    for element in page.tree.xpath(_MARKED_XPATH):
+    for element in page.tree.xpath(_MARKED_XPATH)[:_MAX_MARKED]:
         if element.tag in {"meta", "link", "script", "style", "body", "html"}:
             continue
         marked = element.get("rel") == "author" or "author" in (element.get("itemprop") or "")
@@ -152,7 +153,8 @@ def choose_authors(page: Page, node: Node | None, site: SiteNames) -> list[str]:
     """Raw author credits: people from the most deliberate source that names any, else the
     publication's own credit."""
     meta = page.structured.meta
-    node_people, node_orgs = _credit_names(node.get("author")) if node else ([], [])
+    credit = page.structured.resolve(node.get("author")) if node else None
+    node_people, node_orgs = _credit_names(credit) if credit else ([], [])
     meta_credits = [
         " ".join(a.split())
         for a in meta.get("author", []) + meta.get("article:author", []) + meta.get("dc.creator", [])

@@ -17,6 +17,9 @@ from collections.abc import Sequence
 # Separators between a kicker or site name and the headline proper.
 _SEPARATOR = re.compile(r"\s*(?:[:|–—•·*｜]|\s-\s|ㅣ|-(?=[^\s-]*$))\s*")
 _MIN_CORE_SHARE = 0.45  # a peeled core keeps at least this share of the longer text
+# Bounds for odd pages: no headline is longer, none has more kickers and affixes.
+_MAX_CHARS = 400
+_MAX_SEPARATORS = 6
 
 
 def key(text: str) -> str:
@@ -25,7 +28,9 @@ def key(text: str) -> str:
 
 def _peel(full: str, site_keys: Sequence[str]) -> set[str]:
     found = set()
-    for match in _SEPARATOR.finditer(full):
+    for count, match in enumerate(_SEPARATOR.finditer(full)):
+        if count >= _MAX_SEPARATORS:
+            break
         before, after = full[: match.start()].strip(), full[match.end() :].strip()
         for part, rest in ((after, before), (before, after)):
             if part and (len(part) >= _MIN_CORE_SHARE * len(full) or (rest and rest in site_keys)):
@@ -47,7 +52,7 @@ def choose_headline(candidates: Sequence[str | None], site_names: Sequence[str] 
     """The headline among `candidates` (most deliberate source first), as the page wrote it.
 
     Returns one of the candidates, whitespace collapsed."""
-    texts = [" ".join(c.split()) for c in candidates if c and c.strip()]
+    texts = [" ".join(c[:_MAX_CHARS].split()) for c in candidates if c and c.strip()]
     if not texts:
         return None
     site_keys = [key(n) for n in site_names if n]

@@ -58,7 +58,7 @@ def _loads_lenient(text: str) -> Any:
     for candidate in (text, _TRAILING_COMMA.sub(r"\1", text)):
         try:
             return json.loads(candidate, strict=False)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
             continue
     return None
 
@@ -84,6 +84,7 @@ class StructuredData:
     microdata: list[Node] = field(default_factory=list)  # items as JSON-LD-like nodes
     meta: dict[str, list[str]] = field(default_factory=dict)  # name/property/itemprop -> contents
     _loose: dict[str, list[str]] = field(default_factory=dict)  # meta by separator-free key
+    _by_id: dict[str, Node] = field(default_factory=dict)  # nodes by @id, for references
 
     @classmethod
     def from_tree(cls, tree: lxml.html.HtmlElement, base_url: str) -> StructuredData:
@@ -129,6 +130,19 @@ class StructuredData:
         yield from self.jsonld
         for item in self.microdata:
             yield from _walk(item)
+
+    def resolve(self, value: Any) -> Any:
+        """A node for an {"@id": ...} reference to another node of the page (Yoast and other
+        @graph writers reference authors and publishers this way); the value otherwise."""
+        if isinstance(value, list):
+            return [self.resolve(v) for v in value]
+        if isinstance(value, dict) and set(value) <= {"@id", "@type"} and isinstance(value.get("@id"), str):
+            if not self._by_id:
+                for node in self.nodes():
+                    if isinstance(node.get("@id"), str) and len(node) > 1:
+                        self._by_id.setdefault(node["@id"], node)
+            return self._by_id.get(value["@id"], value)
+        return value
 
     def nodes_of_type(self, types: frozenset[str]) -> list[Node]:
         return [n for n in self.nodes() if node_types(n) & types]
