@@ -40,7 +40,9 @@ def test_every_post_of_every_engine_section_once_in_thread_order(engines_crawl):
             assert [r["author"] for r in posts] == [p.author for p in thread.posts], engine
             assert len({r["thread_url"] for r in posts}) == 1 and "page" not in posts[0]["thread_url"], engine
             assert {r["board"] for r in posts} == {thread.board}, engine
-            assert [r["body"].split("\n\n")[0] for r in posts] == [p.paragraphs[0] for p in thread.posts], engine
+            assert [r["body"].split("\n\n")[0] for r in posts] == [p.paragraphs[0] for p in thread.posts], (
+                engine
+            )
             quoted = [r["quotes"] for r in posts if r["quotes"]]
             assert len(quoted) == sum(1 for p in thread.posts if p.quote_of), engine
             assert all(q == [{"author": thread.posts[0].author, "post_id": q[0]["post_id"]}] for q in quoted)
@@ -55,7 +57,12 @@ def test_multi_page_threads_are_walked_page_by_page(engines_crawl, demo_site: De
 
 def test_discourse_json_api_gives_the_same_records_as_its_pages(engines_crawl, demo_site: DemoSite, tmp_path):
     result = scrapy_crawl(
-        "forum", tmp_path, "-a", f"start_url={demo_site.base_url}/forums/discourse/latest.json", "-a", "timezone=UTC"
+        "forum",
+        tmp_path,
+        "-a",
+        f"start_url={demo_site.base_url}/forums/discourse/latest.json",
+        "-a",
+        "timezone=UTC",
     )
     assert result.returncode == 0, result.stderr[-3000:]
     from_html = {r["id"]: r for r in engines_crawl.records if r["engine"] == "discourse"}
@@ -63,6 +70,9 @@ def test_discourse_json_api_gives_the_same_records_as_its_pages(engines_crawl, d
     assert from_api.keys() == from_html.keys()
     for record_id, record in from_api.items():
         page_record = from_html[record_id]
-        assert {k: record[k] for k in ("position", "author", "published_at", "body", "quotes", "content_hash")} == {
-            k: page_record[k] for k in ("position", "author", "published_at", "body", "quotes", "content_hash")
+        assert {
+            k: record[k] for k in ("position", "author", "published_at", "body", "quotes", "content_hash")
+        } == {
+            k: page_record[k]
+            for k in ("position", "author", "published_at", "body", "quotes", "content_hash")
         }

@@ -1,7 +1,8 @@
 """Forum engines: each a small declarative description over the shared helpers.
 
-Order matters only where engines share markup: newer versions before older ones, JSON APIs (which
-look at the URL first) before HTML, and the generic fallback last."""
+Each engine scores how sure it is that it made a page (its markup, its generator, fingerprints in the
+source); the highest score wins. Order breaks ties only: newer versions before older ones, JSON APIs
+(which look at the URL first) before HTML, and the generic fallback last."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from newscrawler.extract.forums.invision import Invision
 from newscrawler.extract.forums.mybb import MyBB
 from newscrawler.extract.forums.nodebb import NodeBBHtml, NodeBBJson
 from newscrawler.extract.forums.phpbb import PhpBB2, PhpBB3, PhpBB3Subsilver2
+from newscrawler.extract.forums.signals import strongest
 from newscrawler.extract.forums.smf import Smf1, Smf2
 from newscrawler.extract.forums.vbulletin import VBulletin3, VBulletin4, VBulletin5
 from newscrawler.extract.forums.wpforo import WpForo
@@ -48,7 +50,19 @@ ENGINES: tuple[ForumEngine, ...] = (
 
 
 def detect_engine(page: Page) -> ForumEngine | None:
-    return next((engine for engine in ENGINES if engine.matches(page)), None)
+    """The engine most sure it made the page: its own markup beats fingerprints alone, more
+    independent signals beat fewer, and the registry's order breaks ties (newer versions first).
+    The generic fallback is asked only when no engine claims the page."""
+    specific = [e for e in ENGINES if not isinstance(e, GenericForum)]
+    scored = [
+        (score, order, engine)
+        for order, engine in enumerate(specific)
+        if (score := engine.detection_score(page))
+    ]
+    chosen = strongest(scored)
+    if chosen is not None:
+        return chosen  # type: ignore[return-value]
+    return next((e for e in ENGINES if isinstance(e, GenericForum) and e.matches(page)), None)
 
 
 __all__ = ["ENGINES", "ForumEngine", "detect_engine"]

@@ -30,9 +30,18 @@ _DATE_LIKE = re.compile(r"^\s*\d{9,13}(?:\.\d+)?\s*$|(?:19|20)\d\d")
 
 
 class ForumEngine:
-    """What every engine adapter provides. `parse` never raises on odd markup."""
+    """What every engine adapter provides. `parse` never raises on odd markup.
+
+    `generator` and `fingerprints` name the engine from outside its post markup (see signals.py):
+    a regex on the `<meta name=generator>`, and regexes on the page source."""
 
     name: ClassVar[str]
+    generator: ClassVar[str | None] = None
+    fingerprints: ClassVar[tuple[str, ...]] = ()
+
+    def detection_score(self, page: Page) -> int:
+        """How sure this engine is that it made the page; 0: it did not (see forums/__init__)."""
+        return 1 if self.matches(page) else 0
 
     def matches(self, page: Page) -> bool:
         raise NotImplementedError

@@ -23,12 +23,23 @@ from newscrawler.extract.forums.base import (
     text_of,
     thread_url_of,
 )
+from newscrawler.extract.forums.blocks import (
+    block_author,
+    block_body,
+    block_date,
+    block_post_id,
+    find_post_blocks,
+)
 from newscrawler.extract.forums.body import BodyRules, clean_name
+from newscrawler.extract.forums.positions import first_position, printed_range_start
+from newscrawler.extract.forums.signals import fingerprint_score
 from newscrawler.extract.page import Page
 from newscrawler.extract.types import Link, PageResult, PostDraft
 from newscrawler.normalize.urls import canonicalize_url
 
 DATE_ATTRS = ("data-timestamp", "data-time", "datetime", "content", "data-datestring", "title")
+STRUCTURAL = 10  # the engine's own markup found: outweighs any number of source fingerprints
+MIN_SIGNALS = 2  # a generator, or two independent fingerprints, name an engine
 
 
 class SelectorEngine(BodyRules, ForumEngine):
@@ -71,13 +82,38 @@ class SelectorEngine(BodyRules, ForumEngine):
     board_links: ClassVar[str | None] = None
     board_next_page: ClassVar[str | None] = None  # next page of a thread list
 
+    def detection_score(self, page: Page) -> int:
+        """STRUCTURAL (plus fingerprints) when the engine's markup is on the page. Without it, the
+        generator and source fingerprints name the engine only when posts (or thread lists) are
+        found some other way: a theme renamed the containers."""
+        signals = fingerprint_score(page, self.name, self.generator, self.fingerprints)
+        if select_first_group(page.tree, self.detect):
+            return STRUCTURAL + signals
+        if signals >= MIN_SIGNALS and (
+            select(page.tree, self.post) or self._listing_links(page) or find_post_blocks(page)
+        ):
+            return signals
+        return 0
+
     def matches(self, page: Page) -> bool:
-        return bool(select_first_group(page.tree, self.detect))
+        return self.detection_score(page) > 0
+
+    def _listing_links(self, page: Page) -> bool:
+        return bool(select(page.tree, self.thread_links) or select(page.tree, self.board_links))
+
+    def post_elements(self, page: Page) -> tuple[list[Element], bool]:
+        """The page's post elements, and whether they were found without the engine's post
+        selector (by the block finder: the theme renamed them)."""
+        elements = select(page.tree, self.post)
+        if elements or self._listing_links(page):
+            return elements, False
+        blocks = find_post_blocks(page)
+        return blocks, bool(blocks)
 
     # -- the page ---------------------------------------------------------------------------------
 
     def parse(self, page: Page) -> PageResult:
-        elements = select(page.tree, self.post)
+        elements, found_by_blocks = self.post_elements(page)
         thread_url = self.thread_url(page)
         links = self.links(page, thread_url, has_posts=bool(elements))
         if not elements:
@@ -85,24 +121,39 @@ class SelectorEngine(BodyRules, ForumEngine):
         title = self.title(page)
         board = self.board(page)
         number, unit = page_position(page.url, self.pages)
+        start = first_position(
+            number=number,
+            unit=unit,
+            posts_on_page=len(elements),
+            has_next_page=any(link.role == "next_page" for link in links),
+            default_per_page=self.posts_per_page,
+            printed_start=printed_range_start(page.tree, len(elements)),
+        )
         skipped: Counter[str] = Counter()
         drafts: list[PostDraft] = []
         for element in elements:
             reason = next((r for css, r in self.skip if self._is(element, css)), None)
-            post_id = self.post_id_of(element)
+            post_id = self.post_id_of(element) or (block_post_id(element) if found_by_blocks else None)
             if reason is None and post_id is None:
                 reason = "post_without_id"
             if reason is not None:
                 skipped[reason] += 1
                 continue
             assert post_id is not None
-            index = len(drafts) + 1
-            if unit == "offset":
-                fallback = number + index
-            else:
-                fallback = (number - 1) * (self.posts_per_page or 0) + index
-            drafts.append(self.draft(page, element, post_id, fallback, thread_url, title, board))
+            fallback = start + len(drafts)
+            draft = self.draft(page, element, post_id, fallback, thread_url, title, board)
+            if found_by_blocks:
+                self._fill_from_block(draft, element, page)
+            drafts.append(draft)
         return PageResult(kind="thread", drafts=drafts, links=links, engine=self.name, skipped=dict(skipped))
+
+    def _fill_from_block(self, draft: PostDraft, element: Element, page: Page) -> None:
+        """What the engine's selectors missed in a renamed post, read as the generic engine would."""
+        draft.author = draft.author or block_author(element)
+        draft.published = draft.published or block_date(element)
+        if not draft.paragraphs:
+            parts = self.body_parts(block_body(element), page)
+            draft.paragraphs, draft.quotes = parts.paragraphs, parts.quotes
 
     def _is(self, element: Element, expression: str) -> bool:
         """Whether the post element is, or contains, what the expression selects (CSS selects from

@@ -1,0 +1,302 @@
+"""Finding posts without knowing the engine: repeated blocks that each hold an author-ish element, a
+date-ish element and a text body.
+
+Used by the generic fallback, and by every engine adapter whose own post selector finds nothing
+(a theme that renamed the containers). Conservative on purpose: a news story with a comment
+section is not a thread (see `generic.py` for the page-level checks).
+
+How: every element that looks like an author (a link to a member profile, an element whose class or
+itemprop says author/username/poster) is a mark. Marks are grouped by their shape (tag, classes,
+the shape of their link), so that the posts' author names form one group and a sidebar's "latest
+posters" another. From each mark we climb to the nearest ancestor that also holds a date and some
+text of its own, never crossing into a block that holds another author of the same group: that
+ancestor is the post. The group giving the most posts wins."""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections import defaultdict
+from datetime import UTC, datetime
+
+from newscrawler.extract.forums.base import Element, date_value, outermost, text_of
+from newscrawler.extract.page import Page
+from newscrawler.normalize.dates import normalize_date
+from newscrawler.normalize.datevocab import DAY_WORDS, MONTHS
+
+PROFILE_HREF = re.compile(
+    r"(/(?:users?|members?|profiles?|u|authors?|community/profile|benutzer|membres?|usuarios?|"
+    r"miembros?|utenti|utente|perfil|profil)(?:/|\.|$|\?|-)|memberlist\.php|member\.php|profile\.php|"
+    r"action=profile|showuser=|[?&]uid=|[?&]u=\d|[?&]user(?:id)?=\d|/@[\w.-]+/?$)",
+    re.IGNORECASE,
+)
+AUTHOR_CLASS = re.compile(
+    r"(?:^|[\s_-])(author|username|user-?name|poster|postauthor|post-author|nick(?:name)?|"
+    r"display-?name|member-?name)(?:[\s_-]|$)",
+    re.IGNORECASE,
+)
+DATE_CLASS = re.compile(
+    r"(?:^|[\s_-])(date|time|timestamp|posted|post-?date|datetime|dateline|created|published)"
+    r"(?:[\s_-]|$)",
+    re.IGNORECASE,
+)
+DATE_ATTRS = ("datetime", "data-time", "data-timestamp", "data-date", "data-datetime")
+_QUOTE_CLASS = re.compile(r"quote|bbcode|citation|cite", re.IGNORECASE)
+_CHROME = frozenset({"header", "footer", "nav", "aside", "form", "script", "style", "noscript", "button"})
+_DATE_WORDS = frozenset([*MONTHS, *DAY_WORDS])
+_NUMERIC_DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b(?:19|20)\d\d\b")
+_RELATIVE = re.compile(
+    r"\bago\b|\bvor \w+ \w+|\bil y a\b|\bhace\b|назад|\bhá\b|\bfa\b|\bgeleden\b|\btemu\b", re.IGNORECASE
+)
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
+_MAX_DATE_TEXT = 60
+_MIN_OWN_TEXT = 15  # characters a post holds beyond its author and date
+_MIN_POSTS = 2
+_CACHE_ATTR = "_forum_blocks"
+# Only used to check whether a short text is a date: any fixed moment works.
+_PROBE_NOW = datetime(2030, 1, 1, tzinfo=UTC)
+
+
+def looks_like_date(text: str) -> bool:
+    """A short text that the date normalizer reads as a date ("3. Mär 2011, 21:14", "Gestern, 14:02",
+    "2 hours ago"). A cheap test first: most texts have no month, day word or numeric date."""
+    text = " ".join(text.split())
+    if not text or len(text) > _MAX_DATE_TEXT or not any(c.isdigit() for c in text):
+        lowered = text.lower()
+        if not any(word in lowered for word in DAY_WORDS):
+            return False
+    lowered = text.lower()
+    words = {w.lower().rstrip(".") for w in _WORD.findall(text)}
+    if not (
+        words & _DATE_WORDS
+        or _NUMERIC_DATE.search(text)
+        or _RELATIVE.search(text)
+        or any(day in lowered for day in DAY_WORDS if " " in day)
+    ):
+        return False
+    return normalize_date(text, now=_PROBE_NOW).value is not None
+
+
+def is_date_mark(element: Element) -> bool:
+    if element.tag == "time" or date_value(element, DATE_ATTRS):
+        return True
+    own = " ".join("".join(element.itertext()).split())
+    if len(own) > _MAX_DATE_TEXT:
+        return False
+    if DATE_CLASS.search(element.get("class") or "") and looks_like_date(own):
+        return True
+    # An unclassed element whose whole text is a date: "<span>3. Mär 2011, 21:14</span>".
+    return len(element) == 0 and looks_like_date(own)
+
+
+def _in_quote(element: Element, root: Element) -> bool:
+    for ancestor in element.iterancestors():
+        if ancestor is root:
+            return False
+        if ancestor.tag in ("blockquote", "q") or _QUOTE_CLASS.search(ancestor.get("class") or ""):
+            return True
+    return False
+
+
+def _in_chrome(element: Element) -> bool:
+    return any(a.tag in _CHROME for a in element.iterancestors())
+
+
+def is_author_mark(element: Element) -> bool:
+    if not isinstance(element.tag, str) or element.tag in ("script", "style", "img"):
+        return False
+    text = text_of(element)
+    if not text or len(text) > 60:
+        return False
+    if element.tag == "a" and PROFILE_HREF.search(element.get("href") or ""):
+        return True
+    if element.get("itemprop") == "author" or element.get("rel") == "author":
+        return True
+    return bool(AUTHOR_CLASS.search(element.get("class") or "")) and len(text.split()) <= 6
+
+
+def author_marks(root: Element) -> list[Element]:
+    """Author-ish elements under `root`, outside quotes and page chrome, outermost first."""
+    marks = [e for e in root.iter() if isinstance(e.tag, str) and is_author_mark(e)]
+    marks = [m for m in marks if not _in_quote(m, root)]
+    # A profile link inside a "username" span is one mark, not two.
+    chosen = set(marks)
+    return [m for m in marks if not any(a in chosen for a in m.iterancestors())]
+
+
+def date_marks(root: Element) -> list[Element]:
+    return [
+        e
+        for e in root.iter()
+        if isinstance(e.tag, str)
+        and e.tag not in ("script", "style")
+        and is_date_mark(e)
+        and not _in_quote(e, root)
+    ]
+
+
+def _shape(mark: Element) -> tuple[str, str, str]:
+    classes = " ".join(sorted(re.sub(r"\d+", "", c) for c in (mark.get("class") or "").split()))
+    href = mark.get("href") or ""
+    href_shape = re.sub(r"[^/?=&;]+", "x", href.split("#")[0]) if href else ""
+    return mark.tag, classes, href_shape
+
+
+class _Index:
+    """Which author and date marks each element holds, computed once per page."""
+
+    def __init__(self, body: Element, marks: list[Element]) -> None:
+        self.dates: dict[Element, list[Element]] = defaultdict(list)
+        for date in date_marks(body):
+            for holder in (date, *date.iterancestors()):
+                self.dates[holder].append(date)
+        self.marks: dict[Element, list[Element]] = defaultdict(list)
+        for mark in marks:
+            for holder in (mark, *mark.iterancestors()):
+                self.marks[holder].append(mark)
+
+
+def _container(mark: Element, group: set[Element], index: _Index) -> Element | None:
+    """The nearest ancestor of `mark` holding a date and text of its own, holding no other author
+    of the group (unless it names the same person: an author shown twice in one post)."""
+    name = text_of(mark)
+    own_dates = set(index.dates.get(mark, ()))
+    for ancestor in mark.iterancestors():
+        if ancestor.tag in ("body", "html"):
+            return None
+        others = [o for o in index.marks.get(ancestor, ()) if o is not mark and o in group]
+        if len(others) > 1 or any(text_of(o) != name for o in others):
+            return None
+        dates = [d for d in index.dates.get(ancestor, ()) if d not in own_dates]
+        if not dates:
+            continue
+        if _own_text(ancestor) - len(name) - len(text_of(dates[0])) >= _MIN_OWN_TEXT:
+            return ancestor
+    return None
+
+
+def _own_text(element: Element) -> int:
+    """Length of the text outside links: a post has some, a thread list's row (a title link, a
+    starter's name, counts and a date) has little."""
+    linked = sum(len(text_of(a)) for a in element.iter("a") if not _contains_tag(a, element))
+    return len(text_of(element)) - linked
+
+
+def _contains_tag(anchor: Element, root: Element) -> bool:
+    """Whether a link sits inside another link under `root` (counted once, through the outer)."""
+    for parent in anchor.iterancestors():
+        if parent is root:
+            return False
+        if parent.tag == "a":
+            return True
+    return False
+
+
+def find_post_blocks(page: Page) -> list[Element]:
+    """The page's posts in document order, or [] when no group of at least two is found."""
+    cache = page.__dict__.setdefault(_CACHE_ATTR, {})
+    if "blocks" not in cache:
+        cache["blocks"] = _find(page)
+    return cache["blocks"]
+
+
+def _find(page: Page) -> list[Element]:
+    body = page.tree.find("body")
+    if body is None:
+        return []
+    marks = [m for m in author_marks(body) if not _in_chrome(m)]
+    groups: dict[tuple[str, str, str], list[Element]] = defaultdict(list)
+    for mark in marks:
+        groups[_shape(mark)].append(mark)
+    if not any(len(g) >= _MIN_POSTS for g in groups.values()):
+        return []
+    index = _Index(body, marks)
+    best: list[Element] = []
+    for group in groups.values():
+        if len(group) < _MIN_POSTS:
+            continue
+        members = set(group)
+        containers: list[Element] = []
+        for mark in group:
+            container = _container(mark, members, index)
+            if container is not None and container not in containers:
+                containers.append(container)
+        containers = outermost(containers)
+        if len(containers) > len(best) or (len(containers) == len(best) and _text(containers) > _text(best)):
+            best = containers
+    if len(best) < _MIN_POSTS:
+        return []
+    order = {e: i for i, e in enumerate(body.iter())}
+    return sorted(best, key=lambda e: order.get(e, 0))
+
+
+def _text(elements: list[Element]) -> int:
+    return sum(len(text_of(e)) for e in elements)
+
+
+# -- reading a block whose engine is unknown ------------------------------------------------------
+
+_BODY_CLASS = re.compile(r"(message|content|body|text|entry|post-?body|comment)", re.IGNORECASE)
+_ID_ATTRS = ("data-post-id", "data-postid", "data-pid", "data-id", "data-comment-id", "id")
+
+
+def block_author(element: Element) -> str | None:
+    for mark in author_marks(element):
+        if text := text_of(mark):
+            return text
+    return None
+
+
+def block_date(element: Element) -> str | None:
+    for mark in date_marks(element):
+        if value := date_value(
+            mark, ("datetime", "data-time", "data-timestamp", "data-date", "content", "title")
+        ):
+            return value
+        if text := " ".join(mark.text_content().split()):
+            return text
+    return None
+
+
+def block_post_id(element: Element) -> str | None:
+    for holder in (element, *element.iterdescendants()):
+        if not isinstance(holder.tag, str):
+            continue
+        for attr in _ID_ATTRS:
+            value = holder.get(attr) or ""
+            if match := re.search(r"(\d+)", value):
+                return match.group(1)
+        if holder.tag == "a" and (name := holder.get("name")) and (match := re.search(r"(\d+)", name)):
+            return match.group(1)
+        if holder is not element and len(text_of(holder)) > 0:
+            break  # only ids on the block or on the empty anchors before its content
+    return None
+
+
+def block_body(element: Element) -> Element:
+    """The block's text: its largest content-named descendant holding no author or date mark, else
+    a copy of the block without its author, dates and controls."""
+    named = [
+        e
+        for e in element.iter()
+        if isinstance(e.tag, str) and e is not element and _BODY_CLASS.search(e.get("class") or "")
+    ]
+    named = [e for e in named if text_of(e) and not author_marks(e) and not _has_own_date(e)]
+    if named:
+        return max(named, key=lambda e: len(text_of(e)))
+    duplicate = copy.deepcopy(element)
+    doomed = [*author_marks(duplicate), *date_marks(duplicate), *duplicate.iter(*_CHROME)]
+    for found in outermost([d for d in doomed if d is not duplicate]):
+        if found.getparent() is not None:
+            found.drop_tree()
+    return duplicate
+
+
+def _has_own_date(element: Element) -> bool:
+    """A machine-marked date outside quotes (a body's text may well mention a year)."""
+    return any(
+        (e.tag == "time" or date_value(e, DATE_ATTRS) or DATE_CLASS.search(e.get("class") or ""))
+        and not _in_quote(e, element)
+        for e in element.iter()
+        if isinstance(e.tag, str)
+    )

@@ -1,0 +1,73 @@
+"""Which engine made a page, from several independent signals, so that a theme renaming the post
+containers does not hide the engine: the `<meta name=generator>`, and fingerprints in the page
+source (asset paths, script globals, copyright links, the engine's own URL shapes).
+
+An engine declares `generator` (a regex on the generator meta and "Powered by" lines) and
+`fingerprints` (regexes on the raw source). Source fingerprints alone never make a page a thread:
+a news story about phpBB links to `viewtopic.php` too. They decide which engine a page is when its
+posts are found some other way (see `SelectorEngine.matches`)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from newscrawler.extract.page import Page
+
+# Enough for the <head>, the first posts and the footer of most pages; bounds the cost on huge ones.
+_SCAN_LIMIT = 600_000
+_GENERATOR_WEIGHT = 3
+_CACHE_ATTR = "_forum_signals"
+
+
+def _source_text(page: Page) -> str:
+    source = page.source
+    # Fingerprints are ASCII: latin-1 never fails on bytes.
+    text = source[:_SCAN_LIMIT].decode("latin-1") if isinstance(source, bytes) else source[:_SCAN_LIMIT]
+    if len(text) == _SCAN_LIMIT:
+        # Footers (copyright links) sit at the end of a long page.
+        tail = source[-100_000:]
+        text += tail.decode("latin-1") if isinstance(tail, bytes) else tail
+    return text
+
+
+@lru_cache(maxsize=64)
+def _compiled(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?P<g{i}>{p})" for i, p in enumerate(patterns)), re.IGNORECASE)
+
+
+def _generators(page: Page) -> list[str]:
+    xpath = "//meta[translate(@name,'GENERATOR','generator')='generator']/@content"
+    values = [str(v) for v in page.tree.xpath(xpath)]
+    return [v for v in values if v.strip()]
+
+
+def fingerprint_score(page: Page, name: str, generator: str | None, fingerprints: tuple[str, ...]) -> int:
+    """How strongly the page's generator and source name this engine (0: not at all). Each distinct
+    source fingerprint found counts 1, a generator naming the engine counts 3."""
+    cache: dict[tuple[str, str | None, tuple[str, ...]], int] = page.__dict__.setdefault(_CACHE_ATTR, {})
+    key = (name, generator, fingerprints)
+    if key in cache:
+        return cache[key]
+    score = 0
+    if generator and any(re.search(generator, value, re.IGNORECASE) for value in _generators(page)):
+        score += _GENERATOR_WEIGHT
+    pattern = _compiled(tuple(fingerprints))
+    if pattern is not None:
+        text = page.__dict__.get("_forum_source_text")
+        if text is None:
+            text = page.__dict__["_forum_source_text"] = _source_text(page)
+        found = {m.lastgroup for m in pattern.finditer(text)}
+        score += len(found)
+    cache[key] = score
+    return score
+
+
+def strongest(candidates: Iterable[tuple[int, int, object]]) -> object | None:
+    """The candidate with the highest score; earlier candidates win ties (newer engine versions
+    come first in the registry). Each candidate is (score, order, value)."""
+    best = max(candidates, key=lambda c: (c[0], -c[1]), default=None)
+    return best[2] if best is not None else None
