@@ -10,6 +10,7 @@ from newscrawler.extract.bylines import SiteNames, choose_authors
 from newscrawler.extract.headline import choose_headline
 from newscrawler.extract.page import Page
 from newscrawler.extract.structured import ARTICLE_TYPES, Node
+from newscrawler.extract.textblocks import paragraphs_of
 from newscrawler.extract.types import ArticleDraft
 from newscrawler.normalize.urls import canonicalize_url, same_site, url_identity
 
@@ -184,6 +185,7 @@ def extract_article(page: Page) -> ArticleDraft:
             "parsely-pub-date",
         )
         or _time_element(page)
+        or _dateline(page)
     )
     modified = (_text(node.get("dateModified")) if node else None) or meta.first_meta(
         "article:modified_time", "og:updated_time", "datemodified", "last-modified", "dcterms.modified"
@@ -194,7 +196,9 @@ def extract_article(page: Page) -> ArticleDraft:
     title = choose_title(page, node, site_names)
     authors = choose_authors(page, node, SiteNames(page, site_names))
     paragraphs = extract_paragraphs(page, hint=_text(node.get("articleBody")) if node else None)
-    paragraphs = _without_header_lines(paragraphs, title, [*authors, published or "", modified or ""])
+    paragraphs = _without_header_lines(
+        paragraphs, title, [*authors, published or "", modified or ""], authors
+    )
     if published is None and page.tree.find("body") is not None:
         published = _printed_date(page)
     return ArticleDraft(
@@ -228,6 +232,46 @@ _DATE_CLASS = (
 )
 
 
+# Words that join names and dates in a byline ("By A and B · 5 March 2024, 17:45 Uhr").
+_CREDIT_FILLERS = frozenset(
+    [
+        "by",
+        "and",
+        "und",
+        "et",
+        "y",
+        "e",
+        "von",
+        "par",
+        "por",
+        "de",
+        "di",
+        "and",
+        "with",
+        "mit",
+        "avec",
+        "con",
+        "am",
+        "at",
+        "um",
+        "on",
+        "le",
+        "el",
+        "il",
+        "the",
+        "uhr",
+        "h",
+        "updated",
+        "published",
+        "posted",
+        "aktualisiert",
+        "veröffentlicht",
+        "publié",
+        "mis",
+        "à",
+        "jour",
+    ]
+)
 _DATE_LINE = re.compile(
     r"^\W*(?:(?:published|updated|posted|veröffentlicht|publié)\W+)?"
     r"[\w ,.:/-]{0,40}\b(?:19|20)\d\d\b[\w ,.:/+-]{0,25}$",
@@ -235,9 +279,12 @@ _DATE_LINE = re.compile(
 )
 
 
-def _without_header_lines(paragraphs: list[str], title: str | None, metadata: list[str]) -> list[str]:
+def _without_header_lines(
+    paragraphs: list[str], title: str | None, metadata: list[str], credits: list[str]
+) -> list[str]:
     """Drop the headline, byline and dateline that text extraction picks up above the body."""
     known = {" ".join(sorted(_words(m))) for m in metadata if m}
+    credit_words = set().union(*(_words(m) for m in credits)) if credits else set()
     head = 0
     while head < min(4, len(paragraphs)):
         text = paragraphs[head]
@@ -246,8 +293,12 @@ def _without_header_lines(paragraphs: list[str], title: str | None, metadata: li
             head += 1
             continue
         is_title = bool(title) and words <= _words(title)
-        is_meta = " ".join(sorted(words)) in known or (
-            len(words) <= 12 and (_BYLINE_TEXT.match(text) or _DATE_LINE.match(text))
+        # A byline/dateline: names of the authors, numbers and a few connecting words at most.
+        leftover = {w for w in words - credit_words if not w.isdigit()} - _CREDIT_FILLERS
+        is_meta = (
+            " ".join(sorted(words)) in known
+            or (len(words) <= 12 and (_BYLINE_TEXT.match(text) or _DATE_LINE.match(text)))
+            or (bool(credit_words) and len(words) <= 20 and len(leftover) <= 1 and words & credit_words)
         )
         if not (is_title or is_meta):
             break
@@ -278,3 +329,27 @@ def _printed_date(page: Page) -> str | None:
         return find_date(page.tree, url=page.url, original_date=True, extensive_search=False)
     except Exception:  # htmldate trips over odd markup now and then; no date is an answer
         return None
+
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+# Printed dates in the forms most sites use: ISO, day.month.year, month day year, day month year;
+# with a time when one follows.
+_PRINTED_DATE = re.compile(
+    r"\b(?:\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./](?:19|20)?\d\d|"
+    rf"{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d|\d{{1,2}}(?:st|nd|rd|th)?\.?\s+{_MONTH},?\s+(?:19|20)\d\d)"
+    r"(?:,?\s+(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?)?",
+    re.IGNORECASE,
+)
+_DATELINE_REACH = 12  # elements after the headline searched for a printed date
+
+
+def _dateline(page: Page) -> str | None:
+    """A date printed just below the headline ("Posted March 3, 2024"), as printed."""
+    for element in page.tree.xpath(f"(//h1)[1]/following::*[position() <= {_DATELINE_REACH}]"):
+        for line in paragraphs_of(element) if len(element) else [element.text or ""]:
+            if len(line) <= 100 and (match := _PRINTED_DATE.search(line)):
+                return match.group(0)
+    return None

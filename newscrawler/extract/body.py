@@ -86,6 +86,7 @@ _STRONG_WIDGET = frozenset(
         "ads",
         "adslot",
         "adunit",
+        "adsbygoogle",
         "sponsor",
         "sponsored",
         "outbrain",
@@ -134,7 +135,7 @@ _WEAK_WIDGET = frozenset(
         "morestories",
     ]
 )
-# A class word that says "this is a layout box" outweighs a widget word next to it
+# A class word that says "this is a layout box" outweighs a weak widget word next to it
 # ("sidebar-grid__content" is the article's column, not a sidebar).
 _LAYOUT = frozenset(
     [
@@ -175,12 +176,10 @@ def _widget_kind_cached(class_: str | None, id_: str | None) -> int:
         if not words:
             continue
         found = set(words)
-        if found & _LAYOUT:
-            continue
         joined = "".join(words)
         if found & _STRONG_WIDGET or joined in _STRONG_WIDGET:
             return 2
-        if found & _WEAK_WIDGET or joined in _WEAK_WIDGET:
+        if (found & _WEAK_WIDGET or joined in _WEAK_WIDGET) and not found & _LAYOUT:
             kind = 1
     return kind
 
@@ -393,6 +392,8 @@ def _keep(
             and _inside(widget, container)
         ):
             return False
+    if block.tag == "h1":  # the headline, which the record carries as its title
+        return False
     density = _link_density(block)
     if block.tag in _HEADINGS:
         return block.words <= 25 and density < 0.6

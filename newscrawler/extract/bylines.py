@@ -18,6 +18,7 @@ import lxml.html
 
 from newscrawler.extract.page import Page
 from newscrawler.extract.structured import Node, node_types
+from newscrawler.extract.textblocks import paragraphs_of
 
 _BYLINE_TEXT = re.compile(r"^\s*(?:by|von|par|por|door|di|av|af|przez|от)\s+\S", re.IGNORECASE)
 _BYLINE_PREFIX = re.compile(r"^\s*(?:by|von|par|por|door|di|av|af|przez|от)\b\s*:?", re.IGNORECASE)
@@ -131,8 +132,9 @@ def dom_bylines(page: Page) -> list[str]:
         return credits
     for element in page.tree.iter("p", "span", "div", "address", "em", "strong", "i", "b"):
         text = " ".join((element.text_content() or "").split())
-        if len(text) < 100 and _BYLINE_TEXT.match(text):
-            return [text]
+        if len(text) < 150 and _BYLINE_TEXT.match(text):
+            # "By Jane Doe<br>Posted March 3": the byline is the first line only.
+            return [next((line for line in paragraphs_of(element) if _BYLINE_TEXT.match(line)), text)]
     return []
 
 
