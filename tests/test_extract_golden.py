@@ -57,6 +57,7 @@ def test_a_pull_quote_is_kept_once_inside_its_paragraph():
     case = next(c for c in CASES if c["page"] == "graph_news.html")
     [record] = extract_records((GOLDEN / case["page"]).read_text("utf-8"), case["url"])
     assert record["body"].count("We were told it would take a year") == 1
-    assert '"We were told it would take a year, and they did it in six months," said Priya Nair' in (
-        record["body"]
+    assert (
+        '"We were told it would take a year, and they did it in six months," said Priya Nair'
+        in (record["body"])
     )

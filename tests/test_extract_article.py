@@ -1,0 +1,251 @@
+"""Focused checks of article extraction's decisions: which structured-data node, which headline,
+which byline, which blocks of text."""
+
+from __future__ import annotations
+
+import json
+
+from newscrawler import extract_records
+from newscrawler.extract import extract_page
+from newscrawler.extract.article import choose_article_node, extract_article, find_canonical
+from newscrawler.extract.body import extract_paragraphs, widget_kind
+from newscrawler.extract.headline import choose_headline
+from newscrawler.extract.page import Page
+
+URL = "https://news.example.org/2024/05/city-budget"
+PARAGRAPHS = [
+    "The city council approved a budget of 2.4 billion dollars on Thursday after a debate that ran past "
+    "midnight, with nine members voting in favour and four against the plan.",
+    "Spending on public transport rises by eleven percent, while the parks department loses two of its "
+    "seasonal programmes, which opponents said would hit poorer neighbourhoods hardest.",
+    "The mayor said the budget keeps property taxes flat for a third year and sets aside money for the "
+    "repair of three bridges that inspectors flagged last winter as in poor condition.",
+    "Council members who voted against it said the reserve fund was being drawn down too quickly and "
+    "asked for a review of the borrowing plan before the autumn.",
+]
+
+
+def page_html(head: str = "", body: str = "", *, paragraphs: list[str] = PARAGRAPHS) -> str:
+    text = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (
+        f"<html><head><title>City passes budget | Example News</title>{head}</head>"
+        f"<body><h1>City passes budget after late-night debate</h1>"
+        f'<div class="article-body">{text}</div>{body}</body></html>'
+    )
+
+
+def jsonld(data: object) -> str:
+    return f'<script type="application/ld+json">{json.dumps(data)}</script>'
+
+
+# -- structured-data node -----------------------------------------------------------------------
+
+
+def test_the_article_node_wins_over_webpage_organization_and_related_articles():
+    graph = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "WebPage", "url": URL, "name": "City passes budget | Example News"},
+            {"@type": "Organization", "name": "Example News", "url": "https://news.example.org/"},
+            {
+                "@type": "ItemList",
+                "itemListElement": [
+                    {
+                        "@type": "ListItem",
+                        "item": {
+                            "@type": "NewsArticle",
+                            "headline": "Zoo welcomes twin otters",
+                            "url": "https://news.example.org/2024/05/otters",
+                            "datePublished": "2024-05-01T10:00:00Z",
+                            "articleBody": "A long related article body. " * 50,
+                        },
+                    }
+                ],
+            },
+            {
+                "@type": "NewsArticle",
+                "headline": "City passes budget after late-night debate",
+                "datePublished": "2024-05-17T00:40:00-04:00",
+                "author": {"@type": "Person", "name": "Rosa Alvarez"},
+            },
+        ],
+    }
+    page = Page(page_html(jsonld(graph)), URL)
+    node = choose_article_node(page, find_canonical(page))
+    assert node is not None and node["headline"] == "City passes budget after late-night debate"
+    draft = extract_article(page)
+    assert (draft.published, draft.authors) == ("2024-05-17T00:40:00-04:00", ["Rosa Alvarez"])
+
+
+def test_a_node_about_another_url_is_not_this_page_s_article():
+    other = {
+        "@type": "NewsArticle",
+        "headline": "Zoo welcomes twin otters",
+        "url": "https://news.example.org/2024/05/otters",
+        "datePublished": "2024-05-01T10:00:00Z",
+    }
+    page = Page(page_html(jsonld(other)), URL)
+    assert choose_article_node(page, find_canonical(page)) is None
+    assert extract_article(page).published != "2024-05-01T10:00:00Z"
+
+
+def test_a_live_blog_is_described_by_the_blog_not_by_its_updates():
+    blog = {
+        "@type": "LiveBlogPosting",
+        "headline": "Budget night, as it happened",
+        "datePublished": "2024-05-16T18:00:00-04:00",
+        "liveBlogUpdate": [
+            {"@type": "BlogPosting", "headline": "Vote passes", "datePublished": "2024-05-17T00:40:00-04:00"},
+            {
+                "@type": "BlogPosting",
+                "headline": "Debate opens",
+                "datePublished": "2024-05-16T18:05:00-04:00",
+            },
+        ],
+    }
+    page = Page(page_html(jsonld(blog)), URL)
+    assert extract_article(page).published == "2024-05-16T18:00:00-04:00"
+
+
+def test_author_references_into_the_graph_are_resolved():
+    graph = {
+        "@graph": [
+            {"@type": "Person", "@id": "https://news.example.org/#/person/1", "name": "Rosa Alvarez"},
+            {
+                "@type": "NewsArticle",
+                "headline": "City passes budget after late-night debate",
+                "author": [{"@id": "https://news.example.org/#/person/1"}],
+            },
+        ]
+    }
+    assert extract_article(Page(page_html(jsonld(graph)), URL)).authors == ["Rosa Alvarez"]
+
+
+def test_a_person_named_on_the_page_beats_the_publication_credited_as_author():
+    node = {
+        "@type": "NewsArticle",
+        "headline": "x",
+        "author": {"@type": "Organization", "name": "Example News"},
+    }
+    body = '<p class="byline">By <a rel="author" href="/staff/rosa">Rosa Alvarez</a></p>'
+    html = page_html(jsonld(node) + '<meta property="og:site_name" content="Example News">', body)
+    assert extract_article(Page(html, URL)).authors == ["Rosa Alvarez"]
+    # With no person anywhere, the publication's own credit stands.
+    html = page_html(jsonld(node) + '<meta property="og:site_name" content="Example News">')
+    assert extract_article(Page(html, URL)).authors == ["Example News"]
+
+
+# -- headline -----------------------------------------------------------------------------------
+
+
+def test_the_headline_is_what_the_sources_agree_on_without_kicker_or_site_name():
+    assert (
+        choose_headline(
+            [
+                "Budget: City passes budget after late-night debate",
+                "City passes budget after late-night debate",
+                "Budget: City passes budget after late-night debate",
+                "City passes budget after late-night debate | Example News",
+            ],
+            ["Example News"],
+        )
+        == "City passes budget after late-night debate"
+    )
+
+
+def test_the_on_page_headline_wins_over_a_lone_seo_title():
+    head = (
+        '<meta property="og:title" content="City passes budget after late-night debate">'
+        '<meta name="twitter:title" content="City passes budget after late-night debate">'
+    )
+    html = page_html(head).replace(
+        "<title>City passes budget | Example News</title>", "<title>Budget 2024: all you need to know</title>"
+    )
+    assert extract_article(Page(html, URL)).title == "City passes budget after late-night debate"
+
+
+# -- body ---------------------------------------------------------------------------------------
+
+
+def test_hidden_and_template_copies_are_not_body_text():
+    hidden = (
+        "<div hidden><p>Hidden copy of a paragraph for a slideshow that no reader sees.</p></div>"
+        '<div style="display: none"><p>A print-only paragraph the stylesheet hides from readers.</p></div>'
+        "<template><p>A template paragraph that a script would clone into a dialog window.</p></template>"
+        '<div aria-hidden="true"><p>Screen-reader-hidden duplicate of the lead, unseen by everyone.</p></div>'
+    )
+    html = page_html(paragraphs=[*PARAGRAPHS[:2], hidden, *PARAGRAPHS[2:]])
+    assert extract_paragraphs(Page(html, URL)) == PARAGRAPHS
+
+
+def test_repeated_blocks_and_widgets_are_dropped():
+    pull_quote = (
+        '<blockquote class="pull-quote"><p>with nine members voting in favour and four against the plan'
+        "</p></blockquote>"
+    )
+    widgets = (
+        '<div class="share-buttons"><a href="#">Share on Facebook</a> <a href="#">Share by email</a></div>'
+        '<div class="newsletter-box"><p>Sign up for our newsletter to get the morning briefing delivered '
+        "to your inbox every day.</p></div>"
+        '<div class="ad-slot"><p>Advertisement: the best mortgage rates of the month, compared for you by '
+        "our partners.</p></div>"
+    )
+    html = page_html(paragraphs=[PARAGRAPHS[0], pull_quote, widgets, *PARAGRAPHS[1:]])
+    assert extract_paragraphs(Page(html, URL)) == PARAGRAPHS
+
+
+def test_teaser_cards_and_link_lists_around_the_article_are_not_body():
+    cards = "".join(
+        f'<div class="card"><h3><a href="/story/{i}">Other story number {i} with a headline</a></h3>'
+        f"<p>A summary of other story number {i}, long enough to read like a real paragraph of text.</p>"
+        "</div>"
+        for i in range(6)
+    )
+    links = "<ul>" + "".join(f'<li><a href="/s/{i}">Most read story {i}</a></li>' for i in range(8)) + "</ul>"
+    html = page_html(body=f"<section>{cards}</section><div>{links}</div>")
+    assert extract_paragraphs(Page(html, URL)) == PARAGRAPHS
+
+
+def test_structured_article_body_replaces_a_truncated_page():
+    full = [
+        f"Paragraph {i} of the full text, as the publisher gives it to search engines and apps."
+        for i in range(20)
+    ]
+    node = {"@type": "NewsArticle", "headline": "City passes budget", "articleBody": "\n".join(full)}
+    html = page_html(jsonld(node), paragraphs=[full[0], full[1]])
+    assert extract_paragraphs(Page(html, URL), hint=node["articleBody"]) == full
+
+
+def test_widget_classes_know_layout_boxes_from_widgets():
+    import lxml.html
+
+    def kind(cls: str) -> int:
+        return widget_kind(lxml.html.fromstring(f'<div class="{cls}">x</div>'))
+
+    assert kind("related-posts") == 2 and kind("comments-area") == 2 and kind("ad-container") == 2
+    assert kind("sidebar") == 1 and kind("sidebar-grid__content") == 0 and kind("article-body") == 0
+
+
+# -- the whole page -----------------------------------------------------------------------------
+
+
+def test_a_section_page_is_a_listing_and_gives_no_record():
+    cards = "".join(
+        f'<article><h2><a href="/2024/05/story-{i}">Story {i}: a headline for the section page</a></h2>'
+        f"<p>Teaser for story {i}.</p></article>"
+        for i in range(12)
+    )
+    html = f"<html><head><title>Politics | Example</title></head><body><h1>Politics</h1>{cards}</body></html>"
+    result = extract_page(html, "https://news.example.org/politics/")
+    assert result.kind == "listing" and result.drafts == []
+    assert extract_records(html, "https://news.example.org/politics/") == []
+
+
+def test_an_article_without_markup_is_recognised_by_its_headline_and_text():
+    long = PARAGRAPHS * 3
+    html = page_html(paragraphs=long) + "".join(
+        f'<h3><a href="/other/{i}">Another story {i}</a></h3>' for i in range(6)
+    )
+    [record] = extract_records(html, URL)
+    assert record["title"] == "City passes budget after late-night debate"
+    assert record["body"].startswith(PARAGRAPHS[0])
