@@ -304,6 +304,10 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return ExitCode.USAGE_ERROR
+    if args.redis:  # workers sharing a Redis server (newscrawler.distributed)
+        from newscrawler.distributed.run import crawl_distributed
+
+        return crawl_distributed(args, profiles, problems, extra_settings)
 
     data_dir = Path(args.data_dir).resolve()
     crawl_id = new_crawl_id()
@@ -470,6 +474,9 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         metavar="NAME=VALUE",
         help="a Scrapy setting for every site",
     )
+    from newscrawler.distributed.run import add_arguments as add_distributed_arguments
+
+    add_distributed_arguments(crawl)  # --redis, --workers, --worker, ...
     crawl.set_defaults(func=cmd_crawl)
 
     sites = commands.add_parser("sites", help="list the site profiles and check that they load")

@@ -113,8 +113,19 @@ def _open_sqlite(location: str) -> CrawlState:
     return SqliteState(Path(location.removeprefix("sqlite://")))
 
 
+def _open_redis(location: str) -> CrawlState:
+    from newscrawler.distributed.state import RedisState
+
+    return RedisState.from_url(location)
+
+
 # URL scheme -> opener. A path without a scheme is a SQLite file.
-BACKENDS: dict[str, Callable[[str], CrawlState]] = {"sqlite": _open_sqlite}
+BACKENDS: dict[str, Callable[[str], CrawlState]] = {
+    "sqlite": _open_sqlite,
+    "redis": _open_redis,
+    "rediss": _open_redis,
+    "unix": _open_redis,
+}
 
 
 def open_state(location: str | Path) -> CrawlState:

@@ -1,0 +1,294 @@
+"""Who works on a distributed crawl, and when it is over. Plain Redis, no Scrapy.
+
+Each worker registers in the crawl's `workers` hash, beats every second (the Redis server's clock,
+so the machines' clocks do not matter) and says when it is idle. The crawl is **drained** when the
+start requests have been queued, the queue is empty, and every other registered worker beat
+recently and is idle. That state is stable: only a busy worker can add requests, and taking a
+request off the queue makes a worker busy in the same atomic step (`queue.POP`). A worker leaves
+once the crawl has been drained for its idle timeout.
+
+A worker that stops beating for `dead_after` seconds is dead: another worker **reclaims** its work
+(its taken requests go back on the queue, its record-id claims are released, its seeding role is
+freed), all in one script that first checks once more that it is really silent.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import redis
+
+from newscrawler.distributed.keys import CrawlKeys
+
+logger = logging.getLogger(__name__)
+
+NOW_MS = (
+    "local t = redis.call('TIME')\nlocal now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n"
+)
+
+REGISTER = (
+    """
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+"""
+    + NOW_MS
+    + """
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+redis.call('HSET', KEYS[3], ARGV[1], string.format('%d', now))
+return 1
+"""
+)
+
+BEAT = (
+    NOW_MS
+    + """
+if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], string.format('%d', now))
+return 1
+"""
+)
+
+# -> {verdict, worker}: drained | unseeded | queued | busy w | stale w | dead w
+CHECK = (
+    NOW_MS
+    + """
+if redis.call('EXISTS', KEYS[5]) == 0 then return {'unseeded', redis.call('GET', KEYS[6]) or ''} end
+if redis.call('ZCARD', KEYS[1]) > 0 then return {'queued', ''} end
+for _, w in ipairs(redis.call('HKEYS', KEYS[2])) do
+  if w ~= ARGV[1] then
+    local age = now - tonumber(redis.call('HGET', KEYS[3], w) or '0')
+    if age > tonumber(ARGV[3]) then return {'dead', w} end
+    if age > tonumber(ARGV[2]) then return {'stale', w} end
+    if redis.call('SISMEMBER', KEYS[4], w) == 0 then return {'busy', w} end
+  end
+end
+return {'drained', ''}
+"""
+)
+
+# KEYS: requests workers beats idle seeder seeded claims taken(w) claimed(w); ARGV: w dead_ms
+RECLAIM = (
+    NOW_MS
+    + """
+if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 0 then return -1 end
+if now - tonumber(redis.call('HGET', KEYS[3], ARGV[1]) or '0') <= tonumber(ARGV[2]) then return -1 end
+local moved = redis.call('ZCARD', KEYS[8])
+if moved > 0 then redis.call('ZUNIONSTORE', KEYS[1], 2, KEYS[1], KEYS[8], 'AGGREGATE', 'MIN') end
+redis.call('DEL', KEYS[8])
+for _, id in ipairs(redis.call('SMEMBERS', KEYS[9])) do
+  if redis.call('HGET', KEYS[7], id) == ARGV[1] then redis.call('HDEL', KEYS[7], id) end
+end
+redis.call('DEL', KEYS[9])
+redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('HDEL', KEYS[3], ARGV[1])
+redis.call('SREM', KEYS[4], ARGV[1])
+if redis.call('GET', KEYS[5]) == ARGV[1] and redis.call('EXISTS', KEYS[6]) == 0 then
+  redis.call('DEL', KEYS[5])
+end
+return moved
+"""
+)
+
+# Give the taken requests back: to the queue (the worker stops early; its records are claimed, so
+# whoever fetches those pages again drops them as duplicates), and forget them (their records are
+# in a stored feed). KEYS: requests taken(w); ARGV: requeue (1/0)
+SETTLE = """
+local count = redis.call('ZCARD', KEYS[2])
+if ARGV[1] == '1' and count > 0 then
+  redis.call('ZUNIONSTORE', KEYS[1], 2, KEYS[1], KEYS[2], 'AGGREGATE', 'MIN')
+end
+redis.call('DEL', KEYS[2])
+return count
+"""
+
+# KEYS: claims claimed(w); ARGV: w
+RELEASE_CLAIMS = """
+for _, id in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+  if redis.call('HGET', KEYS[1], id) == ARGV[1] then redis.call('HDEL', KEYS[1], id) end
+end
+redis.call('DEL', KEYS[2])
+return 1
+"""
+
+# KEYS: workers beats idle claimed(w) results finisher; ARGV: w result -> 1 when the last one out
+LEAVE = """
+redis.call('HSET', KEYS[5], ARGV[1], ARGV[2])
+redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('SREM', KEYS[3], ARGV[1])
+redis.call('DEL', KEYS[4])
+if redis.call('HLEN', KEYS[1]) == 0 and redis.call('SET', KEYS[6], ARGV[1], 'NX') then return 1 end
+return 0
+"""
+
+# KEYS: claims claimed(w); ARGV: w id -> the worker that writes the record
+CLAIM = """
+local owner = redis.call('HGET', KEYS[1], ARGV[2])
+if owner then return owner end
+redis.call('HSET', KEYS[1], ARGV[2], ARGV[1])
+redis.call('SADD', KEYS[2], ARGV[2])
+return ARGV[1]
+"""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    state: str  # drained, unseeded, queued, busy, stale, dead
+    worker: str = ""
+
+    @property
+    def drained(self) -> bool:
+        return self.state == "drained"
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value or "")
+
+
+class Coordinator:
+    """One worker's view of one crawl of one site."""
+
+    def __init__(
+        self,
+        client: redis.Redis,
+        keys: CrawlKeys,
+        worker: str,
+        *,
+        beat_interval: float = 1.0,
+        dead_after: float = 15.0,
+    ) -> None:
+        self.client = client
+        self.keys = keys
+        self.worker = worker
+        self.beat_interval = beat_interval
+        self.dead_after = dead_after
+        # A beat older than three intervals (but not yet dead) leaves the crawl undecided: wait.
+        self.fresh_ms = int(max(3 * beat_interval, 1.0) * 1000)
+        self.dead_ms = int(dead_after * 1000)
+        script = client.register_script
+        self._register, self._beat, self._check = script(REGISTER), script(BEAT), script(CHECK)
+        self._reclaim, self._settle, self._leave = script(RECLAIM), script(SETTLE), script(LEAVE)
+        self._claim, self._release_claims = script(CLAIM), script(RELEASE_CLAIMS)
+        self._beating: threading.Event | None = None
+
+    # -- taking part -------------------------------------------------------------------------------
+
+    def register(self, info: dict[str, Any]) -> bool:
+        """Join the crawl; False when it is already over (a worker found it drained)."""
+        keys = [self.keys.done, self.keys.workers, self.keys.beats]
+        return bool(self._register(keys=keys, args=[self.worker, json.dumps(info)]))
+
+    def beat(self) -> bool:
+        return bool(self._beat(keys=[self.keys.beats, self.keys.workers], args=[self.worker]))
+
+    def start_beating(self, also: Callable[[], None] | None = None) -> None:
+        """Beat from a thread of its own: a page that keeps the reactor busy for a while must not
+        make this worker look dead. `also` runs on every beat (the site lock's lease)."""
+        stop = self._beating = threading.Event()
+
+        def run() -> None:
+            while not stop.wait(self.beat_interval):
+                try:
+                    self.beat()
+                    if also is not None:
+                        also()
+                except redis.RedisError as error:
+                    logger.warning("Heartbeat of worker %s failed: %s", self.worker, error)
+
+        threading.Thread(target=run, name=f"heartbeat-{self.worker}", daemon=True).start()
+
+    def stop_beating(self) -> None:
+        if self._beating is not None:
+            self._beating.set()
+
+    def leave(self, result: dict[str, Any]) -> bool:
+        """Hand in this worker's result and leave; True when this was the last worker out."""
+        keys = [
+            self.keys.workers,
+            self.keys.beats,
+            self.keys.idle,
+            self.keys.claimed(self.worker),
+            self.keys.results,
+            self.keys.finisher,
+        ]
+        return bool(self._leave(keys=keys, args=[self.worker, json.dumps(result)]))
+
+    # -- seeding -----------------------------------------------------------------------------------
+
+    def claim_seeding(self) -> bool:
+        """Whether this worker schedules the start requests: one worker per crawl does."""
+        if self.client.exists(self.keys.seeded):
+            return False
+        return bool(self.client.set(self.keys.seeder, self.worker, nx=True))
+
+    def seeding_done(self) -> None:
+        self.client.set(self.keys.seeded, self.worker)
+
+    # -- idleness and the end of the crawl ---------------------------------------------------------
+
+    def idle(self) -> None:
+        self.client.sadd(self.keys.idle, self.worker)
+
+    def check(self) -> Verdict:
+        keys = [
+            self.keys.requests,
+            self.keys.workers,
+            self.keys.beats,
+            self.keys.idle,
+            self.keys.seeded,
+            self.keys.seeder,
+        ]
+        state, worker = self._check(keys=keys, args=[self.worker, self.fresh_ms, self.dead_ms])
+        return Verdict(_text(state), _text(worker))
+
+    def mark_done(self) -> None:
+        self.client.set(self.keys.done, self.worker)
+
+    def reclaim(self, worker: str) -> int:
+        """Put a dead worker's taken requests back on the queue and release its claims; the number
+        of requests moved, or -1 when it turned out to be alive (or already reclaimed)."""
+        keys = [
+            self.keys.requests,
+            self.keys.workers,
+            self.keys.beats,
+            self.keys.idle,
+            self.keys.seeder,
+            self.keys.seeded,
+            self.keys.claims,
+            self.keys.taken(worker),
+            self.keys.claimed(worker),
+        ]
+        return int(self._reclaim(keys=keys, args=[worker, self.dead_ms]))
+
+    # -- records -----------------------------------------------------------------------------------
+
+    def claim(self, record_id: str) -> str:
+        """The worker that writes this record in this crawl: this one, unless another got there first."""
+        keys = [self.keys.claims, self.keys.claimed(self.worker)]
+        return _text(self._claim(keys=keys, args=[self.worker, record_id]))
+
+    # -- after the feed ----------------------------------------------------------------------------
+
+    def settle(self, *, requeue: bool) -> int:
+        """The feed is stored: forget the taken requests, or put them back when the crawl goes on."""
+        keys = [self.keys.requests, self.keys.taken(self.worker)]
+        return int(self._settle(keys=keys, args=["1" if requeue else "0"]))
+
+    def abandon(self) -> int:
+        """The feed was not stored: what this worker did is lost, so others must do it again."""
+        self._release_claims(keys=[self.keys.claims, self.keys.claimed(self.worker)], args=[self.worker])
+        return self.settle(requeue=True)
+
+    def expire(self, seconds: int) -> None:
+        """Let the crawl's keys go after a while (kept meanwhile to look into, or to resume)."""
+        with self.client.pipeline() as pipe:
+            for key in self.keys.all_fixed():
+                pipe.expire(key, seconds)
+            pipe.execute()
+
+    def results(self) -> dict[str, dict[str, Any]]:
+        return {_text(k): json.loads(v) for k, v in self.client.hgetall(self.keys.results).items()}

@@ -1,0 +1,89 @@
+"""Site-wide learning shared by the workers of a crawl.
+
+The normalize pipeline learns from a site's pages what its boilerplate lines, title affixes and date
+order are (`newscrawler.normalize.sitewide`), and what it learns depends only on the order records
+arrive in. One worker sees only its share of the pages: alone, it would learn less, later or not at
+all, and its records would differ from a single-process crawl's (a promotion line left in a body
+changes its content hash). So every worker appends what it observes to one Redis list, and every
+worker's learner replays that list, in its order, before it builds a record: all workers learn from
+all pages, in one arrival order, as one process would.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import redis
+
+from newscrawler.distributed.connection import connect
+from newscrawler.distributed.keys import CrawlKeys
+from newscrawler.normalize.sitewide import LearningRules, SiteKnowledge, SiteLearner
+from newscrawler.pipelines import NormalizePipeline
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+
+class SharedSiteLearner(SiteLearner):
+    def __init__(self, client: redis.Redis, key: str, rules: LearningRules | None = None) -> None:
+        super().__init__(rules)
+        self.client = client
+        self.key = key
+        self.replayed = 0  # entries of the shared list applied here so far
+
+    def observe(
+        self,
+        site: str,
+        *,
+        title: str | None = None,
+        paragraphs: Iterable[str] = (),
+        dates: Iterable[str | None] = (),
+    ) -> None:
+        # Paragraphs the learner would skip anyway (too long to be furniture) are not sent.
+        limit = self.rules.max_chars * 2
+        entry = [site, title, [p for p in paragraphs if len(p) <= limit], list(dates)]
+        self.client.rpush(self.key, json.dumps(entry, ensure_ascii=False))
+        self.catch_up()
+
+    def catch_up(self) -> None:
+        entries = self.client.lrange(self.key, self.replayed, -1)
+        for raw in entries:
+            site, title, paragraphs, dates = json.loads(raw)
+            super().observe(site, title=title, paragraphs=paragraphs, dates=dates)
+        self.replayed += len(entries)
+
+    def knowledge(self, site: str) -> SiteKnowledge:
+        self.catch_up()
+        return super().knowledge(site)
+
+    def records_seen(self, site: str) -> int:
+        self.catch_up()
+        return super().records_seen(site)
+
+
+class SharedLearningNormalizePipeline(NormalizePipeline):
+    """NormalizePipeline for workers: the learner is shared (above), and "the crawl has nothing else
+    to fetch", which lets the records waiting for a site's warm-up go, looks at the shared queue."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.queue_key = ""
+        self.client: redis.Redis | None = None
+
+    def open_spider(self) -> None:
+        super().open_spider()
+        spider = self.crawler.spider
+        assert spider is not None and self.context is not None
+        settings = self.crawler.settings
+        keys = CrawlKeys(settings.get("NEWSCRAWLER_DISTRIBUTED_CRAWL_ID"), spider.name)
+        self.client = connect(settings.get("NEWSCRAWLER_REDIS_URL"))
+        self.queue_key = keys.requests
+        self.context.learner = SharedSiteLearner(self.client, keys.learning)
+
+    def _engine_has_nothing_to_fetch(self) -> bool:
+        engine: Any = self.crawler.engine
+        if engine is None or engine.downloader.active or self.client is None:
+            return False
+        return not self.client.zcard(self.queue_key)

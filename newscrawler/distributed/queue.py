@@ -1,0 +1,43 @@
+"""The shared request queue, with a ledger of what each worker has taken.
+
+scrapy-redis's PriorityQueue pops a request and forgets it: a worker killed with requests in flight
+(or with pages done whose records never reached a stored feed) loses them, and the dupefilter keeps
+anyone else from asking for those pages again. Here a pop moves the request, in one atomic step,
+from the queue into the worker's own "taken" sorted set (same member, same score). The worker
+empties that set only once its feed is stored; when a worker dies, another one moves its taken
+requests back onto the queue (`coordination.Coordinator.reclaim`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy import Request, Spider
+from scrapy_redis.queue import PriorityQueue
+
+from newscrawler.distributed.keys import CrawlKeys
+
+# ZPOPMIN + ZADD + SREM in one script: never a moment when a request is in neither set, and the
+# worker stops counting as idle in the same step as it takes work.
+POP = """
+local got = redis.call('ZPOPMIN', KEYS[1])
+if #got == 0 then return false end
+redis.call('ZADD', KEYS[2], got[2], got[1])
+redis.call('SREM', KEYS[3], ARGV[1])
+return got[1]
+"""
+
+
+class LedgerPriorityQueue(PriorityQueue):
+    """scrapy-redis's PriorityQueue (same key layout: a sorted set scored by -priority) whose pop
+    records the request as taken by this worker."""
+
+    def __init__(self, server: Any, spider: Spider, key: str, serializer: Any, keys: CrawlKeys, worker: str):
+        super().__init__(server, spider, key, serializer)
+        self.keys = keys
+        self.worker = worker
+        self._pop = server.register_script(POP)
+
+    def pop(self, timeout: int = 0) -> Request | None:
+        data = self._pop(keys=[self.key, self.keys.taken(self.worker), self.keys.idle], args=[self.worker])
+        return self._decode_request(data) if data else None

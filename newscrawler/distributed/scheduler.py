@@ -1,0 +1,80 @@
+"""scrapy-redis's scheduler, set up for our workers.
+
+What scrapy-redis 0.9.1 gets wrong or leaves open on Scrapy 2.19, and what this module does about it:
+
+- Its dupefilter fingerprints requests with its own hash (method, canonical URL, body) instead of
+  the crawler's `REQUEST_FINGERPRINTER`; `CrawlerFingerprintDupeFilter` uses the crawler's, so the
+  shared dupefilter agrees with every other Scrapy component about which requests are the same.
+- Its queue pickles requests (`serializer.py` writes JSON instead) and forgets popped requests
+  (`queue.LedgerPriorityQueue` keeps a ledger per worker).
+- Its keys are per spider name only (`<spider>:requests`): with `SCHEDULER_PERSIST` on, the next
+  crawl of a site would find the previous crawl's dupefilter and fetch nothing. Ours are per crawl
+  (`keys.CrawlKeys`).
+- `SCHEDULER_PERSIST` must stay on: a worker that closes must not flush the queue and dupefilter
+  the other workers are still using. `WorkerScheduler` refuses to run with it off.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any, Self
+
+from scrapy import Request, Spider
+from scrapy_redis.dupefilter import RFPDupeFilter
+from scrapy_redis.scheduler import Scheduler
+
+from newscrawler.distributed.connection import connect
+from newscrawler.distributed.keys import CrawlKeys
+from newscrawler.distributed.queue import LedgerPriorityQueue
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+
+class CrawlerFingerprintDupeFilter(RFPDupeFilter):
+    def __init__(self, server: Any, key: str, crawler: Crawler, debug: bool = False) -> None:
+        super().__init__(server, key, debug)
+        self.fingerprinter = crawler.request_fingerprinter
+
+    def request_fingerprint(self, request: Request) -> str:
+        return self.fingerprinter.fingerprint(request).hex()
+
+
+def crawl_keys(crawler: Crawler, spider: Spider) -> CrawlKeys:
+    return CrawlKeys(crawler.settings.get("NEWSCRAWLER_DISTRIBUTED_CRAWL_ID"), spider.name)
+
+
+class WorkerScheduler(Scheduler):
+    """The shared queue and dupefilter of one distributed crawl, for one worker."""
+
+    crawler: Crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        settings = crawler.settings
+        if not settings.getbool("SCHEDULER_PERSIST"):
+            raise ValueError(
+                "SCHEDULER_PERSIST must be on for distributed workers: a worker that closes would "
+                "otherwise flush the queue and dupefilter the other workers still use"
+            )
+        if not settings.get("NEWSCRAWLER_DISTRIBUTED_CRAWL_ID") or not settings.get("NEWSCRAWLER_WORKER"):
+            raise ValueError("NEWSCRAWLER_DISTRIBUTED_CRAWL_ID and NEWSCRAWLER_WORKER must be set")
+        serializer = importlib.import_module(
+            settings.get("SCHEDULER_SERIALIZER") or "newscrawler.distributed.serializer"
+        )
+        scheduler = cls(
+            server=connect(settings.get("NEWSCRAWLER_REDIS_URL")), persist=True, serializer=serializer
+        )
+        scheduler.stats = crawler.stats
+        scheduler.crawler = crawler
+        return scheduler
+
+    def open(self, spider: Spider) -> None:
+        self.spider = spider
+        keys = crawl_keys(self.crawler, spider)
+        worker = self.crawler.settings.get("NEWSCRAWLER_WORKER")
+        self.queue = LedgerPriorityQueue(self.server, spider, keys.requests, self.serializer, keys, worker)
+        debug = self.crawler.settings.getbool("DUPEFILTER_DEBUG")
+        self.df = CrawlerFingerprintDupeFilter(self.server, keys.dupefilter, self.crawler, debug)
+        if len(self.queue):
+            spider.logger.info("Joining crawl %s: %d requests queued", keys.crawl_id, len(self.queue))
