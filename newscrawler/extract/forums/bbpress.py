@@ -9,6 +9,10 @@ from newscrawler.extract.forums.selector import SelectorEngine
 
 class BbPress(SelectorEngine):
     name = "bbpress"
+    fingerprints = (
+        r"/plugins/bbpress/|bbpress\.org|\bbbpress\b[^\"'<>]*\.css",
+        r"\bbbp-(?:reply|topic|forum|breadcrumb|pagination|author)",
+    )
     detect = "#bbpress-forums"
     post = (
         "#bbpress-forums .bbp-replies div[class*='bbp-reply-position-'], "

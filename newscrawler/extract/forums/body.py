@@ -17,7 +17,8 @@ from newscrawler.extract.textblocks import paragraphs_of
 QUOTE_AUTHOR_PATTERNS = (
     re.compile(
         r"^(?:quote from|quote|zitat von|zitat|citation de|citation|cita de|cita|citazione di|"
-        r"citaat van|cytat)\s*:?\s*(?P<a>.+?)(?:\s+(?:on|am|le|el|il|op|on:)\s+.*)?$",
+        r"citaat van|cytat|цитата|citação de|citar)\s*:?\s*(?P<a>.+?)"
+        r"(?:\s+(?:on|am|le|el|en|em|il|op|on:|от|в|de|du)\s+.*)?$",
         re.IGNORECASE,
     ),
     re.compile(

@@ -30,6 +30,11 @@ class _DiscourseBody:
 
 class DiscourseHtml(_DiscourseBody, SelectorEngine):
     name = "discourse"
+    generator = r"\bDiscourse\b"
+    fingerprints = (
+        r"data-discourse-setup|discourse-(?:cdn|assets)|/assets/discourse|\bDiscourse\.",
+        r"/t/[^\"'<>/]+/\d+(?:/\d+)?[\"'?]|/u/[\w.-]+(?:/summary)?[\"']|crawler-post|topic-body",
+    )
     detect = "meta[name=generator][content*=Discourse], #main-outlet .crawler-post, #data-discourse-setup"
     post = "div.crawler-post[id^=post_]"
     post_id_pattern = r"^post_(\d+)$"

@@ -9,6 +9,14 @@ from newscrawler.extract.forums.selector import SelectorEngine
 
 class Invision(SelectorEngine):
     name = "invision"
+    fingerprints = (
+        r"\bipsSettings\b|\bips\.(?:setString|loader|utils)|ipsDebug|\bipb\.vars\b|ipb_var_",
+        r"/uploads/(?:set_resources_\d+|css_built_\d+|javascript_(?:global|core|forums))",
+        r"(?:Powered by|Community Software by)\s*(?:<[^>]+>\s*)*Invision",
+        r"invisioncommunity\.com|invisionpower\.com",
+        r"data-ipsquote|data-ipshover|data-ipstooltip|data-ips-hook=|\bipsApp\b|ipsLayout_|ipsEntry",
+        r"[?&]do=findComment&(?:amp;)?comment=\d|/topic/\d+-[^\"'<>]*/",
+    )
     detect = "article[id^=elComment_], [data-role=commentContent]"
     post = "article[id^=elComment_]"
     post_id_pattern = r"^elComment_(\d+)$"

@@ -9,6 +9,12 @@ from newscrawler.extract.forums.selector import SelectorEngine
 
 class MyBB(SelectorEngine):
     name = "mybb"
+    fingerprints = (
+        r"(?:Powered by|Forum software by)\s*(?:<[^>]+>\s*)*MyBB|mybb\.com|MyBB Group",
+        r"\bmy_post_key\b|\bMyBB(?:Editor)?\b\s*[.=(]|jscripts/(?:general|thread|post)\.js",
+        r"showthread\.php\?(?:[^\"'<>]*?&(?:amp;)?)?(?:tid|pid)=\d|[^\w]thread-\d+(?:-page-\d+|-post-\d+)?\.html",
+        r"member\.php\?action=profile&(?:amp;)?uid=\d|[^\w]user-\d+\.html",
+    )
     detect = "div.post_body[id^=pid_], #posts .post .post_author"
     post = "#posts > .post[id^=post_], div.post[id^=post_]:has(.post_body)"
     post_id_pattern = r"^post_(\d+)$"

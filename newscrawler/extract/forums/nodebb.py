@@ -26,6 +26,11 @@ class _NodeBBBody:
 
 class NodeBBHtml(_NodeBBBody, SelectorEngine):
     name = "nodebb"
+    generator = r"\bNodeBB\b"
+    fingerprints = (
+        r"nodebb(?:\.min)?\.js|/assets/(?:client|nodebb)|\bconfig\.relative_path\b|nodebb-plugin",
+        r"component=[\"'](?:post|topic|category/topic)[\"']|data-isowner=|\bapp\.user\b",
+    )
     detect = "[component=post][data-pid], [component='category/topic'], meta[name=generator][content*=NodeBB]"
     post = "[component=post][data-pid]"
     post_id_attr = "data-pid"

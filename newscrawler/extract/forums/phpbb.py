@@ -8,12 +8,28 @@ from newscrawler.extract.forums.selector import SelectorEngine
 
 _PAGES = (PageScheme(param="start", unit="offset"),)
 _TOPIC = r"[?&]t=(\d+)"
+# "Last edited by bob on <date>, edited 1 time in total." in the board's language.
+_EDITED_ON = (
+    r"\s(?:on|am|le|el|il|em|op|в|dnia)\s+(.+?),\s+(?:edited|insgesamt|édité|editado|modificato|"
+    r"bewerkt|отредактировано|edytowany)"
+)
+# Independent signs of phpBB outside its post markup (see signals.py).
+_FINGERPRINTS = (
+    r"viewtopic\.php\?(?:[^\"'<>]*?&(?:amp;)?)?[tp]=\d",
+    r"viewforum\.php\?(?:[^\"'<>]*?&(?:amp;)?)?f=\d",
+    r"/styles/[\w.-]+/(?:theme|template|imageset)/",
+    r"/templates/subSilver/|/templates/[\w.-]+/images/",
+    r"memberlist\.php\?mode=viewprofile|profile\.php\?mode=viewprofile",
+    r"(?:https?:)?//(?:www\.)?phpbb\.com",
+    r"phpbb_[a-z0-9]+_(?:u|sid|k)\b|phpBB\s+(?:Group|Limited)",
+)
 
 
 class PhpBB3(SelectorEngine):
     """prosilver and styles built on it: posts are `div.post#p123`."""
 
     name = "phpbb"
+    fingerprints = _FINGERPRINTS
     detect = "body#phpbb, #phpbb .postprofile, div.post[id^=p] .postbody"
     post = "div.post[id^=p]:has(.postbody)"
     post_id_pattern = r"^p(\d+)$"
@@ -25,7 +41,7 @@ class PhpBB3(SelectorEngine):
     # 3.0/3.1 print the date after "by <author> »" in the same paragraph.
     date_prefix = r"^.*»\s*"
     modified = ".postbody .notice:not(.post_deleted_msg)"
-    modified_pattern = r"\bon\s+(.+?),\s+edited\b"
+    modified_pattern = _EDITED_ON
     body = ".postbody .content"
     quote_author = "cite"
     quote_post = "cite a[data-post-id], cite a[href*='p=']"
@@ -61,6 +77,7 @@ class PhpBB3Subsilver2(SelectorEngine):
     """subsilver2, phpBB 3's table layout: one `table.tablebg` per post, anchored `<a name=p123>`."""
 
     name = "phpbb"
+    fingerprints = _FINGERPRINTS
     detect = "//table[contains(@class,'tablebg')]//b[contains(@class,'postauthor')]"
     post = "//table[contains(@class,'tablebg')][.//a[starts-with(@name,'p')] and .//div[@class='postbody']]"
     post_id = ".//a[starts-with(@name,'p')]"
@@ -70,8 +87,12 @@ class PhpBB3Subsilver2(SelectorEngine):
     date = ".//td[contains(@class,'gensmall')]/div[b][last()]"
     date_prefix = r"^[^:]*:\s*"
     body = "(.//div[@class='postbody'])[1]"
-    quotes = "div.quotewrapper"
-    quote_author = "div.quotetitle"
+    modified = ".//div[@class='postbody']/following-sibling::span[contains(@class,'gensmall')]"
+    modified_pattern = _EDITED_ON
+    # "<div class=quotetitle>bob wrote:</div><div class=quotecontent>...</div>": header, then quote
+    quotes = "div.quotecontent, div.quotewrapper"
+    quote_header = "div.quotetitle"
+    quote_author = "./self::*"
     signature_separator = r"^_{5,}$"
     attachments = "a[href*='download/file.php'], img[src*='download/file.php']"
     thread_title = "#pageheader h2 a, h2 a"
@@ -90,6 +111,7 @@ class PhpBB2(SelectorEngine):
     underscores with no markup of its own; `<link rel=next>` names the next topic."""
 
     name = "phpbb"
+    fingerprints = _FINGERPRINTS
     detect = "//span[@class='name']/a[@name]"
     post = "//tr[td/span[@class='name']/a[@name]]"
     post_id = ".//span[@class='name']/a[@name]"

@@ -186,6 +186,9 @@ class SelectorEngine(BodyRules, ForumEngine):
         if not self.breadcrumbs:
             return None
         names = [n for e in select_first_group(page.tree, self.breadcrumbs) if (n := text_of(e))]
+        title = (self.title(page) or "").casefold()
+        if self.board_index == -1 and len(names) >= 2 and names[-1].casefold() == title:
+            names = names[:-1]  # the trail ends with the thread itself
         try:
             return names[self.board_index] if len(names) >= 2 or self.board_index == -1 else None
         except IndexError:

@@ -12,11 +12,19 @@ from newscrawler.extract.page import Page
 # index.php?topic=12.30 and index.php/topic,12.30.html
 _PAGES = (PageScheme(pattern=r"(topic[=,]\d+)\.(?P<n>\d+)", replacement=r"\1.0", unit="offset"),)
 _TOPIC = r"topic[=,](\d+)"
+_FINGERPRINTS = (
+    r"\bsmf_(?:scripturl|theme_url|images_url|default_theme_url|session_id|charset|topic|start)\b",
+    r"(?:Powered by\s*(?:<[^>]+>\s*)*SMF|Simple Machines(?: Forum)?|simplemachines\.org)",
+    r"index\.php\?topic=\d+\.(?:\d+|msg\d+)|index\.php/topic,\d+\.\d+\.html",
+    r"action=profile;u=\d|action=dlattach;|index\.php\?board=\d+\.\d+",
+    r"Themes/[\w.-]+/(?:images|scripts|css)/",
+)
 _QUOTE_HEADER = "cite, ./self::*[contains(@class,'quoteheader')]"
 
 
 class Smf2(SelectorEngine):
     name = "smf"
+    fingerprints = _FINGERPRINTS
     detect = "#forumposts .post_wrapper, .post_wrapper .inner[id^=msg_]"
     post = "#forumposts .post_wrapper, .post_wrapper:has(.inner[id^=msg_])"
     post_id = ".inner[id^=msg_]"
@@ -57,27 +65,31 @@ class Smf2(SelectorEngine):
     board_links = "a.subject, .info a[id^=b]"
 
     def title(self, page: Page) -> str | None:
-        # 2.0 prints "Topic: <title> (Read N times)" in the category bar.
-        title = super().title(page)
-        if title and (match := re.match(r"^[^:]{1,20}:\s*(.+?)\s*\([^()]*\d[^()]*\)$", title)):
-            return match.group(1)
-        return title
+        return _without_read_count(super().title(page))
 
 
 class Smf1(SelectorEngine):
-    """1.1 default theme: each message is a table cell anchored `<a name="msg123">`."""
+    """1.1 default theme: each message is a table; `div#subject_N` names it (the page's first
+    message has its `<a name=msgN>` anchor at the top of the page, outside its table)."""
 
     name = "smf"
-    detect = "//form[@id='quickModForm']//a[starts-with(@name,'msg')]"
-    post = "//form[@id='quickModForm']//td[a[starts-with(@name,'msg')]]"
-    post_id = ".//a[starts-with(@name,'msg')]"
-    post_id_attr = "name"
-    post_id_pattern = r"^msg(\d+)$"
-    position = ".//div[@class='smalltext'][contains(., '#')]/b"
+    fingerprints = _FINGERPRINTS
+    detect = "//td//div[starts-with(@id,'subject_')]"
+    post = (
+        "//div[starts-with(@id,'subject_')]/ancestor::table"
+        "[.//*[starts-with(@id,'modified_')] or .//td[@rowspan]][1]"
+    )
+    post_id = ".//div[starts-with(@id,'subject_')]"
+    post_id_pattern = r"^subject_(\d+)$"
+    position = ".//div[starts-with(@id,'subject_')]/following-sibling::div[contains(@class,'smalltext')]//b"
+    position_pattern = r"#\s*(\d+)"
     position_offset = 1
-    author = ".//td[@rowspan='2']//b/a, .//a[contains(@href,'action=profile')]"
-    date = ".//div[starts-with(@id,'subject_')]/following-sibling::div[@class='smalltext']"
+    # The poster's cell: a member's name is a profile link in <b>, a guest's plain <b>.
+    author = "(.//td[@rowspan])[1]/b"
+    date = ".//div[starts-with(@id,'subject_')]/following-sibling::div[contains(@class,'smalltext')]"
     date_prefix = Smf2.date_prefix
+    modified = ".//*[starts-with(@id,'modified_')]"
+    modified_pattern = Smf2.modified_pattern
     body = "div.post"
     quotes = "div.quote"
     quote_header = "div.quoteheader"
@@ -85,14 +97,25 @@ class Smf1(SelectorEngine):
     quote_post = "a[href*='msg']"
     quote_post_pattern = r"msg=?(\d+)"
     signature = "div.signature"
-    edited = ".//span[starts-with(@id,'modified_')]"
+    edited = ".//*[starts-with(@id,'modified_')]"
     attachments = "a[href*='action=dlattach']"
+    permalink = ".//div[starts-with(@id,'subject_')]/a"
     permalink_anchor = "msg{id}"
     thread_title = "//td[@id='top_subject']"
-    breadcrumbs = ".nav a"
-    board_index = -2
+    breadcrumbs = "a.nav[href*='board=']"
+    board_index = -1
     pages = _PAGES
     thread_id_pattern = _TOPIC
     pagination = ".middletext"
-    thread_links = "td.windowbg span a[href*='topic=']"
+    thread_links = "td.windowbg span[id^=msg_] a[href*='topic=']"
     board_links = "a[name^=b]"
+
+    def title(self, page: Page) -> str | None:
+        return _without_read_count(super().title(page))
+
+
+def _without_read_count(title: str | None) -> str | None:
+    """SMF prints "Topic: <title> (Read N times)" in the topic's header bar."""
+    if title and (match := re.match(r"^[^:]{1,20}:\s*(.+?)\s*\([^()]*\d[^()]*\)$", title)):
+        return match.group(1)
+    return title

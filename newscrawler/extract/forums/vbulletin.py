@@ -14,15 +14,32 @@ _PAGES = (
     PageScheme(pattern=r"%2Fpage(?P<n>\d+)(?==|&|$)", replacement=""),
 )
 _THREAD_ID = r"(?:[?&]t=|/showthread\.php/|showthread\.php\?|/threads/)(\d+)"
+_GENERATOR = r"\bvBulletin\b"
+_FINGERPRINTS = (
+    r"vbulletin_(?:css|global|init|important|ajax|menu|textedit|md5)",
+    r"clientscript/(?:vbulletin|yui|vbulletin_)",
+    r"\bvBulletin(?:\.|_init\(|\.options)|var\s+SECURITYTOKEN|SECURITYTOKEN\s*=",
+    r"(?:showthread|forumdisplay|member)\.php\?(?:[^\"'<>]*?&(?:amp;)?)?(?:t|p|f|u)=\d",
+    r"Powered by\s*(?:<[^>]+>\s*)*vBulletin",
+    r"\bvb_(?:disable_ajax|login_|meta_)|data-vbnamespace|/core/js/vb",
+)
 _QUOTE_AUTHOR = ".bbcode_postedby strong, .bbcode_postedby, div > strong"
 
 
 class VBulletin5(SelectorEngine):
     name = "vbulletin"
+    generator = _GENERATOR
+    fingerprints = _FINGERPRINTS
     detect = ".b-post[data-node-id], #vb-page-body"
     post = ".b-post[data-node-id]"
     post_id_attr = "data-node-id"
-    skip = ((".b-post--deleted, .h-hide-imp", "deleted_post"),)
+    skip = (
+        (
+            "./self::*[contains(@class,'b-post--deleted') or "
+            "contains(concat(' ',@class,' '),' h-hide-imp ')]",
+            "deleted_post",
+        ),
+    )
     position = ".b-post__count"
     author = ".b-userinfo [itemprop=name], .b-userinfo__details .author strong, .b-post__author a"
     date = ".b-post__timestamp time, .b-post__timestamp"
@@ -51,6 +68,8 @@ class VBulletin5(SelectorEngine):
 
 class VBulletin4(SelectorEngine):
     name = "vbulletin"
+    generator = _GENERATOR
+    fingerprints = _FINGERPRINTS
     detect = "li.postcontainer[id^=post_], ol#posts > li[id^=post_]"
     post = "ol#posts > li[id^=post_], li.postcontainer[id^=post_]"
     post_id_pattern = r"^post_(\d+)$"
@@ -91,6 +110,8 @@ class VBulletin3(SelectorEngine):
     unclassed `div > table` blocks, signatures follow `__________________`."""
 
     name = "vbulletin"
+    generator = _GENERATOR
+    fingerprints = _FINGERPRINTS
     detect = "//table[starts-with(@id,'post')]//div[starts-with(@id,'post_message_')]"
     post = "//table[starts-with(@id,'post')][.//div[starts-with(@id,'post_message_')]]"
     post_id_pattern = r"^post(\d+)$"

@@ -9,6 +9,10 @@ from newscrawler.extract.forums.selector import SelectorEngine
 
 class WpForo(SelectorEngine):
     name = "wpforo"
+    fingerprints = (
+        r"/plugins/wpforo/|wpforo\.com|gvectors",
+        r"\bwpforo(?:_phrase|_widgets|_ajax|-wrap|_settings)\b|\bwpf-(?:left|right|post|author|item)",
+    )
     detect = "#wpforo, #wpforo-wrap"
     post = "#wpforo-wrap .wpforo-post[data-postid], #wpforo-wrap div.post-wrap[id^=post-]"
     post_id_attr = ("data-postid", "id")

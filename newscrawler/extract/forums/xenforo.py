@@ -11,11 +11,19 @@ _PAGES = (
     PageScheme(pattern=r"/page-(?P<n>\d+)/?(?=$|\?|#)", replacement="/"),
     PageScheme(pattern=r"%2Fpage-(?P<n>\d+)(?=%2F|=|&|$)", replacement=""),
 )
+_FINGERPRINTS = (
+    r"<html[^>]*\bid=[\"'](?:XF|XenForo)[\"']",
+    r"\bXF\.(?:ready|extendObject|config|LazyHandlerLoader)|data-xf-init=|/js/xf/",
+    r"\bXenForo\.(?:[A-Za-z]+)|js/xenforo/|XenForo_",
+    r"(?:Forum software by|Powered by)\s*(?:<[^>]+>\s*)*XenForo|xenforo\.com",
+    r"/threads/[^\"'<>/]*\.\d+/(?:page-\d+|post-\d+|#post-\d+)|/members/[^\"'<>/]*\.\d+/",
+)
 _THREAD_ID = r"threads(?:/|%2F)(?:[^/]*\.)?(\d+)"
 
 
 class XenForo2(SelectorEngine):
     name = "xenforo"
+    fingerprints = _FINGERPRINTS
     detect = "html#XF, article.message--post"
     post = "article.message--post, article.message[data-content^='post-']"
     post_id_attr = "data-content"
@@ -56,6 +64,7 @@ class XenForo2(SelectorEngine):
 
 class XenForo1(SelectorEngine):
     name = "xenforo"
+    fingerprints = _FINGERPRINTS
     detect = "html#XenForo, ol#messageList > li.message"
     post = "ol#messageList > li.message"
     post_id_pattern = r"^post-(\d+)$"
