@@ -57,10 +57,28 @@ def _is_xpath(expression: str) -> bool:
     return expression.lstrip().startswith(("/", "./", "(", ".."))
 
 
-def select(element: Element, expression: str | None) -> list[Element]:
-    """Elements matching a CSS selector or an XPath expression (strings from XPath are dropped)."""
-    if not expression:
-        return []
+@lru_cache(maxsize=2048)
+def _split_top_level(expression: str) -> tuple[str, ...]:
+    """The comma-separated parts of a selector list, commas inside brackets, parentheses or quotes
+    left alone (XPath function calls, attribute values)."""
+    parts, depth, quote, start = [], 0, "", 0
+    for index, char in enumerate(expression):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "[(":
+            depth += 1
+        elif char in "])":
+            depth = max(0, depth - 1)
+        elif char == "," and depth == 0:
+            parts.append(expression[start:index])
+            start = index + 1
+    parts.append(expression[start:])
+    return tuple(p.strip() for p in parts if p.strip())
+
+
+def _select_one(element: Element, expression: str) -> list[Element]:
     try:
         if _is_xpath(expression):
             found = element.xpath(expression)
@@ -76,13 +94,27 @@ def _css(expression: str) -> CSSSelector:
     return CSSSelector(expression, translator="html")
 
 
-def alternatives(expression: str | None) -> list[str]:
-    """The ordered alternatives of a selector: a CSS selector list split at its commas."""
+def select(element: Element, expression: str | None) -> list[Element]:
+    """Elements matching a CSS selector or an XPath expression (strings from XPath are dropped).
+    A list mixing both ("./self::*[@data-time], .timeago") gives every part's matches, in
+    document order."""
     if not expression:
         return []
-    if _is_xpath(expression):
-        return [expression]
-    return [part.strip() for part in re.split(r",(?![^\[(]*[\])])", expression) if part.strip()]
+    parts = _split_top_level(expression)
+    if len(parts) == 1 or not any(_is_xpath(p) for p in parts):
+        return _select_one(element, expression)
+    found: list[Element] = []
+    for part in parts:
+        found += [e for e in _select_one(element, part) if e not in found]
+    # Matches are under `element` but for XPath stepping out of it (`..`): those go last.
+    order = {e: i for i, e in enumerate(element.iter())}
+    return sorted(found, key=lambda e: order.get(e, len(order)))
+
+
+def alternatives(expression: str | None) -> list[str]:
+    """The ordered alternatives of a selector list: its parts at top-level commas, each CSS or
+    XPath on its own."""
+    return list(_split_top_level(expression)) if expression else []
 
 
 def select_first_group(element: Element, expression: str | None) -> list[Element]:

@@ -23,7 +23,8 @@ QUOTE_AUTHOR_PATTERNS = (
     ),
     re.compile(
         r"^(?:originally posted by|original(?:ly)? geschrieben von|message d'origine de|"
-        r"originalmente inviato da|publicado originalmente por)\s*:?\s*(?P<a>.+?)$",
+        r"originalmente inviato da|publicado originalmente por|posted by|postado por|publicado por|"
+        r"geschrieben von|posté par|опубликовано)\s*:?\s*(?P<a>.+?)$",
         re.IGNORECASE,
     ),
     re.compile(

@@ -42,6 +42,11 @@ class NodeBBHtml(_NodeBBBody, SelectorEngine):
     date = "./self::*[@data-timestamp], [component='post/header'] .timeago, .timeago"
     modified = "[component='post/editor'] .timeago, [component='post/edit-indicator'] .timeago"
     body = "[component='post/content']"
+    # Uploads are linked from the post's text (the text keeps the link's words).
+    attachments = (
+        "[component='post/content'] a[href*='/assets/uploads/files/'], "
+        "[component='post/content'] img[src*='/assets/uploads/files/']"
+    )
     permalink = "a[href*='/post/']"
     permalink_anchor = "{id}"
     thread_title = "[component='topic/title'], h1 .topic-title, h1"
