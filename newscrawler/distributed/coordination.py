@@ -31,9 +31,11 @@ NOW_MS = (
     "local t = redis.call('TIME')\nlocal now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n"
 )
 
+# A crawl found drained takes no new workers, unless some are still registered: one of them may
+# die before it has stored its feed, and a newcomer must be able to reclaim its work.
 REGISTER = (
     """
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+if redis.call('EXISTS', KEYS[1]) == 1 and redis.call('HLEN', KEYS[2]) == 0 then return 0 end
 """
     + NOW_MS
     + """
@@ -178,7 +180,7 @@ class Coordinator:
     # -- taking part -------------------------------------------------------------------------------
 
     def register(self, info: dict[str, Any]) -> bool:
-        """Join the crawl; False when it is already over (a worker found it drained)."""
+        """Join the crawl; False when it is over (found drained, and every worker has left)."""
         keys = [self.keys.done, self.keys.workers, self.keys.beats]
         return bool(self._register(keys=keys, args=[self.worker, json.dumps(info)]))
 

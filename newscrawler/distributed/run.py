@@ -325,6 +325,15 @@ def _coordinate(
     try:
         for child in children:
             child.wait()
+        # A worker killed after the others found the crawl drained, before it stored its feed, left
+        # work nobody reclaims: one more worker joins, reclaims it once its heartbeat is old enough,
+        # and finishes the crawl.
+        while any(c.returncode < 0 for c in children) and len(children) < 2 * args.workers:
+            if not unfinished_sites(profiles, crawl_id, args.redis):
+                break
+            print(f"{PROG}: a worker died; starting another to finish crawl {crawl_id}", file=sys.stderr)
+            children.append(subprocess.Popen(command))
+            children[-1].wait()
     except KeyboardInterrupt:
         for child in children:
             child.terminate()
@@ -349,6 +358,17 @@ def _coordinate(
         config_problems=config_problems + [f"WORKER {p}" for p in problems],
     )
     return worst([code, *([ExitCode.CRAWL_ERROR] if problems else [])])
+
+
+def unfinished_sites(profiles: list[SiteProfile], crawl_id: str, url: str) -> list[str]:
+    """Sites whose crawl still has a worker registered once every child has exited: a dead one."""
+    client = connect(url)
+    unfinished = []
+    for profile in profiles:
+        keys = CrawlKeys(crawl_id, profile.name)
+        if client.hlen(keys.workers):
+            unfinished.append(profile.name)
+    return unfinished
 
 
 def release_unused_locks(profiles: list[SiteProfile], crawl_id: str, url: str) -> None:
