@@ -305,7 +305,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         print(f"{PROG}: {error}", file=sys.stderr)
         return ExitCode.USAGE_ERROR
     if args.redis:  # workers sharing a Redis server (newscrawler.distributed)
-        from newscrawler.distributed.run import crawl_distributed
+        from newscrawler.distributed.cli import crawl_distributed
 
         return crawl_distributed(args, profiles, problems, extra_settings)
 
@@ -474,7 +474,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         metavar="NAME=VALUE",
         help="a Scrapy setting for every site",
     )
-    from newscrawler.distributed.run import add_arguments as add_distributed_arguments
+    from newscrawler.distributed.cli import add_arguments as add_distributed_arguments
 
     add_distributed_arguments(crawl)  # --redis, --workers, --worker, ...
     crawl.set_defaults(func=cmd_crawl)

@@ -45,7 +45,6 @@ from newscrawler.sites import SiteProfile
 from newscrawler.spiders.base import new_crawl_id
 from newscrawler.state import open_state
 
-DEFAULT_WORKERS = 2
 SUM_PREFIXES = (
     "coverage/",
     "incremental/",
@@ -61,46 +60,6 @@ SUM_PREFIXES = (
     "scheduler/",
 )
 SUMMED = {"response_received_count", "item_scraped_count", "item_dropped_count", "request_depth_max"}
-
-
-def add_arguments(crawl: argparse.ArgumentParser) -> None:
-    group = crawl.add_argument_group("distributed crawls (Redis)")
-    group.add_argument(
-        "--redis",
-        metavar="URL",
-        help="crawl with workers sharing a Redis server (redis://host:6379/0): queue, dupefilter, "
-        "incremental state, site locks",
-    )
-    group.add_argument(
-        "--workers",
-        type=int,
-        default=DEFAULT_WORKERS,
-        metavar="N",
-        help=f"worker processes to start on this machine (default {DEFAULT_WORKERS})",
-    )
-    group.add_argument(
-        "--worker",
-        action="store_true",
-        help="be one worker of crawl --crawl-id (start one per machine); the last one out reports",
-    )
-    group.add_argument("--crawl-id", help="the distributed crawl to start or join (default: a new one)")
-    group.add_argument("--worker-name", help="this worker's name (default: HOST-PID)")
-    group.add_argument(
-        "--idle-timeout",
-        type=float,
-        default=5.0,
-        metavar="SECONDS",
-        help="how long the queue must stay empty, every worker idle, before the workers stop (default 5)",
-    )
-    group.add_argument(
-        "--worker-timeout",
-        type=float,
-        default=15.0,
-        metavar="SECONDS",
-        help="a worker silent this long is dead: its taken requests go back on the queue (default 15)",
-    )
-    # Set by the --workers parent for its children: they leave the verdict to it.
-    group.add_argument("--coordinated", action="store_true", help=argparse.SUPPRESS)
 
 
 def default_worker_name() -> str:
