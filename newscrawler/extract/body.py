@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -229,7 +230,8 @@ class _Collector:
         link_chars, self._link_chars = self._link_chars, 0
         if text and self._owners and len(self.blocks) < _MAX_BLOCKS:
             owner, tag = self._owners[-1]
-            self.blocks.append(Block(text, owner, tag, min(link_chars, len(text)), tuple(self._flagged)))
+            flagged = tuple(self._flagged)
+            self.blocks.append(Block(text, owner, tag, min(link_chars, len(text)), flagged))
 
     def walk(self, element: lxml.html.HtmlElement, in_link: bool = False) -> None:
         tag = element.tag
@@ -283,10 +285,12 @@ def text_blocks(root: lxml.html.HtmlElement, *, include_hidden: bool = False) ->
     collector.walk(root)
     collector.flush()
     blocks = [b for b in collector.blocks if not _MARKUP.match(b.text)]
+    # Text shown more than once (a teaser list at the top and again in the footer) is navigation.
+    seen = Counter(b.text for b in blocks if len(b.text) >= 30)
     headline: tuple[int, Block] | None = None  # the last linked heading and its position
     for index, block in enumerate(blocks):
         block.words = word_count(block.text)
-        block.content_like = _content_like(block)
+        block.content_like = _content_like(block) and seen[block.text] < 2
         if block.content_like and headline is not None:
             block.content_like = not _is_teaser(block, index, headline)
             headline = None  # one summary per card; what follows is not its teaser
@@ -318,7 +322,7 @@ def _link_density(block: Block) -> float:
 
 
 def _content_like(block: Block) -> bool:
-    if _link_density(block) > 0.3 or block.tag in _HEADINGS or block.tag == "h1":
+    if _link_density(block) > 0.3 or block.tag in _HEADINGS:
         return False
     if block.words >= 12 and len(block.text) >= 60:
         return True
