@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import re
 import socket
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 from reliability_support import measured_crawl
 from scrapy.utils.project import get_project_settings
-from support import DemoSite
+from support import REPO, DemoSite
 
 from newscrawler import extract_records
 from newscrawler.demo.server import running_demo_site
@@ -48,6 +50,23 @@ def test_demo_servers_listen_on_loopback_only(tmp_path: Path, site: str):
         port = int(base_url.rsplit(":", 1)[1])
         assert base_url == f"http://127.0.0.1:{port}"
         assert listening_addresses(port) == {"127.0.0.1"}
+
+
+@pytest.mark.e2e
+def test_the_benchmark_server_listens_on_loopback_only():
+    server = subprocess.Popen(
+        [sys.executable, str(REPO / "benchmarks" / "crawlsite.py"), "--articles", "20"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = server.stdout.readline()
+        assert line.startswith("serving http://127.0.0.1:"), line
+        port = int(line.split()[1].rsplit(":", 1)[1])
+        assert listening_addresses(port) == {"127.0.0.1"}
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 # -- remote control -----------------------------------------------------------------------------------
