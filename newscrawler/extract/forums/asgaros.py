@@ -9,6 +9,7 @@ from newscrawler.extract.forums.selector import SelectorEngine
 class Asgaros(SelectorEngine):
     name = "asgaros"
     fingerprints = (r"/plugins/asgaros-forum/|asgaros\.(?:com|de)", r"\baf-wrapper\b|asgarosforum")
+    markers = ("asgaros", "af-wrapper")
     detect = "#af-wrapper"
     post = "#af-wrapper .post-element"
     post_id_pattern = r"postid-(\d+)"

@@ -38,6 +38,9 @@ class ForumEngine:
     name: ClassVar[str]
     generator: ClassVar[str | None] = None
     fingerprints: ClassVar[tuple[str, ...]] = ()
+    # Lower-case literals one of which any fingerprint or generator match contains: pages holding
+    # none skip the regular expressions (and the engine's renamed-theme fallback) at once.
+    markers: ClassVar[tuple[str, ...]] = ()
 
     def detection_score(self, page: Page) -> int:
         """How sure this engine is that it made the page; 0: it did not (see forums/__init__)."""

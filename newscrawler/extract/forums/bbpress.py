@@ -13,6 +13,7 @@ class BbPress(SelectorEngine):
         r"/plugins/bbpress/|bbpress\.org|\bbbpress\b[^\"'<>]*\.css",
         r"\bbbp-(?:reply|topic|forum|breadcrumb|pagination|author)",
     )
+    markers = ("bbpress", "bbp-")
     detect = "#bbpress-forums"
     post = (
         "#bbpress-forums .bbp-replies div[class*='bbp-reply-position-'], "

@@ -48,6 +48,11 @@ _NUMERIC_DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b(?:19|20)\d\d
 _RELATIVE = re.compile(
     r"\bago\b|\bvor \w+ \w+|\bil y a\b|\bhace\b|назад|\bhá\b|\bfa\b|\bgeleden\b|\btemu\b", re.IGNORECASE
 )
+_JOIN_LABEL = re.compile(
+    r"join|registr|inscri|member since|mitglied seit|miembro desde|membro desde|dabei seit|"
+    r"beigetreten|iscritto|зарегистр|регистрац|dołączył",
+    re.IGNORECASE,
+)
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 _MAX_DATE_TEXT = 60
 _MIN_OWN_TEXT = 15  # characters a post holds beyond its author and date
@@ -83,10 +88,19 @@ def is_date_mark(element: Element) -> bool:
     own = " ".join("".join(element.itertext()).split())
     if len(own) > _MAX_DATE_TEXT:
         return False
+    if _labelled_join_date(element):
+        return False
     if DATE_CLASS.search(element.get("class") or "") and looks_like_date(own):
         return True
     # An unclassed element whose whole text is a date: "<span>3. Mär 2011, 21:14</span>".
     return len(element) == 0 and looks_like_date(own)
+
+
+def _labelled_join_date(element: Element) -> bool:
+    """A profile box's "Join Date: Mar 2019" is a date, but not the post's."""
+    parent = element.getparent()
+    label = text_of(parent)[:80] if parent is not None else ""
+    return bool(_JOIN_LABEL.search(label) or _JOIN_LABEL.search(element.get("class") or ""))
 
 
 def _in_quote(element: Element, root: Element) -> bool:
@@ -99,7 +113,18 @@ def _in_quote(element: Element, root: Element) -> bool:
 
 
 def _in_chrome(element: Element) -> bool:
-    return any(a.tag in _CHROME for a in element.iterancestors())
+    """In the page's navigation, or in its banner or footer (a post's own <header>, inside an
+    article, is no chrome; forms are not either: forums wrap their posts in moderation forms)."""
+    for ancestor in element.iterancestors():
+        if ancestor.tag == "nav":
+            return True
+        if ancestor.tag in ("header", "footer"):
+            return not any(a.tag in ("article", "main", "section") for a in ancestor.iterancestors())
+    return False
+
+
+def _linked(element: Element) -> bool:
+    return element.tag == "a" or any(a.tag == "a" for a in element.iterancestors())
 
 
 def is_author_mark(element: Element) -> bool:
@@ -110,18 +135,23 @@ def is_author_mark(element: Element) -> bool:
         return False
     if element.tag == "a" and PROFILE_HREF.search(element.get("href") or ""):
         return True
+    # A class or itemprop saying "author" may sit on a whole profile box: only a short text
+    # without figures is a name.
+    short = len(text) <= 40 and len(text.split()) <= 4 and not re.search(r"\d{3}", text)
     if element.get("itemprop") == "author" or element.get("rel") == "author":
-        return True
-    return bool(AUTHOR_CLASS.search(element.get("class") or "")) and len(text.split()) <= 6
+        return short
+    return bool(AUTHOR_CLASS.search(element.get("class") or "")) and short
 
 
 def author_marks(root: Element) -> list[Element]:
-    """Author-ish elements under `root`, outside quotes and page chrome, outermost first."""
+    """Author-ish elements under `root`, outside quotes, innermost first: a profile link inside
+    a "username" span inside an "author" box is one mark, the link."""
     marks = [e for e in root.iter() if isinstance(e.tag, str) and is_author_mark(e)]
     marks = [m for m in marks if not _in_quote(m, root)]
-    # A profile link inside a "username" span is one mark, not two.
-    chosen = set(marks)
-    return [m for m in marks if not any(a in chosen for a in m.iterancestors())]
+    inner = set()
+    for mark in marks:
+        inner.update(a for a in mark.iterancestors())
+    return [m for m in marks if m not in inner]
 
 
 def date_marks(root: Element) -> list[Element]:
@@ -136,10 +166,13 @@ def date_marks(root: Element) -> list[Element]:
 
 
 def _shape(mark: Element) -> tuple[str, str, str]:
-    classes = " ".join(sorted(re.sub(r"\d+", "", c) for c in (mark.get("class") or "").split()))
+    """What a post's author marks share across posts: a link's target pattern (its classes vary
+    with online state or user group colour), or an element's author-ish classes."""
     href = mark.get("href") or ""
-    href_shape = re.sub(r"[^/?=&;]+", "x", href.split("#")[0]) if href else ""
-    return mark.tag, classes, href_shape
+    if href:
+        return mark.tag, "", re.sub(r"[^/?=&;]+", "x", href.split("#")[0])
+    classes = sorted(c for c in (mark.get("class") or "").split() if AUTHOR_CLASS.search(c))
+    return mark.tag, " ".join(classes), ""
 
 
 class _Index:
@@ -165,12 +198,15 @@ def _container(mark: Element, group: set[Element], index: _Index) -> Element | N
         if ancestor.tag in ("body", "html"):
             return None
         others = [o for o in index.marks.get(ancestor, ()) if o is not mark and o in group]
-        if len(others) > 1 or any(text_of(o) != name for o in others):
+        if any(text_of(o) != name for o in others):
             return None
         dates = [d for d in index.dates.get(ancestor, ()) if d not in own_dates]
         if not dates:
             continue
-        if _own_text(ancestor) - len(name) - len(text_of(dates[0])) >= _MIN_OWN_TEXT:
+        # Link text is not counted as a post's own text: neither are a linked name or date.
+        own = _own_text(ancestor) - (0 if _linked(mark) else len(name))
+        own -= 0 if _linked(dates[0]) else len(text_of(dates[0]))
+        if own >= _MIN_OWN_TEXT:
             return ancestor
     return None
 

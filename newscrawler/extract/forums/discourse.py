@@ -35,6 +35,7 @@ class DiscourseHtml(_DiscourseBody, SelectorEngine):
         r"data-discourse-setup|discourse-(?:cdn|assets)|/assets/discourse|\bDiscourse\.",
         r"/t/[^\"'<>/]+/\d+(?:/\d+)?[\"'?]|/u/[\w.-]+(?:/summary)?[\"']|crawler-post|topic-body",
     )
+    markers = ("discourse", "crawler-post", "topic-body")
     detect = "meta[name=generator][content*=Discourse], #main-outlet .crawler-post, #data-discourse-setup"
     post = "div.crawler-post[id^=post_]"
     post_id_pattern = r"^post_(\d+)$"

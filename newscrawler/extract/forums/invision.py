@@ -17,6 +17,17 @@ class Invision(SelectorEngine):
         r"data-ipsquote|data-ipshover|data-ipstooltip|data-ips-hook=|\bipsApp\b|ipsLayout_|ipsEntry",
         r"[?&]do=findComment&(?:amp;)?comment=\d|/topic/\d+-[^\"'<>]*/",
     )
+    markers = (
+        "ipssettings",
+        "ipb.",
+        "ipb_",
+        "invision",
+        "data-ips",
+        "ipsapp",
+        "ipslayout",
+        "ipsentry",
+        "findcomment",
+    )
     detect = "article[id^=elComment_], [data-role=commentContent]"
     post = "article[id^=elComment_]"
     post_id_pattern = r"^elComment_(\d+)$"

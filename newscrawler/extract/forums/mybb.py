@@ -15,6 +15,7 @@ class MyBB(SelectorEngine):
         r"showthread\.php\?(?:[^\"'<>]*?&(?:amp;)?)?(?:tid|pid)=\d|[^\w]thread-\d+(?:-page-\d+|-post-\d+)?\.html",
         r"member\.php\?action=profile&(?:amp;)?uid=\d|[^\w]user-\d+\.html",
     )
+    markers = ("mybb", "my_post_key", "showthread.php", "member.php?action=profile")
     detect = "div.post_body[id^=pid_], #posts .post .post_author"
     post = "#posts > .post[id^=post_], div.post[id^=post_]:has(.post_body)"
     post_id_pattern = r"^post_(\d+)$"

@@ -31,6 +31,7 @@ class NodeBBHtml(_NodeBBBody, SelectorEngine):
         r"nodebb(?:\.min)?\.js|/assets/(?:client|nodebb)|\bconfig\.relative_path\b|nodebb-plugin",
         r"component=[\"'](?:post|topic|category/topic)[\"']|data-isowner=|\bapp\.user\b",
     )
+    markers = ("nodebb", "relative_path", "component=", "data-isowner", "app.user")
     detect = "[component=post][data-pid], [component='category/topic'], meta[name=generator][content*=NodeBB]"
     post = "[component=post][data-pid]"
     post_id_attr = "data-pid"

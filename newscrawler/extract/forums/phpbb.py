@@ -14,6 +14,7 @@ _EDITED_ON = (
     r"bewerkt|отредактировано|edytowany)"
 )
 # Independent signs of phpBB outside its post markup (see signals.py).
+_MARKERS = ("viewtopic.php", "viewforum.php", "phpbb", "subsilver", "memberlist.php", "profile.php")
 _FINGERPRINTS = (
     r"viewtopic\.php\?(?:[^\"'<>]*?&(?:amp;)?)?[tp]=\d",
     r"viewforum\.php\?(?:[^\"'<>]*?&(?:amp;)?)?f=\d",
@@ -30,6 +31,7 @@ class PhpBB3(SelectorEngine):
 
     name = "phpbb"
     fingerprints = _FINGERPRINTS
+    markers = _MARKERS
     detect = "body#phpbb, #phpbb .postprofile, div.post[id^=p] .postbody"
     post = "div.post[id^=p]:has(.postbody)"
     post_id_pattern = r"^p(\d+)$"
@@ -78,6 +80,7 @@ class PhpBB3Subsilver2(SelectorEngine):
 
     name = "phpbb"
     fingerprints = _FINGERPRINTS
+    markers = _MARKERS
     detect = "//table[contains(@class,'tablebg')]//b[contains(@class,'postauthor')]"
     post = "//table[contains(@class,'tablebg')][.//a[starts-with(@name,'p')] and .//div[@class='postbody']]"
     post_id = ".//a[starts-with(@name,'p')]"
@@ -112,6 +115,7 @@ class PhpBB2(SelectorEngine):
 
     name = "phpbb"
     fingerprints = _FINGERPRINTS
+    markers = _MARKERS
     detect = "//span[@class='name']/a[@name]"
     post = "//tr[td/span[@class='name']/a[@name]]"
     post_id = ".//span[@class='name']/a[@name]"

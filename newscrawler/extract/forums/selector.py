@@ -32,7 +32,7 @@ from newscrawler.extract.forums.blocks import (
 )
 from newscrawler.extract.forums.body import BodyRules, clean_name
 from newscrawler.extract.forums.positions import first_position, printed_range_start
-from newscrawler.extract.forums.signals import fingerprint_score
+from newscrawler.extract.forums.signals import fingerprint_score, mentions
 from newscrawler.extract.page import Page
 from newscrawler.extract.types import Link, PageResult, PostDraft
 from newscrawler.normalize.urls import canonicalize_url
@@ -85,15 +85,16 @@ class SelectorEngine(BodyRules, ForumEngine):
     def detection_score(self, page: Page) -> int:
         """STRUCTURAL (plus fingerprints) when the engine's markup is on the page. Without it, the
         generator and source fingerprints name the engine only when posts (or thread lists) are
-        found some other way: a theme renamed the containers."""
-        signals = fingerprint_score(page, self.name, self.generator, self.fingerprints)
+        found some other way: a theme renamed the containers. (Cheap checks first: most pages
+        crawled are no forum page at all.)"""
         if select_first_group(page.tree, self.detect):
-            return STRUCTURAL + signals
-        if signals >= MIN_SIGNALS and (
-            select(page.tree, self.post) or self._listing_links(page) or find_post_blocks(page)
-        ):
-            return signals
-        return 0
+            return STRUCTURAL + fingerprint_score(page, self.name, self.generator, self.fingerprints)
+        if not mentions(page, self.markers):
+            return 0
+        if not (select(page.tree, self.post) or self._listing_links(page) or find_post_blocks(page)):
+            return 0
+        signals = fingerprint_score(page, self.name, self.generator, self.fingerprints)
+        return signals if signals >= MIN_SIGNALS else 0
 
     def matches(self, page: Page) -> bool:
         return self.detection_score(page) > 0
@@ -142,13 +143,13 @@ class SelectorEngine(BodyRules, ForumEngine):
             assert post_id is not None
             fallback = start + len(drafts)
             draft = self.draft(page, element, post_id, fallback, thread_url, title, board)
-            if found_by_blocks:
-                self._fill_from_block(draft, element, page)
+            self._fill_from_block(draft, element, page)
             drafts.append(draft)
         return PageResult(kind="thread", drafts=drafts, links=links, engine=self.name, skipped=dict(skipped))
 
     def _fill_from_block(self, draft: PostDraft, element: Element, page: Page) -> None:
-        """What the engine's selectors missed in a renamed post, read as the generic engine would."""
+        """What the engine's selectors missed (a theme renamed the element), read as the generic
+        engine would."""
         draft.author = draft.author or block_author(element)
         draft.published = draft.published or block_date(element)
         if not draft.paragraphs:

@@ -45,6 +45,17 @@ def _generators(page: Page) -> list[str]:
     return [v for v in values if v.strip()]
 
 
+def mentions(page: Page, markers: tuple[str, ...]) -> bool:
+    """Whether the page source holds any of these lower-case literals: a cheap gate before the
+    regular expressions, which most pages (no forum at all) never need."""
+    lowered = page.__dict__.get("_forum_source_lower")
+    if lowered is None:
+        if "_forum_source_text" not in page.__dict__:
+            page.__dict__["_forum_source_text"] = _source_text(page)
+        lowered = page.__dict__["_forum_source_lower"] = page.__dict__["_forum_source_text"].lower()
+    return any(marker in lowered for marker in markers)
+
+
 def fingerprint_score(page: Page, name: str, generator: str | None, fingerprints: tuple[str, ...]) -> int:
     """How strongly the page's generator and source name this engine (0: not at all). Each distinct
     source fingerprint found counts 1, a generator naming the engine counts 3."""

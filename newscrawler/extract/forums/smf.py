@@ -12,6 +12,16 @@ from newscrawler.extract.page import Page
 # index.php?topic=12.30 and index.php/topic,12.30.html
 _PAGES = (PageScheme(pattern=r"(topic[=,]\d+)\.(?P<n>\d+)", replacement=r"\1.0", unit="offset"),)
 _TOPIC = r"topic[=,](\d+)"
+_MARKERS = (
+    "smf_",
+    "simple machines",
+    "simplemachines",
+    "powered by smf",
+    "?topic=",
+    "/topic,",
+    "action=profile",
+    "action=dlattach",
+)
 _FINGERPRINTS = (
     r"\bsmf_(?:scripturl|theme_url|images_url|default_theme_url|session_id|charset|topic|start)\b",
     r"(?:Powered by\s*(?:<[^>]+>\s*)*SMF|Simple Machines(?: Forum)?|simplemachines\.org)",
@@ -25,6 +35,7 @@ _QUOTE_HEADER = "cite, ./self::*[contains(@class,'quoteheader')]"
 class Smf2(SelectorEngine):
     name = "smf"
     fingerprints = _FINGERPRINTS
+    markers = _MARKERS
     detect = "#forumposts .post_wrapper, .post_wrapper .inner[id^=msg_]"
     post = "#forumposts .post_wrapper, .post_wrapper:has(.inner[id^=msg_])"
     post_id = ".inner[id^=msg_]"
@@ -74,6 +85,7 @@ class Smf1(SelectorEngine):
 
     name = "smf"
     fingerprints = _FINGERPRINTS
+    markers = _MARKERS
     detect = "//td//div[starts-with(@id,'subject_')]"
     post = (
         "//div[starts-with(@id,'subject_')]/ancestor::table"

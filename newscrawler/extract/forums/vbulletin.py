@@ -15,6 +15,7 @@ _PAGES = (
 )
 _THREAD_ID = r"(?:[?&]t=|/showthread\.php/|showthread\.php\?|/threads/)(\d+)"
 _GENERATOR = r"\bvBulletin\b"
+_MARKERS = ("vbulletin", "securitytoken", "showthread.php", "forumdisplay.php", "vbnamespace", "/core/js/vb")
 _FINGERPRINTS = (
     r"vbulletin_(?:css|global|init|important|ajax|menu|textedit|md5)",
     r"clientscript/(?:vbulletin|yui|vbulletin_)",
@@ -30,6 +31,7 @@ class VBulletin5(SelectorEngine):
     name = "vbulletin"
     generator = _GENERATOR
     fingerprints = _FINGERPRINTS
+    markers = _MARKERS
     detect = ".b-post[data-node-id], #vb-page-body"
     post = ".b-post[data-node-id]"
     post_id_attr = "data-node-id"
@@ -70,6 +72,7 @@ class VBulletin4(SelectorEngine):
     name = "vbulletin"
     generator = _GENERATOR
     fingerprints = _FINGERPRINTS
+    markers = _MARKERS
     detect = "li.postcontainer[id^=post_], ol#posts > li[id^=post_]"
     post = "ol#posts > li[id^=post_], li.postcontainer[id^=post_]"
     post_id_pattern = r"^post_(\d+)$"
@@ -112,6 +115,7 @@ class VBulletin3(SelectorEngine):
     name = "vbulletin"
     generator = _GENERATOR
     fingerprints = _FINGERPRINTS
+    markers = _MARKERS
     detect = "//table[starts-with(@id,'post')]//div[starts-with(@id,'post_message_')]"
     post = "//table[starts-with(@id,'post')][.//div[starts-with(@id,'post_message_')]]"
     post_id_pattern = r"^post(\d+)$"

@@ -13,6 +13,7 @@ class WpForo(SelectorEngine):
         r"/plugins/wpforo/|wpforo\.com|gvectors",
         r"\bwpforo(?:_phrase|_widgets|_ajax|-wrap|_settings)\b|\bwpf-(?:left|right|post|author|item)",
     )
+    markers = ("wpforo", "gvectors", "wpf-")
     detect = "#wpforo, #wpforo-wrap"
     post = "#wpforo-wrap .wpforo-post[data-postid], #wpforo-wrap div.post-wrap[id^=post-]"
     post_id_attr = ("data-postid", "id")

@@ -11,6 +11,7 @@ _PAGES = (
     PageScheme(pattern=r"/page-(?P<n>\d+)/?(?=$|\?|#)", replacement="/"),
     PageScheme(pattern=r"%2Fpage-(?P<n>\d+)(?=%2F|=|&|$)", replacement=""),
 )
+_MARKERS = ("xenforo", "xf.", "data-xf-", "/js/xf/", 'id="xf"', "/threads/")
 _FINGERPRINTS = (
     r"<html[^>]*\bid=[\"'](?:XF|XenForo)[\"']",
     r"\bXF\.(?:ready|extendObject|config|LazyHandlerLoader)|data-xf-init=|/js/xf/",
@@ -24,6 +25,7 @@ _THREAD_ID = r"threads(?:/|%2F)(?:[^/]*\.)?(\d+)"
 class XenForo2(SelectorEngine):
     name = "xenforo"
     fingerprints = _FINGERPRINTS
+    markers = _MARKERS
     detect = "html#XF, article.message--post"
     post = "article.message--post, article.message[data-content^='post-']"
     post_id_attr = "data-content"
@@ -65,6 +67,7 @@ class XenForo2(SelectorEngine):
 class XenForo1(SelectorEngine):
     name = "xenforo"
     fingerprints = _FINGERPRINTS
+    markers = _MARKERS
     detect = "html#XenForo, ol#messageList > li.message"
     post = "ol#messageList > li.message"
     post_id_pattern = r"^post-(\d+)$"

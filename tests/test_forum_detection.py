@@ -1,0 +1,104 @@
+"""Engine detection: every saved thread page is claimed by its own engine, also when a theme renamed
+the containers the engine's selectors look for; news pages (with their comment sections, share
+bars and "powered by" footers) are claimed by none."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from support import shared_path
+from w3lib.encoding import html_to_unicode
+
+import newscrawler
+from newscrawler.demo.content import make_stories
+from newscrawler.demo.render import build_news
+from newscrawler.extract.forums import detect_engine
+from newscrawler.extract.page import Page
+
+FIXTURES = Path(__file__).parent / "fixtures" / "forums"
+ARTICLES = Path(__file__).parent / "golden" / "articles"
+HTML_CASES = sorted(p for p in FIXTURES.glob("*.html"))
+
+
+def _fixture(page: Path) -> tuple[str, dict]:
+    expected = json.loads(page.with_name(page.name.rsplit(".", 1)[0] + ".expected.json").read_text("utf-8"))
+    _, text = html_to_unicode(None, page.read_bytes())
+    return text, expected
+
+
+@pytest.mark.parametrize("page", HTML_CASES, ids=[p.name for p in HTML_CASES])
+def test_every_saved_thread_page_is_claimed_by_its_engine(page: Path):
+    text, expected = _fixture(page)
+    engine = detect_engine(Page(text, expected["url"]))
+    assert engine is not None and engine.name == expected["engine"]
+
+
+# A theme's renames: (fixture, [(markup in the default template, what the custom theme prints)]).
+# The engine's post selector no longer matches; its generator, asset paths, script globals and URL
+# shapes still name it, and the posts are found as repeated author/date/text blocks.
+RENAMED = [
+    ("phpbb33-prosilver.html", [('class="post ', 'class="entry-card '), ('id="phpbb"', 'id="site"')]),
+    (
+        "xenforo2.html",
+        [("message--post", "msg-card"), ('id="XF"', 'id="top"'), ("message-body", "msg-text")],
+    ),
+    ("mybb18.html", [('class="post ', 'class="reply-card '), ("post_body", "reply_text")]),
+    ("vbulletin4.html", [("postcontainer", "reply"), ('id="posts"', 'id="replies"')]),
+    ("smf21.html", [("post_wrapper", "msg-card"), ('id="forumposts"', 'id="messages"')]),
+]
+
+
+@pytest.mark.parametrize(("name", "renames"), RENAMED, ids=[n for n, _ in RENAMED])
+def test_an_engine_is_still_found_when_a_theme_renames_its_post_containers(name: str, renames):
+    text, expected = _fixture(FIXTURES / name)
+    for old, new in renames:
+        assert old in text, f"{old!r} is not in {name}: the rename would test nothing"
+        text = text.replace(old, new)
+    records = newscrawler.extract_records(
+        text, expected["url"], timezone=expected["timezone"], now=datetime.fromisoformat(expected["now"])
+    )
+    assert {r["engine"] for r in records} == {expected["engine"]}
+    assert [r["author"] for r in records] == [r["author"] for r in expected["records"]]
+    assert [r["post_id"] for r in records] == [r["post_id"] for r in expected["records"]]
+    assert [r["published_at"] for r in records] == [r["published_at"] for r in expected["records"]]
+    for got, want in zip(records, expected["records"], strict=True):
+        assert want["body"].split("\n\n")[-1] in got["body"]
+
+
+def _news_pages() -> list[tuple[str, str]]:
+    pages = [
+        (p.read_text("utf-8"), f"https://news.example/{p.stem}") for p in sorted(ARTICLES.glob("*.html"))
+    ]
+    files = build_news(make_stories())
+    pages += [
+        (body, f"http://127.0.0.1:8765{path}")
+        for path, body in sorted(files.items())
+        if isinstance(body, str) and body.lstrip().startswith("<!DOCTYPE html")
+    ]
+    return pages
+
+
+def test_news_pages_are_claimed_by_no_forum_engine():
+    pages = _news_pages()
+    assert len(pages) > 40
+    claimed = [(url, e.name) for html, url in pages if (e := detect_engine(Page(html, url))) is not None]
+    assert claimed == []
+
+
+def test_real_news_pages_are_claimed_by_no_forum_engine():
+    """Half of the benchmark's real article pages (blogs with comment sections among them)."""
+    claimed = []
+    for folder in ("zyte", "meta"):
+        root = shared_path("bench", folder)
+        truth = [json.loads(line) for line in (root / "truth.jsonl").read_text("utf-8").splitlines() if line]
+        for entry in truth[::2]:
+            html = gzip.decompress((root / "pages" / f"{entry['id']}.html.gz").read_bytes()).decode(
+                "utf-8", "replace"
+            )
+            if (engine := detect_engine(Page(html, entry["url"]))) is not None:
+                claimed.append((entry["url"], engine.name))
+    assert claimed == []
