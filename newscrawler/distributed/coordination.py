@@ -54,19 +54,23 @@ return 1
 """
 )
 
-# -> {verdict, worker}: drained | unseeded | queued | busy w | stale w | dead w
+# -> {verdict, worker}: dead w (first: its work must go back) | unseeded | queued | stale w | busy w | drained
 CHECK = (
     NOW_MS
     + """
-if redis.call('EXISTS', KEYS[5]) == 0 then return {'unseeded', redis.call('GET', KEYS[6]) or ''} end
-if redis.call('ZCARD', KEYS[1]) > 0 then return {'queued', ''} end
+local others = {}
 for _, w in ipairs(redis.call('HKEYS', KEYS[2])) do
   if w ~= ARGV[1] then
     local age = now - tonumber(redis.call('HGET', KEYS[3], w) or '0')
     if age > tonumber(ARGV[3]) then return {'dead', w} end
-    if age > tonumber(ARGV[2]) then return {'stale', w} end
-    if redis.call('SISMEMBER', KEYS[4], w) == 0 then return {'busy', w} end
+    others[#others + 1] = {w, age}
   end
+end
+if redis.call('EXISTS', KEYS[5]) == 0 then return {'unseeded', redis.call('GET', KEYS[6]) or ''} end
+if redis.call('ZCARD', KEYS[1]) > 0 then return {'queued', ''} end
+for _, other in ipairs(others) do
+  if other[2] > tonumber(ARGV[2]) then return {'stale', other[1]} end
+  if redis.call('SISMEMBER', KEYS[4], other[1]) == 0 then return {'busy', other[1]} end
 end
 return {'drained', ''}
 """

@@ -1,0 +1,291 @@
+"""The distributed building blocks against a real redis-server: the request serializer, the queue's
+ledger, drain detection and reclaiming, record claims, the Redis state (against SQLite's), the
+site lock and shared site learning."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from redis_support import running_redis
+from scrapy import Request, Spider
+from scrapy.utils.request import request_from_dict
+
+from newscrawler.distributed import serializer
+from newscrawler.distributed.coordination import Coordinator
+from newscrawler.distributed.keys import CrawlKeys, check_name
+from newscrawler.distributed.learning import SharedSiteLearner
+from newscrawler.distributed.lock import RedisLockHeld, acquire
+from newscrawler.distributed.queue import LedgerPriorityQueue
+from newscrawler.distributed.state import RedisState
+from newscrawler.normalize.sitewide import SiteLearner
+from newscrawler.state import PageMark, RunSummary, SeenRecord
+from newscrawler.state.sqlite import SqliteState
+
+names = itertools.count()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with running_redis(tmp_path_factory.mktemp("redis")) as url:
+        yield url
+
+
+@pytest.fixture
+def client(server: str) -> Iterator[redis.Redis]:
+    connection = redis.Redis.from_url(server)
+    connection.flushdb()
+    yield connection
+    connection.close()
+
+
+class Site(Spider):
+    name = "site"
+
+    def parse_page(self, response):  # a callback the queue must name
+        return None
+
+    def on_error(self, failure):
+        return None
+
+
+# -- requests as JSON -----------------------------------------------------------------------------------
+
+plain = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text() | st.binary(),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.tuples(inner, inner)
+        | st.dictionaries(st.text() | st.binary() | st.integers(), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@given(plain)
+def test_serializer_round_trips_plain_data(value):
+    assert serializer.loads(serializer.dumps(value)) == value
+
+
+def test_queued_request_comes_back_whole_and_pickle_is_never_used():
+    spider = Site()
+    request = Request(
+        "https://example.org/a?b=1",
+        callback=spider.parse_page,
+        errback=spider.on_error,
+        method="POST",
+        body=b"\x00\xffdata",
+        headers={"If-None-Match": '"abc"'},
+        meta={"depth": 2, "redirect_urls": ["https://example.org/x"], "handle_httpstatus_list": [304]},
+        priority=-2,
+        cb_kwargs={"page": 3},
+    )
+    data = serializer.dumps(request.to_dict(spider=spider))
+    assert b"pickle" not in data and data.startswith(b"{")
+    back = request_from_dict(serializer.loads(data), spider=spider)
+    assert (back.url, back.method, back.body, back.priority) == (request.url, "POST", b"\x00\xffdata", -2)
+    assert back.callback == spider.parse_page and back.errback == spider.on_error
+    assert back.headers.getlist("If-None-Match") == [b'"abc"']
+    assert back.meta == request.meta and back.cb_kwargs == {"page": 3}
+    with pytest.raises(TypeError, match="cannot queue a request holding a object"):
+        serializer.dumps({"meta": {"x": object()}})
+
+
+def test_names_that_become_keys_and_file_names_are_checked():
+    assert check_name("crawl id", "20261123T220225Z-6fa254") == "20261123T220225Z-6fa254"
+    for bad in ("", "a b", "../x", "a:b", "x" * 101):
+        with pytest.raises(ValueError, match="invalid crawl id"):
+            check_name("crawl id", bad)
+
+
+# -- the queue's ledger, drain and reclaim ----------------------------------------------------------------
+
+
+def crew(client: redis.Redis, *workers: str, dead_after: float = 5.0) -> list[Coordinator]:
+    keys = CrawlKeys(f"crawl-{next(names)}", "site")
+    members = [Coordinator(client, keys, w, beat_interval=0.2, dead_after=dead_after) for w in workers]
+    for member in members:
+        assert member.register({"host": "test"})
+    return members
+
+
+def queue_of(member: Coordinator, client: redis.Redis) -> LedgerPriorityQueue:
+    return LedgerPriorityQueue(client, Site(), member.keys.requests, serializer, member.keys, member.worker)
+
+
+def test_a_popped_request_is_in_the_ledger_until_settled(client: redis.Redis):
+    a, _ = crew(client, "a", "b")
+    queue = queue_of(a, client)
+    spider = queue.spider
+    for n, priority in ((1, 0), (2, 5), (3, 0)):
+        queue.push(Request(f"https://example.org/{n}", callback=spider.parse_page, priority=priority))
+    assert queue.pop().url == "https://example.org/2"  # highest priority first, as scrapy-redis does
+    assert client.zcard(a.keys.taken("a")) == 1 and len(queue) == 2
+    queue.pop()
+    assert a.settle(requeue=True) == 2  # leaving early: both go back
+    assert len(queue) == 3 and not client.exists(a.keys.taken("a"))
+    queue.pop()
+    assert a.settle(requeue=False) == 1  # drained: forgotten
+    assert len(queue) == 2
+
+
+def test_the_crawl_is_drained_only_when_seeded_empty_and_everyone_idle(client: redis.Redis):
+    a, b = crew(client, "a", "b")
+    assert a.check().state == "unseeded"
+    assert a.claim_seeding() and not b.claim_seeding()  # one seeder per crawl
+    queue = queue_of(a, client)
+    queue.push(Request("https://example.org/", callback=queue.spider.parse_page))
+    a.seeding_done()
+    assert a.check().state == "queued"
+    queue_of(b, client).pop()  # b takes the work, and is busy in the same step
+    b.beat()
+    assert a.check().state == "busy" and a.check().worker == "b"
+    b.idle()
+    assert a.check().drained
+    assert b.check().state == "busy"  # a never said it was idle
+    a.idle()
+    assert b.check().drained
+    a.mark_done()
+    late = Coordinator(client, a.keys, "late")
+    assert late.register({})  # workers are still registered: a newcomer may be needed to reclaim
+    for member in (a, b, late):
+        member.leave({"worker": member.worker})
+    assert not Coordinator(client, a.keys, "later").register({})  # over, and everyone gone
+
+
+def test_a_dead_workers_requests_and_claims_go_back(client: redis.Redis):
+    a, b = crew(client, "a", "b", dead_after=1.0)
+    a.seeding_done()
+    queue = queue_of(b, client)
+    for n in range(3):
+        queue.push(Request(f"https://example.org/{n}", callback=queue.spider.parse_page))
+    queue.pop(), queue.pop()
+    assert b.claim("record-1") == "b" and a.claim("record-1") == "b"
+    assert a.claim("record-2") == "a"
+    assert a.reclaim("b") == -1  # still beating: not touched
+    client.hset(a.keys.beats, "b", 0)  # b's last beat was long ago: it died
+    assert a.check().state == "dead" and a.check().worker == "b"
+    assert a.reclaim("b") == 2
+    assert client.zcard(a.keys.requests) == 3 and not client.exists(a.keys.taken("b"))
+    assert a.claim("record-1") == "a"  # b never stored its feed: its records are free again
+    assert client.hget(a.keys.claims, "record-2") == b"a"
+    assert client.hkeys(a.keys.workers) == [b"a"]
+    assert a.reclaim("b") == -1  # once only
+
+
+def test_the_last_worker_out_finishes_the_crawl(client: redis.Redis):
+    a, b = crew(client, "a", "b")
+    assert not a.leave({"worker": "a", "n": 1})
+    assert b.leave({"worker": "b", "n": 2})
+    assert client.get(a.keys.finisher) == b"b"
+    assert a.results() == {"a": {"worker": "a", "n": 1}, "b": {"worker": "b", "n": 2}}
+    a.expire(60)
+    assert 0 < client.ttl(a.keys.results) <= 60
+
+
+# -- the state in Redis, the same as SQLite's ------------------------------------------------------------
+
+ids = st.sampled_from([f"id{n}" for n in range(6)])
+hashes = st.sampled_from(["h1", "h2", "h3"])
+urls = st.sampled_from([f"https://example.org/{n}" for n in range(4)])
+maybe = st.none() | st.sampled_from(["a", "b"])
+commits = st.lists(
+    st.tuples(
+        st.lists(st.builds(SeenRecord, ids, hashes, urls), max_size=4),
+        st.lists(st.builds(PageMark, urls, maybe, maybe, maybe, st.integers(0, 3)), max_size=3),
+    ),
+    max_size=4,
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(commits)
+def test_redis_state_answers_as_sqlite_state(client: redis.Redis, tmp_path: Path, history):
+    site = f"site-{next(names)}"
+    sqlite = SqliteState(tmp_path / f"{site}.sqlite")
+    shared = RedisState(client)
+    for n, (records, pages) in enumerate(history):
+        # One commit holds each id and page once, as a crawl's session does.
+        records = list({r.id: r for r in records}.values())
+        pages = list({p.url: p for p in pages}.values())
+        for state in (sqlite, shared):
+            state.commit(site, f"crawl-{n}", records, pages)
+    for record_id in (f"id{n}" for n in range(6)):
+        assert shared.known_hash(site, record_id) == sqlite.known_hash(site, record_id)
+    for url in (f"https://example.org/{n}" for n in range(4)):
+        assert shared.page(site, url) == sqlite.page(site, url)
+    assert shared.counts(site) == sqlite.counts(site)
+    sqlite.close()
+
+
+def test_redis_state_keeps_run_history_newest_first(client: redis.Redis):
+    state = RedisState(client)
+    for crawl_id, passed in (
+        ("20260101T000000Z-a", True),
+        ("20260102T000000Z-b", False),
+        ("20260103T000000Z-c", True),
+    ):
+        state.add_run(RunSummary("s", crawl_id, "start", "end", "finished", written=1, passed=passed))
+    state.add_run(RunSummary("s", "20260103T000000Z-c", "start", "end", "finished", written=7, passed=True))
+    assert [r.crawl_id for r in state.recent_runs("s", 5)] == [
+        "20260103T000000Z-c",
+        "20260102T000000Z-b",
+        "20260101T000000Z-a",
+    ]
+    assert state.recent_runs("s", 5)[0].written == 7  # replaced, not added
+    assert [r.crawl_id for r in state.recent_runs("s", 1, passed_only=True)] == ["20260103T000000Z-c"]
+
+
+# -- the site lock --------------------------------------------------------------------------------
+
+
+def test_site_lock_is_held_by_a_crawl_joined_by_its_workers(client: redis.Redis):
+    first = acquire(client, "demo", "crawl-1")
+    assert first.taken and first.stale is None
+    assert not acquire(client, "demo", "crawl-1").taken  # a second worker of the same crawl joins
+    with pytest.raises(RedisLockHeld, match="crawl crawl-1, taken by pid"):
+        acquire(client, "demo", "crawl-2")
+    assert first.renew()
+    assert first.release()
+    assert acquire(client, "demo", "crawl-2").taken
+    client.delete("newscrawler:lock:demo")  # crawl-2's workers all died: the lease ran out
+    taken_over = acquire(client, "demo", "crawl-3")
+    assert taken_over.stale is not None and taken_over.stale["crawl_id"] == "crawl-2"
+
+
+# -- shared site learning ----------------------------------------------------------------------
+
+PROMO = "Subscribe to the Daily Brief for the morning's top stories"
+
+
+def observations(count: int) -> list[dict]:
+    return [
+        {
+            "site": "example.org",
+            "title": f"Story {n} | Example Daily",
+            "paragraphs": [f"Paragraph of story {n} that says something of its own.", PROMO],
+            "dates": ["03/04/2024", "25/04/2024"],
+        }
+        for n in range(count)
+    ]
+
+
+def test_workers_learn_from_every_workers_pages_in_one_order(client: redis.Redis):
+    key = f"learning-{next(names)}"
+    one, two = SharedSiteLearner(client, key), SharedSiteLearner(client, key)
+    alone = SiteLearner()
+    for n, seen in enumerate(observations(10)):
+        (one if n % 3 else two).observe(**seen)  # each worker sees only its share
+        alone.observe(**seen)
+    assert one.knowledge("example.org") == two.knowledge("example.org") == alone.knowledge("example.org")
+    assert one.knowledge("example.org").boilerplate  # the promotion line was learned
+    assert one.records_seen("example.org") == two.records_seen("example.org") == 10
+    by_itself = SiteLearner()
+    for seen in observations(10)[::4]:
+        by_itself.observe(**seen)
+    assert by_itself.knowledge("example.org") != alone.knowledge("example.org")  # why it is shared
