@@ -190,6 +190,9 @@ _WORD = re.compile(r"\w+")
 # Markup shown as text: what some parsers leave of <noscript> fallbacks.
 _MARKUP = re.compile(r"^\s*<[a-zA-Z!/][^>]*>")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+# A table row reads as one line ("DL  Larry Ogunjobi  63  85%"), not one block per cell.
+_CELLS = frozenset(["td", "th"])
+_BLOCKS = BLOCK_TAGS - _CELLS | {"tr"}
 _HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 _LIST_ITEMS = frozenset(["li", "dd", "dt"])
 
@@ -247,7 +250,7 @@ class _Collector:
             widget = _widget_kind_cached(attrib.get("class"), attrib.get("id"))
         if tag == "form":  # usually a search or sign-up box, but some sites wrap the whole page in one
             widget = max(widget, 1)
-        block = tag in BLOCK_TAGS
+        block = tag in _BLOCKS
         if block or tag == "br":
             self.flush()
         if block:
@@ -262,6 +265,8 @@ class _Collector:
         if block:
             self.flush()
             self._owners.pop()
+        elif tag in _CELLS:
+            self._parts.append(" ")
         if widget:
             self._flagged.pop()
         if element.tail:
@@ -383,19 +388,21 @@ def _inside(element: lxml.html.HtmlElement, container: lxml.html.HtmlElement) ->
     return False
 
 
-def _keep(
+def _in_widget(
     block: Block, container: lxml.html.HtmlElement, good_chars: dict[lxml.html.HtmlElement, int]
 ) -> bool:
     # A widget class counts for small parts of the article only: WordPress themes put "tag-..."
     # classes on the article element itself.
     least = 0.5 * good_chars.get(container, 0)
-    for widget, kind in block.flagged:
-        if (
-            (kind == 2 or good_chars.get(widget, 0) < least)
-            and widget is not container
-            and _inside(widget, container)
-        ):
-            return False
+    return any(
+        (kind == 2 or good_chars.get(widget, 0) < least)
+        and widget is not container
+        and _inside(widget, container)
+        for widget, kind in block.flagged
+    )
+
+
+def _keep(block: Block) -> bool:
     if block.tag == "h1":  # the headline, which the record carries as its title
         return False
     density = _link_density(block)
@@ -408,6 +415,10 @@ def _keep(
     if block.tag in _LIST_ITEMS:
         return block.words >= 2
     return block.words >= 4 or (bool(_SENTENCE_END.search(block.text)) and block.words >= 2)
+
+
+def _next_kept_is_content(inside: list[Block], keep: list[bool], index: int) -> bool:
+    return keep[index + 1] and inside[index + 1].content_like
 
 
 def _without_repeats(kept: list[Block]) -> list[str]:
@@ -448,6 +459,8 @@ def extract_paragraphs(page: Page, *, hint: str | None = None) -> list[str]:
 
 
 _HINT_MIN_WORDS = 150
+_LINKED_LINE_WORDS = 12
+_PRINTED_URL = re.compile(r"https?://|www\.\w")
 _MIN_VISIBLE_WORDS = 50
 _HINT_RATIO = 2.0
 _TAG = re.compile(r"<[^>]{0,2000}>")
@@ -465,7 +478,22 @@ def _from_dom(blocks: list[Block], hint_key: str | None) -> list[str]:
     container = _choose_container(blocks, hint_key, good_chars)
     if container is None:
         return []
-    kept = [b for b in blocks if _inside(b.owner, container) and _keep(b, container, good_chars)]
+    inside = [b for b in blocks if _inside(b.owner, container) and not _in_widget(b, container, good_chars)]
+    keep = [_keep(b) for b in inside]
+    # A printed web address between two paragraphs of the article is part of it (a source, a shop
+    # link the text introduces); linked headlines there ("Read also: ...") are cross-promotion.
+    for i in range(1, len(inside) - 1):
+        if (
+            not keep[i]
+            and inside[i].tag != "h1"
+            and inside[i].words <= _LINKED_LINE_WORDS
+            and _PRINTED_URL.search(inside[i].text)
+            and inside[i - 1].content_like
+            and keep[i - 1]
+            and _next_kept_is_content(inside, keep, i)
+        ):
+            keep[i] = True
+    kept = [b for b, k in zip(inside, keep, strict=True) if k]
     # Trailing headings announce something the container does not hold (related links, comments).
     while kept and kept[-1].tag in _HEADINGS:
         kept.pop()
