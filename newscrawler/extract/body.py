@@ -159,7 +159,8 @@ _LAYOUT = frozenset(
         "page",
     ]
 )
-_CLASS_WORD = re.compile(r"[a-z]+")
+# Words of a class token, camelCase split too ("imageEmbedCredit" -> image, embed, credit).
+_CLASS_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 
 
 def widget_kind(element: lxml.html.HtmlElement) -> int:
@@ -172,8 +173,8 @@ def _widget_kind_cached(class_: str | None, id_: str | None) -> int:
     if not class_ and not id_:
         return 0
     kind = 0
-    for token in f"{class_ or ''} {id_ or ''}".lower().split():
-        words = _CLASS_WORD.findall(token)
+    for token in f"{class_ or ''} {id_ or ''}".split():
+        words = [w.lower() for w in _CLASS_WORD.findall(token)]
         if not words:
             continue
         found = set(words)
