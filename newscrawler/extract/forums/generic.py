@@ -25,6 +25,7 @@ from newscrawler.extract.forums.blocks import (
     find_post_blocks,
 )
 from newscrawler.extract.forums.body import BodyRules
+from newscrawler.extract.forums.crumbs import board_from_trail
 from newscrawler.extract.forums.positions import first_position, printed_range_start
 from newscrawler.extract.page import Page
 from newscrawler.extract.structured import node_types
@@ -77,6 +78,7 @@ class GenericForum(BodyRules, ForumEngine):
         posts = self._posts(page)
         thread_url = thread_url_of(page.url, self.pages)
         title = _title(page)
+        board = board_from_trail(page, title)
         links = self._next_page(page)
         number, unit = page_position(page.url, self.pages)
         start = first_position(
@@ -104,6 +106,7 @@ class GenericForum(BodyRules, ForumEngine):
                     post_id=post_id,
                     position=start + index,
                     thread_title=title,
+                    board=board,
                     author=author,
                     published=published,
                     paragraphs=parts.paragraphs,

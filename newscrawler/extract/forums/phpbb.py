@@ -63,7 +63,9 @@ class PhpBB3(SelectorEngine):
     breadcrumbs = (
         "#nav-breadcrumbs .crumb[data-forum-id] [itemprop=name], "
         "#nav-breadcrumbs .crumb[data-forum-id] [itemprop=title], "
-        ".navbar .navlinks a[href*='viewforum.php'], .breadcrumbs .crumb a[href*='viewforum.php']"
+        ".navbar .navlinks a[href*='viewforum.php'], .breadcrumbs .crumb a[href*='viewforum.php'], "
+        # A theme's own trail: the forum links before the topic's title.
+        "//h2[contains(@class,'topic-title')]/preceding::a[contains(@href,'viewforum.php')]"
     )
     pages = _PAGES
     thread_params = ("t",)

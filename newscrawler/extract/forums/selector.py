@@ -31,6 +31,7 @@ from newscrawler.extract.forums.blocks import (
     find_post_blocks,
 )
 from newscrawler.extract.forums.body import BodyRules, clean_name
+from newscrawler.extract.forums.crumbs import board_from_trail, title_fallback
 from newscrawler.extract.forums.positions import first_position, printed_range_start
 from newscrawler.extract.forums.signals import fingerprint_score, mentions
 from newscrawler.extract.page import Page
@@ -179,16 +180,18 @@ class SelectorEngine(BodyRules, ForumEngine):
         return None
 
     def title(self, page: Page) -> str | None:
-        return first_text(page.tree, self.thread_title) or first_attr(
-            page.tree, "meta[property='og:title']", "content"
+        return (
+            first_text(page.tree, self.thread_title)
+            or first_attr(page.tree, "meta[property='og:title']", "content")
+            or title_fallback(page)
         )
 
     def board(self, page: Page) -> str | None:
-        if not self.breadcrumbs:
-            return None
+        title = self.title(page)
         names = [n for e in select_first_group(page.tree, self.breadcrumbs) if (n := text_of(e))]
-        title = (self.title(page) or "").casefold()
-        if self.board_index == -1 and len(names) >= 2 and names[-1].casefold() == title:
+        if not names:
+            return board_from_trail(page, title)  # the theme moved the engine's own trail
+        if self.board_index == -1 and len(names) >= 2 and names[-1].casefold() == (title or "").casefold():
             names = names[:-1]  # the trail ends with the thread itself
         try:
             return names[self.board_index] if len(names) >= 2 or self.board_index == -1 else None

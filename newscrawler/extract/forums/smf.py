@@ -48,7 +48,7 @@ class Smf2(SelectorEngine):
     # 2.0 and 1.1: "« Reply #3 on: March 05, 2012, 10:32:11 AM »" (localized label before the colon)
     date_prefix = r"^«\s*[^«»:]*:\s*|\s*»\s*$"
     modified = ".modified"
-    modified_pattern = r":\s*(.+?)(?:\s+(?:by|von|par|por)\s+.*)?\s*»?\s*$"
+    modified_pattern = r":\s*(.+?)(?:\s+(?:by|von|par|por|от|door|da|przez)\s+.*)?\s*»?\s*$"
     body = ".post .inner"
     quotes = "blockquote"
     quote_header = ".quoteheader"
@@ -65,8 +65,13 @@ class Smf2(SelectorEngine):
     permalink = ".keyinfo .postinfo a.smalltext, .keyinfo h5 a, .subject_title a"
     permalink_anchor = "msg{id}"
     thread_title = "#top_subject, .display_title span, #forumposts .cat_bar h3"
-    breadcrumbs = ".navigate_section li a span, .navigate_section li a, #linktree li a span"
-    board_index = -2
+    # The trail ends with the topic (dropped as the thread's own title); a theme's own trail is
+    # found by its board links before the posts.
+    breadcrumbs = (
+        ".navigate_section li a span, .navigate_section li a, #linktree li a span, "
+        "//*[@id='forumposts']/preceding::a[contains(@href,'board=') or contains(@href,'/board,')]"
+    )
+    board_index = -1
     pages = _PAGES
     thread_id_pattern = _TOPIC
     pagination = ".pagelinks, .pagesection"

@@ -24,6 +24,8 @@ _FINGERPRINTS = (
     r"Powered by\s*(?:<[^>]+>\s*)*vBulletin",
     r"\bvb_(?:disable_ajax|login_|meta_)|data-vbnamespace|/core/js/vb",
 )
+# "Last edited by bob; Today at 10:20. Reason: typo" in the board's language: the date after the ";".
+_EDIT_REASON = r";\s*(.+?)\.?\s*(?:(?:Reason|Razón|Motivo|Grund|Raison|Причина)\s*:.*)?$"
 _QUOTE_AUTHOR = ".bbcode_postedby strong, .bbcode_postedby, div > strong"
 
 
@@ -83,7 +85,7 @@ class VBulletin4(SelectorEngine):
     )
     date = ".posthead .postdate .date, .posthead .postdate"
     modified = ".lastedited"
-    modified_pattern = r";\s*(.+?)\.?\s*(?:Reason:.*)?$"
+    modified_pattern = _EDIT_REASON
     body = "div[id^=post_message_] blockquote.postcontent, div[id^=post_message_]"
     quotes = ".bbcode_container:has(.bbcode_quote)"
     quote_author = _QUOTE_AUTHOR
@@ -126,7 +128,7 @@ class VBulletin3(SelectorEngine):
         ".//td[starts-with(@id,'td_post_')]//em[starts-with(normalize-space(.),'Last edited') or contains(., "
         "';')]"
     )
-    modified_pattern = r";\s*(.+?)\.?\s*(?:Reason:.*)?$"
+    modified_pattern = _EDIT_REASON
     body = "div[id^=post_message_]"
     quotes = ".//div[div[contains(@class,'smallfont')] and table]"
     quote_author = "td.alt2 > div:first-child > strong, td > div:first-child > strong"

@@ -31,7 +31,10 @@ class XenForo2(SelectorEngine):
     post_id_attr = "data-content"
     post_id_pattern = r"post-(\d+)"
     # Ads and "thread moved" notices rendered between posts look like messages without an author.
-    skip = ((".message--deleted, ./self::*[contains(@class,'message--deleted')]", "deleted_post"),)
+    skip = (
+        ("./self::*[contains(@class,'message--deleted')]", "deleted_post"),
+        ("./self::*[contains(@class,'sponsor') or contains(@class,'message--ad')]", "sponsored_post"),
+    )
     position = ".message-attribution-opposite a[href*='post-'], .message-attribution-opposite li:last-child a"
     author_attr = "data-author"
     author = ".message-name .username, .message-name"
