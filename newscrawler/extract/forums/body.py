@@ -28,8 +28,9 @@ QUOTE_AUTHOR_PATTERNS = (
         re.IGNORECASE,
     ),
     re.compile(
-        r"^(?P<a>.+?)\s+(?:wrote|said|says|schrieb|hat (?:folgendes )?geschrieben|a écrit|escribió|"
-        r"ha scritto|schreef|napisał|написал)\b.*$",
+        r"^(?P<a>.+?)\s+(?:wrote|said|says|schrieb|hat (?:folgendes )?geschrieben|a écrit|a dit|escribió|"
+        r"escreveu|disse|ha scritto|schreef|napisał|написал|пишет|сказал|kirjoitti|yazdı|skrev|napsal)"
+        r"(?=\W|$).*$",
         re.IGNORECASE,
     ),
 )
@@ -43,7 +44,9 @@ EDITED_LINE = re.compile(
 )
 _DIGITS = re.compile(r"(\d+)")
 # What is left of an attachment line once its link is gone: "(4.1 KB)".
-_FILE_SIZE = re.compile(r"\s*\(\d+(?:[.,]\d+)?\s*[KMGT]i?B\)", re.IGNORECASE)
+_FILE_SIZE = re.compile(
+    r"\s*\(\d+(?:[.,]\d+)?\s*(?:[KMGT]i?B|[KMGT]i?o|bytes?|octets?|[КМГ]Б|байт\w*)\)", re.IGNORECASE
+)
 
 
 @dataclass(slots=True)

@@ -24,7 +24,7 @@ class MyBB(SelectorEngine):
     author = ".author_information .largetext a, .author_information strong a, .author_information strong"
     date = ".post_head .post_date"
     modified = ".post_head .edited_post, .post_head .post_edit"
-    modified_pattern = r":\s*(.+?)\s+(?:by|von|par)\s+"
+    modified_pattern = r":\s*(.+?)\s+(?:by|von|par|por|от|door|da|przez)\s+"
     body = ".post_body"
     quotes = "blockquote.mycode_quote, blockquote"
     quote_author = "cite"
