@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from newscrawler.extract.body import extract_paragraphs
 from newscrawler.extract.bylines import SiteNames, choose_authors
@@ -137,8 +138,14 @@ def choose_title(page: Page, node: Node | None, site_names: list[str]) -> str | 
             meta.first_meta("twitter:title"),
             page_title,
         ],
-        site_names,
+        [*site_names, *_host_names(page.url)],
     )
+
+
+def _host_names(url: str) -> list[str]:
+    """The names in a site's host ("tageszeitung" for www.tageszeitung.it)."""
+    host = urlsplit(url).hostname or ""
+    return [label for label in host.split(".")[:-1] if label not in {"www", "m", "amp", "mobile"}]
 
 
 def _language(page: Page, node: Node | None) -> str | None:

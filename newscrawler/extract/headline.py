@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Sequence
 
 # Separators between a kicker or site name and the headline proper.
-_SEPARATOR = re.compile(r"\s*(?:[:|–—•·*｜]|\s-\s|ㅣ|-(?=[^\s-]*$))\s*")
+_SEPARATOR = re.compile(r"\s*(?:[:|–—•·*｜：]|\s-\s|ㅣ|-(?=[^\s-]*$))\s*")
 _MIN_CORE_SHARE = 0.45  # a peeled core keeps at least this share of the longer text
 # Bounds for odd pages: no headline is longer, none has more kickers and affixes.
 _MAX_CHARS = 400
@@ -33,9 +33,18 @@ def _peel(full: str, site_keys: Sequence[str]) -> set[str]:
             break
         before, after = full[: match.start()].strip(), full[match.end() :].strip()
         for part, rest in ((after, before), (before, after)):
-            if part and (len(part) >= _MIN_CORE_SHARE * len(full) or (rest and rest in site_keys)):
+            if part and (len(part) >= _MIN_CORE_SHARE * len(full) or _names_site(rest, site_keys)):
                 found.add(part)
     return found
+
+
+def _names_site(text: str, site_keys: Sequence[str]) -> bool:
+    """Does an affix name the site: one of its names, or its domain's name inside it
+    ("Die Neue Südtiroler Tageszeitung" on tageszeitung.it)?"""
+    if not text:
+        return False
+    squeezed = re.sub(r"\W+", "", text)
+    return text in site_keys or any(len(k) >= 5 and k in squeezed for k in site_keys if " " not in k)
 
 
 def _cores(text: str, site_keys: Sequence[str]) -> set[str]:
