@@ -184,7 +184,8 @@ def _looks_like_credit(text: str) -> bool:
     # Names are capitalised where the script has case; a few particles ("von", "and") are not.
     if cased and sum(w[0].isupper() for w in cased) < 0.6 * len(cased):
         return False
-    return 2 <= len(words) <= 12 or (len(words) == 1 and len(words[0]) >= 2 and not words[0].isascii())
+    # One unspaced token is a name only in scripts without spaces, and then a short one.
+    return 2 <= len(words) <= 12 or (len(words) == 1 and 2 <= len(words[0]) <= 12 and not words[0].isascii())
 
 
 def _unique(names: Sequence[str]) -> list[str]:
