@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import re
 
 import lxml.html
@@ -60,8 +59,3 @@ def strip_noise(
         if element.getparent() is not None:
             element.drop_tree()
     return root
-
-
-def cleaned_copy(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
-    """A copy of the tree without scripts, hidden elements, template copies and ad blocks."""
-    return strip_noise(copy.deepcopy(tree))
