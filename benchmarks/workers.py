@@ -13,7 +13,9 @@ process), starts a redis-server on a free loopback port, and crawls the site thr
 
 Each crawl is a full run with an empty state (every record is new). Wall time is the command's, from
 start to exit, including start-up and the idle timeout the workers wait before they stop; pages/s
-is fetched pages over wall time. Records must be the same in the three runs (same ids).
+is fetched pages over wall time; CPU is what the kernel counted for the command and its workers
+(user + system), per page: the cost of distribution whatever else the machine is doing. Records
+must be the same in the three runs (same ids).
 
 What to expect on this machine: 2 CPU cores, and the crawl is CPU-bound (parsing, extraction and
 normalization of every page), so two workers can at most use both cores; the site server, Redis and
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -48,6 +51,7 @@ class Row:
     pages: int
     records: int
     seconds: float
+    cpu_seconds: float  # the command and every process it waited for (workers), from the kernel
     ids: frozenset[str]
 
     @property
@@ -119,12 +123,14 @@ def crawl(mode: str, work: Path, sites_dir: Path, extra: list[str]) -> Row:
     command = [sys.executable, "-m", "newscrawler.cli", "crawl", "bench", "--sites-dir", str(sites_dir)]
     command += ["--data-dir", str(data_dir), "--quiet", "--full", *extra]
     began = time.monotonic()
-    done = subprocess.run(command, cwd=work, capture_output=True, text=True)
+    output = work / f"{mode.replace(' ', '-')}.out"
+    with output.open("w") as out:
+        process = subprocess.Popen(command, cwd=work, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(process.pid, 0)
     seconds = time.monotonic() - began
-    if done.returncode not in (0, 3):  # 3: a monitor failed (e.g. item count), the crawl itself ran
-        raise RuntimeError(
-            f"{mode} failed ({done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
-        )
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 3):  # 3: a monitor failed (e.g. item count), the crawl itself ran
+        raise RuntimeError(f"{mode} failed ({code}):\n{output.read_text()[-3000:]}")
     manifests = [json.loads(p.read_text("utf-8")) for p in data_dir.glob("bench/*/*.manifest.json")]
     ids = []
     for path in data_dir.glob("bench/*/*.jsonl"):
@@ -132,17 +138,21 @@ def crawl(mode: str, work: Path, sites_dir: Path, extra: list[str]) -> Row:
     if len(ids) != len(set(ids)):
         raise RuntimeError(f"{mode}: {len(ids) - len(set(ids))} duplicate record ids")
     pages = sum(int(m["responses"]) for m in manifests)
-    return Row(mode, pages, len(ids), seconds, frozenset(ids))
+    return Row(mode, pages, len(ids), seconds, usage.ru_utime + usage.ru_stime, frozenset(ids))
 
 
 def table(rows: list[Row]) -> str:
     base = rows[0]
-    lines = [f"{'mode':<10} {'pages':>7} {'records':>8} {'wall s':>8} {'pages/s':>8} {'vs single':>10}"]
+    lines = [
+        f"{'mode':<10} {'pages':>7} {'records':>8} {'wall s':>8} {'pages/s':>8} {'vs single':>10} "
+        f"{'CPU s':>7} {'CPU ms/page':>12}"
+    ]
     for row in rows:
         ratio = row.pages_per_second / base.pages_per_second if base.pages_per_second else 0.0
         lines.append(
             f"{row.mode:<10} {row.pages:>7} {row.records:>8} {row.seconds:>8.1f} "
-            f"{row.pages_per_second:>8.1f} {ratio:>9.2f}x"
+            f"{row.pages_per_second:>8.1f} {ratio:>9.2f}x {row.cpu_seconds:>7.1f} "
+            f"{1000 * row.cpu_seconds / max(row.pages, 1):>12.1f}"
         )
     return "\n".join(lines)
 
