@@ -124,11 +124,16 @@ class PhpBB2(SelectorEngine):
     post_id_attr = "name"
     post_id_pattern = r"^(\d+)$"
     author = "span.name b, span.name"
-    date = ".//td[@width='100%']/span[@class='postdetails']"
-    date_prefix = r"^[^:]*:\s*|\s+\S+(?: \S+)?:\s.*$"
-    body = ".//td[@colspan='2'][span[@class='postbody']]"
-    modified = ".//td[@colspan='2']/span[@class='gensmall']"
-    modified_pattern = r"\s(?:on|am|le|el)\s(.+?)(?:;|,\s*(?:insgesamt|edited|modifié)|$)"
+    # The message cell's "Posted: <date> Post subject: <subject>" (the poster's cell has its own
+    # postdetails: rank, join date, posts).
+    date = ".//td[not(.//span[@class='name'])]//span[@class='postdetails']"
+    date_prefix = r"^[^:]*:\s*|\s+[^\W\d_][^\s:]*(?: [^\W\d_][^\s:]*)?:(?:\s.*)?$"
+    body = ".//td[@colspan='2'][span[@class='postbody']], (.//span[@class='postbody'])[1]/.."
+    modified = ".//span[@class='postbody']/following-sibling::span[@class='gensmall']"
+    modified_pattern = (
+        r"\s(?:on|am|le|el|il|em|op)\s(.+?)"
+        r"(?:;|,\s*(?:insgesamt|edited|modifié|modificato|editado|bewerkt)|$)"
+    )
     quotes = ".//table[.//td[@class='quote']]"
     quote_author = "span.genmed b"
     signature_separator = r"^_{5,}$"

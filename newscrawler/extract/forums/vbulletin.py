@@ -124,6 +124,7 @@ class VBulletin3(SelectorEngine):
     position = "a[id^=postcount]"
     author = "a.bigusername, .bigusername"
     date = "(.//td[contains(@class,'thead')])[1]"
+    date_prefix = r"^#\s*\d+\s*"  # the postbit layout prints the post's number in the same cell
     modified = (
         ".//td[starts-with(@id,'td_post_')]//em[starts-with(normalize-space(.),'Last edited') or contains(., "
         "';')]"
