@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import re
+import weakref
 from collections import defaultdict
 from datetime import UTC, datetime
 
@@ -32,7 +33,8 @@ PROFILE_HREF = re.compile(
 )
 AUTHOR_CLASS = re.compile(
     r"(?:^|[\s_-])(author|username|user-?name|poster|postauthor|post-author|nick(?:name)?|"
-    r"display-?name|member-?name)(?:[\s_-]|$)",
+    r"display-?name|member-?name|autor|auteur|autore|verfasser|benutzer(?:name)?|usuario|"
+    r"utilisateur|utente|автор|пользователь)(?:[\s_-]|$)",
     re.IGNORECASE,
 )
 DATE_CLASS = re.compile(
@@ -57,6 +59,8 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 _MAX_DATE_TEXT = 60
 _MIN_OWN_TEXT = 15  # characters a post holds beyond its author and date
 _MIN_POSTS = 2
+_MAX_WIDENING = 40  # characters of text outside links a wrapper may add to its post
+_PROSE = 120  # characters of a paragraph that is running text, not a post's byline
 _CACHE_ATTR = "_forum_blocks"
 # Only used to check whether a short text is a date: any fixed moment works.
 _PROBE_NOW = datetime(2030, 1, 1, tzinfo=UTC)
@@ -92,8 +96,18 @@ def is_date_mark(element: Element) -> bool:
         return False
     if DATE_CLASS.search(element.get("class") or "") and looks_like_date(own):
         return True
-    # An unclassed element whose whole text is a date: "<span>3. Mär 2011, 21:14</span>".
-    return len(element) == 0 and looks_like_date(own)
+    # An unclassed element whose whole text is a date: "<span>3. Mär 2011, 21:14</span>", or
+    # whose own words around a name are: "<small>By: <a>bob</a> on Mar. 3, 2021, 8:02 a.m.</small>".
+    if len(element) == 0:
+        return looks_like_date(own)
+    direct = direct_text(element)
+    return bool(direct) and looks_like_date(direct)
+
+
+def direct_text(element: Element) -> str:
+    """The element's own words, without its children's (their tails kept)."""
+    parts = [element.text or ""] + [child.tail or "" for child in element]
+    return " ".join(" ".join(parts).split())
 
 
 def _labelled_join_date(element: Element) -> bool:
@@ -134,7 +148,8 @@ def is_author_mark(element: Element) -> bool:
     if not text or len(text) > 60:
         return False
     if element.tag == "a" and PROFILE_HREF.search(element.get("href") or ""):
-        return True
+        # A name, not a headline or a link inside running prose.
+        return len(text) <= 40 and len(text.split()) <= 5 and not _in_prose(element)
     # A class or itemprop saying "author" may sit on a whole profile box: only a short text
     # without figures is a name.
     short = len(text) <= 40 and len(text.split()) <= 4 and not re.search(r"\d{3}", text)
@@ -143,10 +158,48 @@ def is_author_mark(element: Element) -> bool:
     return bool(AUTHOR_CLASS.search(element.get("class") or "")) and short
 
 
+def _in_prose(element: Element) -> bool:
+    paragraph = next((a for a in element.iterancestors() if a.tag in ("p", "li", "td", "div")), None)
+    return paragraph is not None and paragraph.tag == "p" and len(text_of(paragraph)) > _PROSE
+
+
+def _alike(posts: list[Element]) -> bool:
+    """Posts are repeated blocks: at least two share their tag and a class (or both have none),
+    or share a class across tags (Vanilla's div.Item opening post and li.Item comments)."""
+    for index, first in enumerate(posts):
+        first_classes = set((first.get("class") or "").split())
+        for second in posts[index + 1 :]:
+            classes = set((second.get("class") or "").split())
+            if first_classes & classes or (first.tag == second.tag and not first_classes and not classes):
+                return True
+    return False
+
+
+def _name_in_box(element: Element) -> Element | None:
+    """The name in an author box that also holds rank and post count ("<td class=autor><b>bob</b>
+    <br>Member<br>Posts: 412</td>"): its first bold, strong or link with a short text."""
+    if not isinstance(element.tag, str) or not AUTHOR_CLASS.search(element.get("class") or ""):
+        return None
+    for inner in element.iter("b", "strong", "a"):
+        text = text_of(inner)
+        if text and len(text) <= 40 and len(text.split()) <= 4:
+            return inner
+    return None
+
+
 def author_marks(root: Element) -> list[Element]:
     """Author-ish elements under `root`, outside quotes, innermost first: a profile link inside
     a "username" span inside an "author" box is one mark, the link."""
-    marks = [e for e in root.iter() if isinstance(e.tag, str) and is_author_mark(e)]
+    marks = []
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        name = _name_in_box(element)
+        if name is not None and name is not element and not is_author_mark(name):
+            marks.append(name)
+            _BOX_SHAPE[name] = _shape(element)
+        elif is_author_mark(element):
+            marks.append(element)
     marks = [m for m in marks if not _in_quote(m, root)]
     inner = set()
     for mark in marks:
@@ -165,9 +218,15 @@ def date_marks(root: Element) -> list[Element]:
     ]
 
 
+# A name found inside an author box takes the box's shape (weakly keyed: per parsed page).
+_BOX_SHAPE: weakref.WeakKeyDictionary[Element, tuple[str, str, str]] = weakref.WeakKeyDictionary()
+
+
 def _shape(mark: Element) -> tuple[str, str, str]:
     """What a post's author marks share across posts: a link's target pattern (its classes vary
     with online state or user group colour), or an element's author-ish classes."""
+    if mark in _BOX_SHAPE:
+        return _BOX_SHAPE[mark]
     href = mark.get("href") or ""
     if href:
         return mark.tag, "", re.sub(r"[^/?=&;]+", "x", href.split("#")[0])
@@ -205,7 +264,7 @@ def _container(mark: Element, group: set[Element], index: _Index) -> Element | N
             continue
         # Link text is not counted as a post's own text: neither are a linked name or date.
         own = _own_text(ancestor) - (0 if _linked(mark) else len(name))
-        own -= 0 if _linked(dates[0]) else len(text_of(dates[0]))
+        own -= sum(len(text_of(d)) for d in outermost(dates) if not _linked(d))
         if own >= _MIN_OWN_TEXT:
             return ancestor
     return None
@@ -226,6 +285,26 @@ def _contains_tag(anchor: Element, root: Element) -> bool:
         if parent.tag == "a":
             return True
     return False
+
+
+def _contains(ancestor: Element, element: Element) -> bool:
+    return element is ancestor or any(a is ancestor for a in element.iterancestors())
+
+
+def _widen(container: Element, siblings: list[Element]) -> Element:
+    """The outermost ancestor holding this post and nothing else of note (a list item or wrapper
+    carrying the post's id): climbing stops at one holding another post or more text."""
+    size = _own_text(container)
+    others = [s for s in siblings if s is not container]
+    current = container
+    for parent in container.iterancestors():
+        if parent.tag in ("body", "html") or any(_contains(parent, o) for o in others):
+            break
+        # A side column with the poster's name, rank and post count is still this post.
+        if _own_text(parent) > size + _MAX_WIDENING:
+            break
+        current = parent
+    return current
 
 
 def find_post_blocks(page: Page) -> list[Element]:
@@ -257,7 +336,10 @@ def _find(page: Page) -> list[Element]:
             container = _container(mark, members, index)
             if container is not None and container not in containers:
                 containers.append(container)
-        containers = outermost(containers)
+        posts = outermost(containers)
+        containers = [_widen(c, posts) for c in posts]
+        if not _alike(containers):
+            continue
         if len(containers) > len(best) or (len(containers) == len(best) and _text(containers) > _text(best)):
             best = containers
     if len(best) < _MIN_POSTS:
@@ -289,8 +371,45 @@ def block_date(element: Element) -> str | None:
             mark, ("datetime", "data-time", "data-timestamp", "data-date", "content", "title")
         ):
             return value
-        if text := " ".join(mark.text_content().split()):
+        # Its own words when they are the date ("Posted on <date> <a>#11</a>", "By <a>bob</a> on <date>").
+        direct = direct_text(mark) if len(mark) else ""
+        if text := (direct if direct and looks_like_date(direct) else " ".join(mark.text_content().split())):
             return text
+    return None
+
+
+_EDITED_CLASS = re.compile(r"edit", re.IGNORECASE)
+
+
+def block_modified(element: Element) -> str | None:
+    """The date inside the block's "edited" note, if it has one."""
+    for holder in element.iter():
+        edited = isinstance(holder.tag, str) and _EDITED_CLASS.search(holder.get("class") or "")
+        if edited and (marks := date_marks(holder)) and (value := block_date(marks[0]) or text_of(marks[0])):
+            return value
+    return None
+
+
+_ATTACHMENT_CLASS = re.compile(r"attach", re.IGNORECASE)
+
+
+def block_attachments(element: Element) -> list[Element]:
+    """Links in the block's attachment lists (elements whose class says so)."""
+    found = []
+    for holder in element.iter():
+        if isinstance(holder.tag, str) and _ATTACHMENT_CLASS.search(holder.get("class") or ""):
+            found += [a for a in holder.iter("a") if a.get("href") and a not in found]
+    return found
+
+
+_NUMBER = re.compile(r"^#\s*(\d+)$")
+
+
+def block_number(element: Element) -> int | None:
+    """The post's number as the block prints it on a link ("#11"): most engines' permalink."""
+    for anchor in element.iter("a"):
+        if match := _NUMBER.match(text_of(anchor)):
+            return int(match.group(1))
     return None
 
 

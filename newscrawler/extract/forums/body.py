@@ -106,6 +106,8 @@ class BodyRules:
         author = next((v for a in self.quote_author_attrs if (v := clean_name(quote.get(a)))), None)
         if author is None and (shown := first_text(quote, self.quote_author)):
             author = quote_author_from(shown)
+        if author is None:
+            author = _leading_attribution(quote)
         author = author.lstrip("@") or None if author else None  # a mention ("@bob") names bob
         post_id = None
         for attr in self.quote_post_attrs:
@@ -119,6 +121,21 @@ class BodyRules:
                     post_id = match.group(1)
                     break
         return {"author": author, "post_id": post_id}
+
+
+def _leading_attribution(quote: Element) -> str | None:
+    """ "<blockquote><p><strong>bob wrote:</strong></p>...": a quote's first words naming its
+    author in one of the engines' phrases, when no selector marks them."""
+    first = next((e for e in quote.iter() if e is not quote and isinstance(e.tag, str)), None)
+    text = " ".join((quote.text or "").split()) or (
+        " ".join(first.text_content().split()) if first is not None else ""
+    )
+    if not text or len(text) > 80:
+        return None
+    for pattern in QUOTE_AUTHOR_PATTERNS:
+        if match := pattern.match(text):
+            return clean_name(match.group("a"))
+    return None
 
 
 def quote_author_from(shown: str) -> str | None:

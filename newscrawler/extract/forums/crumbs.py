@@ -12,6 +12,7 @@ _TRAIL = (
     "[itemtype*=BreadcrumbList] [itemprop=name]",
     "[class*=breadcrumb] a, [id*=breadcrumb] a, [class*=Breadcrumb] a",
     "[class*=crumb] a, #linktree a, .linktree a, .navlinks a, .navigate_section a, .nav-path a",
+    "[class*=pfad] a, [class*=path] a, [class*=ariane] a, [class*=migas] a",
 )
 
 

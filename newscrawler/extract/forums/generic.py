@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from urllib.parse import parse_qsl, urlsplit
 
 from newscrawler.extract.forums.base import (
     ForumEngine,
@@ -18,9 +19,12 @@ from newscrawler.extract.forums.base import (
     thread_url_of,
 )
 from newscrawler.extract.forums.blocks import (
+    block_attachments,
     block_author,
     block_body,
     block_date,
+    block_modified,
+    block_number,
     block_post_id,
     find_post_blocks,
 )
@@ -41,8 +45,13 @@ _NEXT_TEXT = re.compile(r"^(?:next|weiter|nächste|suivant|siguiente|próxima|su
 
 class GenericForum(BodyRules, ForumEngine):
     name = "generic"
-    quote_author = "cite, .quote-author, .quotetitle, .bbCodeBlock-title, .quoteheader, .quote-header"
-    signature = "[class*=signature], [id*=signature], [class*=Signature]"
+    quote_author = (
+        "cite, .quote-author, .quotetitle, .bbCodeBlock-title, .quoteheader, .quote-header, .QuoteAuthor, "
+        "[class*=quote-author], [class*=quoteAuthor], [class*=quote_author], [class*=quote-title], "
+        "[class*=-kopf], [class*=header], [class*=-head]"
+    )
+    quotes = "blockquote, [class*=quote], [class*=Quote], [class*=zitat], [class*=citation], [class*=cita]"
+    signature = "[class*=signatur], [id*=signatur], [class*=Signatur]"
     edited = "[class*=edited], [class*=lastedit], [class*=Edited]"
     pages = (
         PageScheme(param="page"),
@@ -76,11 +85,12 @@ class GenericForum(BodyRules, ForumEngine):
 
     def parse(self, page: Page) -> PageResult:
         posts = self._posts(page)
-        thread_url = thread_url_of(page.url, self.pages)
+        pages = _learned_pages(page) + self.pages
+        thread_url = thread_url_of(page.url, pages)
         title = _title(page)
         board = board_from_trail(page, title)
         links = self._next_page(page)
-        number, unit = page_position(page.url, self.pages)
+        number, unit = page_position(page.url, pages)
         start = first_position(
             number=number,
             unit=unit,
@@ -93,24 +103,29 @@ class GenericForum(BodyRules, ForumEngine):
         for index, element in enumerate(posts):
             author = block_author(element)
             published = block_date(element)
+            modified = block_modified(element)
             post_id = (
                 block_post_id(element) or hashlib.sha1(f"{author}|{published}".encode()).hexdigest()[:12]
             )
             parts = self.body_parts(block_body(element), page)
             anchor = element.get("id") or post_id
+            attachments = [u for a in block_attachments(element) if (u := page.absolute(a.get("href")))]
+            shown = block_number(element)
             drafts.append(
                 PostDraft(
                     url=f"{thread_url}#{anchor}",
                     thread_url=thread_url,
                     engine=self.name,
                     post_id=post_id,
-                    position=start + index,
+                    position=shown if shown is not None else start + index,
                     thread_title=title,
                     board=board,
                     author=author,
                     published=published,
+                    modified=modified if modified != published else None,
                     paragraphs=parts.paragraphs,
                     quotes=parts.quotes,
+                    attachments=list(dict.fromkeys(attachments)),
                     language=lang_of(page),
                 )
             )
@@ -128,6 +143,39 @@ class GenericForum(BodyRules, ForumEngine):
             if (url := page.absolute(href)) and url.split("#")[0] != page.url.split("#")[0]:
                 return [Link(canonicalize_url(url), "next_page")]
         return []
+
+
+def _learned_pages(page: Page) -> tuple[PageScheme, ...]:
+    """The query parameter numbering this thread's pages, learned from the page's own links: the
+    one parameter whose number differs between this URL and a link to the same script with
+    otherwise the same parameters ("thema.php?id=5120&seite=2" -> "&seite=3": `seite`)."""
+    here = urlsplit(page.url)
+    own = dict(parse_qsl(here.query))
+    for anchor in page.tree.iter("a"):
+        url = page.absolute(anchor.get("href"))
+        if not url or not _pagination_link(anchor):
+            continue
+        there = urlsplit(url)
+        if there.path != here.path or there.netloc != here.netloc:
+            continue
+        other = dict(parse_qsl(there.query))
+        changed = {k for k in own.keys() | other.keys() if own.get(k) != other.get(k)}
+        if len(changed) == 1 and (key := changed.pop()) and (other.get(key) or own.get(key) or "").isdigit():
+            return (PageScheme(param=key),)
+    return ()
+
+
+_PAGINATION = re.compile(r"pag|seite|page|pages|nav", re.IGNORECASE)
+_PREV_TEXT = re.compile(r"^(?:prev|previous|zurück|vorherige|précédent|anterior|назад|‹|«|<)", re.I)
+
+
+def _pagination_link(anchor) -> bool:  # noqa: ANN001 - an lxml element
+    """A page link: its text is a page number or a next/previous word, or it sits in a pagination
+    bar (a "similar threads" link never changes only the page number... but its id might)."""
+    text = text_of(anchor)
+    if text.isdigit() or _NEXT_TEXT.match(text) or _PREV_TEXT.match(text):
+        return True
+    return any(_PAGINATION.search(a.get("class") or "") for a in (anchor, *anchor.iterancestors()))
 
 
 def _title(page: Page) -> str | None:

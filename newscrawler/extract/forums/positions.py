@@ -17,11 +17,13 @@ import re
 
 from newscrawler.extract.forums.base import Element, text_of
 
-_SEPARATOR = r"(?:-|–|—|to|through|thru|bis|à|a|al|hasta|по|до|tot|t/m|do|al|até)"
-_OF = r"(?:of|von|sur|de|del|из|su|di|van|z|из|de un total de)"
+_SEPARATOR = r"(?:-|–|—|to|through|thru|bis|à|a|al|hasta|по|до|tot|t/m|do|até)"
+_OF = r"(?:of|von|sur|de|del|из|su|di|van|z|de un total de)"
 RANGE = re.compile(rf"(\d+)\s*{_SEPARATOR}\s*(\d+)\s*[(\[]?\s*{_OF}\s+(?:total\s+)?(\d+)", re.IGNORECASE)
 # Where engines print such ranges: pagination bars and result counters, never post text.
-_COUNTER_CLASS = re.compile(r"pag|count|result|showing|viewing|pagenav", re.IGNORECASE)
+_COUNTER_CLASS = re.compile(
+    r"pag|count|result|showing|viewing|seite|sider|strony|страниц|stat", re.IGNORECASE
+)
 
 
 def printed_range_start(root: Element, posts_on_page: int) -> int | None:
