@@ -65,8 +65,8 @@ def _newscrawler() -> Any:
     _timed(newscrawler.api, "build_records", "normalization")
 
     def run(html: str, url: str) -> dict[str, Any]:
-        records = extract_records(html, url)
-        if not records:
+        records = [r for r in extract_records(html, url) if r["type"] == "article"]
+        if not records:  # no record, or forum posts: a news page mistaken for a thread
             return {"title": None, "authors": [], "published": None, "body": ""}
         record = records[0]
         return {

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections import Counter
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -297,12 +297,16 @@ def text_blocks(root: lxml.html.HtmlElement, *, include_hidden: bool = False) ->
     collector.walk(root)
     collector.flush()
     blocks = [b for b in collector.blocks if not _MARKUP.match(b.text)]
-    # Text shown more than once (a teaser list at the top and again in the footer) is navigation.
-    seen = Counter(b.text for b in blocks if len(b.text) >= 30)
+    # Text shown in two places (a teaser list at the top and again in the footer) is navigation;
+    # a paragraph repeated within one place is still that place's text.
+    places: dict[str, set[lxml.html.HtmlElement]] = defaultdict(set)
+    for block in blocks:
+        if len(block.text) >= 30:
+            places[block.text].add(block.owner.getparent())
     headline: tuple[int, Block] | None = None  # the last linked heading and its position
     for index, block in enumerate(blocks):
         block.words = word_count(block.text)
-        block.content_like = _content_like(block) and seen[block.text] < 2
+        block.content_like = _content_like(block) and len(places.get(block.text, ())) < 2
         if block.content_like and headline is not None:
             block.content_like = not _is_teaser(block, index, headline)
             headline = None  # one summary per card; what follows is not its teaser
