@@ -53,6 +53,8 @@ def test_multi_page_threads_are_walked_page_by_page(engines_crawl, demo_site: De
     assert any("start=10" in p for p in paths)  # phpBB
     assert any(p.endswith("/page-2") for p in paths)  # XenForo
     assert any("/t/" in p and "?page=2" in p for p in paths)  # Discourse crawler view
+    assert any(p.startswith("/forums/flarum/d/") and "?page=2" in p for p in paths)  # Flarum no-JS view
+    assert any(p.startswith("/forums/nodebb/topic/") and "?page=2" in p for p in paths)  # NodeBB pages
 
 
 def test_discourse_json_api_gives_the_same_records_as_its_pages(engines_crawl, demo_site: DemoSite, tmp_path):
@@ -76,3 +78,30 @@ def test_discourse_json_api_gives_the_same_records_as_its_pages(engines_crawl, d
             k: page_record[k]
             for k in ("position", "author", "published_at", "body", "quotes", "content_hash")
         }
+
+
+_COMPARED = ("position", "author", "published_at", "body", "quotes", "board", "content_hash")
+
+
+@pytest.mark.parametrize(
+    ("engine", "start", "paged"),
+    [
+        ("flarum", "/forums/flarum/api/discussions?sort=-createdAt", "page%5Boffset%5D=10"),
+        ("nodebb", "/forums/nodebb/api/category/1/technology-talk", "/api/topic/"),
+    ],
+)
+def test_json_apis_are_paged_end_to_end_and_give_the_records_of_the_pages(
+    engines_crawl, demo_site: DemoSite, tmp_path, engine: str, start: str, paged: str
+):
+    result = scrapy_crawl(
+        "forum", tmp_path, "-a", f"start_url={demo_site.base_url}{start}", "-a", "timezone=UTC"
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    paths = demo_site.requested_paths()
+    assert any(paged in p and ("page" in p) for p in paths), paths
+    from_html = {r["id"]: r for r in engines_crawl.records if r["engine"] == engine}
+    from_api = {r["id"]: r for r in result.records}
+    assert from_api and from_api.keys() <= from_html.keys()
+    assert any(r["position"] > 10 for r in from_api.values())  # a second API page was read
+    for record_id, record in from_api.items():
+        assert {k: record[k] for k in _COMPARED} == {k: from_html[record_id][k] for k in _COMPARED}

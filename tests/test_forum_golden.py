@@ -60,5 +60,36 @@ def test_every_engine_family_has_a_golden_page():
         "bbpress",
         "flarum",
         "nodebb",
+        "wpforo",
         "generic",
     }
+
+
+def test_old_versions_and_customized_themes_have_golden_pages():
+    """The versions and theme variants the adapters were fixed against stay covered."""
+    names = {p.name.removesuffix(".expected.json") for p in FIXTURES.glob("*.expected.json")}
+    for required in (
+        "phpbb2-subsilver-latin1",
+        "phpbb2-custom-it-latin1",
+        "phpbb3-subsilver2-fr",
+        "phpbb31-custom-es",
+        "vbulletin3-postbit-fr",
+        "vbulletin4-custom-es",
+        "vbulletin5",
+        "xenforo1-custom-es",
+        "xenforo2-custom-fr",
+        "smf11-default-latin1",
+        "smf11-custom-de-latin1",
+        "smf20-curve-es",
+        "smf20-custom-ru",
+        "invision4-custom-es",
+        "invision5-de",
+        "mybb18-custom-pt",
+        "discourse-custom-fr",
+        "wpforo-classic-pt",
+        "nodebb-harmony-ru",
+        "generic-vanilla",
+        "generic-django-machina",
+        "generic-homegrown-cp1252",
+    ):
+        assert required in names, required

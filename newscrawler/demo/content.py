@@ -275,7 +275,7 @@ def make_forum(seed: int = 7) -> list[ForumThread]:
 
 
 # Each engine section of the demo forum has threads of its own (same generator, another seed).
-ENGINE_FORUM_SEEDS = {"phpbb": 11, "xenforo": 12, "discourse": 13}
+ENGINE_FORUM_SEEDS = {"phpbb": 11, "xenforo": 12, "discourse": 13, "flarum": 14, "nodebb": 15}
 
 
 def make_engine_forum(engine: str, threads: int = 3) -> list[ForumThread]:

@@ -94,9 +94,17 @@ def flarum_thread(document: Any, base: str, offset: int) -> JsonThread | None:
         )
     thread.posts.sort(key=lambda p: p.position)
     all_posts = dig(data, "relationships", "posts", "data", default=[]) or []
-    if offset + PAGE_SIZE < len(all_posts):
+    # The API includes one page of posts (20 by default, a board may change it): the next page
+    # starts after the posts this document included, whatever their type.
+    included = sum(
+        1
+        for post in _included(document, "posts").values()
+        if str(dig(post, "relationships", "discussion", "data", "id", default=discussion_id)) == discussion_id
+    )
+    step = included or PAGE_SIZE
+    if offset + step < len(all_posts):
         thread.next_page = canonicalize_url(
-            f"{base}/api/discussions/{discussion_id}?page[offset]={offset + PAGE_SIZE}"
+            f"{base}/api/discussions/{discussion_id}?page[offset]={offset + step}"
         )
     return thread
 
