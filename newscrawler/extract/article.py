@@ -192,7 +192,6 @@ def extract_article(page: Page) -> ArticleDraft:
             "parsely-pub-date",
         )
         or _time_element(page)
-        or _dateline(page)
     )
     modified = (_text(node.get("dateModified")) if node else None) or meta.first_meta(
         "article:modified_time", "og:updated_time", "datemodified", "last-modified", "dcterms.modified"
@@ -201,13 +200,12 @@ def extract_article(page: Page) -> ArticleDraft:
     if node and (publisher := _names(page.structured.resolve(node.get("publisher")))):
         site_names.extend(publisher)
     title = choose_title(page, node, site_names)
+    published = published or _dateline(page, title)
     authors = choose_authors(page, node, SiteNames(page, site_names))
     paragraphs = extract_paragraphs(page, hint=_text(node.get("articleBody")) if node else None)
     paragraphs = _without_header_lines(
         paragraphs, title, [*authors, published or "", modified or ""], authors
     )
-    if published is None and page.tree.find("body") is not None:
-        published = _printed_date(page)
     return ArticleDraft(
         url=page.url,
         canonical_url=canonical,
@@ -326,18 +324,6 @@ def _time_element(page: Page) -> str | None:
     return None
 
 
-def _printed_date(page: Page) -> str | None:
-    """The day a page prints for itself when no markup states it (htmldate's quick search:
-    URL, header elements, the first dates in the text). Day precision; runs after the body,
-    since it may prune the tree it is given."""
-    from htmldate import find_date  # imported late: only pages without dated markup need it
-
-    try:
-        return find_date(page.tree, url=page.url, original_date=True, extensive_search=False)
-    except Exception:  # htmldate trips over odd markup now and then; no date is an answer
-        return None
-
-
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
@@ -353,9 +339,19 @@ _PRINTED_DATE = re.compile(
 _DATELINE_REACH = 12  # elements after the headline searched for a printed date
 
 
-def _dateline(page: Page) -> str | None:
-    """A date printed just below the headline ("Posted March 3, 2024"), as printed."""
-    for element in page.tree.xpath(f"(//h1)[1]/following::*[position() <= {_DATELINE_REACH}]"):
+def _dateline(page: Page, title: str | None) -> str | None:
+    """A date printed just below the headline ("Posted March 3, 2024"), as printed. The headline
+    is the page's <h1>, else the heading that shows the title."""
+    headline = page.tree.find(".//h1")
+    if headline is None and title:
+        wanted = " ".join(title.split()).casefold()
+        shown = (
+            h for h in page.tree.iter("h2", "h3") if wanted in " ".join(h.text_content().split()).casefold()
+        )
+        headline = next(shown, None)
+    if headline is None:
+        return None
+    for element in headline.xpath(f"following::*[position() <= {_DATELINE_REACH}]"):
         for line in paragraphs_of(element) if len(element) else [element.text or ""]:
             if len(line) <= 100 and (match := _PRINTED_DATE.search(line)):
                 return match.group(0)
