@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import lxml.html
+from lxml import etree
 
 from newscrawler.extract.page import Page
 from newscrawler.extract.structured import Node, node_types
@@ -72,20 +73,22 @@ def _is_link_or_mail(text: str) -> bool:
 
 
 # contains() on word stems that both cases share ("uthor" for Author/author): XPath 1.0 has no
-# case folding, and translate() over every element costs more than the whole byline search.
-_MARKED_XPATH = "//*[@rel='author' or contains(@itemprop, 'author') or {}]".format(
-    " or ".join(
-        f"contains(@{attr}, '{stem}')"
-        for attr in ("class", "id")
-        for stem in ("uthor", "yline", "utor", "uteur", "riter", "eporter", "YLINE", "UTHOR")
-    )
+# case folding. Testing attribute nodes, not every element's attributes, keeps this cheap; a
+# union comes back in document order.
+_STEMS = " or ".join(
+    f"contains(., '{stem}')"
+    for stem in ("uthor", "yline", "utor", "uteur", "riter", "eporter", "YLINE", "UTHOR")
+)
+_MARKED = etree.XPath(
+    f"//@class[{_STEMS}]/.. | //@id[{_STEMS}]/.."
+    " | //@rel[.='author']/.. | //@itemprop[contains(., 'author')]/.."
 )
 
 
 def _byline_elements(page: Page) -> list[lxml.html.HtmlElement]:
     """Elements that credit an author, in document order, outside navigation and comments."""
     found = []
-    for element in page.tree.xpath(_MARKED_XPATH)[:_MAX_MARKED]:
+    for element in _MARKED(page.tree)[:_MAX_MARKED]:
         if element.tag in {"meta", "link", "script", "style", "body", "html"}:
             continue
         marked = element.get("rel") == "author" or "author" in (element.get("itemprop") or "")
