@@ -6,6 +6,8 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+from lxml import etree
+
 from newscrawler.extract.body import extract_paragraphs
 from newscrawler.extract.bylines import SiteNames, choose_authors
 from newscrawler.extract.headline import choose_headline
@@ -229,11 +231,12 @@ def extract_article(page: Page) -> ArticleDraft:
     )
 
 
-_DATE_CLASS = (
-    "//*[not(self::html or self::body)]"
-    '[contains(@class,"date") or contains(@class,"time") or contains(@class,"published")'
-    ' or contains(@class,"dateline") or contains(@itemprop,"date")]'
-    "[not(ancestor::aside or ancestor::footer)]"
+# Elements classed as a date, found through their attribute nodes (cheaper than testing every
+# element); outside asides and footers, where other articles' dates are.
+_DATE_CLASS = etree.XPath(
+    '(//@class[contains(., "date") or contains(., "time") or contains(., "published")]/..'
+    ' | //@itemprop[contains(., "date")]/..)'
+    "[not(self::html or self::body)][not(ancestor::aside or ancestor::footer)]"
 )
 
 
@@ -317,7 +320,7 @@ def _time_element(page: Page) -> str | None:
         :1
     ]:
         return str(value)
-    for element in page.tree.xpath(_DATE_CLASS)[:5]:
+    for element in _DATE_CLASS(page.tree)[:5]:
         text = " ".join(element.text_content().split())
         if 6 <= len(text) <= 60 and re.search(r"\d", text):
             return text
