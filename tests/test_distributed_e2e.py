@@ -89,7 +89,11 @@ def assert_same_records(got: list[dict], expected: list[dict]) -> None:
     """Same ids; per id the same record (crawl id and time aside); the same content hash unless the
     bodies differ only by lines repeated across the site, which site learning may or may not drop."""
     mine, theirs = {r["id"]: r for r in got}, {r["id"]: r for r in expected}
-    assert set(mine) == set(theirs)
+    only = (
+        {r["url"] for i, r in mine.items() if i not in theirs},
+        {r["url"] for i, r in theirs.items() if i not in mine},
+    )
+    assert only == (set(), set()), f"only in this crawl, only in the other: {only}"
     repeated = site_lines(got, expected)
     differing = []
     for record_id, record in theirs.items():
@@ -135,7 +139,6 @@ def test_two_workers_write_what_one_process_writes(fresh_demo_site: DemoSite, re
             1 for r in records if r["spider"] == site
         )
     assert sum(m["responses"] for m in manifests if m["spider"] == "demo") >= 60
-    assert all(m["responses"] >= 1 for m in manifests)
     assert not list(data.glob("*/*/*.part"))
     crawl_id = re.search(r"^Crawl (\S+):", done.stdout, re.M).group(1)
     assert (data / "reports" / f"{crawl_id}.html").exists()
@@ -201,7 +204,7 @@ def test_worker_killed_mid_crawl_and_restarted_loses_nothing(redis_url: str, tmp
     assert not duplicates(records)
     assert_same_records(records, expected)
     assert {r["id"] for r in lost} <= {r["id"] for r in records}  # written again by the others
-    assert not list(data.glob("*/*/*.victim.manifest.json"))  # the victim stored nothing
+    assert not list(data.glob("demo/*/*.victim.manifest.json"))  # it stored nothing of that site
     logs = "".join(p.read_text() for p in (data / "logs").glob("killed-1.*.log"))
     assert re.search(r"Worker victim stopped beating for 3s: put its \d+ taken requests back", logs)
     outputs = (tmp_path / "survivor.out").read_text() + (tmp_path / "restarted.out").read_text()
