@@ -51,7 +51,7 @@ _RELATIVE = re.compile(
     r"\bago\b|\bvor \w+ \w+|\bil y a\b|\bhace\b|назад|\bhá\b|\bfa\b|\bgeleden\b|\btemu\b", re.IGNORECASE
 )
 _JOIN_LABEL = re.compile(
-    r"join|registr|inscri|member since|mitglied seit|miembro desde|membro desde|dabei seit|"
+    r"join|regist|inscri|member since|mitglied seit|miembro desde|membro desde|dabei seit|"
     r"beigetreten|iscritto|зарегистр|регистрац|dołączył",
     re.IGNORECASE,
 )
@@ -113,7 +113,7 @@ def direct_text(element: Element) -> str:
 def _labelled_join_date(element: Element) -> bool:
     """A profile box's "Join Date: Mar 2019" is a date, but not the post's."""
     parent = element.getparent()
-    label = text_of(parent)[:80] if parent is not None else ""
+    label = text_of(parent)[:80] if parent is not None else text_of(element)[:80]
     return bool(_JOIN_LABEL.search(label) or _JOIN_LABEL.search(element.get("class") or ""))
 
 
@@ -354,7 +354,7 @@ def _text(elements: list[Element]) -> int:
 
 # -- reading a block whose engine is unknown ------------------------------------------------------
 
-_BODY_CLASS = re.compile(r"(message|content|body|text|entry|post-?body|comment)", re.IGNORECASE)
+_BODY_CLASS = re.compile(r"(message|msg|content|body|text|entry|post-?body|comment)", re.IGNORECASE)
 _ID_ATTRS = ("data-post-id", "data-postid", "data-pid", "data-id", "data-comment-id", "id")
 
 

@@ -178,12 +178,30 @@ def _pagination_link(anchor) -> bool:  # noqa: ANN001 - an lxml element
     return any(_PAGINATION.search(a.get("class") or "") for a in (anchor, *anchor.iterancestors()))
 
 
+_TITLE_SEPARATORS = re.compile(r"\s(?:[/|–—»-]|::)\s")
+
+
 def _title(page: Page) -> str | None:
+    """The page's first heading, unless that is the site's name linking home (FluxBB-like boards):
+    then the first other part of <title> ("Topic / Board / Site")."""
+    parts = [p.strip() for p in _TITLE_SEPARATORS.split(_page_title(page) or "") if p.strip()]
     for expression in ("//h1", "//h2"):
         for found in page.tree.xpath(expression):
             if text := " ".join(found.text_content().split()):
+                others = [p for p in parts if p.casefold() != text.casefold()]
+                if _links_home(found, page) and others:
+                    return others[0]  # the heading is the site's name, linking to its home page
                 return text
     return first_attr(page.tree, "meta[property='og:title']", "content") or _page_title(page)
+
+
+def _links_home(heading, page: Page) -> bool:  # noqa: ANN001 - an lxml element
+    for anchor in heading.iter("a"):
+        url = page.absolute(anchor.get("href")) or ""
+        path = urlsplit(url).path
+        if url and (path in ("", "/") or path.rsplit("/", 1)[-1] in ("index.php", "index.html", "forum.php")):
+            return True
+    return False
 
 
 def _page_title(page: Page) -> str | None:
