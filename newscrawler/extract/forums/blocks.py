@@ -45,8 +45,10 @@ DATE_CLASS = re.compile(
 DATE_ATTRS = ("datetime", "data-time", "data-timestamp", "data-date", "data-datetime")
 _QUOTE_CLASS = re.compile(r"quote|bbcode|citation|cite", re.IGNORECASE)
 _CHROME = frozenset({"header", "footer", "nav", "aside", "form", "script", "style", "noscript", "button"})
-_DATE_WORDS = frozenset([*MONTHS, *DAY_WORDS])
-_NUMERIC_DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b(?:19|20)\d\d\b")
+_MONTH_WORDS = frozenset(MONTHS)
+_DAY_WORDS = frozenset(DAY_WORDS)
+# A full numeric date (a bare year is no date of a post: "since 2019", "RTX 2080").
+_NUMERIC_DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
 _RELATIVE = re.compile(
     r"\bago\b|\bvor \w+ \w+|\bil y a\b|\bhace\b|назад|\bhá\b|\bfa\b|\bgeleden\b|\btemu\b", re.IGNORECASE
 )
@@ -68,18 +70,19 @@ _PROBE_NOW = datetime(2030, 1, 1, tzinfo=UTC)
 
 def looks_like_date(text: str) -> bool:
     """A short text that the date normalizer reads as a date ("3. Mär 2011, 21:14", "Gestern, 14:02",
-    "2 hours ago"). A cheap test first: most texts have no month, day word or numeric date."""
+    "2 hours ago"). Cheap tests first: most texts have neither a month with a figure, nor a full
+    numeric date, nor a day word, nor "ago"."""
     text = " ".join(text.split())
-    if not text or len(text) > _MAX_DATE_TEXT or not any(c.isdigit() for c in text):
-        lowered = text.lower()
-        if not any(word in lowered for word in DAY_WORDS):
-            return False
+    if not text or len(text) > _MAX_DATE_TEXT:
+        return False
     lowered = text.lower()
+    digits = any(c.isdigit() for c in text)
     words = {w.lower().rstrip(".") for w in _WORD.findall(text)}
     if not (
-        words & _DATE_WORDS
+        (digits and words & _MONTH_WORDS)
         or _NUMERIC_DATE.search(text)
-        or _RELATIVE.search(text)
+        or (digits and _RELATIVE.search(text))
+        or words & _DAY_WORDS
         or any(day in lowered for day in DAY_WORDS if " " in day)
     ):
         return False
@@ -89,6 +92,10 @@ def looks_like_date(text: str) -> bool:
 def is_date_mark(element: Element) -> bool:
     if element.tag == "time" or date_value(element, DATE_ATTRS):
         return True
+    # A date is a short text: only small elements are read (reading every element's text is
+    # quadratic on a big page).
+    if len(element) > 3 or any(len(child) > 2 for child in element):
+        return False
     own = " ".join("".join(element.itertext()).split())
     if len(own) > _MAX_DATE_TEXT:
         return False
@@ -143,6 +150,15 @@ def _linked(element: Element) -> bool:
 
 def is_author_mark(element: Element) -> bool:
     if not isinstance(element.tag, str) or element.tag in ("script", "style", "img"):
+        return False
+    # Attribute tests first: the text of every element of a page is costly to build.
+    linked = element.tag == "a" and PROFILE_HREF.search(element.get("href") or "")
+    if not (
+        linked
+        or element.get("itemprop") == "author"
+        or element.get("rel") == "author"
+        or AUTHOR_CLASS.search(element.get("class") or "")
+    ):
         return False
     text = text_of(element)
     if not text or len(text) > 60:

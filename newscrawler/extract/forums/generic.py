@@ -78,6 +78,8 @@ class GenericForum(BodyRules, ForumEngine):
         if body is None:
             return []
         posts = find_post_blocks(page)
+        if posts and all(_in_comment_section(p) for p in posts):
+            return []  # an article's (or blog post's) comments, not a thread
         page_text = len(text_of(body)) or 1
         if sum(len(text_of(p)) for p in posts) / page_text < _MIN_SHARE:
             return []
@@ -143,6 +145,20 @@ class GenericForum(BodyRules, ForumEngine):
             if (url := page.absolute(href)) and url.split("#")[0] != page.url.split("#")[0]:
                 return [Link(canonicalize_url(url), "next_page")]
         return []
+
+
+# The comment sections of article and blog templates (WordPress and the themes copying it).
+_COMMENT_SECTION = frozenset(
+    {"comments", "comment-list", "commentlist", "comments-area", "comment-section", "comments-section"}
+)
+
+
+def _in_comment_section(element) -> bool:  # noqa: ANN001 - an lxml element
+    for ancestor in element.iterancestors():
+        classes = set((ancestor.get("class") or "").split())
+        if ancestor.get("id") == "comments" or classes & _COMMENT_SECTION:
+            return True
+    return False
 
 
 def _learned_pages(page: Page) -> tuple[PageScheme, ...]:

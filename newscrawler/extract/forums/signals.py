@@ -45,15 +45,28 @@ def _generators(page: Page) -> list[str]:
     return [v for v in values if v.strip()]
 
 
+_MARKER_HEAD = 200_000
+_MARKER_TAIL = 50_000
+
+
 def mentions(page: Page, markers: tuple[str, ...]) -> bool:
     """Whether the page source holds any of these lower-case literals: a cheap gate before the
-    regular expressions, which most pages (no forum at all) never need."""
+    regular expressions, which most pages (no forum at all) never need. Each literal is looked
+    for once per page (engines share some), in the head and tail of long pages."""
+    found: dict[str, bool] = page.__dict__.setdefault("_forum_markers", {})
     lowered = page.__dict__.get("_forum_source_lower")
     if lowered is None:
-        if "_forum_source_text" not in page.__dict__:
-            page.__dict__["_forum_source_text"] = _source_text(page)
-        lowered = page.__dict__["_forum_source_lower"] = page.__dict__["_forum_source_text"].lower()
-    return any(marker in lowered for marker in markers)
+        source = page.source
+        text = source.decode("latin-1") if isinstance(source, bytes) else source
+        if len(text) > _MARKER_HEAD + _MARKER_TAIL:
+            text = text[:_MARKER_HEAD] + text[-_MARKER_TAIL:]
+        lowered = page.__dict__["_forum_source_lower"] = text.lower()
+    for marker in markers:
+        if marker not in found:
+            found[marker] = marker in lowered
+        if found[marker]:
+            return True
+    return False
 
 
 def fingerprint_score(page: Page, name: str, generator: str | None, fingerprints: tuple[str, ...]) -> int:
