@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 from functools import cache
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import tldextract
+from w3lib.url import safe_url_string
 
 # Parameters that only say where a click came from: they never change the page.
 TRACKING_PARAM = re.compile(
@@ -22,17 +24,30 @@ _tld = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
 def canonicalize_url(url: str, base: str | None = None) -> str:
-    """An absolute URL without fragment, tracking parameters, default port or host case noise."""
+    """An absolute URL without fragment, tracking parameters, default port or host case noise.
+
+    The URL is percent-encoded the way Scrapy encodes request URLs (so a link written with raw
+    Unicode and the fetched URL agree), and the query is otherwise kept verbatim: engines use
+    `;` separators and parameters without `=` (`?action=dlattach;attach=7`, `?123-title/page2`).
+    """
     if base:
         url = urljoin(base, url.strip())
-    parts = urlsplit(url.strip())
+    url = url.strip()
+    with contextlib.suppress(ValueError):  # e.g. a port out of range: canonicalize what can be
+        url = safe_url_string(url)
+    parts = urlsplit(url)
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").rstrip(".")
-    port = parts.port if parts.port and parts.port != DEFAULT_PORTS.get(scheme) else None
-    netloc = f"{host}:{port}" if port else host
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING_PARAM.match(k)]
-    path = parts.path or "/"
-    return urlunsplit((scheme, netloc, path, urlencode(query, doseq=True), ""))
+    try:
+        port = parts.port
+    except ValueError:  # a port that is not a number: keep the host, drop the port
+        port = None
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = f"{host}:{port}" if port and port != DEFAULT_PORTS.get(scheme) else host
+    tokens = parts.query.split("&")
+    query = "&".join(t for t in tokens if t and not TRACKING_PARAM.match(t.split("=", 1)[0]))
+    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
 
 
 def url_identity(url: str) -> str:
