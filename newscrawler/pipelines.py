@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Self
 
+from scrapy import signals
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
@@ -21,7 +22,7 @@ from newscrawler.incremental import session_of
 from newscrawler.items import Article, ForumPost
 from newscrawler.monitors import COVERAGE_FIELDS
 from newscrawler.normalize.dates import zone
-from newscrawler.normalize.sitewide import SiteLearner, Warmup
+from newscrawler.normalize.sitewide import LearningRules, SiteLearner, Warmup
 from newscrawler.records import RecordContext, build_record, draft_site, observe
 from newscrawler.schemas import schema_errors
 from newscrawler.state import SeenRecord
@@ -50,7 +51,12 @@ class NormalizePipeline:
     then go out together, in arrival order. Waiting is bounded: at most `NEWSCRAWLER_WARMUP_MAX_HELD`
     records wait in all (the longest-waiting site goes out first), and everything waiting goes out as
     soon as the crawl has nothing else to do (a site with few pages, the end of the crawl) or the
-    engine backs out (too much response data in flight) or closes.
+    engine backs out (too much response data in flight) or closes. What the crawl applies to a site
+    is fixed from then on (sitewide.py), so all its records of the run are cleaned alike.
+
+    With incremental state on, what earlier runs settled about the site is loaded from the state
+    when the spider opens and applies from the first record; what this run settles is saved once
+    the run's feed is stored and the state committed (IncrementalSession), never otherwise.
     """
 
     WATCH_INTERVAL = 0.1  # seconds between checks for a crawl that only waits for us
@@ -64,6 +70,11 @@ class NormalizePipeline:
             size=max(1, settings.getint("NEWSCRAWLER_WARMUP_RECORDS", 8)),
             max_held=max(1, settings.getint("NEWSCRAWLER_WARMUP_MAX_HELD", 200)),
         )
+        # The learner fixes what it applies to a site when the warm-up releases the site's records.
+        self.learning_rules = LearningRules(sample_size=self.warmup.size)
+        # Connected after IncrementalSession's handler (extensions load before pipelines): by the
+        # time ours runs, the state commit has happened or been skipped.
+        crawler.signals.connect(self._save_learned, signal=signals.feed_exporter_closed)
         self._arrivals = 0
         self._arrivals_seen = 0
         self._last_arrival = 0.0
@@ -81,9 +92,10 @@ class NormalizePipeline:
             timezone=getattr(spider, "timezone", None),
             date_order=getattr(spider, "date_order", None),
             site_names=tuple(getattr(spider, "site_names", ())),
-            learner=SiteLearner(),
+            learner=self._new_learner(),
         )
         zone(self.context.timezone)  # an unknown zone fails the crawl now, not every record later
+        self._load_learned()
         self._watch = LoopingCall(self._release_if_only_waiting)
         self._watch.start(self.WATCH_INTERVAL, now=False)
 
@@ -91,6 +103,37 @@ class NormalizePipeline:
         if self._watch is not None and self._watch.running:
             self._watch.stop()
         self._release(self.warmup.release_all())
+
+    def _new_learner(self) -> SiteLearner:
+        return SiteLearner(self.learning_rules)
+
+    def _load_learned(self) -> None:
+        session = session_of(self.crawler)
+        learner = self.context.learner if self.context else None
+        if session is None or learner is None:
+            return
+        try:
+            sites = learner.preload_document(session.state.learned(session.site))
+        except Exception:  # a damaged entry costs this run its head start, not the run
+            logger.exception(
+                "What earlier runs learned about %s could not be read; learning anew", session.site
+            )
+            self.crawler.stats.inc_value("sitewide/load_failed")
+            return
+        self.crawler.stats.set_value("sitewide/loaded_sites", sites)
+        if sites:
+            logger.info("Loaded what earlier runs learned about %s (%d sites)", session.site, sites)
+
+    def _save_learned(self) -> None:
+        session = session_of(self.crawler)
+        learner = self.context.learner if self.context else None
+        if session is None or learner is None or not session.committed:
+            return  # nothing stored, nothing committed: the next run starts from what it started from
+        spider = self.crawler.spider
+        assert spider is not None
+        document = learner.carry_over_document()
+        session.state.save_learned(session.site, spider.crawl_id, document)
+        self.crawler.stats.set_value("sitewide/saved_sites", len(document["sites"]))
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, (ArticleDraft, PostDraft)):

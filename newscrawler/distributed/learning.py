@@ -6,7 +6,10 @@ arrive in. One worker sees only its share of the pages: alone, it would learn le
 all, and its records would differ from a single-process crawl's (a promotion line left in a body
 changes its content hash). So every worker appends what it observes to one Redis list, and every
 worker's learner replays that list, in its order, before it builds a record: all workers learn from
-all pages, in one arrival order, as one process would.
+all pages, in one arrival order, as one process would: each fixes what it applies to a site at the
+same entry of that list (the site's `sample_size`-th), and all settle the same knowledge at the end,
+which each worker saves to the shared state once its feed is stored. What earlier crawls settled is
+loaded from that state by every worker when the crawl starts.
 """
 
 from __future__ import annotations
@@ -62,6 +65,10 @@ class SharedSiteLearner(SiteLearner):
         self.catch_up()
         return super().records_seen(site)
 
+    def carry_over(self) -> dict[str, SiteKnowledge]:
+        self.catch_up()  # the crawl is drained when a worker saves: every worker's pages are in the list
+        return super().carry_over()
+
 
 class SharedLearningNormalizePipeline(NormalizePipeline):
     """NormalizePipeline for workers: the learner is shared (above), and "the crawl has nothing else
@@ -72,15 +79,14 @@ class SharedLearningNormalizePipeline(NormalizePipeline):
         self.queue_key = ""
         self.client: redis.Redis | None = None
 
-    def open_spider(self) -> None:
-        super().open_spider()
+    def _new_learner(self) -> SiteLearner:
         spider = self.crawler.spider
-        assert spider is not None and self.context is not None
+        assert spider is not None
         settings = self.crawler.settings
         keys = CrawlKeys(settings.get("NEWSCRAWLER_DISTRIBUTED_CRAWL_ID"), spider.name)
         self.client = connect(settings.get("NEWSCRAWLER_REDIS_URL"))
         self.queue_key = keys.requests
-        self.context.learner = SharedSiteLearner(self.client, keys.learning)
+        return SharedSiteLearner(self.client, keys.learning, self.learning_rules)
 
     def _engine_has_nothing_to_fetch(self) -> bool:
         engine: Any = self.crawler.engine

@@ -4,13 +4,14 @@ one for pages, and a sorted set of run summaries.
 
 Keys: `newscrawler:state:<site>:records` (id -> JSON [content_hash, url, first_crawl, last_crawl]),
 `...:pages` (canonical URL -> JSON of the PageMark and its crawl id), `...:runs` (sorted by crawl
-id; newest last). A commit is one MULTI/EXEC transaction: all or nothing, like SQLite's.
+id; newest last), `...:learned` (a hash: the site-wide learning document and the crawl that saved it).
+A commit is one MULTI/EXEC transaction: all or nothing, like SQLite's.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import redis
@@ -90,6 +91,14 @@ class RedisState(CrawlState):
             if values:
                 pipe.hset(pages_key, mapping=values)
             pipe.execute()
+
+    def learned(self, site: str) -> dict[str, Any] | None:
+        raw = self.client.hget(_key(site, "learned"), "document")
+        return json.loads(raw) if raw else None
+
+    def save_learned(self, site: str, crawl_id: str, document: Mapping[str, Any]) -> None:
+        text = json.dumps(document, ensure_ascii=False, sort_keys=True)
+        self.client.hset(_key(site, "learned"), mapping={"document": text, "crawl_id": crawl_id})
 
     def add_run(self, run: RunSummary) -> None:
         key = _key(run.site, "runs")

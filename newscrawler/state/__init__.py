@@ -3,7 +3,9 @@
 `CrawlState` is the whole interface the crawl uses; `SqliteState` (the default, `data/state.sqlite`)
 implements it for one machine. A shared store for distributed workers implements the same methods
 and registers its URL scheme in `BACKENDS`. Everything is scoped by `site`: the site profile's name
-(the spider's name), so two profiles never see each other's state.
+(the spider's name), so two profiles never see each other's state. Besides records, pages and runs,
+the state keeps what the crawl learned about each site's pages (`learned`), so that a run cleans
+them as the runs before it did.
 
 No Scrapy here: the Scrapy side (pipeline, middleware, commit on feed close) is `newscrawler.incremental`.
 """
@@ -11,7 +13,7 @@ No Scrapy here: the Scrapy side (pipeline, middleware, commit on feed close) is 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -85,6 +87,15 @@ class CrawlState(ABC):
         self, site: str, crawl_id: str, records: Iterable[SeenRecord], pages: Iterable[PageMark]
     ) -> None:
         """Remember records and pages as written, all or nothing. Call only once they are in a feed."""
+
+    @abstractmethod
+    def learned(self, site: str) -> dict[str, Any] | None:
+        """What earlier runs learned about the site's pages (site-wide lines, title affixes, date
+        order), as the JSON document `normalize.sitewide` writes; None when nothing was saved."""
+
+    @abstractmethod
+    def save_learned(self, site: str, crawl_id: str, document: Mapping[str, Any]) -> None:
+        """Replace what is remembered as learned about the site. Call only once the run's feed is stored."""
 
     @abstractmethod
     def add_run(self, run: RunSummary) -> None: ...

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from newscrawler.state import CrawlState, PageMark, RunSummary, SeenRecord
 
@@ -30,6 +31,9 @@ CREATE TABLE IF NOT EXISTS runs (
     coverage_sample INTEGER NOT NULL, passed INTEGER NOT NULL,
     PRIMARY KEY (site, crawl_id)
 );
+CREATE TABLE IF NOT EXISTS learned (
+    site TEXT NOT NULL PRIMARY KEY, document TEXT NOT NULL, crawl_id TEXT NOT NULL
+) WITHOUT ROWID;
 """
 RUN_COLUMNS = tuple(RunSummary.__dataclass_fields__)  # same names as the table's columns
 
@@ -83,6 +87,17 @@ class SqliteState(CrawlState):
             self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")
+
+    def learned(self, site: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT document FROM learned WHERE site=?", (site,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def save_learned(self, site: str, crawl_id: str, document: Mapping[str, Any]) -> None:
+        self.db.execute(
+            "INSERT INTO learned (site, document, crawl_id) VALUES (?, ?, ?) ON CONFLICT (site) DO UPDATE"
+            " SET document=excluded.document, crawl_id=excluded.crawl_id",
+            (site, json.dumps(document, ensure_ascii=False, sort_keys=True), crawl_id),
+        )
 
     def add_run(self, run: RunSummary) -> None:
         values = run.to_dict()
