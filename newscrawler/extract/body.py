@@ -143,7 +143,8 @@ _WEAK_WIDGET = frozenset(
     ]
 )
 # A class word that says "this is a layout box" outweighs a weak widget word next to it
-# ("sidebar-grid__content" is the article's column, not a sidebar).
+# ("sidebar-grid__content" is the article's column, not a sidebar; "widget-title" a subhead;
+# "overflow-hidden" a utility class of shown content).
 _LAYOUT = frozenset(
     [
         "grid",
@@ -163,6 +164,9 @@ _LAYOUT = frozenset(
         "outer",
         "section",
         "page",
+        "title",
+        "heading",
+        "overflow",
     ]
 )
 # Words of a class token, camelCase split too ("imageEmbedCredit" -> image, embed, credit).
@@ -359,10 +363,13 @@ def _ancestors(element: lxml.html.HtmlElement, cache: dict) -> tuple[lxml.html.H
 
 
 def _choose_container(
-    blocks: list[Block], hint_key: str | None, good_chars: dict[lxml.html.HtmlElement, int]
+    blocks: list[Block],
+    hint_key: str | None,
+    good_chars: dict[lxml.html.HtmlElement, int],
+    gain: dict[lxml.html.HtmlElement, float],
 ) -> lxml.html.HtmlElement | None:
     """The element whose content-like text, less a share of its other text, is largest.
-    `good_chars` is filled with each element's content-like text length."""
+    `good_chars` is filled with each element's content-like text length, `gain` with that balance."""
     chains: dict = {}
     everywhere: dict[lxml.html.HtmlElement, int] = {}
     for block in blocks:
@@ -370,7 +377,7 @@ def _choose_container(
             for element in _ancestors(block.owner, chains):
                 everywhere[element] = everywhere.get(element, 0) + len(block.text)
     total = max(everywhere.values(), default=0)
-    gain: dict[lxml.html.HtmlElement, float] = {}
+    gain.clear()
     good_chars.clear()
     for block in blocks:
         # Text the structured data also gives as the article's counts double; it cannot veto
@@ -391,6 +398,25 @@ def _choose_container(
     return best[0] if best[1] > 0 else None
 
 
+_SIBLING_SHARE = 0.2
+
+
+def _with_siblings(
+    container: lxml.html.HtmlElement, gain: dict[lxml.html.HtmlElement, float]
+) -> list[lxml.html.HtmlElement]:
+    """The container and those of its siblings that read as more of the article: the standfirst
+    above the body's own element, a body split in two by an ad or a media block."""
+    parent = container.getparent()
+    if parent is None:
+        return [container]
+    least = _SIBLING_SHARE * gain[container]
+    return [
+        child
+        for child in parent
+        if child is container or (gain.get(child, 0.0) >= least and widget_kind(child) != 2)
+    ]
+
+
 def _inside(element: lxml.html.HtmlElement, container: lxml.html.HtmlElement) -> bool:
     while element is not None:
         if element is container:
@@ -400,17 +426,25 @@ def _inside(element: lxml.html.HtmlElement, container: lxml.html.HtmlElement) ->
 
 
 def _in_widget(
-    block: Block, container: lxml.html.HtmlElement, good_chars: dict[lxml.html.HtmlElement, int]
+    block: Block, part: lxml.html.HtmlElement, good_chars: dict[lxml.html.HtmlElement, int], least: float
 ) -> bool:
-    # A widget class counts for small parts of the article only: WordPress themes put "tag-..."
-    # classes on the article element itself.
-    least = 0.5 * good_chars.get(container, 0)
+    """In a widget within this part of the article. A weak widget class counts for small parts
+    only (under `least` characters of content): WordPress themes put "tag-..." classes on the
+    article element itself."""
     return any(
-        (kind == 2 or good_chars.get(widget, 0) < least)
-        and widget is not container
-        and _inside(widget, container)
+        (kind == 2 or good_chars.get(widget, 0) < least) and widget is not part and _inside(widget, part)
         for widget, kind in block.flagged
     )
+
+
+def _part_of(
+    element: lxml.html.HtmlElement, parts: list[lxml.html.HtmlElement]
+) -> lxml.html.HtmlElement | None:
+    while element is not None:
+        if element in parts:
+            return element
+        element = element.getparent()
+    return None
 
 
 def _keep(block: Block) -> bool:
@@ -433,7 +467,8 @@ def _next_kept_is_content(inside: list[Block], keep: list[bool], index: int) -> 
 
 
 def _without_repeats(kept: list[Block]) -> list[str]:
-    """Drop a short block whose words also stand inside a longer kept block (pull quotes)."""
+    """Drop a short block whose words also stand inside a longer kept block (pull quotes). A
+    subhead often names what a paragraph below says in the same words: it stays."""
     keys = [_words_key(b.text) for b in kept]
     joined = "\n".join(f" {k} " for k in keys)  # spaces: match whole words only
     if len(joined) > _MAX_REPEAT_CHECK_CHARS:  # bounded time on pathological pages
@@ -441,7 +476,12 @@ def _without_repeats(kept: list[Block]) -> list[str]:
     result = []
     for block, key in zip(kept, keys, strict=True):
         # A pull quote appears once as itself and once more inside the paragraph it quotes.
-        if block.words <= 60 and key and joined.count(f" {key} ") > keys.count(key):
+        if (
+            block.tag not in _HEADINGS
+            and block.words <= 60
+            and key
+            and joined.count(f" {key} ") > keys.count(key)
+        ):
             continue
         result.append(block.text)
     return result
@@ -486,10 +526,17 @@ def _paragraphs_of_hint(hint: str) -> list[str]:
 
 def _from_dom(blocks: list[Block], hint_key: str | None) -> list[str]:
     good_chars: dict[lxml.html.HtmlElement, int] = {}
-    container = _choose_container(blocks, hint_key, good_chars)
+    gain: dict[lxml.html.HtmlElement, float] = {}
+    container = _choose_container(blocks, hint_key, good_chars, gain)
     if container is None:
         return []
-    inside = [b for b in blocks if _inside(b.owner, container) and not _in_widget(b, container, good_chars)]
+    parts = _with_siblings(container, gain)
+    least = 0.5 * good_chars.get(container, 0)
+    inside = []
+    for block in blocks:
+        part = _part_of(block.owner, parts)
+        if part is not None and not _in_widget(block, part, good_chars, least):
+            inside.append(block)
     keep = [_keep(b) for b in inside]
     # A printed web address between two paragraphs of the article is part of it (a source, a shop
     # link the text introduces); linked headlines there ("Read also: ...") are cross-promotion.

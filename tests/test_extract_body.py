@@ -1,0 +1,93 @@
+"""Body extraction on small pages shaped like the real ones it gets wrong or right: each test is one
+general signal (structure, link density, widget vocabulary, position), never one site's markup."""
+
+from __future__ import annotations
+
+import lxml.html
+
+from newscrawler.extract.body import extract_paragraphs, widget_kind
+from newscrawler.extract.page import Page
+
+URL = "https://news.example.org/2024/05/harbour-plan"
+PARAGRAPHS = [
+    "The harbour authority approved a plan on Tuesday to deepen the main channel by two metres, "
+    "a project that has been debated for more than a decade by shippers and residents.",
+    "Dredging will start next spring and take three years, the authority said, with work paused "
+    "every summer so that the breeding season of the local seal colony is not disturbed.",
+    "Shipping companies welcomed the decision, saying larger container vessels have had to wait "
+    "for high tide before entering the port, which costs them hours on every call.",
+    "Residents along the estuary asked for noise limits at night and for a monitoring station to "
+    "measure the silt that the work will stir up near the beaches.",
+]
+
+
+def page(article: str, around: str = "") -> Page:
+    html = (
+        "<html><head><title>Harbour plan approved | Example News</title></head><body>"
+        '<nav><a href="/">Home</a> <a href="/local">Local</a></nav>'
+        f"<h1>Harbour plan approved after decade of debate</h1>{article}{around}</body></html>"
+    )
+    return Page(html, URL)
+
+
+def paragraphs_html(texts: list[str]) -> str:
+    return "".join(f"<p>{t}</p>" for t in texts)
+
+
+def test_a_subhead_echoing_a_paragraph_s_words_is_kept():
+    # A pull quote repeats a paragraph and goes; a subhead naming what follows stays.
+    subhead = "Trust but verify"
+    echo = "Officials said their approach to the contractors would be to trust but verify, as before."
+    texts = [PARAGRAPHS[0], PARAGRAPHS[1], echo, PARAGRAPHS[2], PARAGRAPHS[3]]
+    article = (
+        f'<div class="article-body">{paragraphs_html(texts[:2])}<h2>{subhead}</h2>'
+        f"{paragraphs_html(texts[2:])}</div>"
+    )
+    assert extract_paragraphs(page(article)) == [*texts[:2], subhead, *texts[2:]]
+
+
+def test_utility_and_title_class_words_do_not_make_a_widget():
+    def kind(cls: str) -> int:
+        return widget_kind(lxml.html.fromstring(f'<div class="{cls}">x</div>'))
+
+    assert kind("widget-title mb-5 font-bold") == 0
+    assert kind("wrapper px-5 overflow-hidden") == 0
+    assert kind("widget") == 1 and kind("visually-hidden") == 1
+
+
+def test_a_subhead_classed_as_a_widget_title_is_part_of_the_body():
+    article = (
+        f'<div class="cms-container">{paragraphs_html(PARAGRAPHS[:2])}'
+        f'<h2 class="widget-title">Work paused in summer</h2>{paragraphs_html(PARAGRAPHS[2:])}</div>'
+    )
+    assert extract_paragraphs(page(article)) == [*PARAGRAPHS[:2], "Work paused in summer", *PARAGRAPHS[2:]]
+
+
+def test_a_standfirst_in_a_sibling_of_the_body_element_is_read_with_it():
+    standfirst = (
+        "The port's biggest project in a generation goes ahead after years of objections from "
+        "residents and environmental groups along the estuary."
+    )
+    article = (
+        '<div class="article">'
+        '<div class="share"><a href="/s">Share</a> <a href="/t">Tweet</a></div>'
+        f'<div class="article__summary">{standfirst}</div>'
+        f'<div class="article__text">{paragraphs_html(PARAGRAPHS)}</div>'
+        + "".join(
+            f'<div><a href="/s/{i}">Also on the site: another harbour story number {i}</a></div>'
+            for i in range(5)
+        )
+        + "</div>"
+    )
+    assert extract_paragraphs(page(article)) == [standfirst, *PARAGRAPHS]
+
+
+def test_a_sibling_holding_other_stories_is_not_read_with_the_body():
+    others = "".join(
+        f'<div class="card"><h3><a href="/s/{i}">Another story {i} from the harbour desk</a></h3></div>'
+        for i in range(6)
+    )
+    article = (
+        f'<div class="wrap"><div class="article__text">{paragraphs_html(PARAGRAPHS)}</div>{others}</div>'
+    )
+    assert extract_paragraphs(page(article)) == PARAGRAPHS
