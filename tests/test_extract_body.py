@@ -91,3 +91,37 @@ def test_a_sibling_holding_other_stories_is_not_read_with_the_body():
         f'<div class="wrap"><div class="article__text">{paragraphs_html(PARAGRAPHS)}</div>{others}</div>'
     )
     assert extract_paragraphs(page(article)) == PARAGRAPHS
+
+
+def test_long_items_with_linked_names_are_the_article_of_a_roundup():
+    # A morning briefing: each item a long sentence or two whose names link to earlier stories.
+    items = [
+        f'<li>The <a href="/a/{i}">harbour authority board</a> said on Tuesday that item number {i} of '
+        f'the plan, covering <a href="/b/{i}">dredging and the new quay wall</a>, would be reviewed '
+        f'again in the autumn after <a href="/c/{i}">residents along the estuary</a> asked for more time '
+        "to respond.</li>"
+        for i in range(6)
+    ]
+    intro = "Good morning! This is the harbour news you need to know this Tuesday."
+    article = f'<div class="post-content"><p>{intro}</p><ol>{"".join(items)}</ol></div>'
+    others = "".join(f'<li><a href="/o/{i}">Other story {i}</a></li>' for i in range(8))
+    got = extract_paragraphs(page(article, f'<div class="rail"><ul>{others}</ul></div>'))
+    assert got[0] == intro and len(got) == 7
+    assert all("would be reviewed again in the autumn" in text for text in got[1:])
+
+
+def test_a_sentence_with_linked_names_between_paragraphs_is_kept():
+    linked = (
+        'The <a href="/p/1">harbour master</a> and the <a href="/p/2">port police chief</a> signed the '
+        '<a href="/d/3">safety protocol for the works</a>.'
+    )
+    teaser = '<p><a href="/other">Read also: Ferry timetable changes from May</a></p>'
+    article = (
+        f'<div class="article-body">{paragraphs_html(PARAGRAPHS[:2])}<p>{linked}</p>'
+        f"{paragraphs_html(PARAGRAPHS[2:3])}{teaser}{paragraphs_html(PARAGRAPHS[3:])}</div>"
+    )
+    assert extract_paragraphs(page(article)) == [
+        *PARAGRAPHS[:2],
+        "The harbour master and the port police chief signed the safety protocol for the works.",
+        *PARAGRAPHS[2:],
+    ]

@@ -341,8 +341,12 @@ def _link_density(block: Block) -> float:
     return block.link_chars / max(1, len(block.text))
 
 
+_LINKED_PROSE_WORDS = 30
+
+
 def _content_like(block: Block) -> bool:
-    if _link_density(block) > 0.3 or block.tag in _HEADINGS:
+    density = _link_density(block)
+    if block.tag in _HEADINGS or density > 0.5 or (density > 0.3 and block.words < _LINKED_PROSE_WORDS):
         return False
     if block.words >= 12 and len(block.text) >= 60:
         return True
@@ -511,6 +515,8 @@ def extract_paragraphs(page: Page, *, hint: str | None = None) -> list[str]:
 
 _HINT_MIN_WORDS = 150
 _LINKED_LINE_WORDS = 12
+_LINKED_SENTENCE_WORDS = 8
+_LINKED_SENTENCE_DENSITY = 0.8
 _PRINTED_URL = re.compile(r"https?://|www\.\w")
 _MIN_VISIBLE_WORDS = 50
 _HINT_RATIO = 2.0
@@ -522,6 +528,19 @@ def _paragraphs_of_hint(hint: str) -> list[str]:
     if "<" in hint:
         hint = html.unescape(_TAG.sub("\n", hint))
     return [line for line in (" ".join(part.split()) for part in hint.splitlines()) if line]
+
+
+def _printed_url_line(block: Block) -> bool:
+    return block.words <= _LINKED_LINE_WORDS and bool(_PRINTED_URL.search(block.text))
+
+
+def _linked_sentence(block: Block) -> bool:
+    return (
+        block.tag == "p"
+        and block.words >= _LINKED_SENTENCE_WORDS
+        and _link_density(block) <= _LINKED_SENTENCE_DENSITY
+        and bool(_SENTENCE_END.search(block.text))
+    )
 
 
 def _from_dom(blocks: list[Block], hint_key: str | None) -> list[str]:
@@ -540,12 +559,12 @@ def _from_dom(blocks: list[Block], hint_key: str | None) -> list[str]:
     keep = [_keep(b) for b in inside]
     # A printed web address between two paragraphs of the article is part of it (a source, a shop
     # link the text introduces); linked headlines there ("Read also: ...") are cross-promotion.
+    # So is a sentence of prose whose names are linked (a person, a place, an earlier story).
     for i in range(1, len(inside) - 1):
         if (
             not keep[i]
             and inside[i].tag != "h1"
-            and inside[i].words <= _LINKED_LINE_WORDS
-            and _PRINTED_URL.search(inside[i].text)
+            and (_printed_url_line(inside[i]) or _linked_sentence(inside[i]))
             and inside[i - 1].content_like
             and keep[i - 1]
             and _next_kept_is_content(inside, keep, i)
