@@ -125,3 +125,27 @@ def test_a_sentence_with_linked_names_between_paragraphs_is_kept():
         "The harbour master and the port police chief signed the safety protocol for the works.",
         *PARAGRAPHS[2:],
     ]
+
+
+def test_calls_to_subscribe_or_follow_that_close_the_article_are_not_its_text():
+    closers = [
+        "Get the day's top harbour headlines delivered to your inbox by subscribing to our newsletter.",
+        "Folgen Sie uns auf Instagram und Facebook, um keine Nachricht aus dem Hafen zu verpassen.",
+        "Got a story? Get in touch with our news team by emailing the harbour desk.",
+    ]
+    article = f'<div class="article-body">{paragraphs_html([*PARAGRAPHS, *closers])}</div>'
+    assert extract_paragraphs(page(article)) == PARAGRAPHS
+
+
+def test_the_same_words_inside_the_story_stay():
+    # Vocabulary alone never removes text: only in the blocks that close the article.
+    inside = "The authority will publish a monthly newsletter for residents about the progress of the works."
+    texts = [*PARAGRAPHS[:2], inside, *PARAGRAPHS[2:]]
+    assert extract_paragraphs(page(f'<div class="article-body">{paragraphs_html(texts)}</div>')) == texts
+
+
+def test_an_affiliate_link_disclosure_is_not_article_text():
+    disclosure = "This article contains affiliate links: we may earn a commission on purchases."
+    texts = [disclosure, *PARAGRAPHS]
+    got = extract_paragraphs(page(f'<div class="article-body">{paragraphs_html(texts)}</div>'))
+    assert got == PARAGRAPHS

@@ -530,6 +530,35 @@ def _paragraphs_of_hint(hint: str) -> list[str]:
     return [line for line in (" ".join(part.split()) for part in hint.splitlines()) if line]
 
 
+# The publisher speaking to the reader about the site rather than about the story, in the
+# vocabulary of the languages most crawled: newsletters, subscriptions, "follow us", tips, ad
+# blockers. Only in the short blocks that close an article, where it is never the story's text.
+_PROMO = re.compile(
+    r"newsletter|nieuwsbrief|lettre d.information|boletín|"
+    r"subscrib(?:e|ing) to|abonnier|abonniere|abonnez|suscríbete|iscriviti|inscreva-se|"
+    r"\bfollow\b.{0,60}\b(?:twitter|facebook|instagram|google news|linkedin|youtube|whatsapp|tiktok)\b|"
+    r"folgen sie|folgst du|suivez-nous|síguenos|seguici|siga-nos|volg ons|"
+    r"whatsapp-kanal|whatsapp channel|get in touch|have a tip|news tip|got a story|"
+    r"recaptcha|ad.?blocker|share it with a friend|share this (?:article|story)",
+    re.IGNORECASE,
+)
+# Affiliate-link disclosures, wherever the page puts them.
+_DISCLOSURE = re.compile(
+    r"affiliate[- ](?:links?|commission|partner)|affiliate-links?|liens? (?:d.)?affili|"
+    r"enlaces? de afiliad|link di affiliazione|partnerlinks?\b",
+    re.IGNORECASE,
+)
+_PROMO_MAX_WORDS = 60
+
+
+def _is_promo(block: Block) -> bool:
+    return block.words <= _PROMO_MAX_WORDS and bool(_PROMO.search(block.text))
+
+
+def _is_disclosure(block: Block) -> bool:
+    return block.words <= _PROMO_MAX_WORDS and bool(_DISCLOSURE.search(block.text))
+
+
 def _printed_url_line(block: Block) -> bool:
     return block.words <= _LINKED_LINE_WORDS and bool(_PRINTED_URL.search(block.text))
 
@@ -570,8 +599,9 @@ def _from_dom(blocks: list[Block], hint_key: str | None) -> list[str]:
             and _next_kept_is_content(inside, keep, i)
         ):
             keep[i] = True
-    kept = [b for b, k in zip(inside, keep, strict=True) if k]
-    # Trailing headings announce something the container does not hold (related links, comments).
-    while kept and kept[-1].tag in _HEADINGS:
+    kept = [b for b, k in zip(inside, keep, strict=True) if k and not _is_disclosure(b)]
+    # Trailing headings announce something the container does not hold (related links, comments);
+    # calls to subscribe, follow or write in close many articles inside their own element.
+    while kept and (kept[-1].tag in _HEADINGS or _is_promo(kept[-1])):
         kept.pop()
     return _without_repeats(kept)
