@@ -149,3 +149,27 @@ def test_an_affiliate_link_disclosure_is_not_article_text():
     texts = [disclosure, *PARAGRAPHS]
     got = extract_paragraphs(page(f'<div class="article-body">{paragraphs_html(texts)}</div>'))
     assert got == PARAGRAPHS
+
+
+def test_a_caption_in_a_box_beside_its_image_is_not_body_text():
+    caption = "The dredger that will deepen the channel, seen from the old quay (Image: Harbour Authority)"
+    photo = f'<div class="photo"><img src="/dredger.jpg" alt=""><div class="info">{caption}</div></div>'
+    credit = (
+        '<div class="media"><picture><img src="/quay.jpg"></picture>'
+        "<p>Residents on the quay. Foto: A. Writer</p></div>"
+    )
+    article = (
+        f'<div class="article-body">{paragraphs_html(PARAGRAPHS[:2])}{photo}'
+        f"{paragraphs_html(PARAGRAPHS[2:3])}{credit}{paragraphs_html(PARAGRAPHS[3:])}</div>"
+    )
+    assert extract_paragraphs(page(article)) == PARAGRAPHS
+
+
+def test_a_paragraph_after_an_image_placed_in_a_paragraph_is_text():
+    # Editors put an image in a paragraph of its own; the paragraph after it is the story.
+    quote = "“The show was great, and the harbour looked wonderful from the water,” one visitor wrote."
+    article = (
+        f'<div class="article-body">{paragraphs_html(PARAGRAPHS)}'
+        f'<blockquote><p><img src="/visitor.jpg"></p><p>{quote}</p></blockquote></div>'
+    )
+    assert extract_paragraphs(page(article)) == [*PARAGRAPHS, quote]

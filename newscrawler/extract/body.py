@@ -559,6 +559,48 @@ def _is_disclosure(block: Block) -> bool:
     return block.words <= _PROMO_MAX_WORDS and bool(_DISCLOSURE.search(block.text))
 
 
+_MEDIA = frozenset(["img", "picture", "video", "figure", "svg", "iframe", "audio"])
+_CAPTION_MAX_WORDS = 60
+_CAPTION_TAGS = frozenset(["div", "p", "span", "small", "section"])
+_CAPTION_BOX_CHILDREN = 3  # a caption's box holds the media, the caption and perhaps a credit
+_MEDIA_BOX_NODES = 12  # how deep into a sibling to look for an image before calling it text
+
+
+def _is_caption(block: Block) -> bool:
+    """Text in a small box of its own beside an image or video: a caption, whatever its classes
+    ("mediaInfo", "photo", "img-caption-wrap"). Figures and figcaptions are skipped earlier."""
+    element = block.owner
+    if (
+        block.words > _CAPTION_MAX_WORDS
+        or block.tag not in _CAPTION_TAGS
+        or len(element) > _CAPTION_BOX_CHILDREN
+    ):
+        return False
+    for _ in range(3):
+        parent = element.getparent()
+        if parent is None or len(parent) > _CAPTION_BOX_CHILDREN:
+            return False
+        # An image an editor put in a paragraph of its own is followed by the next paragraph.
+        if any(sibling.tag != "p" and _is_media(sibling) for sibling in parent if sibling is not element):
+            return True
+        element = parent
+    return False
+
+
+def _is_media(element: lxml.html.HtmlElement) -> bool:
+    """An image or video, or a small box holding one and no text."""
+    found = False
+    for index, node in enumerate(element.iter()):
+        if (
+            index > _MEDIA_BOX_NODES
+            or (node.text and node.text.strip())
+            or (node is not element and node.tail and node.tail.strip())
+        ):
+            return False
+        found = found or node.tag in _MEDIA
+    return found
+
+
 def _printed_url_line(block: Block) -> bool:
     return block.words <= _LINKED_LINE_WORDS and bool(_PRINTED_URL.search(block.text))
 
@@ -599,7 +641,9 @@ def _from_dom(blocks: list[Block], hint_key: str | None) -> list[str]:
             and _next_kept_is_content(inside, keep, i)
         ):
             keep[i] = True
-    kept = [b for b, k in zip(inside, keep, strict=True) if k and not _is_disclosure(b)]
+    kept = [
+        b for b, k in zip(inside, keep, strict=True) if k and not _is_disclosure(b) and not _is_caption(b)
+    ]
     # Trailing headings announce something the container does not hold (related links, comments);
     # calls to subscribe, follow or write in close many articles inside their own element.
     while kept and (kept[-1].tag in _HEADINGS or _is_promo(kept[-1])):
