@@ -19,6 +19,9 @@ import re
 import weakref
 from collections import defaultdict
 from datetime import UTC, datetime
+from functools import lru_cache
+
+from lxml import etree
 
 from newscrawler.extract.forums.base import Element, date_value, outermost, text_of
 from newscrawler.extract.page import Page
@@ -48,6 +51,7 @@ _CHROME = frozenset({"header", "footer", "nav", "aside", "form", "script", "styl
 _MONTH_WORDS = frozenset(MONTHS)
 _DAY_WORDS = frozenset(DAY_WORDS)
 # A full numeric date (a bare year is no date of a post: "since 2019", "RTX 2080").
+_MONTH_AND_YEAR = re.compile(r"^[^\W\d_]+\.?,?\s+(?:19|20)\d\d$|^(?:19|20)\d\d\s+[^\W\d_]+\.?$")
 _NUMERIC_DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
 _RELATIVE = re.compile(
     r"\bago\b|\bvor \w+ \w+|\bil y a\b|\bhace\b|назад|\bhá\b|\bfa\b|\bgeleden\b|\btemu\b", re.IGNORECASE
@@ -75,9 +79,18 @@ def looks_like_date(text: str) -> bool:
     text = " ".join(text.split())
     if not text or len(text) > _MAX_DATE_TEXT:
         return False
+    return _reads_as_date(text)
+
+
+@lru_cache(maxsize=8192)
+def _reads_as_date(text: str) -> bool:
+    # Memoized: a page repeats its date texts (a thread list, a sidebar), and the date parser
+    # costs milliseconds on a text it cannot read.
     lowered = text.lower()
     digits = any(c.isdigit() for c in text)
     words = {w.lower().rstrip(".") for w in _WORD.findall(text)}
+    if _MONTH_AND_YEAR.match(text) and words <= _MONTH_WORDS:
+        return False  # "October 2019": an archive's month, no post's date
     if not (
         (digits and words & _MONTH_WORDS)
         or _NUMERIC_DATE.search(text)
@@ -99,16 +112,17 @@ def is_date_mark(element: Element) -> bool:
     own = " ".join("".join(element.itertext()).split())
     if len(own) > _MAX_DATE_TEXT:
         return False
-    if _labelled_join_date(element):
-        return False
     if DATE_CLASS.search(element.get("class") or "") and looks_like_date(own):
-        return True
-    # An unclassed element whose whole text is a date: "<span>3. Mär 2011, 21:14</span>", or
-    # whose own words around a name are: "<small>By: <a>bob</a> on Mar. 3, 2021, 8:02 a.m.</small>".
-    if len(element) == 0:
-        return looks_like_date(own)
-    direct = direct_text(element)
-    return bool(direct) and looks_like_date(direct)
+        dated = True
+    elif len(element) == 0:
+        # An unclassed element whose whole text is a date: "<span>3. Mär 2011, 21:14</span>", or
+        # whose own words around a name are: "<small>By: <a>bob</a> on Mar. 3, 2021, 8:02 a.m.</small>".
+        dated = looks_like_date(own)
+    else:
+        direct = direct_text(element)
+        dated = bool(direct) and looks_like_date(direct)
+    # Last: reading the label means reading the parent's whole text.
+    return dated and not _labelled_join_date(element)
 
 
 def direct_text(element: Element) -> str:
@@ -203,12 +217,29 @@ def _name_in_box(element: Element) -> Element | None:
     return None
 
 
+@lru_cache(maxsize=8192)
+def _is_author_class(classes: str) -> bool:
+    return bool(AUTHOR_CLASS.search(classes))
+
+
+@lru_cache(maxsize=8192)
+def _is_profile_href(href: str) -> bool:
+    return bool(PROFILE_HREF.search(href))
+
+
 def author_marks(root: Element) -> list[Element]:
     """Author-ish elements under `root`, outside quotes, innermost first: a profile link inside
     a "username" span inside an "author" box is one mark, the link."""
     marks = []
-    for element in root.iter():
-        if not isinstance(element.tag, str):
+    for element in root.iter(etree.Element):
+        # What both tests below need, in one look: most elements have none of it.
+        classes = element.get("class")
+        if not (
+            (classes and _is_author_class(classes))
+            or (element.tag == "a" and _is_profile_href(element.get("href") or ""))
+            or element.get("itemprop") == "author"
+            or element.get("rel") == "author"
+        ):
             continue
         name = _name_in_box(element)
         if name is not None and name is not element and not is_author_mark(name):
@@ -251,17 +282,34 @@ def _shape(mark: Element) -> tuple[str, str, str]:
 
 
 class _Index:
-    """Which author and date marks each element holds, computed once per page."""
+    """Which author and date marks each element holds, computed once per page.
 
-    def __init__(self, body: Element, marks: list[Element]) -> None:
-        self.dates: dict[Element, list[Element]] = defaultdict(list)
-        for date in date_marks(body):
-            for holder in (date, *date.iterancestors()):
-                self.dates[holder].append(date)
+    Dates are only looked for where a post can be: in the largest block around each grouped
+    author that holds no other author of its group (`_container` never climbs above it).
+    Reading every element of a news page for dates cost more than all the rest of detection."""
+
+    def __init__(self, body: Element, marks: list[Element], groups: list[list[Element]]) -> None:
         self.marks: dict[Element, list[Element]] = defaultdict(list)
         for mark in marks:
             for holder in (mark, *mark.iterancestors()):
                 self.marks[holder].append(mark)
+        self.dates: dict[Element, list[Element]] = defaultdict(list)
+        regions = {self._region(mark, set(group)) for group in groups for mark in group}
+        found = {date for region in regions for date in date_marks(region) if not _in_quote(date, body)}
+        for date in found:
+            for holder in (date, *date.iterancestors()):
+                self.dates[holder].append(date)
+
+    def _region(self, mark: Element, group: set[Element]) -> Element:
+        name = text_of(mark)
+        region = mark
+        for ancestor in mark.iterancestors():
+            if ancestor.tag in ("body", "html"):
+                break
+            if any(o in group and o is not mark and text_of(o) != name for o in self.marks[ancestor]):
+                break
+            region = ancestor
+        return region
 
 
 def _container(mark: Element, group: set[Element], index: _Index) -> Element | None:
@@ -331,21 +379,33 @@ def find_post_blocks(page: Page) -> list[Element]:
     return cache["blocks"]
 
 
+def may_hold_posts(page: Page) -> bool:
+    """Whether the page shows at least two authors alike (the cheap half of the block finder):
+    without them there are no posts to find."""
+    return bool(_author_groups(page)[1])
+
+
+def _author_groups(page: Page) -> tuple[list[Element], list[list[Element]]]:
+    """The page's author marks, and their groups of at least two alike (cached per page)."""
+    cache = page.__dict__.setdefault(_CACHE_ATTR, {})
+    if "groups" not in cache:
+        body = page.tree.find("body")
+        marks = [m for m in author_marks(body) if not _in_chrome(m)] if body is not None else []
+        groups: dict[tuple[str, str, str], list[Element]] = defaultdict(list)
+        for mark in marks:
+            groups[_shape(mark)].append(mark)
+        cache["groups"] = (marks, [g for g in groups.values() if len(g) >= _MIN_POSTS])
+    return cache["groups"]
+
+
 def _find(page: Page) -> list[Element]:
+    marks, groups = _author_groups(page)
+    if not groups:
+        return []
     body = page.tree.find("body")
-    if body is None:
-        return []
-    marks = [m for m in author_marks(body) if not _in_chrome(m)]
-    groups: dict[tuple[str, str, str], list[Element]] = defaultdict(list)
-    for mark in marks:
-        groups[_shape(mark)].append(mark)
-    if not any(len(g) >= _MIN_POSTS for g in groups.values()):
-        return []
-    index = _Index(body, marks)
+    index = _Index(body, marks, groups)
     best: list[Element] = []
-    for group in groups.values():
-        if len(group) < _MIN_POSTS:
-            continue
+    for group in groups:
         members = set(group)
         containers: list[Element] = []
         for mark in group:

@@ -29,9 +29,11 @@ from newscrawler.extract.forums.blocks import (
     block_date,
     block_post_id,
     find_post_blocks,
+    may_hold_posts,
 )
 from newscrawler.extract.forums.body import BodyRules, clean_name
 from newscrawler.extract.forums.crumbs import board_from_trail, title_fallback
+from newscrawler.extract.forums.gate import first_group_on_page, register, select_on_page
 from newscrawler.extract.forums.positions import first_position, printed_range_start
 from newscrawler.extract.forums.signals import fingerprint_score, mentions
 from newscrawler.extract.page import Page
@@ -83,16 +85,24 @@ class SelectorEngine(BodyRules, ForumEngine):
     board_links: ClassVar[str | None] = None
     board_next_page: ClassVar[str | None] = None  # next page of a thread list
 
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        # Detection runs these on every fetched page: the gate learns what each one requires.
+        register([getattr(cls, name, None) for name in ("detect", "post", "thread_links", "board_links")])
+
     def detection_score(self, page: Page) -> int:
         """STRUCTURAL (plus fingerprints) when the engine's markup is on the page. Without it, the
         generator and source fingerprints name the engine only when posts (or thread lists) are
         found some other way: a theme renamed the containers. (Cheap checks first: most pages
         crawled are no forum page at all.)"""
-        if select_first_group(page.tree, self.detect):
+        if first_group_on_page(page, self.detect):
             return STRUCTURAL + fingerprint_score(page, self.name, self.generator, self.fingerprints)
-        if not mentions(page, self.markers):
-            return 0
-        if not (select(page.tree, self.post) or self._listing_links(page) or find_post_blocks(page)):
+        if not (
+            select_on_page(page, self.post)
+            or self._listing_links(page)
+            # The markers only spare work: no fingerprint matches a page holding none of them.
+            or (may_hold_posts(page) and mentions(page, self.markers) and find_post_blocks(page))
+        ):
             return 0
         signals = fingerprint_score(page, self.name, self.generator, self.fingerprints)
         return signals if signals >= MIN_SIGNALS else 0
@@ -101,12 +111,12 @@ class SelectorEngine(BodyRules, ForumEngine):
         return self.detection_score(page) > 0
 
     def _listing_links(self, page: Page) -> bool:
-        return bool(select(page.tree, self.thread_links) or select(page.tree, self.board_links))
+        return bool(select_on_page(page, self.thread_links) or select_on_page(page, self.board_links))
 
     def post_elements(self, page: Page) -> tuple[list[Element], bool]:
         """The page's post elements, and whether they were found without the engine's post
         selector (by the block finder: the theme renamed them)."""
-        elements = select(page.tree, self.post)
+        elements = select_on_page(page, self.post)
         if elements or self._listing_links(page):
             return elements, False
         blocks = find_post_blocks(page)

@@ -1,0 +1,103 @@
+"""The selector gate (extract/forums/gate.py) only skips selectors that match nothing: on every saved
+forum page, golden news page and real benchmark page, each engine selector it rules out finds
+nothing when run anyway, and the selectors it lets through still find what they found."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+from support import shared_path
+from w3lib.encoding import html_to_unicode
+
+from newscrawler.extract.forums import ENGINES
+from newscrawler.extract.forums.base import alternatives, select
+from newscrawler.extract.forums.gate import Requirements, may_match, requirements, select_on_page
+from newscrawler.extract.page import Page
+
+FIXTURES = Path(__file__).parent / "fixtures" / "forums"
+ARTICLES = Path(__file__).parent / "golden" / "articles"
+SELECTOR_ROLES = ("detect", "post", "thread_links", "board_links")
+ENGINE_ALTERNATIVES = sorted(
+    {
+        alt
+        for engine in ENGINES
+        for role in SELECTOR_ROLES
+        for alt in alternatives(getattr(engine, role, None))
+    }
+)
+
+
+def _pages() -> list[Page]:
+    pages = []
+    for path in sorted(FIXTURES.glob("*.html")) + sorted(ARTICLES.glob("*.html")):
+        _, text = html_to_unicode(None, path.read_bytes())
+        pages.append(Page(text, "https://example.org/" + path.name))
+    return pages
+
+
+def _assert_exact(page: Page) -> int:
+    ruled_out = 0
+    for alternative in ENGINE_ALTERNATIVES:
+        found = select(page.tree, alternative)
+        if not may_match(page, alternative):
+            ruled_out += 1
+            assert found == [], (page.url, alternative)
+    return ruled_out
+
+
+def test_gate_never_rules_out_a_selector_that_matches_on_saved_pages():
+    pages = _pages()
+    assert len(pages) > 30
+    ruled_out = sum(_assert_exact(page) for page in pages)
+    # It must also do its job: most engines' selectors are skipped on most of these pages.
+    assert ruled_out > len(pages) * len(ENGINE_ALTERNATIVES) // 2
+
+
+def test_gate_never_rules_out_a_selector_that_matches_on_real_news_pages():
+    folder = shared_path("bench", "meta")
+    truth = [json.loads(line) for line in (folder / "truth.jsonl").read_text("utf-8").splitlines() if line]
+    for entry in truth[:60]:
+        html = gzip.decompress((folder / "pages" / f"{entry['id']}.html.gz").read_bytes())
+        _assert_exact(Page(html.decode("utf-8", "replace"), entry["url"]))
+
+
+@pytest.mark.parametrize(
+    ("selector", "needed"),
+    [
+        (
+            "div.post[id^=p]:has(.postbody)",
+            Requirements(classes=frozenset({"post", "postbody"}), id_prefixes=frozenset({"p"})),
+        ),
+        (
+            "ol#messageList > li.message",
+            Requirements(classes=frozenset({"message"}), ids=frozenset({"messageList"})),
+        ),
+        ("[component=post][data-pid]", Requirements(attributes=frozenset({"component", "data-pid"}))),
+        ("table[class*=tablebg] b", Requirements(class_substrings=frozenset({"tablebg"}))),
+        (
+            "//table[contains(@class,'tablebg')]//b[contains(@class,'postauthor')]",
+            Requirements(class_substrings=frozenset({"tablebg", "postauthor"})),
+        ),
+        # Names under a negation or an "or" are not required: no requirement is read from them.
+        ("div:not(.deleted)", Requirements()),
+        ("//tr[@class='a' or @class='b']", Requirements()),
+        ("a[href*='forumdisplay.php']", Requirements()),
+        ("not a selector ((", Requirements()),
+    ],
+)
+def test_requirements_read_off_selectors(selector: str, needed: Requirements):
+    assert requirements(selector) == needed
+
+
+def test_select_on_page_finds_what_select_finds():
+    html = """<html><body><div id=posts><div class="post" id=post_1><div class=post_body>Hi there</div></div>
+    <div class="post" id=post_2><div class=post_body>Again</div></div></div>
+    <a class=subject_new href="showthread.php?tid=3">t</a></body></html>"""
+    page = Page(html, "https://forum.example/showthread.php?tid=1")
+    expression = "#posts > .post[id^=post_], div.post[id^=post_]:has(.post_body), .nothing-here"
+    assert select_on_page(page, expression) == select(page.tree, expression)
+    assert len(select_on_page(page, expression)) == 2
+    assert not may_match(page, ".nothing-here")
