@@ -105,7 +105,7 @@ def build_article(draft: ArticleDraft, ctx: RecordContext) -> Article | None:
     if not body or not title:
         ctx.note("no_body" if not body else "no_title")
         return None
-    authors = parse_authors(draft.authors)
+    authors = parse_authors(draft.authors, site_names=[*draft.site_names, *ctx.site_names])
     if authors.rejected and not authors.names:
         ctx.note("authors_unparsed")
     return Article(

@@ -66,6 +66,16 @@ _ROLE_NOUN = (
     r"verslaggever|redacteur|correspondent|dziennikarz|dziennikarka|корреспондент|журналист|"
     r"muhabir|toimittaja)"
 )
+# CJK bylines put the role after the name ("신현주 기자", "山田太郎 記者"), or before it in Chinese
+# ("记者 张伟"). Only when spaced apart: cutting a role off an unspaced run would make up a word
+# the page never printed. Korean "외 1명" ("and one other") trails some bylines.
+_CJK_ROLE = (
+    r"(?:(?:선임|수석|객원|전문|인턴|사진|영상|취재)?(?:기자|특파원|논설위원|전문위원|에디터|앵커)|"
+    r"記者|特派員|論説委員|编辑|记者|特约记者|通讯员|特派员)"
+)
+_CJK_TRAILING_ROLE = re.compile(rf"\s+{_CJK_ROLE}(?:\s+외\s*\d+\s*명)?$")
+_CJK_LEADING_ROLE = re.compile(rf"^{_CJK_ROLE}\s+")
+_LEADING_ROLE = re.compile(rf"^{_CJK_ROLE}\s*(?=\w)")
 _LEADING_ROLE = re.compile(rf"^(?:(?:{_ROLE_ADJECTIVE})\s+)*{_ROLE_NOUN}\s+", re.IGNORECASE)
 _TRAILING_ROLE = re.compile(rf"(?:\s+(?:{_ROLE_ADJECTIVE}))*\s+{_ROLE_NOUN}$", re.IGNORECASE)
 _ONLY_ROLE = re.compile(rf"^(?:(?:{_ROLE_ADJECTIVE}|{_ROLE_NOUN})\s*)+$", re.IGNORECASE)
@@ -87,9 +97,9 @@ _PARTICLES = _words(
 )
 # Between names: "and", "&", ",", and the same word in the languages we meet.
 _SPLIT = re.compile(
-    r"\s*(?:[,;|&+•·/\\]|\s[-–—]\s|\b(?:and|und|sowie|y|e|et|en|og|och|i|with|mit|avec|con|com|ja|и)\b)\s*",
+    r"(\s*(?:[,;|&+•·/\\]|\s[-–—]\s|\b(?:and|und|sowie|y|e|et|en|og|och|i|with|mit|avec|con|com|ja|и)\b)\s*)",
     re.IGNORECASE,
-)
+)  # one group: the separators come back from split(), at odd positions
 # Picture credits printed next to a byline: "(Image: Getty Images/Cultura RF)", "Foto: dpa".
 _PICTURE_CREDIT = re.compile(
     r"[(\[]?\s*(?:images?|photos?|fotos?|bilder?|pictures?|picture credit|credits?|illustrations?|"
@@ -125,6 +135,9 @@ _DATEISH = re.compile(
 _LOCATION = re.compile(
     r"^(.+?\S\s+\S+)\s+(?:in|aus|from|à|en|em|from)\s+[A-ZÀ-Ý][\w-]+(?:\s+[A-ZÀ-Ý][\w-]+)?$"
 )
+# Initials standing for a writer, lower case, alone or slash-joined ("kesm", "srf/hosb").
+_CODES = re.compile(r"^[a-zß]{2,5}(?:/[a-zß]{2,5})*$")
+_CODES_INSIDE = re.compile(r"(?<![\w/])[a-zß]{2,5}(?:/[a-zß]{2,5})+(?![\w/])")
 _WORD = re.compile(r"^[^\W\d_](?:[\w'’.\-]*[^\W\d_.])?\.?$")
 _NOT_NAME_WORDS = _words(
     "the of for click here more posts articles view all profile follow share comments about read "
@@ -158,10 +171,11 @@ def _cap_word(word: str) -> str:
     out = []
     for part in parts:
         if part and part[0].isalpha():
+            # title(), not upper(): "ß".upper() is "SS", which would read as all caps next time.
             if part.startswith("mc") and len(part) > 3:
-                part = "Mc" + part[2].upper() + part[3:]
+                part = "Mc" + part[2].title() + part[3:]
             else:
-                part = part[0].upper() + part[1:]
+                part = part[0].title() + part[1:]
         out.append(part)
     return "".join(out)
 
@@ -174,8 +188,10 @@ def title_case_name(name: str) -> str:
     if agency is not None:
         return agency if agency != agency.lower() or name.islower() else name
     words = name.split(" ")
-    if (len(words) == 1 and name.isupper()) or _DOMAIN.match(name):
-        return name  # a lone all-caps word is an acronym ("NTV", "LBCI") far more often than a person
+    if (len(words) == 1 and name.isupper()) or _DOMAIN.match(name) or _CODES.match(name):
+        # A lone all-caps word is an acronym ("NTV", "LBCI") far more often than a person, a lone
+        # short lower-case one a writer's initials ("kesm", "srf/hosb").
+        return name
     return " ".join(
         word.lower() if 0 < index < len(words) - 1 and word.lower() in _PARTICLES else _cap_word(word)
         for index, word in enumerate(words)
@@ -200,29 +216,49 @@ def _strip_lead_in(text: str) -> str:
     return text
 
 
+_EDGE = " -–—:;,.·|*"
+
+
+def _strip_framing(text: str) -> str:
+    """A credit without what frames the name, until nothing more comes off: lead-ins and roles
+    come stacked ("Staff Writer By Jane Doe", "Von Redakteurin Anna Fink"), and stripping to a
+    fixpoint is what makes normalizing a result again change nothing."""
+    for _ in range(6):
+        before = text
+        text = _strip_lead_in(text).strip(_EDGE)
+        text = _TRAILING_ROLE.sub("", _LEADING_ROLE.sub("", text)).strip(_EDGE)
+        text = _CJK_TRAILING_ROLE.sub("", _CJK_LEADING_ROLE.sub("", text)).strip(_EDGE)
+        if text == before:
+            break
+    return text
+
+
 def _candidate(piece: str) -> tuple[str | None, bool]:
     """A cleaned name from one piece of a byline, and whether the piece was meaningful noise
     (a role, a desk, a date) rather than an unreadable credit."""
-    text = _strip_lead_in(" ".join(piece.split()).strip(" -–—:;,.·|*"))
-    text = text.strip(" -–—:;,.·|*")
+    text = _strip_lead_in(" ".join(piece.split()).strip(_EDGE)).strip(_EDGE)
     if not text:
         return None, True
     if text.casefold() in AGENCIES or text.casefold().removeprefix("the ") in AGENCIES:
         return text.removeprefix("the ").removeprefix("The "), True
-    if _DOMAIN.match(text):
-        return text, True  # an outlet credited by its domain ("mdr.de"): kept as printed
+    if _DOMAIN.match(text) or _CODES.match(text):
+        return text, True  # an outlet's domain ("mdr.de"), initials ("srf/hosb"): as printed
     if _ONLY_ROLE.match(text):
         return None, True
-    stripped = _TRAILING_ROLE.sub("", _LEADING_ROLE.sub("", text))
-    if _DESK.search(stripped) or (_DESK.search(text) and " " not in stripped.strip()):
+    stripped = _strip_framing(text)
+    if _DESK.search(stripped) or (_DESK.search(text) and " " not in stripped):
         return None, True  # a desk: "Tech Desk", "Guardian staff reporter" (kept whole, see _desk_credit)
+    if stripped != text and (stripped.casefold() in AGENCIES or _CODES.match(stripped)):
+        return stripped, True
     text = stripped
     if location := _LOCATION.match(text):
         text = location.group(1)
-    text = text.strip(" -–—:;,.·|*")
+    text = text.strip(_EDGE)
     words = text.split()
     if not words:
         return None, True
+    if all(w.casefold() in _GENERIC_DESK_WORDS for w in words):
+        return None, True  # "News", "Nachrichten": a section, not a name
     if len(words) > MAX_NAME_WORDS + sum(w.lower() in _PARTICLES for w in words):
         return None, False
     if not all(_WORD.match(w) for w in words):
@@ -240,7 +276,7 @@ def _candidate(piece: str) -> tuple[str | None, bool]:
 def _desk_credit(text: str) -> str | None:
     """A credit naming whose desk it is ("BR24 Redaktion", "MND Staff"), kept when it is all a byline
     credits; a generic one ("Staff", "Tech Desk") is not a name."""
-    text = _strip_lead_in(" ".join(text.split()).strip(" -–—:;,.·|*"))
+    text = _strip_lead_in(" ".join(text.split()).strip(_EDGE))
     words = text.split()
     if not words or len(words) > MAX_NAME_WORDS or not _DESK.search(text) or _EMAIL.search(text):
         return None
@@ -249,30 +285,102 @@ def _desk_credit(text: str) -> str | None:
     return text
 
 
-def _pieces(text: str) -> list[str]:
+def _pieces(text: str) -> list[tuple[str, str]]:
+    """The credits of a byline, each with the separator printed before it ("" for the first)."""
     text = _PICTURE_CREDIT.sub(" , ", text)
     text = _EMAIL.sub(" , ", text)
     text = _URL.sub(" , ", text)
     text = _HANDLE.sub(" ", text)
     text = _DATEISH.sub(" , ", text)
     text = _BRACKETS.sub(" , ", text)
-    text = _strip_lead_in(text.strip(" -–—:;,.·|*"))
-    return [p for p in _SPLIT.split(text) if p and p.strip(" -–—:;,.·|*")]
-
-
-def _last_first(pieces: list[str]) -> list[str]:
-    """ "Doe, Jane" (one comma, one word each side) is one name written surname first."""
-    if len(pieces) == 2 and all(len(p.split()) == 1 for p in pieces):
-        last, first = (p.strip() for p in pieces)
-        if not any(w.casefold() in AGENCIES or _ONLY_ROLE.match(w) or _DESK.search(w) for w in (last, first)):
-            return [f"{first} {last}"]
+    text = _strip_lead_in(text.strip(_EDGE))
+    # Initials joined by slashes ("srf/hosb") are one credit; a slash between anything else splits.
+    found = [m.group(0) for m in _CODES_INSIDE.finditer(text) if not _all_agencies(m)]
+    codes = {f"\0{i}\0": code for i, code in enumerate(found)}
+    for placeholder, code in codes.items():
+        text = text.replace(code, placeholder, 1)
+    parts = _SPLIT.split(text)
+    pieces: list[tuple[str, str]] = []
+    separator = ""
+    for index, part in enumerate(parts):
+        if index % 2:
+            separator = separator or part.strip() or " "
+            continue
+        for placeholder, code in codes.items():
+            part = part.replace(placeholder, code)
+        if part and part.strip(_EDGE):
+            pieces.append((separator if pieces else "", part))
+            separator = ""
     return pieces
 
 
-def parse_authors(raw_values: Iterable[str | None]) -> Authors:
-    """Names from bylines and author fields, in order, without duplicates."""
+def _all_agencies(match: re.Match[str]) -> bool:  # "dpa/afp" is two agencies
+    return all(part.casefold() in AGENCIES for part in match.group(0).split("/"))
+
+
+def _last_first(pieces: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """ "Doe, Jane" (one comma, one capitalised word each side) is one name written surname first."""
+    if len(pieces) == 2 and pieces[1][0] == "," and all(len(p.split()) == 1 for _, p in pieces):
+        last, first = (p.strip() for _, p in pieces)
+        if not any(
+            w.casefold() in AGENCIES or _ONLY_ROLE.match(w) or _DESK.search(w) or _CODES.match(w)
+            for w in (last, first)
+        ):
+            return [("", f"{first} {last}")]
+    return pieces
+
+
+def _affiliation(name: str, separator: str, byline: str) -> bool:
+    """What follows a name after a comma and is not another person: a place or the outlet in
+    capitals in a byline otherwise in mixed case ("Jane Doe, NEW YORK", "Max Muster, MDR
+    THÜRINGEN"), or a lone word ("Jane Doe, Lagos": a place or an outlet, see parse_authors)."""
+    if name.casefold() in AGENCIES or _DOMAIN.match(name) or _CODES.match(name):
+        return False
+    if " " not in name:
+        return True
+    return separator == "," and name.isupper() and not _single_case(byline)
+
+
+class _Publication:
+    """The publication's own names (og:site_name, publisher): a credit naming it, or one of its
+    desks ("MDR THÜRINGEN" on a site named "MDR"), is the outlet, not a person."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.keys: set[str] = set()
+        for name in names:
+            key = _outlet_key(name)
+            if len(key) >= 2:
+                self.keys.add(key)
+            if _DOMAIN.match(name.strip()):
+                self.keys.add(_outlet_key(name.strip().rsplit(".", 1)[0]))
+        self.keys.discard("")
+
+    def names(self, credit: str) -> bool:
+        if not self.keys:
+            return False
+        credit = _strip_lead_in(credit.strip(_EDGE))
+        words = credit.split()
+        if not words:
+            return False
+        return _outlet_key(credit) in self.keys or (
+            len(words) > 1 and _outlet_key(words[0]) in self.keys and credit.isupper()
+        )
+
+
+def _outlet_key(text: str) -> str:
+    return re.sub(r"[\W_]+", "", _fold(text))
+
+
+def parse_authors(raw_values: Iterable[str | None], site_names: Iterable[str] = ()) -> Authors:
+    """Names from bylines and author fields, in order, without duplicates.
+
+    `site_names` are the publication's own names: a credit naming the publication is kept, as
+    printed, only when no person is credited ("FOCUS online"; "Le Figaro et AFP")."""
     result = Authors()
     seen: set[str] = set()
+    publication = _Publication(n for n in site_names if n)
+    outlet_credits: list[tuple[int, str]] = []  # the publication's own credits, with their place
+    person = False
     for raw in raw_values:
         text = clean_inline(raw)
         if not text:
@@ -281,24 +389,64 @@ def parse_authors(raw_values: Iterable[str | None]) -> Authors:
         if "," in text and not re.search(r"[;|&/]|\b(?:and|und|et|y)\b", text, re.IGNORECASE):
             pieces = _last_first(pieces)
         several = len(pieces) > 1
-        found_before = len(result.names)
+        credited = False
         lone: list[str] = []
-        for piece in pieces:
+        for index, (separator, piece) in enumerate(pieces):
+            if publication.names(piece):
+                outlet = _strip_lead_in(" ".join(piece.split()).strip(_EDGE)).strip(_EDGE)
+                outlet_credits.append((len(result.names), outlet))
+                credited = True
+                continue
+            if _couple_first(pieces, index):
+                continue  # "Pierre" of "Pierre et Marie Curie": credited with the surname below
             name, understood = _candidate(piece)
-            if name and several and " " not in name and name.casefold() not in AGENCIES:
-                # A lone word among several credits is a place or an outlet ("Jane Doe, Lagos").
+            if name and index and _couple_first(pieces, index - 1):
+                first, rest = _cased(f"{pieces[index - 1][1].strip(_EDGE)} {name}").split(" ", 1)
+                name = f"{first} {separator.lower()} {rest}"
+            elif name and several and _affiliation(name, separator, text):
                 lone.append(name)
                 continue
             if not name:
                 if not understood:
                     result.rejected.append(piece.strip())
                 continue
+            credited = True
+            person = person or not (name.casefold() in AGENCIES or _DOMAIN.match(name))
             _add(result, seen, _cased(name))
-        if len(result.names) == found_before:
+        if not credited:
             # No person: the outlet is the credit ("Euronews with Agencies", "BR24 Redaktion").
-            for credit in lone or [d for d in [_desk_credit(text)] if d]:
+            # Lone words stand for whoever is credited, as they would printed alone.
+            person = person or bool(lone)
+            desk = _desk_credit(text)
+            for credit in lone or ([desk] if desk else []):
                 _add(result, seen, _cased(credit))
+    if not person:
+        for place, credit in reversed(outlet_credits):
+            if _fold(credit) not in seen:
+                seen.add(_fold(credit))
+                result.names.insert(place, credit)
     return result
+
+
+_CONJUNCTION = re.compile(r"^(?:and|und|et|y|e|en|og|och|i|&)$", re.IGNORECASE)
+
+
+def _couple_first(pieces: list[tuple[str, str]], index: int) -> bool:
+    """Is this piece the first name of two people sharing a surname ("Pierre et Marie Curie")?
+    Then the byline credits them together: splitting would leave "Pierre" without a surname."""
+    if index + 1 >= len(pieces):
+        return False
+    first = pieces[index][1].strip(_EDGE)
+    separator, following = pieces[index + 1]
+    if " " in first or not _CONJUNCTION.match(separator) or len(following.split()) < 2:
+        return False
+    if first.casefold() in AGENCIES or _CODES.match(first) or not _WORD.match(first):
+        return False
+    if _strip_framing(f"{first} Name") != f"{first} Name" or first.casefold() in _PARTICLES:
+        return False  # "By", "Reporter": what frames a name is no first name
+    name, _ = _candidate(first)
+    surname_holder = _candidate(following)[0]
+    return name == first and first[0].isupper() and " " in (surname_holder or "")
 
 
 def _cased(name: str) -> str:

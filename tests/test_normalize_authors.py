@@ -1,0 +1,123 @@
+"""Byline splitting: publication credits, initials, affiliations, CJK roles, couples; table-driven
+cases shaped like real bylines, plus properties with the publication's names known."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newscrawler.normalize.authors import parse_authors, split_authors, title_case_name
+from newscrawler.normalize.text import clean_inline
+
+# (bylines as found, the publication's names, expected names)
+CASES = [
+    # The publication credited as author: kept as printed when nobody else is credited.
+    (["FOCUS online"], ["FOCUS online"], ["FOCUS online"]),
+    (["Von FOCUS online"], ["FOCUS online"], ["FOCUS online"]),
+    (["FOCUS online", "Anna Fink"], ["FOCUS online"], ["Anna Fink"]),
+    (["Anna Fink, FOCUS online"], ["FOCUS online"], ["Anna Fink"]),
+    (["kicker"], ["kicker"], ["kicker"]),
+    (["한국일보", "신현주 기자"], ["한국일보"], ["신현주"]),
+    (["Par Le Figaro et AFP"], ["Le Figaro"], ["Le Figaro", "AFP"]),
+    (["Par Le Figaro et AFP"], [], ["Le Figaro", "AFP"]),
+    (["Jean Dupont et AFP"], ["Le Figaro"], ["Jean Dupont", "AFP"]),
+    (["Le Figaro"], ["lefigaro.fr"], ["Le Figaro"]),
+    (["hessenschau.de, Frankfurt, Germany"], ["hessenschau.de"], ["hessenschau.de"]),
+    (["hessenschau.de, Frankfurt, Germany"], [], ["hessenschau.de"]),
+    # A desk of the publication, or a place, after a person's name is not a person.
+    (["von David Straub, MDR THÜRINGEN"], ["mdr.de", "MDR"], ["David Straub"]),
+    (["von David Straub, MDR THÜRINGEN"], [], ["David Straub"]),
+    (["Jane Doe, NEW YORK"], [], ["Jane Doe"]),
+    (["Von Anna Sleegers, Frankfurt"], [], ["Anna Sleegers"]),
+    (["Anna Sleegers", "Von Anna Sleegers, Frankfurt"], [], ["Anna Sleegers"]),
+    (["Monika Bolliger und Anna Trechsel, Sweidah"], [], ["Monika Bolliger", "Anna Trechsel"]),
+    (["JOHN SMITH, JANE DOE"], [], ["John Smith", "Jane Doe"]),
+    (["Jane Doe, AFP"], [], ["Jane Doe", "AFP"]),
+    # Writers' initials: kept as printed, slash-joined ones as one credit; agencies still split.
+    (["srf/hosb;kesm"], [], ["srf/hosb", "kesm"]),
+    (["ssi, dan"], [], ["ssi", "dan"]),
+    (["dpa/afp"], [], ["dpa", "AFP"]),
+    (["Anna Fink/dpa"], [], ["Anna Fink", "dpa"]),
+    # CJK roles after (or, in Chinese, before) the name.
+    (["신현주 기자"], [], ["신현주"]),
+    (["신현주기자"], [], ["신현주기자"]),  # unspaced: no word the page did not print
+    (["박준석 선임기자"], [], ["박준석"]),
+    (["김철수 특파원"], [], ["김철수"]),
+    (["山田太郎 記者"], [], ["山田太郎"]),
+    (["记者 张伟"], [], ["张伟"]),
+    (["이기자"], [], ["이기자"]),  # a name that ends like the role keeps it
+    # Two first names sharing a surname are credited together, not split into a stray first name.
+    (["Pierre et Marie Curie"], [], ["Pierre et Marie Curie"]),
+    (["PIERRE ET MARIE CURIE"], [], ["Pierre et Marie Curie"]),
+    (["By Jane and John Smith"], [], ["Jane and John Smith"]),
+    (["AP and Jane Doe"], [], ["AP", "Jane Doe"]),
+    (["Par Jean-Pierre Dupont et Marie Curie"], [], ["Jean-Pierre Dupont", "Marie Curie"]),
+    # Stacked framing comes off to the name, whatever the order.
+    (["WRITER BY A"], [], ["A"]),
+    (["Staff Writer By Jane Doe"], [], ["Jane Doe"]),
+    (["Von Redakteurin Anna Fink"], [], ["Anna Fink"]),
+    # A section word alone is not a name.
+    (["Nachrichten"], [], []),
+    (["News"], [], []),
+    # Agencies in their own languages.
+    (["Anadolu Ajansı"], [], ["Anadolu Ajansı"]),
+]
+
+
+@pytest.mark.parametrize(("raw", "sites", "expected"), CASES)
+def test_bylines(raw, sites, expected):
+    assert parse_authors(raw, site_names=sites).names == expected
+
+
+def test_sharp_s_title_cases_to_a_stable_name():
+    once = title_case_name("ßa ßb")
+    assert once == "Ssa Ssb" and title_case_name(once) == once
+
+
+def _single_case(token: str) -> bool:
+    return token.isupper() or token.islower()
+
+
+def _words(text: str | None) -> set[str]:
+    return set(re.findall(r"\w+", (text or "").casefold()))
+
+
+pieces = st.sampled_from(
+    [
+        "By ", "Von ", "Par ", "Jane Doe", "JOHN SMITH", "anna fink", " and ", " et ", " und ", ", ",
+        "/", ";", "AFP", "dpa", "FOCUS online", "Le Figaro", "MDR THÜRINGEN", "Frankfurt", "srf/hosb",
+        "kesm", "신현주", " 기자", "Staff Writer ", "Pierre", "Marie Curie", " (AP)", "NEW YORK",
+    ]
+)  # fmt: skip
+bylines = st.lists(pieces, max_size=8).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    raws=st.lists(bylines | st.text(max_size=30), max_size=3),
+    sites=st.lists(st.sampled_from(["FOCUS online", "Le Figaro", "MDR", "mdr.de", "Demo Daily"]), max_size=2),
+)
+def test_with_site_names_idempotent_and_never_inventing(raws, sites):
+    names = parse_authors(raws, site_names=sites).names
+    source = set().union(*(_words(clean_inline(r)) for r in raws)) if raws else set()
+    for name in names:
+        assert name and name == name.strip()
+        assert _words(name) <= source, (name, raws)
+    assert parse_authors(names, site_names=sites).names == names
+    assert len({n.casefold() for n in names}) == len(names)
+
+
+@settings(max_examples=300, deadline=None)
+@given(raws=st.lists(bylines | st.text(max_size=30), max_size=3))
+def test_only_single_case_words_are_recased(raws):
+    """A word comes out as printed, or re-cased from a word printed all-caps or all-lowercase."""
+    printed = [t for r in raws for t in re.findall(r"[^\W_][\w'’.\-]*", clean_inline(r) or "")]
+    for name in split_authors(raws):
+        for word in re.findall(r"[^\W_][\w'’.\-]*", name):
+            assert any(
+                token == word or (token.casefold() == word.casefold() and _single_case(token))
+                for token in printed
+            ), (word, raws)
