@@ -173,3 +173,19 @@ def test_a_paragraph_after_an_image_placed_in_a_paragraph_is_text():
         f'<blockquote><p><img src="/visitor.jpg"></p><p>{quote}</p></blockquote></div>'
     )
     assert extract_paragraphs(page(article)) == [*PARAGRAPHS, quote]
+
+
+def test_prose_in_the_site_masthead_is_not_the_article():
+    legal = (
+        "Quotes delayed at least fifteen minutes. Market data provided by our partners, terms of use "
+        "apply to all of it. This material may not be published, broadcast or redistributed."
+    )
+    masthead = (
+        '<header class="site-header"><a href="/">Example News</a>'
+        f'<div class="legal"><p>{legal}</p></div></header>'
+    )
+    article = (
+        f"<div>{masthead}<article><header><h1>Harbour plan approved</h1><p>{PARAGRAPHS[0]}</p></header>"
+        f'<div class="article-body">{paragraphs_html(PARAGRAPHS[1:])}</div></article></div>'
+    )
+    assert extract_paragraphs(page(article)) == PARAGRAPHS

@@ -261,6 +261,8 @@ class _Collector:
             widget = _widget_kind_cached(attrib.get("class"), attrib.get("id"))
         if tag == "form":  # usually a search or sign-up box, but some sites wrap the whole page in one
             widget = max(widget, 1)
+        elif tag == "header" and element.find(".//h1") is None and element.find(".//h2") is None:
+            widget = 2  # the site's masthead (an article's own header holds its headline)
         block = tag in _BLOCKS
         if block or tag == "br":
             self.flush()
