@@ -81,9 +81,16 @@ def _primary_ids(page: Page) -> set[int]:
 def choose_article_node(page: Page, canonical: str) -> Node | None:
     """The structured-data node that describes this page's article, not the WebPage, the
     publisher, a related article or a live blog's update."""
+    nodes = article_nodes(page, canonical)
+    return nodes[0] if nodes else None
+
+
+def article_nodes(page: Page, canonical: str) -> list[Node]:
+    """The node that describes this page's article (see choose_article_node) first, then any
+    other node naming this page's URL as its own: two plugins describing the same article."""
     candidates = page.structured.nodes_of_type(ARTICLE_TYPES)
     if not candidates:
-        return None
+        return []
     here = {_loose_identity(page.url), _loose_identity(canonical)}
     primary = _primary_ids(page)
 
@@ -97,8 +104,12 @@ def choose_article_node(page: Page, canonical: str) -> Node | None:
             len(str(node.get("articleBody") or "")) + len(node),
         )
 
-    best = max(candidates, key=score)
-    return best if score(best)[0] >= 0 else None
+    scores = {id(node): score(node) for node in candidates}
+    best = max(candidates, key=lambda node: scores[id(node)])
+    if scores[id(best)][0] < 0:
+        return []
+    same = [n for n in candidates if n is not best and scores[id(n)][:2] == (1, 1) == scores[id(best)][:2]]
+    return [best, *same]
 
 
 def find_canonical(page: Page) -> str:
@@ -174,7 +185,8 @@ def _keywords(value: Any) -> list[str]:
 
 def extract_article(page: Page) -> ArticleDraft:
     canonical = find_canonical(page)
-    node = choose_article_node(page, canonical)
+    described_by = article_nodes(page, canonical)
+    node = described_by[0] if described_by else None
     meta = page.structured
     published = (_text(node.get("datePublished")) or _text(node.get("dateCreated"))) if node else None
     published = (
@@ -203,7 +215,7 @@ def extract_article(page: Page) -> ArticleDraft:
         site_names.extend(publisher)
     title = choose_title(page, node, site_names)
     published = published or _dateline(page, title)
-    authors = choose_authors(page, node, SiteNames(page, site_names))
+    authors = choose_authors(page, node, SiteNames(page, site_names), described_by[1:])
     paragraphs = extract_paragraphs(page, hint=_text(node.get("articleBody")) if node else None)
     paragraphs = _without_header_lines(
         paragraphs, title, [*authors, published or "", modified or ""], authors

@@ -29,6 +29,8 @@ _AUTHOR_CLASS = re.compile(r"author|byline|autor|auteur|writer|reporter", re.IGN
 _NOT_CREDIT_CLASS = re.compile(r"bio|about|avatar|image|img|photo|follow|social|more|list|comment", re.I)
 _MAX_BYLINE_CHARS = 120
 _MAX_MARKED = 60  # author-classed elements examined: bylines come early, pages can be odd
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_MAX_CJK_NAME = 10  # characters: CJK names with a role attached are shorter
 _ORG_TYPES = frozenset({"organization", "newsmediaorganization", "corporation", "website", "brand"})
 
 
@@ -55,7 +57,7 @@ def _credit_names(value: Any) -> tuple[list[str], list[str]]:
     """(people, organisations) named by a schema.org author value."""
     people: list[str] = []
     orgs: list[str] = []
-    for item in value if isinstance(value, list) else [value]:
+    for item in _flat(value):
         if isinstance(item, dict):
             name = item.get("name")
             if isinstance(name, list):
@@ -66,6 +68,15 @@ def _credit_names(value: Any) -> tuple[list[str], list[str]]:
         if isinstance(name, str) and (name := " ".join(name.split())) and not _is_link_or_mail(name):
             target.append(name)
     return people, orgs
+
+
+def _flat(value: Any, depth: int = 0) -> list[Any]:
+    """An author value's items, nested lists flattened ("author": [{...}, [{...}]])."""
+    if not isinstance(value, list):
+        return [value]
+    if depth > 3:
+        return []
+    return [item for v in value for item in _flat(v, depth + 1)]
 
 
 def _is_link_or_mail(text: str) -> bool:
@@ -101,8 +112,10 @@ def _byline_elements(page: Page) -> list[lxml.html.HtmlElement]:
 
 
 def _in_chrome(element: lxml.html.HtmlElement) -> bool:
+    """Navigation, comments, related stories, and figures: a byline in a figure's caption credits
+    the picture, audio or video, not the article."""
     for ancestor in element.iterancestors():
-        if ancestor.tag in {"nav", "aside", "footer"}:
+        if ancestor.tag in {"nav", "aside", "footer", "figure", "figcaption"}:
             return True
         if re.search(r"comment|related|sidebar", ancestor.get("class") or "", re.I):
             return True
@@ -154,25 +167,56 @@ def _marked_descendants(element: lxml.html.HtmlElement) -> list[lxml.html.HtmlEl
     ]
 
 
-def choose_authors(page: Page, node: Node | None, site: SiteNames) -> list[str]:
+# Meta tags that name the author, compared without separators ("article:author", "articleAuthor",
+# "DC.creator", "dcterms:creator"), most common first.
+_AUTHOR_META_KEYS = (
+    "author",
+    "articleauthor",
+    "dccreator",
+    "dctermscreator",
+    "sailthruauthor",
+    "parselyauthor",
+)
+
+
+def _meta_credits(page: Page) -> list[str]:
+    found: list[tuple[int, str]] = []
+    for name, values in page.structured.meta.items():
+        loose = re.sub(r"[\W_]+", "", name)
+        if loose in _AUTHOR_META_KEYS:
+            rank = _AUTHOR_META_KEYS.index(loose)
+            found.extend((rank, " ".join(v.split())) for v in values if v.strip())
+    found.sort(key=lambda item: item[0])  # stable: a key's values keep their order
+    return [text for _, text in found if not _is_link_or_mail(text)]
+
+
+def choose_authors(
+    page: Page, node: Node | None, site: SiteNames, same_article: Sequence[Node] = ()
+) -> list[str]:
     """Raw author credits: people from the most deliberate source that names any, else the
-    publication's own credit."""
-    meta = page.structured.meta
-    credit = page.structured.resolve(node.get("author")) if node else None
-    node_people, node_orgs = _credit_names(credit) if credit else ([], [])
-    meta_credits = [
-        " ".join(a.split())
-        for a in meta.get("author", []) + meta.get("article:author", []) + meta.get("dc.creator", [])
-        if a.strip() and not _is_link_or_mail(a.strip())
-    ]
-    fallback: list[str] = []
-    for source in (node_people, meta_credits):
-        people = [name for name in source if name not in site]
-        if people:
-            return _unique(people)
-        fallback.extend(source)
+    publication's own credit.
+
+    `same_article` are other structured-data nodes describing this same article: one plugin's
+    node often credits only the first of several authors that another's lists."""
+    people: list[str] = []
+    orgs: list[str] = []
+    for described in [node, *same_article] if node else []:
+        credit = page.structured.resolve(described.get("author"))
+        node_people, node_orgs = _credit_names(credit) if credit else ([], [])
+        people.extend(node_people)
+        orgs.extend(node_orgs)
+    meta_credits = _meta_credits(page)
+    # An organisation other than the publication credited next to people is an agency ("SDA").
+    agencies = [name for name in orgs if name not in site]
+    for source in (people, meta_credits):
+        named = [name for name in source if name not in site]
+        if named:
+            return _unique(named + (agencies if source is people else []))
     dom = [text for text in dom_bylines(page) if text not in site and _looks_like_credit(text)]
-    return dom or _unique(fallback + node_orgs)
+    if dom:
+        return dom
+    # Nobody but the publication: its credit from the most deliberate source that gives one.
+    return next((_unique(source) for source in (people + orgs, meta_credits) if source), [])
 
 
 def _looks_like_credit(text: str) -> bool:
@@ -187,9 +231,18 @@ def _looks_like_credit(text: str) -> bool:
     # Names are capitalised where the script has case; a few particles ("von", "and") are not.
     if cased and sum(w[0].isupper() for w in cased) < 0.6 * len(cased):
         return False
+    if any(len(_CJK.findall(word)) > _MAX_CJK_NAME for word in words):
+        return False  # an unspaced run longer than any name: an author box's text run together
     # One unspaced token is a name only in scripts without spaces, and then a short one.
     return 2 <= len(words) <= 12 or (len(words) == 1 and 2 <= len(words[0]) <= 12 and not words[0].isascii())
 
 
 def _unique(names: Sequence[str]) -> list[str]:
-    return list(dict.fromkeys(names))
+    """Names without repeats, also those written as a slug elsewhere ("chuck-ross" for "Chuck
+    Ross"): the spaced spelling is kept, in the place of the first."""
+    found: dict[str, str] = {}
+    for name in names:
+        key = _key(name) or name
+        if key not in found or (" " in name and " " not in found[key]):
+            found[key] = name
+    return list(found.values())

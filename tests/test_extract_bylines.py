@@ -1,0 +1,109 @@
+"""Who an article credits, through extract_records (extraction, then normalization): which source
+of credits wins, and what the publication's own credit becomes."""
+
+from __future__ import annotations
+
+import json
+
+from newscrawler import extract_records
+
+URL = "https://news.example.org/2024/05/city-budget"
+TEXT = "".join(
+    f"<p>{sentence}</p>"
+    for sentence in [
+        "The city council approved a budget of 2.4 billion dollars on Thursday after a debate that ran "
+        "past midnight, with nine members voting in favour and four against the plan.",
+        "Spending on public transport rises by eleven percent, while the parks department loses two of "
+        "its seasonal programmes, which opponents said would hit poorer neighbourhoods hardest.",
+        "The mayor said the budget keeps property taxes flat for a third year and sets aside money for "
+        "the repair of three bridges that inspectors flagged last winter as in poor condition.",
+    ]
+)
+
+
+def authors_of(head: str = "", before_text: str = "", *, site_name: str = "Example News") -> list[str]:
+    html = (
+        f'<html><head><title>City passes budget | {site_name}</title><meta property="og:site_name" '
+        f'content="{site_name}"><meta property="og:type" content="article">{head}</head><body>'
+        f"<article><h1>City passes budget after late-night debate</h1>{before_text}"
+        f'<div class="article-body">{TEXT}</div></article></body></html>'
+    )
+    (record,) = [r for r in extract_records(html, URL) if r["type"] == "article"]
+    return record["authors"]
+
+
+def node(**fields: object) -> str:
+    data = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "City passes budget"}
+    return f'<script type="application/ld+json">{json.dumps({**data, **fields})}</script>'
+
+
+def test_an_agency_credited_as_organisation_is_kept_next_to_the_people():
+    author = [{"@type": "Person", "name": "Paula Steiger"}, {"@type": "Organization", "name": "SDA"}]
+    assert authors_of(node(author=author)) == ["Paula Steiger", "SDA"]
+
+
+def test_the_publication_as_organisation_author_is_dropped_next_to_people():
+    author = [{"@type": "Person", "name": "Paula Steiger"}, {"@type": "Organization", "name": "Example News"}]
+    assert authors_of(node(author=author)) == ["Paula Steiger"]
+
+
+def test_nested_author_lists_are_read():
+    author = [{"@type": "Person", "name": "Engin Haupt"}, [{"@type": "Person", "name": "Anna Fink"}]]
+    assert authors_of(node(author=author)) == ["Engin Haupt", "Anna Fink"]
+
+
+def test_two_nodes_describing_this_article_credit_all_their_authors_once():
+    # One plugin names the first author (and a slug of him), another all three.
+    first = node(url=URL, author={"@type": "Person", "name": "Till Eckert"}, datePublished="2024-05-02")
+    second = node(
+        url=URL,
+        author=[
+            {"@type": "Person", "name": "till-eckert"},
+            {"@type": "Person", "name": "Max Bernhard"},
+            {"@type": "Person", "name": "Martin Murphy"},
+        ],
+    )
+    assert authors_of(first + second) == ["Till Eckert", "Max Bernhard", "Martin Murphy"]
+
+
+def test_a_related_articles_node_adds_no_authors():
+    here = node(url=URL, author={"@type": "Person", "name": "Till Eckert"})
+    other = node(
+        url="https://news.example.org/2024/05/otters", author={"@type": "Person", "name": "Zoe Otter"}
+    )
+    assert authors_of(here + other) == ["Till Eckert"]
+
+
+def test_a_credit_in_a_figure_caption_is_the_pictures_not_the_articles():
+    caption = '<figcaption><span class="byline">Roman Warschauer</span></figcaption>'
+    figure = f'<figure><img src="a.jpg">{caption}</figure>'
+    org = {"@type": "NewsMediaOrganization", "name": "Redaktion Example News"}
+    assert authors_of(node(author=org), figure) == ["Redaktion Example News"]
+
+
+def test_an_author_box_run_together_is_no_credit_and_the_publication_is():
+    box = '<div class="author">この記事を書いた人渡辺洋介東京社会部フォロー専門・関心分野戦争、平和</div>'
+    org = {"@type": "Organization", "name": "朝日新聞デジタル"}
+    assert authors_of(node(author=org), box, site_name="朝日新聞デジタル") == ["朝日新聞デジタル"]
+
+
+def test_author_meta_tags_under_other_spellings():
+    head = '<meta name="articleAuthor" content="Anadolu Ajansı">'
+    org = {"@type": "Organization", "name": "Example News"}
+    assert authors_of(head + node(author=org)) == ["Anadolu Ajansı"]
+
+
+def test_the_publication_credited_alone_stays_as_printed():
+    head = '<meta name="author" content="FOCUS online">'
+    person = {"@type": "Person", "name": "FOCUS online"}
+    assert authors_of(head + node(author=person), site_name="FOCUS online") == ["FOCUS online"]
+
+
+def test_the_publication_and_an_agency_credited_together_stay_both():
+    byline = '<p class="byline">Par Le Figaro et AFP</p>'
+    assert authors_of("", byline, site_name="Le Figaro") == ["Le Figaro", "AFP"]
+
+
+def test_a_printed_byline_with_a_desk_after_the_name():
+    byline = '<p class="byline">von David Straub, MDR THÜRINGEN</p>'
+    assert authors_of("", byline, site_name="mdr.de") == ["David Straub"]
