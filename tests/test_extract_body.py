@@ -53,6 +53,7 @@ def test_utility_and_title_class_words_do_not_make_a_widget():
     assert kind("widget-title mb-5 font-bold") == 0
     assert kind("wrapper px-5 overflow-hidden") == 0
     assert kind("widget") == 1 and kind("visually-hidden") == 1
+    assert kind("relatedposts") == 2 and kind("newsletterbox") == 2 and kind("postcontent") == 0
 
 
 def test_a_subhead_classed_as_a_widget_title_is_part_of_the_body():

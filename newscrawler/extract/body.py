@@ -169,6 +169,9 @@ _LAYOUT = frozenset(
         "overflow",
     ]
 )
+# Strong widget words glued to others in one lowercase token ("relatedposts", "sharebox"): only
+# words long enough not to hide inside ordinary ones.
+_GLUED_WIDGET = re.compile(r"related|newsletter|outbrain|taboola|sharing|sponsored|recommended|subscribe")
 # Words of a class token, camelCase split too ("imageEmbedCredit" -> image, embed, credit).
 _CLASS_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 
@@ -189,7 +192,7 @@ def _widget_kind_cached(class_: str | None, id_: str | None) -> int:
             continue
         found = set(words)
         joined = "".join(words)
-        if found & _STRONG_WIDGET or joined in _STRONG_WIDGET:
+        if found & _STRONG_WIDGET or joined in _STRONG_WIDGET or _GLUED_WIDGET.search(joined):
             return 2
         if (found & _WEAK_WIDGET or joined in _WEAK_WIDGET) and not found & _LAYOUT:
             kind = 1
