@@ -7,6 +7,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Collection, Iterable
+from functools import lru_cache
 
 import ftfy
 from ftfy.badness import is_bad
@@ -69,6 +70,13 @@ def clean_inline(text: str | None) -> str | None:
     """One line of text: entities decoded, mojibake repaired, NFC, controls dropped, spaces collapsed."""
     if text is None:
         return None
+    return _clean_line(text)
+
+
+# Memoized: a record's lines are cleaned when it is built and again when the site-wide learner
+# reads them, and the mojibake test is the costly part. Bounded: a few MB of recent lines.
+@lru_cache(maxsize=4096)
+def _clean_line(text: str) -> str | None:
     text = html.unescape(text) if "&" in text else text
     text = _CONTROL.sub("", text)
     # Spaces first: mojibake detection must see the text as it will be stored.
