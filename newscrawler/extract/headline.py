@@ -76,4 +76,31 @@ def choose_headline(candidates: Sequence[str | None], site_names: Sequence[str] 
         stated = sum(1 for other in wholes if other == whole)
         return (confirmed, -index, stated)
 
-    return texts[max(range(len(texts)), key=rank)]
+    best = max(range(len(texts)), key=rank)
+    return _agreed_core(texts, wholes, cores, rank(best)[0]) or texts[best]
+
+
+def _agreed_core(texts: list[str], wholes: list[str], cores: list[set[str]], confirmed: int) -> str | None:
+    """The headline when sources agree on it only behind different kickers ("Kicker A: Headline"
+    in some, "Kicker B - Headline" in others): kickers with no word in common are labels, and
+    what every source states after them is the headline, as the page wrote it."""
+    if len(cores) <= confirmed:
+        return None
+    shared = set.intersection(*cores) - set(wholes)
+    ends = [c for c in shared if all(any(o.endswith(c) for o in options) for options in cores)]
+    if not ends:
+        return None
+    core = max(ends, key=len)
+    # What each source puts in front of the core (its text with only trailing affixes peeled).
+    fronts = [max((o for o in options if o.endswith(core)), key=len)[: -len(core)] for options in cores]
+    kickers = {_words(front) for front in fronts if _words(front)}
+    if len(kickers) < 2 or any(a & b for a in kickers for b in kickers if a is not b):
+        return None
+    for text, whole in zip(texts, wholes, strict=True):
+        if len(whole) == len(text) and whole.endswith(core):  # same length: positions map back
+            return text[len(text) - len(core) :]
+    return None
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(re.findall(r"\w+", text))

@@ -1,0 +1,42 @@
+"""Headline choice among a page's title sources (structured data, og:title, <h1>, twitter:title,
+<title>)."""
+
+from __future__ import annotations
+
+from newscrawler.extract.headline import choose_headline
+
+QUOTE = "«Die Zurückhaltung hat viel mit den USA zu tun»"
+
+
+def test_sources_agreeing_only_behind_different_kickers_give_the_text_after_them():
+    candidates = [
+        f"Eskalation im Nahen Osten - {QUOTE}",
+        f"Iranischer Angriff auf Israel: {QUOTE}",
+        f"Eskalation im Nahen Osten - {QUOTE}",
+        f"Iranischer Angriff auf Israel: {QUOTE}",
+        f"Iranischer Angriff auf Israel: {QUOTE} - News - SRF",
+    ]
+    assert choose_headline(candidates, ["SRF"]) == QUOTE
+
+
+def test_one_kicker_everywhere_is_part_of_the_headline():
+    text = f"Iranischer Angriff auf Israel: {QUOTE}"
+    assert choose_headline([text, text, f"{text} - SRF"], ["SRF"]) == text
+
+
+def test_variants_of_one_kicker_are_not_labels():
+    # "MSV-Interimstrainer Schubert" and "Interimstrainer Schubert" share a word: one headline, edited.
+    head, quote = "Interimstrainer Schubert", '"Nicht mehr viel zu verlieren"'
+    candidates = [
+        f"MSV-{head}: {quote}",
+        f"{head}: {quote}",
+        f"MSV-{head}: {quote}",
+        f"{head}: {quote} | kicker",
+    ]
+    assert choose_headline(candidates, ["kicker"]) in {f"MSV-{head}: {quote}", f"{head}: {quote}"}
+
+
+def test_texts_differing_at_the_end_keep_their_whole_headline():
+    short = "Your $1 bill could be worth up THOUSANDS - here's how to check"
+    long = f"{short} if you have the rare buck"
+    assert choose_headline([long, short, long, short, f"{long} | Daily Mail Online"]) in {short, long}
