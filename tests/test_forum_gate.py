@@ -84,7 +84,8 @@ def test_gate_never_rules_out_a_selector_that_matches_on_real_news_pages():
         # Names under a negation or an "or" are not required: no requirement is read from them.
         ("div:not(.deleted)", Requirements()),
         ("//tr[@class='a' or @class='b']", Requirements()),
-        ("a[href*='forumdisplay.php']", Requirements()),
+        ("a[href*='forumdisplay.php']", Requirements(source_texts=frozenset({"forumdisplay.php"}))),
+        ("a[name^=b]", Requirements()),  # too short a value to tell anything
         ("not a selector ((", Requirements()),
     ],
 )
@@ -101,3 +102,5 @@ def test_select_on_page_finds_what_select_finds():
     assert select_on_page(page, expression) == select(page.tree, expression)
     assert len(select_on_page(page, expression)) == 2
     assert not may_match(page, ".nothing-here")
+    assert may_match(page, "a[href*='showthread.php']")
+    assert not may_match(page, "a[href*='forumdisplay.php']")

@@ -58,6 +58,7 @@ _COMMON_ATTRIBUTES = frozenset(
     }
 )
 _CACHE_ATTR = "_forum_gate_tokens"
+_VERDICTS_ATTR = "_forum_gate_verdicts"
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,19 @@ class Requirements:
     ids: frozenset[str] = frozenset()
     id_prefixes: frozenset[str] = frozenset()
     attributes: frozenset[str] = frozenset()  # unusual attribute names
+    # Values of common attributes (a[href*='forumdisplay.php']): in the page's source as written,
+    # unless the page spells them with character references, which no engine does.
+    source_texts: frozenset[str] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(
+            self.classes
+            or self.class_substrings
+            or self.ids
+            or self.id_prefixes
+            or self.attributes
+            or self.source_texts
+        )
 
     def __or__(self, other: Requirements) -> Requirements:
         return Requirements(
@@ -77,6 +91,7 @@ class Requirements:
             self.ids | other.ids,
             self.id_prefixes | other.id_prefixes,
             self.attributes | other.attributes,
+            self.source_texts | other.source_texts,
         )
 
 
@@ -88,9 +103,9 @@ class PageTokens:
     class_text: str
     ids: set[str]
     tree: etree._Element
+    source: str | None  # None: fetched bytes, whose encoding is not known here
     attributes: set[str] = field(default_factory=set)  # of those looked for
     looked_for: set[str] = field(default_factory=set)
-    _verdicts: dict[str, bool] = field(default_factory=dict)
 
     def satisfies(self, needed: Requirements) -> bool:
         if unknown := needed.attributes - self.looked_for:
@@ -102,19 +117,19 @@ class PageTokens:
             and needed.ids <= self.ids
             and all(any(i.startswith(p) for i in self.ids) for p in needed.id_prefixes)
             and needed.attributes <= self.attributes
+            and (self.source is None or all(t in self.source for t in needed.source_texts))
         )
 
 
 def may_match(page: Page, alternative: str) -> bool:
     """False only when `alternative` (one CSS selector or XPath, see base.select) certainly
     matches nothing on the page."""
-    needed = requirements(alternative)
-    if needed == Requirements():
-        return True
-    tokens = page_tokens(page)
-    if alternative not in tokens._verdicts:
-        tokens._verdicts[alternative] = tokens.satisfies(needed)
-    return tokens._verdicts[alternative]
+    verdicts: dict[str, bool] = page.__dict__.setdefault(_VERDICTS_ATTR, {})
+    verdict = verdicts.get(alternative)
+    if verdict is None:
+        needed = requirements(alternative)
+        verdict = verdicts[alternative] = not needed or page_tokens(page).satisfies(needed)
+    return verdict
 
 
 def select_on_page(page: Page, expression: str | None) -> list[Element]:
@@ -141,6 +156,7 @@ def page_tokens(page: Page) -> PageTokens:
             class_text=" ".join(class_values),
             ids={str(v) for v in tree.xpath("//@id")},
             tree=tree,
+            source=page.source if isinstance(page.source, str) else None,
         )
         # Every unusual attribute a known selector requires, in one walk.
         tokens.satisfies(Requirements(attributes=frozenset(_KNOWN_ATTRIBUTES)))
@@ -164,6 +180,8 @@ def _finder_for(names: frozenset[str]) -> etree.XPath:
     return etree.XPath(f"//*[{condition}]")
 
 
+# A value written the same in any page source: no quotes, markup or references.
+_PLAIN_VALUE = re.compile(r"^[\w./:?=-]{3,}$")
 _XPATH_NAME = re.compile(r"^[A-Za-z_][\w.-]*$")
 
 
@@ -233,6 +251,8 @@ def _attribute_requirements(node: Attrib) -> Requirements:
         return Requirements()
     if name and name not in _COMMON_ATTRIBUTES and _XPATH_NAME.match(name):
         return Requirements(attributes=frozenset({name}))
+    if node.operator != "exists" and _PLAIN_VALUE.match(value):
+        return Requirements(source_texts=frozenset({value}))
     return Requirements()
 
 
