@@ -59,6 +59,8 @@ CASES = [
     (["WRITER BY A"], [], ["A"]),
     (["Staff Writer By Jane Doe"], [], ["Jane Doe"]),
     (["Von Redakteurin Anna Fink"], [], ["Anna Fink"]),
+    (["Von: Bill MCCARTHY, Marisha GOLDHAMER"], [], ["Bill MCCARTHY", "Marisha GOLDHAMER"]),
+    (["By: Jane Doe"], [], ["Jane Doe"]),
     # A section word alone is not a name.
     (["Nachrichten"], [], []),
     (["News"], [], []),
@@ -75,6 +77,14 @@ def test_bylines(raw, sites, expected):
 def test_sharp_s_title_cases_to_a_stable_name():
     once = title_case_name("ßa ßb")
     assert once == "Ssa Ssb" and title_case_name(once) == once
+
+
+def test_a_dotless_i_is_not_capitalised_into_another_letter():
+    assert title_case_name("ılgın yılmaz") == "ılgın Yılmaz"
+
+
+def test_debris_around_a_desk_word_is_no_desk_credit():
+    assert split_authors(["0 ;STAFF"]) == []
 
 
 def _single_case(token: str) -> bool:

@@ -21,7 +21,7 @@ from newscrawler.extract.page import Page
 from newscrawler.extract.structured import Node, node_types
 from newscrawler.extract.textblocks import paragraphs_of
 
-_BYLINE_TEXT = re.compile(r"^\s*(?:by|von|par|por|door|di|av|af|przez|от)\s+\S", re.IGNORECASE)
+_BYLINE_TEXT = re.compile(r"^\s*(?:by|von|par|por|door|di|av|af|przez|от)\s*:?\s+\S", re.IGNORECASE)
 _BYLINE_PREFIX = re.compile(r"^\s*(?:by|von|par|por|door|di|av|af|przez|от)\b\s*:?", re.IGNORECASE)
 _EMAIL = re.compile(r"^\S+@\S+\.\w+$")
 _AUTHOR_CLASS = re.compile(r"author|byline|autor|auteur|writer|reporter", re.IGNORECASE)
@@ -146,7 +146,7 @@ def dom_bylines(page: Page) -> list[str]:
             break
     if credits:
         return credits
-    for element in page.tree.iter("p", "span", "div", "address", "em", "strong", "i", "b"):
+    for element in page.tree.iter("p", "span", "div", "address", "em", "strong", "i", "b", "li"):
         text = " ".join((element.text_content() or "").split())
         if len(text) < 150 and _BYLINE_TEXT.match(text):
             # "By Jane Doe<br>Posted March 3": the byline is the first line only.

@@ -87,7 +87,7 @@ _LEAD_IN = re.compile(
     r"(?:(?:story|text|words|report(?:ing)?|additional\s+reporting|written|posted|compiled|edited|"
     r"interview|with\s+reporting)\s+)?(?:by|from)|von|par|por|door|af|av|przez|от|"
     r"(?:authors?|autor(?:in|en)?|auteurs?|byline|reporter|text|texto|texte|tekst|redaktion)\s*:|"
-    r"follow)(?=\s)\s*:?\s*",
+    r"follow)(?=\s|:\s)\s*:?\s*",
     re.IGNORECASE,
 )
 _LEAD_IN_LOWER = re.compile(r"^(?:di|de|da)\s+(?=[^\W\d_])")
@@ -138,6 +138,7 @@ _LOCATION = re.compile(
 # Initials standing for a writer, lower case, alone or slash-joined ("kesm", "srf/hosb").
 _CODES = re.compile(r"^[a-zß]{2,5}(?:/[a-zß]{2,5})*$")
 _CODES_INSIDE = re.compile(r"(?<![\w/])[a-zß]{2,5}(?:/[a-zß]{2,5})+(?![\w/])")
+_DESK_WORD = re.compile(r"[\w.'’\-]*[^\W\d_][\w.'’\-]*")  # a word with a letter: "BR24", "hessenschau.de"
 _WORD = re.compile(r"^[^\W\d_](?:[\w'’.\-]*[^\W\d_.])?\.?$")
 _NOT_NAME_WORDS = _words(
     "the of for click here more posts articles view all profile follow share comments about read "
@@ -171,13 +172,19 @@ def _cap_word(word: str) -> str:
     out = []
     for part in parts:
         if part and part[0].isalpha():
-            # title(), not upper(): "ß".upper() is "SS", which would read as all caps next time.
             if part.startswith("mc") and len(part) > 3:
-                part = "Mc" + part[2].title() + part[3:]
+                part = "Mc" + _cap_letter(part[2]) + part[3:]
             else:
-                part = part[0].title() + part[1:]
+                part = _cap_letter(part[0]) + part[1:]
         out.append(part)
     return "".join(out)
+
+
+def _cap_letter(letter: str) -> str:
+    """A letter capitalised, unless that makes another letter: title(), not upper(), because
+    "ß".upper() is "SS", read as all caps next time; Turkish "ı" stays, as "I" is an "i"."""
+    capital = letter.title()
+    return capital if capital.casefold() == letter.casefold() else letter
 
 
 def title_case_name(name: str) -> str:
@@ -280,6 +287,8 @@ def _desk_credit(text: str) -> str | None:
     words = text.split()
     if not words or len(words) > MAX_NAME_WORDS or not _DESK.search(text) or _EMAIL.search(text):
         return None
+    if not all(_DESK_WORD.fullmatch(w) for w in words):
+        return None  # "0 ;STAFF": debris around a desk word
     if all(w.casefold().strip(".,:") in _GENERIC_DESK_WORDS for w in words):
         return None
     return text
