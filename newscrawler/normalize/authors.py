@@ -183,8 +183,8 @@ def _cap_word(word: str) -> str:
 def _cap_letter(letter: str) -> str:
     """A letter capitalised, unless that makes another letter: title(), not upper(), because
     "ß".upper() is "SS", read as all caps next time; Turkish "ı" stays, as "I" is an "i"."""
-    capital = letter.title()
-    return capital if capital.casefold() == letter.casefold() else letter
+    capital = letter.title()  # "ẖ" becomes "H" and a combining mark: no longer one word's letters
+    return capital if capital.casefold() == letter.casefold() and capital.isalpha() else letter
 
 
 def title_case_name(name: str) -> str:
@@ -248,15 +248,15 @@ def _candidate(piece: str) -> tuple[str | None, bool]:
         return None, True
     if text.casefold() in AGENCIES or text.casefold().removeprefix("the ") in AGENCIES:
         return text.removeprefix("the ").removeprefix("The "), True
-    if _DOMAIN.match(text) or _CODES.match(text):
-        return text, True  # an outlet's domain ("mdr.de"), initials ("srf/hosb"): as printed
+    if _DOMAIN.match(text):
+        return text, True  # an outlet credited by its domain ("mdr.de"): kept as printed
     if _ONLY_ROLE.match(text):
         return None, True
     stripped = _strip_framing(text)
     if _DESK.search(stripped) or (_DESK.search(text) and " " not in stripped):
         return None, True  # a desk: "Tech Desk", "Guardian staff reporter" (kept whole, see _desk_credit)
-    if stripped != text and (stripped.casefold() in AGENCIES or _CODES.match(stripped)):
-        return stripped, True
+    if _is_code(stripped) or (stripped != text and stripped.casefold() in AGENCIES):
+        return stripped, True  # a writer's initials ("kesm", "srf/hosb"): as printed
     text = stripped
     if location := _LOCATION.match(text):
         text = location.group(1)
@@ -278,6 +278,12 @@ def _candidate(piece: str) -> tuple[str | None, bool]:
     ):
         return None, False
     return text, True
+
+
+def _is_code(text: str) -> bool:
+    """A writer's initials ("kesm", "srf/hosb"), not a lower-case word that means something."""
+    words = _GENERIC_DESK_WORDS | _NOT_NAME_WORDS | _PARTICLES
+    return bool(_CODES.match(text)) and not any(part in words for part in text.split("/"))
 
 
 def _desk_credit(text: str) -> str | None:
@@ -455,7 +461,9 @@ def _couple_first(pieces: list[tuple[str, str]], index: int) -> bool:
         return False  # "By", "Reporter": what frames a name is no first name
     name, _ = _candidate(first)
     surname_holder = _candidate(following)[0]
-    return name == first and first[0].isupper() and " " in (surname_holder or "")
+    # An acronym ("CNN and Jane Doe") is an outlet, unless the whole byline is in capitals.
+    acronym = first.isupper() and len(first) > 1 and not _single_case(" ".join(p for _, p in pieces))
+    return name == first and first[0].isupper() and not acronym and " " in (surname_holder or "")
 
 
 def _cased(name: str) -> str:
