@@ -73,9 +73,10 @@ def clean_inline(text: str | None) -> str | None:
     return _clean_line(text)
 
 
-# Memoized: a record's lines are cleaned when it is built and again when the site-wide learner
-# reads them, and the mojibake test is the costly part. Bounded: a few MB of recent lines.
-@lru_cache(maxsize=4096)
+# Memoized: a record's lines are cleaned when the site-wide learner reads them and again when the
+# record is built (after the learner's warm-up queue), and the mojibake test is the costly part.
+# Bounded: ~10 MB of recent lines.
+@lru_cache(maxsize=16384)
 def _clean_line(text: str) -> str | None:
     text = html.unescape(text) if "&" in text else text
     text = _CONTROL.sub("", text)
@@ -134,6 +135,8 @@ def _without_boilerplate(paragraphs: list[str], boilerplate: Collection[str]) ->
     """Site-wide lines are furniture around a text. When they would be most of it, the text is
     more likely templated content than furniture (or the learning was wrong): it is kept whole."""
     kept = [t for t in paragraphs if paragraph_key(t) not in boilerplate]
+    if len(kept) == len(paragraphs):
+        return paragraphs  # the common case: no site-wide line here, nothing to count
     removed_words = sum(word_count(t) for t in paragraphs) - sum(word_count(t) for t in kept)
     if removed_words > BOILERPLATE_MAX_SHARE * sum(word_count(t) for t in paragraphs):
         return paragraphs
