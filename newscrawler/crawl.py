@@ -372,6 +372,31 @@ def _crawl_locked(
         results = [assess(p, o, state, crawl_id, args.full) for p, o in zip(profiles, outcomes, strict=True)]
         for result in results:
             state.add_run(result.run)
+    return finish_run(
+        results,
+        config_problems,
+        data_dir=data_dir,
+        crawl_id=crawl_id,
+        started_at=started_at,
+        seconds=time.monotonic() - started,
+        log_file=log_file,
+        quiet=args.quiet,
+    )
+
+
+def finish_run(
+    results: list[SiteResult],
+    config_problems: list[str],
+    *,
+    data_dir: Path,
+    crawl_id: str,
+    started_at: str,
+    seconds: float,
+    log_file: Path | None,
+    quiet: bool,
+) -> int:
+    """The run's exit code, its HTML report, and the summary (printed unless quiet and all good):
+    the same for a one-process and a distributed run."""
     code = worst([r.code for r in results] + ([ExitCode.USAGE_ERROR] if config_problems else []))
     sections = [
         SiteSection(
@@ -390,12 +415,12 @@ def _crawl_locked(
     ]
     finished_at = datetime.now(UTC).replace(microsecond=0).isoformat()
     report = write_report(data_dir / "reports", crawl_id, sections, started=started_at, finished=finished_at)
-    if not args.quiet or code != ExitCode.OK:
+    if not quiet or code != ExitCode.OK:
         print_summary(
             results,
             code,
             crawl_id=crawl_id,
-            seconds=time.monotonic() - started,
+            seconds=seconds,
             report=report,
             log_file=log_file,
             config_problems=config_problems,

@@ -29,7 +29,7 @@ from newscrawler.crawl import (
     SiteResult,
     crawl_problem,
     fetched_count,
-    print_summary,
+    finish_run,
     summarize,
 )
 from newscrawler.distributed.connection import RedisUnavailable, connect, redact
@@ -39,7 +39,6 @@ from newscrawler.distributed.lock import RedisLockHeld, RedisSiteLock, acquire
 from newscrawler.exitcodes import ExitCode, worst
 from newscrawler.lock import LockHeld, site_locks
 from newscrawler.monitors import judge
-from newscrawler.report import SiteSection, write_report
 from newscrawler.runner import CrawlJob, CrawlOutcome, run_crawls
 from newscrawler.sites import SiteProfile
 from newscrawler.spiders.base import new_crawl_id
@@ -413,33 +412,13 @@ def finish_crawl(
                 result = SiteResult(profile, outcome, run, history, status, checks)
             state.add_run(result.run)
             results.append(result)
-    code = worst([r.code for r in results] + ([ExitCode.USAGE_ERROR] if config_problems else []))
-    sections = [
-        SiteSection(
-            name=r.profile.name,
-            title=r.profile.site,
-            status=r.status,
-            run=r.run,
-            history=r.history,
-            checks=r.checks,
-            fields=r.profile.monitors.fields,
-            problem=r.problem,
-            feeds=r.outcome.feed_paths,
-            stats=r.outcome.stats,
-        )
-        for r in results
-    ]
-    finished_at = datetime.now(UTC).replace(microsecond=0).isoformat()
-    report = write_report(data_dir / "reports", crawl_id, sections, started=started_at, finished=finished_at)
-    if not args.quiet or code != ExitCode.OK:
-        print_summary(
-            results,
-            code,
-            crawl_id=crawl_id,
-            seconds=seconds,
-            report=report,
-            log_file=log_file,
-            config_problems=config_problems,
-            stream=sys.stdout,
-        )
-    return code
+    return finish_run(
+        results,
+        config_problems,
+        data_dir=data_dir,
+        crawl_id=crawl_id,
+        started_at=started_at,
+        seconds=seconds,
+        log_file=log_file,
+        quiet=args.quiet,
+    )
