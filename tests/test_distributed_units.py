@@ -5,6 +5,7 @@ site lock and shared site learning."""
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -156,6 +157,27 @@ def test_the_crawl_is_drained_only_when_seeded_empty_and_everyone_idle(client: r
     for member in (a, b, late):
         member.leave({"worker": member.worker})
     assert not Coordinator(client, a.keys, "later").register({})  # over, and everyone gone
+
+
+def test_a_worker_that_dies_idle_stops_looking_drained_before_anyone_may_leave(client: redis.Redis):
+    """An idle worker may hold records in a feed it has yet to store. If it dies right after its
+    beat, the crawl still looks drained for a while: a worker leaves only after it has stayed drained
+    for `silence_shows_after`, so the death must show within that time, and be reclaimed later."""
+    a, b = crew(client, "a", "b", dead_after=1.2)
+    a.seeding_done()
+    queue_of(b, client).pop()  # nothing queued; b has done its part and holds its ledger
+    client.zadd(b.keys.taken("b"), {"request": 0})
+    a.idle(), b.idle(), b.beat()  # b's last beat, then it is killed
+    died = time.monotonic()
+    assert a.check().drained
+    states = []
+    while time.monotonic() - died < a.silence_shows_after:
+        states.append(a.check().state)
+        time.sleep(0.05)
+    assert states[0] == "drained" and states[-1] in {"stale", "dead"}, states
+    while a.check().state != "dead":
+        time.sleep(0.05)
+    assert a.reclaim("b") == 1 and client.zcard(a.keys.requests) == 1
 
 
 def test_a_dead_workers_requests_and_claims_go_back(client: redis.Redis):

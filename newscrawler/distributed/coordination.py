@@ -5,7 +5,8 @@ so the machines' clocks do not matter) and says when it is idle. The crawl is **
 start requests have been queued, the queue is empty, and every other registered worker beat
 recently and is idle. That state is stable: only a busy worker can add requests, and taking a
 request off the queue makes a worker busy in the same atomic step (`queue.POP`). A worker leaves
-once the crawl has been drained for its idle timeout.
+once the crawl has been drained for its idle timeout, and never sooner than a worker that died
+idle takes to show as silent (`silence_shows_after`): it may hold records in an unstored feed.
 
 A worker that stops beating for `dead_after` seconds is dead: another worker **reclaims** its work
 (its taken requests go back on the queue, its record-id claims are released, its seeding role is
@@ -180,6 +181,12 @@ class Coordinator:
         self._reclaim, self._settle, self._leave = script(RECLAIM), script(SETTLE), script(LEAVE)
         self._claim, self._release_claims = script(CLAIM), script(RELEASE_CLAIMS)
         self._beating: threading.Event | None = None
+
+    @property
+    def silence_shows_after(self) -> float:
+        """Seconds after which a worker that died idle, with its beat just sent, shows as stale.
+        Until then `check` cannot tell it from a live idle worker whose feed is yet to be stored."""
+        return self.fresh_ms / 1000 + self.beat_interval
 
     # -- taking part -------------------------------------------------------------------------------
 

@@ -8,9 +8,9 @@ workers seed from the site profile's start URLs instead, exactly once per crawl.
 
 Settings: NEWSCRAWLER_REDIS_URL (turns this on), NEWSCRAWLER_DISTRIBUTED_CRAWL_ID, NEWSCRAWLER_WORKER,
 NEWSCRAWLER_WORKER_IDLE_TIMEOUT (seconds the crawl must stay drained before a worker leaves,
-default 5), NEWSCRAWLER_WORKER_DEAD_AFTER (seconds without a heartbeat before a worker's work is
-reclaimed, default 15), NEWSCRAWLER_WORKER_POLL (seconds between looks at the queue while idle,
-default 0.25).
+default 5; never less than the ~4 s a silent worker takes to show), NEWSCRAWLER_WORKER_DEAD_AFTER
+(seconds without a heartbeat before a worker's work is reclaimed, default 15),
+NEWSCRAWLER_WORKER_POLL (seconds between looks at the queue while idle, default 0.25).
 """
 
 from __future__ import annotations
@@ -162,7 +162,11 @@ class DistributedWorker:
         if verdict.drained:
             now = time.monotonic()
             self._drained_since = self._drained_since or now
-            if now - self._drained_since >= self.idle_timeout:
+            # An idle worker still holds the requests whose records wait in its unstored feed. If it
+            # dies now, it looks drained until its beat ages: stay at least that long, so that its
+            # work is reclaimed and done again instead of being left to nobody.
+            hold = max(self.idle_timeout, coordinator.silence_shows_after)
+            if now - self._drained_since >= hold:
                 self.drained = True
                 coordinator.mark_done()
                 logger.info("Crawl %s of %s drained: %s leaves", self.crawl_id, spider.name, self.worker)

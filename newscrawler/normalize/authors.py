@@ -95,9 +95,10 @@ _PARTICLES = _words(
     "van von der den dem de del della delle dei degli di da dos das do du la le les ten ter zu zur "
     "bin ibn al el ben bint af av"
 )
-# Between names: "and", "&", ",", and the same word in the languages we meet.
+# Between names: "and", "&", ",", and the same word in the languages we meet; not a word joined to
+# others by a dot, hyphen or apostrophe: "A.Y" is initials, not a name, a conjunction and nothing.
 _SPLIT = re.compile(
-    r"(\s*(?:[,;|&+•·/\\]|\s[-–—]\s|\b(?:and|und|sowie|y|e|et|en|og|och|i|with|mit|avec|con|com|ja|и)\b)\s*)",
+    r"(\s*(?:[,;|&+•·/\\]|\s[-–—]\s|(?<![\w.'’\-])(?:and|und|sowie|y|e|et|en|og|och|i|with|mit|avec|con|com|ja|и)(?![\w.'’\-]))\s*)",
     re.IGNORECASE,
 )  # one group: the separators come back from split(), at odd positions
 # Picture credits printed next to a byline: "(Image: Getty Images/Cultura RF)", "Foto: dpa".
