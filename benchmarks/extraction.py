@@ -1,6 +1,6 @@
 """Article extraction quality and speed: newscrawler against trafilatura 2.3.1, same pages, same run.
 
-    python benchmarks/extraction.py [--zyte DIR] [--meta DIR] [--only NAME]
+    python benchmarks/extraction.py [--zyte DIR] [--meta DIR] [--only NAME] [--set NAME] [--worst N]
 
 Each (extractor, page set) runs in its own subprocess, so peak RSS is that extractor's own and
 neither warms the other's caches. Pages are read and decompressed before the clock starts; the
@@ -137,12 +137,33 @@ def _row(name: str, set_name: str, scores: Scores, result: dict[str, Any], pages
     )
 
 
+def _page_f1(figures: dict[str, Any]) -> float:
+    precision, recall = figures.get("precision", 0.0), figures.get("recall", 0.0)
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+def _worst_pages(
+    set_name: str, extractor: str, scores: Scores, count: int, urls: dict[str, str]
+) -> list[str]:
+    """The pages that cost the most body F1, worst first: where to look next."""
+    ranked = sorted(scores.pages.items(), key=lambda item: _page_f1(item[1]))[:count]
+    lines = [f"{extractor} on {set_name}, {count} worst pages (body F1, P, R):"]
+    for page_id, figures in ranked:
+        lines.append(
+            f"  {_page_f1(figures):.3f}  P {figures.get('precision', 0.0):.3f}"
+            f"  R {figures.get('recall', 0.0):.3f}  {page_id[:24]}  {urls.get(page_id, '')}"
+        )
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--zyte", type=Path, default=REPO.parent / "shared" / "bench" / "zyte")
     parser.add_argument("--meta", type=Path, default=REPO.parent / "shared" / "bench" / "meta")
     parser.add_argument("--only", choices=EXTRACTORS, help="run one extractor (no side-by-side table)")
+    parser.add_argument("--set", choices=("zyte", "meta"), help="run one page set")
     parser.add_argument("--dump", type=Path, help="write per-page predictions and scores here (JSON)")
+    parser.add_argument("--worst", type=int, metavar="N", help="list each set's N worst pages by body F1")
     parser.add_argument("--worker", nargs=2, metavar=("EXTRACTOR", "DIR"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -158,7 +179,10 @@ def main() -> None:
     splits: list[str] = []
     dump: dict[str, Any] = {}
     anchor = None
+    worst: list[str] = []
     for set_name, folder in (("zyte", args.zyte), ("meta", args.meta)):
+        if args.set and set_name != args.set:
+            continue
         truth = [
             json.loads(line) for line in (folder / "truth.jsonl").read_text("utf-8").splitlines() if line
         ]
@@ -168,6 +192,9 @@ def main() -> None:
             lines.append(_row(extractor, set_name, scores, result, len(truth)))
             speeds.setdefault(set_name, {})[extractor] = len(truth) / result["seconds"]
             dump[f"{set_name}/{extractor}"] = {"pages": scores.pages, "predictions": result["predictions"]}
+            if args.worst and extractor == extractors[0]:
+                urls = {page["id"]: page["url"] for page in truth}
+                worst.extend(_worst_pages(set_name, extractor, scores, args.worst, urls))
             if set_name == "zyte" and extractor == "trafilatura":
                 anchor = scores.f1
             if result.get("stages"):
@@ -189,6 +216,8 @@ def main() -> None:
             print(f"speed {set_name}: newscrawler {ratio:.2f}x trafilatura's pages/s")
     for line in splits:
         print(line)
+    if worst:
+        print("\n".join(["", *worst]))
     if args.dump:
         args.dump.write_text(json.dumps(dump, ensure_ascii=False, indent=1), "utf-8")
 
