@@ -190,3 +190,18 @@ def test_prose_in_the_site_masthead_is_not_the_article():
         f'<div class="article-body">{paragraphs_html(PARAGRAPHS[1:])}</div></article></div>'
     )
     assert extract_paragraphs(page(article)) == PARAGRAPHS
+
+
+def test_an_info_box_inside_the_body_is_not_its_text():
+    # "info" in a class names the metadata or fact box beside the story, never the story itself.
+    box = (
+        '<div class="infobox"><h3>The channel in figures</h3>'
+        "<p>Fourteen metres deep after the works, two more than today, over a length of nine "
+        "kilometres.</p></div>"
+    )
+    meta = '<div class="post-info">Published 14 May 2024, 10:12 · 4 minutes reading time</div>'
+    article = (
+        f'<div class="article-body">{meta}{paragraphs_html(PARAGRAPHS[:2])}{box}'
+        f"{paragraphs_html(PARAGRAPHS[2:])}</div>"
+    )
+    assert extract_paragraphs(page(article)) == PARAGRAPHS
