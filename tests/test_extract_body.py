@@ -205,3 +205,13 @@ def test_an_info_box_inside_the_body_is_not_its_text():
         f"{paragraphs_html(PARAGRAPHS[2:])}</div>"
     )
     assert extract_paragraphs(page(article)) == PARAGRAPHS
+
+
+def test_the_page_s_own_address_printed_above_the_story_is_not_its_text():
+    # Print headers show the address of the page; another address in the text is a source and stays.
+    source = "https://harbour.example.gov/plans/channel-2024"
+    article = (
+        f'<div class="article-content"><div class="print-head"><span>{URL}</span></div>'
+        f"{paragraphs_html(PARAGRAPHS[:2])}<p>{source}</p>{paragraphs_html(PARAGRAPHS[2:])}</div>"
+    )
+    assert extract_paragraphs(page(article)) == [*PARAGRAPHS[:2], source, *PARAGRAPHS[2:]]

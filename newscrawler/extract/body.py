@@ -505,7 +505,7 @@ def extract_paragraphs(page: Page, *, hint: str | None = None) -> list[str]:
         return []
     body = page.tree.find("body")
     root = body if body is not None else page.tree
-    blocks = text_blocks(root)
+    blocks = [b for b in text_blocks(root) if not _is_address_of(b.text, page.url)]
     hint_paragraphs = _paragraphs_of_hint(hint) if hint else []
     hint_words = sum(word_count(p) for p in hint_paragraphs)
     hint_key = _words_key(" ".join(hint_paragraphs)) if hint_words >= 50 else None
@@ -519,6 +519,17 @@ def extract_paragraphs(page: Page, *, hint: str | None = None) -> list[str]:
     if hint_words >= _HINT_MIN_WORDS and hint_words >= _HINT_RATIO * sum(word_count(p) for p in paragraphs):
         return hint_paragraphs
     return paragraphs
+
+
+_ADDRESS_PARTS = re.compile(r"^(?:https?://)?(?:www\.)?([^?#]*?)/?(?:[?#].*)?$", re.IGNORECASE)
+
+
+def _is_address_of(text: str, url: str) -> bool:
+    """The page's own address printed as a line: a print header, a "copy link" box, never prose."""
+    if " " in text or "/" not in text:
+        return False
+    own, shown = _ADDRESS_PARTS.match(url), _ADDRESS_PARTS.match(text)
+    return bool(own and shown) and own.group(1).casefold() == shown.group(1).casefold()
 
 
 _HINT_MIN_WORDS = 150
