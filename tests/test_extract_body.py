@@ -215,3 +215,16 @@ def test_the_page_s_own_address_printed_above_the_story_is_not_its_text():
         f"{paragraphs_html(PARAGRAPHS[:2])}<p>{source}</p>{paragraphs_html(PARAGRAPHS[2:])}</div>"
     )
     assert extract_paragraphs(page(article)) == [*PARAGRAPHS[:2], source, *PARAGRAPHS[2:]]
+
+
+def test_a_long_question_set_as_a_heading_is_kept():
+    # Interviews set each question as a heading, however long it is.
+    question = (
+        "Q: You have worked on the estuary for thirty years. When you heard that the plan was finally "
+        "approved on Tuesday, what were the first two words that came to your mind?"
+    )
+    article = (
+        f'<div class="article-body">{paragraphs_html(PARAGRAPHS[:2])}<h4><strong>{question}</strong></h4>'
+        f"{paragraphs_html(PARAGRAPHS[2:])}</div>"
+    )
+    assert extract_paragraphs(page(article)) == [*PARAGRAPHS[:2], question, *PARAGRAPHS[2:]]

@@ -463,8 +463,8 @@ def _keep(block: Block) -> bool:
     if block.tag == "h1":  # the headline, which the record carries as its title
         return False
     density = _link_density(block)
-    if block.tag in _HEADINGS:
-        return block.words <= 25 and density < 0.6
+    if block.tag in _HEADINGS:  # however long: interviews set their questions as headings
+        return density < 0.6
     if block.content_like:
         return True
     if density > 0.5:
