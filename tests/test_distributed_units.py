@@ -135,6 +135,20 @@ def test_a_popped_request_is_in_the_ledger_until_settled(client: redis.Redis):
     assert len(queue) == 2
 
 
+def test_a_request_is_marked_seen_and_queued_in_one_step(client: redis.Redis):
+    (a,) = crew(client, "a")
+    queue = queue_of(a, client)
+    page = Request("https://example.org/page", callback=queue.spider.parse_page)
+    assert queue.push_unseen(page, a.keys.dupefilter, "fp-page")
+    assert not queue.push_unseen(page, a.keys.dupefilter, "fp-page")  # seen: filtered out
+    assert queue.push_unseen(page, a.keys.dupefilter, None)  # dont_filter: queued anyway
+    assert client.smembers(a.keys.dupefilter) == {b"fp-page"}
+    assert len(queue) == 1  # the same request, queued twice, is one member of the sorted set
+    other = Request("https://example.org/other", callback=queue.spider.parse_page, priority=3)
+    assert queue.push_unseen(other, a.keys.dupefilter, "fp-other")
+    assert queue.pop().url == "https://example.org/other" and len(queue) == 1
+
+
 def test_the_crawl_is_drained_only_when_seeded_empty_and_everyone_idle(client: redis.Redis):
     a, b = crew(client, "a", "b")
     assert a.check().state == "unseeded"

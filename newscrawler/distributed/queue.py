@@ -27,6 +27,14 @@ redis.call('SREM', KEYS[3], ARGV[1])
 return got[1]
 """
 
+# SADD + ZADD in one script: scrapy-redis marks a request seen, then queues it, in two round trips;
+# a worker killed between the two leaves a request nobody fetches and everybody filters out.
+PUSH_UNSEEN = """
+if ARGV[1] ~= '' and redis.call('SADD', KEYS[2], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
+return 1
+"""
+
 
 class LedgerPriorityQueue(PriorityQueue):
     """scrapy-redis's PriorityQueue (same key layout: a sorted set scored by -priority) whose pop
@@ -37,6 +45,14 @@ class LedgerPriorityQueue(PriorityQueue):
         self.keys = keys
         self.worker = worker
         self._pop = server.register_script(POP)
+        self._push_unseen = server.register_script(PUSH_UNSEEN)
+
+    def push_unseen(self, request: Request, dupefilter_key: str, fingerprint: str | None) -> bool:
+        """Queue the request unless its fingerprint is already in the dupefilter (None: always
+        queue, as for `dont_filter`), marking it seen in the same step. False when filtered out."""
+        data = self._encode_request(request)
+        args = [fingerprint or "", -request.priority, data]
+        return bool(self._push_unseen(keys=[self.key, dupefilter_key], args=args))
 
     def pop(self, timeout: int = 0) -> Request | None:
         data = self._pop(keys=[self.key, self.keys.taken(self.worker), self.keys.idle], args=[self.worker])

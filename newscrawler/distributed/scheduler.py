@@ -10,6 +10,8 @@ What scrapy-redis 0.9.1 gets wrong or leaves open on Scrapy 2.19, and what this 
 - Its keys are per spider name only (`<spider>:requests`): with `SCHEDULER_PERSIST` on, the next
   crawl of a site would find the previous crawl's dupefilter and fetch nothing. Ours are per crawl
   (`keys.CrawlKeys`).
+- Its `enqueue_request` marks a request seen and queues it in two round trips: a worker killed in
+  between loses the request for the whole crawl. `WorkerScheduler` does both in one script.
 - `SCHEDULER_PERSIST` must stay on: a worker that closes must not flush the queue and dupefilter
   the other workers are still using. `WorkerScheduler` refuses to run with it off.
 """
@@ -78,3 +80,17 @@ class WorkerScheduler(Scheduler):
         self.df = CrawlerFingerprintDupeFilter(self.server, keys.dupefilter, self.crawler, debug)
         if len(self.queue):
             spider.logger.info("Joining crawl %s: %d requests queued", keys.crawl_id, len(self.queue))
+
+    def enqueue_request(self, request: Request) -> bool:
+        fingerprint = None if request.dont_filter else self.df.request_fingerprint(request)
+        if not self.queue.push_unseen(request, self.df.key, fingerprint):
+            self.df.log(request, self.spider)
+            return False
+        self.stats.inc_value("scheduler/enqueued/redis")
+        return True
+
+    def next_request(self) -> Request | None:
+        request = self.queue.pop()
+        if request is not None:
+            self.stats.inc_value("scheduler/dequeued/redis")
+        return request
