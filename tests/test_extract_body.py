@@ -228,3 +228,29 @@ def test_a_long_question_set_as_a_heading_is_kept():
         f"{paragraphs_html(PARAGRAPHS[2:])}</div>"
     )
     assert extract_paragraphs(page(article)) == [*PARAGRAPHS[:2], question, *PARAGRAPHS[2:]]
+
+
+def test_story_cards_in_articles_beside_the_headlined_article_are_other_stories():
+    # The page's story is the <article> holding its headline; "you may also like" cards set as
+    # articles of their own beside it are other stories, however long their excerpts.
+    cards = "".join(
+        f"<article><p>{text.replace('harbour', f'river number {i}')} And much more, read on …</p></article>"
+        for i, text in enumerate(PARAGRAPHS)
+    )
+    html = (
+        "<html><body><nav><a href='/'>Home</a></nav><div id='primary'>"
+        f"<article><h1>Harbour plan approved</h1>{paragraphs_html(PARAGRAPHS[:2])}</article>"
+        f"<article><h3>You may also like</h3>{cards}</article></div></body></html>"
+    )
+    assert extract_paragraphs(Page(html, URL)) == PARAGRAPHS[:2]
+
+
+def test_updates_inside_the_headlined_article_stay():
+    # A live blog sets each update as an <article> inside the story's own: all of it is the story.
+    updates = "".join(f"<article><p>{text}</p></article>" for text in PARAGRAPHS[1:])
+    html = (
+        "<html><body><div id='primary'>"
+        f"<article><h1>Harbour plan: live</h1><p>{PARAGRAPHS[0]}</p>{updates}</article>"
+        f"<article><p>{PARAGRAPHS[0].replace('harbour', 'airport')}</p></article></div></body></html>"
+    )
+    assert extract_paragraphs(Page(html, URL)) == PARAGRAPHS

@@ -429,6 +429,30 @@ def _with_siblings(
     ]
 
 
+_STORIES_SHARE = 0.8
+
+
+def _headlined_article(
+    container: lxml.html.HtmlElement, good_chars: dict[lxml.html.HtmlElement, int]
+) -> lxml.html.HtmlElement | None:
+    """When the container's prose sits in several <article> elements (the story and "you may also
+    like" cards after it), the one holding the page's headline (<h1>) is the story."""
+    articles = [a for a in container.iter("article") if a is not container and good_chars.get(a, 0)]
+    if len(articles) < 2:
+        return None
+    headlined = [a for a in articles if a.find(".//h1") is not None]
+    if len(headlined) != 1:
+        return None
+    story = headlined[0]
+    # Articles around the story (the page's own wrapper) or inside it (live updates) are not others.
+    others = [a for a in articles if not _inside(a, story) and not _inside(story, a)]
+    outermost = [a for a in others if not any(o is not a and _inside(a, o) for o in others)]
+    in_stories = good_chars.get(story, 0) + sum(good_chars.get(a, 0) for a in outermost)
+    if not outermost or in_stories < _STORIES_SHARE * good_chars.get(container, 0):
+        return None
+    return story
+
+
 def _inside(element: lxml.html.HtmlElement, container: lxml.html.HtmlElement) -> bool:
     while element is not None:
         if element is container:
@@ -463,7 +487,7 @@ def _keep(block: Block) -> bool:
     if block.tag == "h1":  # the headline, which the record carries as its title
         return False
     density = _link_density(block)
-    if block.tag in _HEADINGS:  # however long: interviews set their questions as headings
+    if block.tag in _HEADINGS:
         return density < 0.6
     if block.content_like:
         return True
@@ -639,7 +663,11 @@ def _from_dom(blocks: list[Block], hint_key: str | None) -> list[str]:
     container = _choose_container(blocks, hint_key, good_chars, gain)
     if container is None:
         return []
-    parts = _with_siblings(container, gain)
+    headlined = _headlined_article(container, good_chars)
+    if headlined is not None:
+        container, parts = headlined, [headlined]
+    else:
+        parts = _with_siblings(container, gain)
     least = 0.5 * good_chars.get(container, 0)
     inside = []
     for block in blocks:
