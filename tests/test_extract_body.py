@@ -254,3 +254,12 @@ def test_updates_inside_the_headlined_article_stay():
         f"<article><p>{PARAGRAPHS[0].replace('harbour', 'airport')}</p></article></div></body></html>"
     )
     assert extract_paragraphs(Page(html, URL)) == PARAGRAPHS
+
+
+def test_a_printed_reading_time_is_not_body_text():
+    lines = ["Published May 14, 2024 • 3 minute read", "Stand: 10:12 Uhr | Lesedauer: 4 Minuten"]
+    # A sentence about time spent reading is prose and stays.
+    prose = "Residents said they had spent 20 minutes reading the plan before the meeting began on Tuesday."
+    texts = [*lines, *PARAGRAPHS[:2], prose, *PARAGRAPHS[2:]]
+    article = f'<div class="article-body">{paragraphs_html(texts)}</div>'
+    assert extract_paragraphs(page(article)) == [*PARAGRAPHS[:2], prose, *PARAGRAPHS[2:]]

@@ -592,10 +592,22 @@ _DISCLOSURE = re.compile(
     re.IGNORECASE,
 )
 _PROMO_MAX_WORDS = 60
+# "3 min read", "Lesezeit: 4 Minuten": the reading time printed with the byline, in the languages
+# most crawled.
+_READING_TIME = re.compile(
+    r"\b\d+\s*(?:-\s*)?min(?:ute)?s?\.?\s*read|\b(?:reading time|lesezeit|lesedauer|temps de lecture|"
+    r"tiempo de lectura|tempo di lettura|tempo de leitura|leestijd|okuma süresi|czas czytania)\b",
+    re.IGNORECASE,
+)
+_READING_TIME_MAX_WORDS = 15
 
 
 def _is_promo(block: Block) -> bool:
     return block.words <= _PROMO_MAX_WORDS and bool(_PROMO.search(block.text))
+
+
+def _is_reading_time(block: Block) -> bool:
+    return block.words <= _READING_TIME_MAX_WORDS and bool(_READING_TIME.search(block.text))
 
 
 def _is_disclosure(block: Block) -> bool:
@@ -689,7 +701,9 @@ def _from_dom(blocks: list[Block], hint_key: str | None) -> list[str]:
         ):
             keep[i] = True
     kept = [
-        b for b, k in zip(inside, keep, strict=True) if k and not _is_disclosure(b) and not _is_caption(b)
+        b
+        for b, k in zip(inside, keep, strict=True)
+        if k and not _is_disclosure(b) and not _is_reading_time(b) and not _is_caption(b)
     ]
     # Trailing headings announce something the container does not hold (related links, comments);
     # calls to subscribe, follow or write in close many articles inside their own element.
