@@ -25,6 +25,7 @@ from lxml import etree
 
 from newscrawler.extract.forums.base import Element, date_value, outermost, text_of
 from newscrawler.extract.page import Page
+from newscrawler.extract.structured import node_types
 from newscrawler.normalize.dates import normalize_date
 from newscrawler.normalize.datevocab import DAY_WORDS, MONTHS
 
@@ -377,6 +378,21 @@ def find_post_blocks(page: Page) -> list[Element]:
     if "blocks" not in cache:
         cache["blocks"] = _find(page)
     return cache["blocks"]
+
+
+# Lower-case: structured.node_types() folds type names to lower case.
+_ARTICLE_TYPES = frozenset({"newsarticle", "article", "blogposting", "reportagenewsarticle", "report"})
+_FORUM_TYPES = frozenset({"discussionforumposting", "comment"})
+
+
+def declares_article(page: Page) -> bool:
+    """The page's structured data says it is an article and says nothing of a discussion: its
+    repeated author blocks are comments or related stories, not a thread's posts."""
+    cache = page.__dict__.setdefault(_CACHE_ATTR, {})
+    if "article" not in cache:
+        types = {t for node in page.structured.nodes() for t in node_types(node)}
+        cache["article"] = bool(types & _ARTICLE_TYPES) and not types & _FORUM_TYPES
+    return cache["article"]
 
 
 def may_hold_posts(page: Page) -> bool:

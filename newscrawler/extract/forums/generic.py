@@ -26,19 +26,16 @@ from newscrawler.extract.forums.blocks import (
     block_modified,
     block_number,
     block_post_id,
+    declares_article,
     find_post_blocks,
 )
 from newscrawler.extract.forums.body import BodyRules
 from newscrawler.extract.forums.crumbs import board_from_trail
 from newscrawler.extract.forums.positions import first_position, printed_range_start
 from newscrawler.extract.page import Page
-from newscrawler.extract.structured import node_types
 from newscrawler.extract.types import Link, PageResult, PostDraft
 from newscrawler.normalize.urls import canonicalize_url
 
-# Lower-case: structured.node_types() folds type names to lower case.
-_ARTICLE_TYPES = frozenset({"newsarticle", "article", "blogposting", "reportagenewsarticle", "report"})
-_FORUM_TYPES = frozenset({"discussionforumposting", "comment"})
 _MIN_SHARE = 0.4  # of the page's text inside the posts
 _NEXT_TEXT = re.compile(r"^(?:next|weiter|nächste|suivant|siguiente|próxima|successiv|следующ|›|»|>)", re.I)
 
@@ -71,8 +68,7 @@ class GenericForum(BodyRules, ForumEngine):
         return cache["posts"]
 
     def _find_posts(self, page: Page) -> list:
-        types = {t for node in page.structured.nodes() for t in node_types(node)}
-        if types & _ARTICLE_TYPES and not types & _FORUM_TYPES:
+        if declares_article(page):
             return []
         body = page.tree.find("body")
         if body is None:

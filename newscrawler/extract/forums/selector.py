@@ -28,6 +28,7 @@ from newscrawler.extract.forums.blocks import (
     block_body,
     block_date,
     block_post_id,
+    declares_article,
     find_post_blocks,
     may_hold_posts,
 )
@@ -97,18 +98,25 @@ class SelectorEngine(BodyRules, ForumEngine):
         crawled are no forum page at all.)"""
         if first_group_on_page(page, self.detect):
             return STRUCTURAL + fingerprint_score(page, self.name, self.generator, self.fingerprints)
-        if not (
-            select_on_page(page, self.post)
-            or self._listing_links(page)
-            # The markers only spare work: no fingerprint matches a page holding none of them.
-            or (may_hold_posts(page) and mentions(page, self.markers) and find_post_blocks(page))
-        ):
+        if not (select_on_page(page, self.post) or self._listing_links(page) or self._renamed_posts(page)):
             return 0
         signals = fingerprint_score(page, self.name, self.generator, self.fingerprints)
         return signals if signals >= MIN_SIGNALS else 0
 
     def matches(self, page: Page) -> bool:
         return self.detection_score(page) > 0
+
+    def _renamed_posts(self, page: Page) -> bool:
+        """Posts found as repeated author/date/text blocks, the engine's own post markup renamed by
+        a theme. Not on a page whose structured data declares an article (as the generic engine
+        decides): a news page pays for none of the block finder then. The markers only spare work:
+        no fingerprint matches a page holding none of them."""
+        return (
+            not declares_article(page)
+            and may_hold_posts(page)
+            and mentions(page, self.markers)
+            and bool(find_post_blocks(page))
+        )
 
     def _listing_links(self, page: Page) -> bool:
         return bool(select_on_page(page, self.thread_links) or select_on_page(page, self.board_links))
