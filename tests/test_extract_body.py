@@ -263,3 +263,19 @@ def test_a_printed_reading_time_is_not_body_text():
     texts = [*lines, *PARAGRAPHS[:2], prose, *PARAGRAPHS[2:]]
     article = f'<div class="article-body">{paragraphs_html(texts)}</div>'
     assert extract_paragraphs(page(article)) == [*PARAGRAPHS[:2], prose, *PARAGRAPHS[2:]]
+
+
+def test_a_collapsed_box_inside_the_story_is_not_its_text():
+    # Expandable boxes (a person's bio, a background box) are shut until a reader opens them, and
+    # their button speaks only to screen readers.
+    box = (
+        '<div class="expandable-box"><div class="expandable-box__head" role="button">'
+        '<span class="h-offscreen">Open the box</span></div>'
+        '<div class="expandable-box__content"><p>The harbour master has worked at the port since 1998 and '
+        "led the authority's planning office before her appointment.</p></div></div>"
+    )
+    article = (
+        f'<div class="article-body">{paragraphs_html(PARAGRAPHS[:2])}{box}'
+        f"{paragraphs_html(PARAGRAPHS[2:])}</div>"
+    )
+    assert extract_paragraphs(page(article)) == PARAGRAPHS
