@@ -279,3 +279,14 @@ def test_a_collapsed_box_inside_the_story_is_not_its_text():
         f"{paragraphs_html(PARAGRAPHS[2:])}</div>"
     )
     assert extract_paragraphs(page(article)) == PARAGRAPHS
+
+
+def test_a_video_teaser_ending_with_its_running_time_is_not_body_text():
+    teaser = (
+        "The harbour master explains how the dredgers will work around the seal colony. 14.05.2024 | 3:18 min"
+    )
+    # A time of day inside a sentence is no running time.
+    prose = "The vote was taken at 10:15 on Tuesday, a minute before the meeting was due to close."
+    texts = [*PARAGRAPHS[:2], teaser, prose, *PARAGRAPHS[2:]]
+    article = f'<div class="article-body">{paragraphs_html(texts)}</div>'
+    assert extract_paragraphs(page(article)) == [*PARAGRAPHS[:2], prose, *PARAGRAPHS[2:]]

@@ -604,6 +604,10 @@ _READING_TIME = re.compile(
     re.IGNORECASE,
 )
 _READING_TIME_MAX_WORDS = 15
+# A video or audio teaser ends with its running time ("18.04.2024 | 3:18 min"): a reader is sent
+# to the player, the text is its summary, not the article's.
+_RUNNING_TIME = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\s*min\b.{0,40}$", re.IGNORECASE)
+_MEDIA_TEASER_MAX_WORDS = 80
 
 
 def _is_promo(block: Block) -> bool:
@@ -612,6 +616,10 @@ def _is_promo(block: Block) -> bool:
 
 def _is_reading_time(block: Block) -> bool:
     return block.words <= _READING_TIME_MAX_WORDS and bool(_READING_TIME.search(block.text))
+
+
+def _is_media_teaser(block: Block) -> bool:
+    return block.words <= _MEDIA_TEASER_MAX_WORDS and bool(_RUNNING_TIME.search(block.text))
 
 
 def _is_disclosure(block: Block) -> bool:
@@ -707,7 +715,11 @@ def _from_dom(blocks: list[Block], hint_key: str | None) -> list[str]:
     kept = [
         b
         for b, k in zip(inside, keep, strict=True)
-        if k and not _is_disclosure(b) and not _is_reading_time(b) and not _is_caption(b)
+        if k
+        and not _is_disclosure(b)
+        and not _is_reading_time(b)
+        and not _is_media_teaser(b)
+        and not _is_caption(b)
     ]
     # Trailing headings announce something the container does not hold (related links, comments);
     # calls to subscribe, follow or write in close many articles inside their own element.
