@@ -290,3 +290,13 @@ def test_a_video_teaser_ending_with_its_running_time_is_not_body_text():
     texts = [*PARAGRAPHS[:2], teaser, prose, *PARAGRAPHS[2:]]
     article = f'<div class="article-body">{paragraphs_html(texts)}</div>'
     assert extract_paragraphs(page(article)) == [*PARAGRAPHS[:2], prose, *PARAGRAPHS[2:]]
+
+
+def test_appeals_for_money_and_programme_references_closing_the_article_are_not_its_text():
+    closers = [
+        "Did you like this article? Then support us with a donation, or become a member of the club.",
+        "You can follow any responses to this entry through the RSS 2.0 feed. Comments are closed.",
+        "Dieses Thema im Programm: Über dieses Thema berichtete Radio Hafen am 14. Mai 2024 um 10:20 Uhr.",
+    ]
+    article = f'<div class="article-body">{paragraphs_html([*PARAGRAPHS, *closers])}</div>'
+    assert extract_paragraphs(page(article)) == PARAGRAPHS

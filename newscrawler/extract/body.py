@@ -586,7 +586,15 @@ _PROMO = re.compile(
     r"\bfollow\b.{0,60}\b(?:twitter|facebook|instagram|google news|linkedin|youtube|whatsapp|tiktok)\b|"
     r"folgen sie|folgst du|suivez-nous|síguenos|seguici|siga-nos|volg ons|"
     r"whatsapp-kanal|whatsapp channel|get in touch|have a tip|news tip|got a story|"
-    r"recaptcha|ad.?blocker|share it with a friend|share this (?:article|story)",
+    r"recaptcha|ad.?blocker|share it with a friend|share this (?:article|story)|"
+    # appeals for money, the blog engine's "responses to this entry" line, comment rules
+    r"unterstützen sie uns|support (?:us|our (?:work|journalism))|mit einer spende|"
+    r"donate (?:now|today|here)|make a donation|faites un don|"
+    r"responses to this entry|antworten zu diesem eintrag|"
+    r"comments (?:are|and pings are) (?:currently )?closed|"
+    r"kommentare und pings|ihre kommentare|comment policy|community guidelines|"
+    # broadcasters naming the programme that carried the story
+    r"dieses thema im programm|über dieses thema berichtet|^sendung:",
     re.IGNORECASE,
 )
 # Affiliate-link disclosures, wherever the page puts them.
