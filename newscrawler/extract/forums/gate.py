@@ -3,9 +3,10 @@
 Running every engine's selectors over every fetched page is what detection used to cost: each
 CSS selector is a full walk of the tree (~0.3 ms on a news page), and a page meets dozens of them.
 Most selectors name a class, an id or an unusual attribute that must be on the page for them to
-match anything. Those names are read off the selector once, and the page's class tokens, ids and
-unusual attribute names are gathered once per page (a few C-level XPath calls); a selector whose
-required names are missing cannot match, so it is skipped. The test only ever answers "cannot
+match anything. Those names are read off the selector once; the page's class tokens and ids are
+gathered once per page (two C-level XPath calls), and an unusual attribute name is looked for (one
+more) the first time a selector that passed the other tests needs it. A selector whose required
+names are missing cannot match, so it is skipped. The test only ever answers "cannot
 match" when that is certain: what a selector finds is unchanged, only the futile walks go.
 """
 
@@ -97,28 +98,42 @@ class Requirements:
 
 @dataclass
 class PageTokens:
-    """The names on one page that selectors may require."""
+    """The names on one page that selectors may require. Class tokens and ids are read at once;
+    each other test (a class substring, an id prefix, an attribute name, a text of the source)
+    is made when a selector first needs it, once per page."""
 
     classes: set[str]
     class_text: str
     ids: set[str]
     tree: etree._Element
     source: str | None  # None: fetched bytes, whose encoding is not known here
-    attributes: set[str] = field(default_factory=set)  # of those looked for
-    looked_for: set[str] = field(default_factory=set)
+    found: dict[tuple[str, str], bool] = field(default_factory=dict)  # (test, name) -> present
 
     def satisfies(self, needed: Requirements) -> bool:
-        if unknown := needed.attributes - self.looked_for:
-            self.attributes |= _present_attributes(self.tree, frozenset(unknown))
-            self.looked_for |= unknown
+        # Set tests first, then the lazy ones; attributes last: each is a walk of the tree.
         return (
             needed.classes <= self.classes
-            and all(s in self.class_text for s in needed.class_substrings)
             and needed.ids <= self.ids
-            and all(any(i.startswith(p) for i in self.ids) for p in needed.id_prefixes)
-            and needed.attributes <= self.attributes
-            and (self.source is None or all(t in self.source for t in needed.source_texts))
+            and all(self._has("class_text", s) for s in needed.class_substrings)
+            and all(self._has("id_prefix", p) for p in needed.id_prefixes)
+            and (self.source is None or all(self._has("source", t) for t in needed.source_texts))
+            and all(self._has("attribute", a) for a in needed.attributes)
         )
+
+    def _has(self, test: str, name: str) -> bool:
+        key = (test, name)
+        present = self.found.get(key)
+        if present is None:
+            if test == "class_text":
+                present = name in self.class_text
+            elif test == "id_prefix":
+                present = any(i.startswith(name) for i in self.ids)
+            elif test == "source":
+                present = name in (self.source or "")
+            else:
+                present = bool(_attribute_finder(name)(self.tree))
+            self.found[key] = present
+        return present
 
 
 def may_match(page: Page, alternative: str) -> bool:
@@ -150,34 +165,27 @@ def page_tokens(page: Page) -> PageTokens:
     tokens: PageTokens | None = page.__dict__.get(_CACHE_ATTR)
     if tokens is None:
         tree = page.tree
-        class_values = [str(v) for v in tree.xpath("//@class")]
+        class_values = _CLASS_VALUES(tree)
         tokens = PageTokens(
             classes={token for value in class_values for token in value.split()},
             class_text=" ".join(class_values),
-            ids={str(v) for v in tree.xpath("//@id")},
+            ids=set(_ID_VALUES(tree)),
             tree=tree,
             source=page.source if isinstance(page.source, str) else None,
         )
-        # Every unusual attribute a known selector requires, in one walk.
-        tokens.satisfies(Requirements(attributes=frozenset(_KNOWN_ATTRIBUTES)))
         page.__dict__[_CACHE_ATTR] = tokens
     return tokens
 
 
-def _present_attributes(tree: etree._Element, names: frozenset[str]) -> set[str]:
-    """Which of these attribute names some element carries: one walk for all of them."""
-    found: set[str] = set()
-    for element in _finder_for(names)(tree):
-        found.update(name for name in element.attrib if name in names)
-        if found == names:
-            break
-    return found
+# Plain strings: lxml's default "smart" strings each make a proxy of their element.
+_CLASS_VALUES = etree.XPath("//@class", smart_strings=False)
+_ID_VALUES = etree.XPath("//@id", smart_strings=False)
 
 
-@lru_cache(maxsize=64)
-def _finder_for(names: frozenset[str]) -> etree.XPath:
-    condition = " or ".join(f"@{name}" for name in sorted(names))
-    return etree.XPath(f"//*[{condition}]")
+@lru_cache(maxsize=256)
+def _attribute_finder(name: str) -> etree.XPath:
+    # Names come from _XPATH_NAME-checked selectors only.
+    return etree.XPath(f"boolean(//@{name})")
 
 
 # A value written the same in any page source: no quotes, markup or references.
@@ -196,21 +204,14 @@ def requirements(alternative: str) -> Requirements:
         return Requirements()
     if len(selectors) != 1:
         return Requirements()  # a list: any member may match
-    needed = _css_requirements(selectors[0].parsed_tree)
-    _KNOWN_ATTRIBUTES.update(needed.attributes)
-    return needed
+    return _css_requirements(selectors[0].parsed_tree)
 
 
 def register(expressions: list[str | None]) -> None:
-    """Analyse selectors ahead of the first page, so that one walk per page gathers every
-    unusual attribute they require (see base.alternatives for the list syntax)."""
+    """Analyse selectors ahead of the first page (see base.alternatives for the list syntax)."""
     for expression in expressions:
         for alternative in alternatives(expression):
             requirements(alternative)
-
-
-# Unusual attribute names required by the selectors analysed so far.
-_KNOWN_ATTRIBUTES: set[str] = set()
 
 
 def _css_requirements(node: object) -> Requirements:
