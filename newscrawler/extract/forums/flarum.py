@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from newscrawler.extract.forums.base import first_text, lang_of, select
+from newscrawler.extract.forums.gate import select_on_page
 from newscrawler.extract.forums.jsonapi import (
     JsonEngine,
     JsonPost,
@@ -144,7 +145,8 @@ class FlarumHtml(_FlarumBody, JsonEngine):
     api_path = r""
 
     def matches(self, page: Page) -> bool:
-        return bool(select(page.tree, "#flarum-json-payload, #flarum-loading"))
+        # Through the gate: on a page without these ids (any news page) no walk of the tree.
+        return bool(select_on_page(page, "#flarum-json-payload, #flarum-loading"))
 
     def recognizes(self, document: Any) -> bool:  # pragma: no cover - matches() decides
         return True
