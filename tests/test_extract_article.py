@@ -249,3 +249,34 @@ def test_an_article_without_markup_is_recognised_by_its_headline_and_text():
     [record] = extract_records(html, URL)
     assert record["title"] == "City passes budget after late-night debate"
     assert record["body"].startswith(PARAGRAPHS[0])
+
+
+def link_heavy_page(title: str, paragraphs: list[str]) -> str:
+    """A short story without headings or article markup, inside menus of links that outweigh it."""
+    menu = "".join(f'<li><a href="/section/{i}">Section number {i} of the site</a></li>' for i in range(60))
+    text = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return f"<html><head><title>{title}</title></head><body><ul>{menu}</ul><div>{text}</div></body></html>"
+
+
+def test_a_short_unmarked_story_is_an_article_when_its_address_spells_its_headline():
+    html = link_heavy_page("Atendimento domiciliar registra arrombamento em veículos", PARAGRAPHS[:3])
+    story = "https://news.example.org/news/servico-de-atendimento-domiciliar-registra-arrom"
+    assert extract_page(html, story).kind == "article"  # "arrom": the CMS cut the slug mid-word
+    assert extract_page(html, "https://news.example.org/news/atendimento").kind != "article"
+    assert extract_page(html, "https://news.example.org/tag/atendimento-domiciliar").kind != "article"
+
+
+def test_a_list_of_teasers_under_a_heading_is_not_an_article():
+    teaser = (
+        "A longer teaser sentence that sums up the story in about twenty words, so that each item of "
+        "the list holds real prose for its readers."
+    )
+    items = "".join(
+        f'<li><a href="/2024/05/story-{i}">Story {i}: what the council decided this week</a>'
+        f"<span> {teaser}</span></li>"
+        for i in range(12)
+    )
+    title = "European trade policy: news and analysis"
+    html = f"<html><head><title>{title}</title></head><body><h1>{title}</h1><ul>{items}</ul></body></html>"
+    result = extract_page(html, "https://news.example.org/topics/european-trade-policy-news-and-analysis/")
+    assert result.kind == "listing" and result.drafts == [] and len(result.links) == 12

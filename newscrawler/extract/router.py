@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping
+from urllib.parse import unquote, urlsplit
 
 from newscrawler.extract.article import extract_article
 from newscrawler.extract.body import word_count
@@ -10,7 +13,7 @@ from newscrawler.extract.forums import detect_engine
 from newscrawler.extract.links import feed_links, listing_links, next_page_links
 from newscrawler.extract.overrides import apply_overrides
 from newscrawler.extract.page import Page
-from newscrawler.extract.pagetype import classify
+from newscrawler.extract.pagetype import classify, structured_article
 from newscrawler.extract.types import PageResult
 
 _MIN_ARTICLE_WORDS = 60
@@ -18,6 +21,13 @@ _MIN_ARTICLE_WORDS = 60
 # main text is this long and it has a sentence-like headline: section pages have neither.
 _UNMARKED_ARTICLE_WORDS = 200
 _HEADLINE_WORDS = 4
+# An address whose last segment spells out the headline ("/news/council-approves-new-budget") names
+# one story, however short and however many links sit around it: section and tag pages have short
+# slugs ("/news/", "/tag/climate-change").
+_SLUG_WORDS = 5
+_SLUG_HEADLINE_WORDS = 3
+# Without article markup, text where most paragraphs hold a headline-long link is a list of teasers.
+_TEASER_LINK_WORDS = 4
 
 
 def extract_page(html: str | bytes, url: str, *, overrides: Mapping[str, str] | None = None) -> PageResult:
@@ -38,8 +48,19 @@ def extract_page(html: str | bytes, url: str, *, overrides: Mapping[str, str] | 
         if overrides:
             apply_overrides(draft, page, overrides)
         words = sum(word_count(p) for p in draft.paragraphs)
-        needed = _MIN_ARTICLE_WORDS if kind == "article" else _UNMARKED_ARTICLE_WORDS
-        if draft.title and words >= needed and (kind == "article" or _headline_shown(page, draft.title)):
+        if kind == "article":
+            found = bool(draft.title) and words >= _MIN_ARTICLE_WORDS
+            found = found and (structured_article(page) or not _teasers(page, draft.paragraphs))
+        else:
+            found = (
+                bool(draft.title)
+                and (
+                    (words >= _UNMARKED_ARTICLE_WORDS and _headline_shown(page, draft.title))
+                    or (words >= _MIN_ARTICLE_WORDS and _address_names_headline(url, draft.title))
+                )
+                and not _teasers(page, draft.paragraphs)
+            )
+        if found:
             return PageResult(kind="article", drafts=[draft], links=links)
     listing = listing_links(page, include_sections=True)
     if listing and kind != "other":
@@ -58,3 +79,34 @@ def _headline_shown(page: Page, title: str) -> bool:
         if text and (wanted in text or (word_count(text) >= _HEADLINE_WORDS and text in wanted)):
             return True
     return False
+
+
+def _address_names_headline(url: str, title: str) -> bool:
+    """The URL's last segment has sentence length and spells out at least three of the title's
+    words (or their beginnings: CMSs cut long slugs mid-word)."""
+    segment = unquote(urlsplit(url).path).rstrip("/").rpartition("/")[2]
+    slug = [w for w in re.split(r"[\W_]+", _folded(re.sub(r"\.[a-z]{2,5}$", "", segment))) if w]
+    if len(slug) < _SLUG_WORDS:
+        return False
+    title_words = {w for w in re.findall(r"\w+", _folded(title)) if len(w) >= 4}
+    spelled = sum(any(w == s or (len(s) >= 4 and w.startswith(s)) for s in slug) for w in title_words)
+    return spelled >= _SLUG_HEADLINE_WORDS
+
+
+def _folded(text: str) -> str:
+    """Case and accents dropped: slugs spell "veículos" as "veiculos"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _teasers(page: Page, paragraphs: list[str]) -> bool:
+    """Most of the text is teasers: paragraphs that each hold a link's headline-long text."""
+    anchors = {
+        text
+        for link in page.tree.iter("a")
+        if word_count(text := " ".join(link.text_content().split())) >= _TEASER_LINK_WORDS
+    }
+    if not anchors or not paragraphs:
+        return False
+    linked = sum(any(anchor in paragraph for anchor in anchors) for paragraph in paragraphs)
+    return linked * 2 > len(paragraphs)
