@@ -211,3 +211,14 @@ def test_titles_full_of_separators_and_pages_full_of_author_marks():
 def test_thousands_of_tiny_repeated_paragraphs():
     html = "<html><body><h1>Many small paragraphs</h1>" + "<p>Same words again and again here.</p>" * 60_000
     well_formed(extract_records(html, URL))
+
+
+def test_the_control_character_scan_looks_for_exactly_what_parsing_drops():
+    """parse_html scans for each dropped character before it runs the substitution: the list
+    and the pattern must name the same characters."""
+    from newscrawler.extract.document import _BAD_CHAR_LIST, _BAD_CHARS, parse_html
+
+    every = (chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    assert {c for c in every if _BAD_CHARS.match(c)} == set(_BAD_CHAR_LIST)
+    dirty = parse_html("<p>a\x01b\ufffec\x1fd</p>")
+    assert dirty is not None and dirty.text_content() == "abcd"
