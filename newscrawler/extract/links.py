@@ -120,8 +120,11 @@ def next_page_links(page: Page) -> list[Link]:
         page.absolute(str(h)) for h in page.tree.xpath('//link[@rel="next"]/@href | //a[@rel="next"]/@href')
     ]
     for anchor in page.tree.xpath(f"//a[@href][not({_CHROME.replace(' or ancestor::nav', '')})]"):
+        # The text first: few links read "next" or a page number, and joining URLs costs more.
+        if not _PAGINATION_TEXT.match(anchor.text_content() or ""):
+            continue
         href = page.absolute(anchor.get("href"))
-        if href and _PAGINATION_PATH.search(href) and _PAGINATION_TEXT.match(anchor.text_content() or ""):
+        if href and _PAGINATION_PATH.search(href):
             links.append(href)
     return [Link(canonicalize_url(u), "next_page") for u in links if u and followable(u, page.url)]
 
