@@ -4,6 +4,7 @@ name, every date it returns parses back with an offset and names the instant tha
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -178,3 +179,17 @@ def test_bodies_are_idempotent_and_never_grow(paragraphs, boilerplate):
     body = join_paragraphs(once)
     assume(body is not None)
     assert split_paragraphs(body) == once  # one blank line between paragraphs, none inside one
+
+
+@settings(max_examples=500, deadline=None)
+@given(raw=st.text(alphabet=st.characters(max_codepoint=127)))
+def test_ascii_lines_need_no_mojibake_repair(raw):
+    """clean_inline skips the mojibake tests and NFC for ASCII text: both tests must say no (ftfy
+    only repairs what they flag) and NFC must leave it alone."""
+    from ftfy.badness import is_bad
+
+    from newscrawler.normalize.text import _MOJIBAKE_HINT
+
+    assert not is_bad(raw)
+    assert _MOJIBAKE_HINT.search(raw) is None
+    assert unicodedata.normalize("NFC", raw) == raw

@@ -82,6 +82,9 @@ def _clean_line(text: str) -> str | None:
     text = _CONTROL.sub("", text)
     # Spaces first: mojibake detection must see the text as it will be stored.
     text = _SPACES.sub(" ", text.replace("\r", " ").replace("\n", " ")).strip()
+    if text.isascii():
+        # Mojibake and every pattern ftfy flags are non-ASCII, and NFC leaves ASCII alone.
+        return text or None
     if _MOJIBAKE_HINT.search(text) or is_bad(text):
         # Repairs only: curly quotes and ligatures are the publisher's, not encoding damage.
         text = ftfy.fix_text(
