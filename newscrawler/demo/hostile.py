@@ -65,15 +65,17 @@ class HostileArticle:
 
 
 def _english(topic: str, detail: str) -> tuple[str, ...]:
+    # Every paragraph names the story's topic: a sentence printed word for word on most pages of a
+    # site is what site-wide learning rightly takes for boilerplate.
     return (
         f"The dispute over {topic} reached the council chamber on Tuesday evening.",
         f"Residents said {detail}, and several asked for a written answer before the next meeting.",
-        "Officials promised to publish the full figures within a month, including the costs of the first "
-        "phase and the names of the contractors who had bid for the work.",
-        "Neighbouring towns are watching closely, since a similar plan failed there three years ago after "
-        "the budget doubled and the opening date slipped twice.",
-        "A spokesperson for the mayor declined to comment on the timetable but said that the public "
-        "hearings would go ahead as planned in the spring.",
+        f"Officials promised to publish the full figures on {topic} within a month, including the costs "
+        "of the first phase and the names of the contractors who had bid for the work.",
+        f"Neighbouring towns are watching {topic} closely, since a similar plan failed there three years "
+        "ago after the budget doubled and the opening date slipped twice.",
+        "A spokesperson for the mayor declined to comment on the timetable for "
+        f"{topic} but said that the public hearings would go ahead as planned in the spring.",
     )
 
 
