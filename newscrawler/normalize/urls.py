@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import re
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import tldextract
@@ -23,6 +23,8 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 _tld = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
+# Memoized (pure, bounded): a crawl meets the same links on page after page (menus, footers).
+@lru_cache(maxsize=32768)
 def canonicalize_url(url: str, base: str | None = None) -> str:
     """An absolute URL without fragment, tracking parameters, default port or host case noise.
 
@@ -62,6 +64,7 @@ def record_id(*parts: str) -> str:
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
+@lru_cache(maxsize=32768)
 def site_of(url: str) -> str:
     """Registered domain ("tekedia.com"); the bare host for IPs and single-label hosts."""
     return _site_of_host(urlsplit(url).hostname or "")
