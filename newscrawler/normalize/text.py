@@ -95,6 +95,9 @@ def _clean_line(text: str) -> str | None:
     return text or None
 
 
+# Memoized: cleaning a body asks for each paragraph's key several times, and the site-wide learner
+# asked for the same ones before (bounded).
+@lru_cache(maxsize=16384)
 def paragraph_key(text: str) -> str:
     """What makes two paragraphs 'the same' for repeat detection: words, case-folded."""
     return " ".join(_WORD.findall(text.casefold()))
