@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from lxml import etree
+from lxml.html import HtmlElement
+
 from newscrawler.extract.cleaning import is_noise
 from newscrawler.extract.page import Page
 from newscrawler.extract.types import Link
@@ -91,6 +94,9 @@ _ARTICLE_PATH = re.compile(
     re.IGNORECASE,
 )
 _CHROME = "ancestor::nav or ancestor::footer or ancestor::header or ancestor::aside"
+# Compiled once: element.xpath(text) compiles its expression on every call.
+_IN_CHROME = etree.XPath(_CHROME)
+_IN_NAV = etree.XPath("boolean(ancestor::nav)")
 
 
 def extension(url: str) -> str:
@@ -132,16 +138,24 @@ def next_page_links(page: Page) -> list[Link]:
 def listing_links(page: Page, *, include_sections: bool) -> list[Link]:
     """Article candidates in a listing page's content, and (from a home page) its sections."""
     found: dict[str, Link] = {}
+    noisy: dict[HtmlElement, bool] = {}  # links share ancestors: each is tested once
     for anchor in page.tree.xpath("//a[@href]"):
         url = page.absolute(anchor.get("href"))
         if not url or not same_site(url, page.url):
             continue
         url = canonicalize_url(url)
-        if any(is_noise(ancestor) for ancestor in anchor.iterancestors()):
+        if any(_noisy(ancestor, noisy) for ancestor in anchor.iterancestors()):
             continue
-        if not anchor.xpath(_CHROME):
+        if not _IN_CHROME(anchor):
             found.setdefault(url, Link(url, "article"))
-        elif include_sections and anchor.xpath("ancestor::nav") and url not in found:
+        elif include_sections and _IN_NAV(anchor) and url not in found:
             found[url] = Link(url, "listing")
     # Article-looking URLs first: with page limits, they are the ones worth fetching.
     return sorted(found.values(), key=lambda link: not _ARTICLE_PATH.search(urlsplit(link.url).path))
+
+
+def _noisy(element: HtmlElement, seen: dict[HtmlElement, bool]) -> bool:
+    verdict = seen.get(element)
+    if verdict is None:
+        verdict = seen[element] = is_noise(element)
+    return verdict

@@ -47,5 +47,12 @@ class Page:
         href = (href or "").strip()
         if not href or href.lower().startswith(_NOT_NAVIGABLE):
             return None
-        url = urljoin(self.base_url, href)
+        # A page repeats its links (menus, teasers, footers); joining is the costly part.
+        url = self._joined.get(href)
+        if url is None:
+            url = self._joined[href] = urljoin(self.base_url, href)
         return url if url.startswith(("http://", "https://")) else None
+
+    @cached_property
+    def _joined(self) -> dict[str, str]:
+        return {}
