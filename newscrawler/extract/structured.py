@@ -54,7 +54,9 @@ def _loose_key(name: str) -> str:
 
 
 def _loads_lenient(text: str) -> Any:
-    text = _CDATA.sub("", text.strip())
+    text = text.strip()
+    if "CDATA[" in text or "]]>" in text:  # the pattern's costly scan, only where it can match
+        text = _CDATA.sub("", text)
     for candidate in (text, _TRAILING_COMMA.sub(r"\1", text)):
         try:
             return json.loads(candidate, strict=False)
