@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from lxml import etree
+
 from newscrawler.extract.page import Page
 from newscrawler.extract.structured import ARTICLE_TYPES
 
 _LISTING_TYPES = frozenset({"collectionpage", "itemlist", "searchresultspage", "profilepage"})
 _CHROME = ("nav", "header", "footer", "aside", "script", "style")
 _CONTENT = "//body//*[not(" + " or ".join(f"ancestor-or-self::{tag}" for tag in _CHROME) + ")]"
+# Compiled once: tree.xpath(text) compiles its expression on every call.
+_CONTENT_TEXTS = etree.XPath(f"{_CONTENT}/text()")
+_IN_LINK = etree.XPath("boolean(ancestor::a)")
+_LINKED_HEADINGS = etree.XPath(f"count({_CONTENT}[self::h2 or self::h3 or self::h4][.//a])")
 
 
 def structured_article(page: Page) -> bool:
@@ -46,19 +52,19 @@ def _list_members(node: dict) -> list[dict]:
 def link_density(page: Page) -> float:
     """Share of the content area's text that sits inside links (high on listing pages)."""
     total = linked = 0
-    for text_node in page.tree.xpath(f"{_CONTENT}/text()"):
+    for text_node in _CONTENT_TEXTS(page.tree):
         length = len(text_node.strip())
         if not length:
             continue
         total += length
         parent = text_node.getparent()
-        if parent is not None and (parent.tag == "a" or parent.xpath("ancestor::a")):
+        if parent is not None and (parent.tag == "a" or _IN_LINK(parent)):
             linked += length
     return linked / total if total else 1.0
 
 
 def linked_headings(page: Page) -> int:
-    return int(page.tree.xpath(f"count({_CONTENT}[self::h2 or self::h3 or self::h4][.//a])"))
+    return int(_LINKED_HEADINGS(page.tree))
 
 
 def classify(page: Page) -> str:
