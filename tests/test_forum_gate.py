@@ -104,3 +104,18 @@ def test_select_on_page_finds_what_select_finds():
     assert not may_match(page, ".nothing-here")
     assert may_match(page, "a[href*='showthread.php']")
     assert not may_match(page, "a[href*='forumdisplay.php']")
+
+
+def test_the_one_pass_marker_scan_finds_what_substring_tests_find():
+    """signals.mentions looks for every engine's markers in one Aho-Corasick pass: on every saved
+    page (and a page with overlapping markers), each engine gets the answer of plain `in` tests."""
+    from newscrawler.extract.forums.signals import _lowered, mentions
+
+    overlapping = Page("<a href='/index.php?topic=1.0'>data-xf-init xf. /threads/</a>", "https://x.org/")
+    for page in [*_pages(), overlapping]:
+        lowered = _lowered(page)
+        for engine in ENGINES:
+            assert mentions(page, engine.markers) == any(m in lowered for m in engine.markers), (
+                page.url,
+                engine.name,
+            )

@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+import ahocorasick_rs
+
 from newscrawler.extract.page import Page
 
 # Enough for the <head>, the first posts and the footer of most pages; bounds the cost on huge ones.
@@ -47,26 +49,44 @@ def _generators(page: Page) -> list[str]:
 
 _MARKER_HEAD = 200_000
 _MARKER_TAIL = 50_000
+# Every engine's markers (SelectorEngine registers its subclasses'): one scan of a page finds all.
+_KNOWN_MARKERS: set[str] = set()
+
+
+def register_markers(markers: Iterable[str]) -> None:
+    _KNOWN_MARKERS.update(markers)
+
+
+@lru_cache(maxsize=8)
+def _marker_finder(markers: frozenset[str]) -> tuple[tuple[str, ...], ahocorasick_rs.AhoCorasick]:
+    ordered = tuple(sorted(markers))
+    return ordered, ahocorasick_rs.AhoCorasick(ordered)
 
 
 def mentions(page: Page, markers: tuple[str, ...]) -> bool:
     """Whether the page source holds any of these lower-case literals: a cheap gate before the
-    regular expressions, which most pages (no forum at all) never need. Each literal is looked
-    for once per page (engines share some), in the head and tail of long pages."""
-    found: dict[str, bool] = page.__dict__.setdefault("_forum_markers", {})
-    lowered = page.__dict__.get("_forum_source_lower")
-    if lowered is None:
-        source = page.source
-        text = source.decode("latin-1") if isinstance(source, bytes) else source
-        if len(text) > _MARKER_HEAD + _MARKER_TAIL:
-            text = text[:_MARKER_HEAD] + text[-_MARKER_TAIL:]
-        lowered = page.__dict__["_forum_source_lower"] = text.lower()
-    for marker in markers:
-        if marker not in found:
-            found[marker] = marker in lowered
-        if found[marker]:
-            return True
-    return False
+    regular expressions, which most pages (no forum at all) never need. All engines' markers are
+    looked for in one Aho-Corasick pass over the page (53 substring scans cost ten times more),
+    in the head and tail of long pages."""
+    wanted = [m for m in markers if m]
+    if not wanted:
+        return False
+    scanned: tuple[frozenset[str], set[str]] | None = page.__dict__.get("_forum_markers")
+    if scanned is None or not scanned[0].issuperset(wanted):
+        universe = frozenset(_KNOWN_MARKERS.union(wanted, scanned[0] if scanned else ()))
+        ordered, finder = _marker_finder(universe)
+        matches = finder.find_matches_as_indexes(_lowered(page), overlapping=True)
+        found = {ordered[index] for index, _, _ in matches}
+        scanned = page.__dict__["_forum_markers"] = (universe, found)
+    return any(m in scanned[1] for m in wanted)
+
+
+def _lowered(page: Page) -> str:
+    source = page.source
+    text = source.decode("latin-1") if isinstance(source, bytes) else source
+    if len(text) > _MARKER_HEAD + _MARKER_TAIL:
+        text = text[:_MARKER_HEAD] + text[-_MARKER_TAIL:]
+    return text.lower()
 
 
 def fingerprint_score(page: Page, name: str, generator: str | None, fingerprints: tuple[str, ...]) -> int:
