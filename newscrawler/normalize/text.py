@@ -19,6 +19,12 @@ _WORD = re.compile(r"\w+")
 _COUNTED_WORD = re.compile(
     r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[^\W\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+"
 )
+# Typographic punctuation publishers use everywhere. A line of ASCII and these alone holds no
+# mojibake as ftfy's badness test and _MOJIBAKE_HINT define it (each of their patterns needs some
+# other character: tests read the patterns to check) and NFC leaves it alone (no combining marks,
+# no decompositions), so it skips both.
+TYPOGRAPHY = "’‘“”‚„–—…«»•·′″"
+_NOT_PLAIN = re.compile(f"[^\\x00-\\x7f{TYPOGRAPHY}]")
 _MOJIBAKE_HINT = re.compile(
     r"[ÃÂâÅÐÑØÙ][\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u02c6\u02dc\u2013-\u203a\u20ac\u2122]|Ã.|â€"
 )
@@ -82,8 +88,7 @@ def _clean_line(text: str) -> str | None:
     text = _CONTROL.sub("", text)
     # Spaces first: mojibake detection must see the text as it will be stored.
     text = _SPACES.sub(" ", text.replace("\r", " ").replace("\n", " ")).strip()
-    if text.isascii():
-        # Mojibake and every pattern ftfy flags are non-ASCII, and NFC leaves ASCII alone.
+    if text.isascii() or not _NOT_PLAIN.search(text):
         return text or None
     if _MOJIBAKE_HINT.search(text) or is_bad(text):
         # Repairs only: curly quotes and ligatures are the publisher's, not encoding damage.
