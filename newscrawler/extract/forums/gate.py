@@ -111,14 +111,21 @@ class PageTokens:
 
     def satisfies(self, needed: Requirements) -> bool:
         # Set tests first, then the lazy ones; attributes last: each is a walk of the tree.
-        return (
-            needed.classes <= self.classes
-            and needed.ids <= self.ids
-            and all(self._has("class_text", s) for s in needed.class_substrings)
-            and all(self._has("id_prefix", p) for p in needed.id_prefixes)
-            and (self.source is None or all(self._has("source", t) for t in needed.source_texts))
-            and all(self._has("attribute", a) for a in needed.attributes)
-        )
+        # (Loops, not all() over generators: this runs ~100 times per page, mostly on empty sets.)
+        if not (needed.classes <= self.classes and needed.ids <= self.ids):
+            return False
+        has = self._has
+        for name in needed.class_substrings:
+            if not has("class_text", name):
+                return False
+        for name in needed.id_prefixes:
+            if not has("id_prefix", name):
+                return False
+        if self.source is not None:
+            for name in needed.source_texts:
+                if not has("source", name):
+                    return False
+        return not needed.attributes or all(has("attribute", name) for name in needed.attributes)
 
     def _has(self, test: str, name: str) -> bool:
         key = (test, name)
@@ -139,11 +146,13 @@ class PageTokens:
 def may_match(page: Page, alternative: str) -> bool:
     """False only when `alternative` (one CSS selector or XPath, see base.select) certainly
     matches nothing on the page."""
-    verdicts: dict[str, bool] = page.__dict__.setdefault(_VERDICTS_ATTR, {})
+    verdicts: dict[str, bool] | None = page.__dict__.get(_VERDICTS_ATTR)
+    if verdicts is None:
+        verdicts = page.__dict__[_VERDICTS_ATTR] = {}
     verdict = verdicts.get(alternative)
     if verdict is None:
         needed = requirements(alternative)
-        verdict = verdicts[alternative] = not needed or page_tokens(page).satisfies(needed)
+        verdict = verdicts[alternative] = needed is _NOTHING or page_tokens(page).satisfies(needed)
     return verdict
 
 
@@ -193,8 +202,16 @@ _PLAIN_VALUE = re.compile(r"^[\w./:?=-]{3,}$")
 _XPATH_NAME = re.compile(r"^[A-Za-z_][\w.-]*$")
 
 
+_NOTHING = Requirements()  # what every empty requirement is returned as (tested by identity)
+
+
 @lru_cache(maxsize=4096)
 def requirements(alternative: str) -> Requirements:
+    needed = _requirements(alternative)
+    return needed if needed else _NOTHING
+
+
+def _requirements(alternative: str) -> Requirements:
     alternative = alternative.strip()
     if alternative.startswith(("/", "./", "(", "..")):
         return _xpath_requirements(alternative)
