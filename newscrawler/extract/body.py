@@ -304,7 +304,8 @@ class _Collector:
 
 def word_count(text: str) -> int:
     """Words, counting two CJK characters as one (those scripts do not separate words)."""
-    return len(_WORD.findall(text)) + len(_CJK.findall(text)) // 2
+    words = len(_WORD.findall(text))
+    return words if text.isascii() else words + len(_CJK.findall(text)) // 2
 
 
 def text_blocks(root: lxml.html.HtmlElement, *, include_hidden: bool = False) -> list[Block]:

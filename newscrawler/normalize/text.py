@@ -148,8 +148,8 @@ def _without_boilerplate(paragraphs: list[str], boilerplate: Collection[str]) ->
     kept = [t for t in paragraphs if paragraph_key(t) not in boilerplate]
     if len(kept) == len(paragraphs):
         return paragraphs  # the common case: no site-wide line here, nothing to count
-    removed_words = sum(word_count(t) for t in paragraphs) - sum(word_count(t) for t in kept)
-    if removed_words > BOILERPLATE_MAX_SHARE * sum(word_count(t) for t in paragraphs):
+    total = sum(map(word_count, paragraphs))
+    if total - sum(map(word_count, kept)) > BOILERPLATE_MAX_SHARE * total:
         return paragraphs
     return kept
 
