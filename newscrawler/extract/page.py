@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from functools import cached_property
-from urllib.parse import urljoin
+from functools import cached_property, lru_cache
+from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 from parsel import Selector
@@ -50,9 +50,28 @@ class Page:
         # A page repeats its links (menus, teasers, footers); joining is the costly part.
         url = self._joined.get(href)
         if url is None:
-            url = self._joined[href] = urljoin(self.base_url, href)
+            if self._origin and href.startswith(("/", "http://", "https://")):
+                # Rooted and absolute links join alike from any page of the site, and a site's
+                # pages share their menus: joined once per crawl, not once per page.
+                url = _join_from_origin(self._origin, href)
+            else:
+                url = urljoin(self.base_url, href)
+            self._joined[href] = url
         return url if url.startswith(("http://", "https://")) else None
 
     @cached_property
     def _joined(self) -> dict[str, str]:
         return {}
+
+    @cached_property
+    def _origin(self) -> str | None:
+        """`scheme://host/` of the base URL: all that joining a rooted or absolute link reads of it."""
+        parts = urlsplit(self.base_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            return None
+        return f"{parts.scheme}://{parts.netloc}/"
+
+
+@lru_cache(maxsize=16384)
+def _join_from_origin(origin: str, href: str) -> str:
+    return urljoin(origin, href)
