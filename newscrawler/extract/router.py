@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from urllib.parse import unquote, urlsplit
 
@@ -15,6 +14,7 @@ from newscrawler.extract.overrides import apply_overrides
 from newscrawler.extract.page import Page
 from newscrawler.extract.pagetype import classify, structured_article
 from newscrawler.extract.types import PageResult
+from newscrawler.normalize.text import accent_fold
 
 _MIN_ARTICLE_WORDS = 60
 # A page without article markup whose layout looks like a list is still one article when its
@@ -85,18 +85,12 @@ def _address_names_headline(url: str, title: str) -> bool:
     """The URL's last segment has sentence length and spells out at least three of the title's
     words (or their beginnings: CMSs cut long slugs mid-word)."""
     segment = unquote(urlsplit(url).path).rstrip("/").rpartition("/")[2]
-    slug = [w for w in re.split(r"[\W_]+", _folded(re.sub(r"\.[a-z]{2,5}$", "", segment))) if w]
+    slug = [w for w in re.split(r"[\W_]+", accent_fold(re.sub(r"\.[a-z]{2,5}$", "", segment))) if w]
     if len(slug) < _SLUG_WORDS:
         return False
-    title_words = {w for w in re.findall(r"\w+", _folded(title)) if len(w) >= 4}
+    title_words = {w for w in re.findall(r"\w+", accent_fold(title)) if len(w) >= 4}
     spelled = sum(any(w == s or (len(s) >= 4 and w.startswith(s)) for s in slug) for w in title_words)
     return spelled >= _SLUG_HEADLINE_WORDS
-
-
-def _folded(text: str) -> str:
-    """Case and accents dropped: slugs spell "veículos" as "veiculos"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _teasers(page: Page, paragraphs: list[str]) -> bool:

@@ -10,11 +10,10 @@ a forum user name is never touched beyond whitespace (normalize_forum_author).
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from newscrawler.normalize.text import clean_inline
+from newscrawler.normalize.text import accent_fold, clean_inline
 
 
 def _words(text: str) -> frozenset[str]:
@@ -157,8 +156,7 @@ class Authors:
 
 def _fold(text: str) -> str:
     """Case- and accent-insensitive key: "José" and "JOSE" are the same author."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+    return " ".join(accent_fold(text).split())
 
 
 def _single_case(text: str) -> bool:

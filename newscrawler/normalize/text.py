@@ -180,6 +180,12 @@ def split_paragraphs(body: str | None) -> list[str]:
     return [p for p in re.split(r"\n\s*\n", body or "") if p.strip()]
 
 
+def accent_fold(text: str) -> str:
+    """Case and accents dropped: "José" and "JOSE", "veículos" and a slug's "veiculos" are alike."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def word_count(text: str | None) -> int:
     return len(_COUNTED_WORD.findall(text or ""))
 
