@@ -36,7 +36,12 @@ from newscrawler.extract.forums.body import BodyRules, clean_name
 from newscrawler.extract.forums.crumbs import board_from_trail, title_fallback
 from newscrawler.extract.forums.gate import first_group_on_page, register, select_on_page
 from newscrawler.extract.forums.positions import first_position, printed_range_start
-from newscrawler.extract.forums.signals import fingerprint_score, mentions, register_markers
+from newscrawler.extract.forums.signals import (
+    fingerprint_score,
+    mentions,
+    register_fingerprints,
+    register_markers,
+)
 from newscrawler.extract.page import Page
 from newscrawler.extract.types import Link, PageResult, PostDraft
 from newscrawler.normalize.urls import canonicalize_url
@@ -91,6 +96,7 @@ class SelectorEngine(BodyRules, ForumEngine):
         # Detection runs these on every fetched page: the gate learns what each one requires.
         register([getattr(cls, name, None) for name in ("detect", "post", "thread_links", "board_links")])
         register_markers(cls.markers)
+        register_fingerprints(cls.fingerprints)
 
     def detection_score(self, page: Page) -> int:
         """STRUCTURAL (plus fingerprints) when the engine's markup is on the page. Without it, the

@@ -3,7 +3,8 @@ containers does not hide the engine: the `<meta name=generator>`, and fingerprin
 source (asset paths, script globals, copyright links, the engine's own URL shapes).
 
 An engine declares `generator` (a regex on the generator meta and "Powered by" lines) and
-`fingerprints` (regexes on the raw source). Source fingerprints alone never make a page a thread:
+`fingerprints` (regexes on the raw source, case-insensitive, in RE2 syntax: no look-arounds or
+back-references). Source fingerprints alone never make a page a thread:
 a news story about phpBB links to `viewtopic.php` too. They decide which engine a page is when its
 posts are found some other way (see `SelectorEngine.matches`)."""
 
@@ -14,6 +15,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 import ahocorasick_rs
+import re2
 
 from newscrawler.extract.page import Page
 
@@ -34,13 +36,6 @@ def _source_text(page: Page) -> str:
     return text
 
 
-@lru_cache(maxsize=64)
-def _compiled(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
-    if not patterns:
-        return None
-    return re.compile("|".join(f"(?P<g{i}>{p})" for i, p in enumerate(patterns)), re.IGNORECASE)
-
-
 def _generators(page: Page) -> list[str]:
     xpath = "//meta[translate(@name,'GENERATOR','generator')='generator']/@content"
     values = [str(v) for v in page.tree.xpath(xpath)]
@@ -53,8 +48,16 @@ _MARKER_TAIL = 50_000
 _KNOWN_MARKERS: set[str] = set()
 
 
+# Every engine's source fingerprints, in registration order: one RE2 set scan finds them all.
+_KNOWN_FINGERPRINTS: dict[str, None] = {}
+
+
 def register_markers(markers: Iterable[str]) -> None:
     _KNOWN_MARKERS.update(markers)
+
+
+def register_fingerprints(patterns: Iterable[str]) -> None:
+    _KNOWN_FINGERPRINTS.update(dict.fromkeys(patterns))
 
 
 @lru_cache(maxsize=8)
@@ -99,15 +102,35 @@ def fingerprint_score(page: Page, name: str, generator: str | None, fingerprints
     score = 0
     if generator and any(re.search(generator, value, re.IGNORECASE) for value in _generators(page)):
         score += _GENERATOR_WEIGHT
-    pattern = _compiled(tuple(fingerprints))
-    if pattern is not None:
-        text = page.__dict__.get("_forum_source_text")
-        if text is None:
-            text = page.__dict__["_forum_source_text"] = _source_text(page)
-        found = {m.lastgroup for m in pattern.finditer(text)}
-        score += len(found)
+    if fingerprints:
+        score += len(_found_fingerprints(page, fingerprints).intersection(fingerprints))
     cache[key] = score
     return score
+
+
+def _found_fingerprints(page: Page, wanted: tuple[str, ...]) -> frozenset[str]:
+    """Which known fingerprints occur anywhere in the page source. All engines' patterns are
+    searched in one pass of an RE2 set: Python's backtracking engine took 40-200 ms per engine on a
+    1 MB page (case-insensitive alternations with no literal prefix to skip ahead by), the
+    automaton a few milliseconds for all of them."""
+    scanned: tuple[tuple[str, ...], frozenset[str]] | None = page.__dict__.get("_forum_fingerprints")
+    if scanned is None or not set(wanted).issubset(scanned[0]):
+        universe = tuple(dict.fromkeys([*(scanned[0] if scanned else ()), *_KNOWN_FINGERPRINTS, *wanted]))
+        matched = _fingerprint_set(universe).Match(_source_text(page)) or ()  # None: no match
+        found = frozenset(universe[index] for index in matched)
+        scanned = page.__dict__["_forum_fingerprints"] = (universe, found)
+    return scanned[1]
+
+
+@lru_cache(maxsize=8)
+def _fingerprint_set(patterns: tuple[str, ...]) -> re2.Set:
+    options = re2.Options()
+    options.case_sensitive = False
+    searcher = re2.Set.SearchSet(options)
+    for pattern in patterns:
+        searcher.Add(pattern)
+    searcher.Compile()
+    return searcher
 
 
 def strongest(candidates: Iterable[tuple[int, int, object]]) -> object | None:
