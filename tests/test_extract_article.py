@@ -280,3 +280,14 @@ def test_a_list_of_teasers_under_a_heading_is_not_an_article():
     html = f"<html><head><title>{title}</title></head><body><h1>{title}</h1><ul>{items}</ul></body></html>"
     result = extract_page(html, "https://news.example.org/topics/european-trade-policy-news-and-analysis/")
     assert result.kind == "listing" and result.drafts == [] and len(result.links) == 12
+
+
+def test_a_printed_date_beside_the_byline_is_read_apart_from_the_name():
+    # The date-classed box holds the byline and the date as separate blocks, with no space between.
+    meta = (
+        '<div class="post-author-date"><h6 class="byline">By <a href="/authors/rosa">Rosa Alvarez</a></h6>'
+        "<p><em>November 15, 2019</em></p></div>"
+    )
+    html = page_html().replace("<h1>", meta + "<h1>")
+    [record] = extract_records(html, URL)
+    assert record["published_at"].startswith("2019-11-15T00:00:00")

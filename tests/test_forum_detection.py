@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -102,3 +104,19 @@ def test_real_news_pages_are_claimed_by_no_forum_engine():
             if (engine := detect_engine(Page(html, entry["url"]))) is not None:
                 claimed.append((entry["url"], engine.name))
     assert claimed == []
+
+
+def test_prose_naming_a_month_is_no_post_date_and_loads_no_slow_date_parser():
+    # dateparser costs 100-300 ms to load its languages: a news page's sentence that names a month
+    # must not pay for it while the block finder looks for post dates.
+    probe = (
+        "import sys\n"
+        "from newscrawler.extract.forums.blocks import looks_like_date\n"
+        "assert not looks_like_date('may 2018 blog post on new cash transfer research')\n"
+        "assert not looks_like_date('by the chinese government since july 2013')\n"
+        "assert 'dateparser' not in sys.modules, 'dateparser was loaded'\n"
+        "assert looks_like_date('March the 3rd, 2011')\n"  # date words only: the slow path reads it
+        "assert 'dateparser' in sys.modules\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr

@@ -79,6 +79,8 @@ ABSOLUTE_DATES = [
     ("Jan 02", "UTC", "2024-01-02T00:00:00+00:00"),
     ("Dec 30", "UTC", "2023-12-30T00:00:00+00:00"),
     ("Oct 4, 2024 &middot; 6:17 AM", "UTC", "2024-10-04T06:17:00+00:00"),
+    ("Wed Oct  2 06:17:00 2024", "Europe/Berlin", "2024-10-02T06:17:00+02:00"),  # asctime
+    ("October 2 06:17 2024 GMT", "Europe/Berlin", "2024-10-02T06:17:00+00:00"),
     ("2024-03-31T02:30:00", "Europe/Berlin", "2024-03-31T02:30:00+01:00"),
 ]
 
@@ -151,6 +153,12 @@ def test_dates(raw, tz, expected):
 def test_dates_rejected_with_a_reason(raw, reason):
     result = normalize_date(raw, timezone="Europe/Berlin", now=NOW)
     assert (result.value, result.reason) == (None, reason)
+
+
+def test_the_slow_path_can_be_left_out():
+    # Only dateparser reads a day after "the".
+    assert normalize_date("March the 3rd, 2011", now=NOW).value == "2011-03-03T00:00:00+00:00"
+    assert normalize_date("March the 3rd, 2011", now=NOW, slow_path=False).reason == "date_unparsed"
 
 
 # (raw, site order, default order, expected, guessed?) -- day/month order for ambiguous numbers.

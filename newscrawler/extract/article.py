@@ -333,7 +333,9 @@ def _time_element(page: Page) -> str | None:
     ]:
         return str(value)
     for element in _DATE_CLASS(page.tree)[:5]:
-        text = " ".join(element.text_content().split())
+        # Paragraph by paragraph: a byline block and a date block side by side must not run
+        # together ("By Carrie ArnoldNovember 15, 2019" reads as no date).
+        text = " ".join(paragraphs_of(element))
         if 6 <= len(text) <= 60 and re.search(r"\d", text):
             return text
     return None

@@ -188,6 +188,8 @@ _CJK_DATE = re.compile(
     r"(?:\s*\([^)]{1,3}\))?\s*(?P<meridiem>午前|午後|오전|오후|上午|下午)?\s*"
     r"(?:(?P<hour>\d{1,2})\s*[:時시点]\s*(?P<minute>\d{1,2})?)?"
 )
+# The year after the clock, as C's asctime and JavaScript's Date print it: "Wed Nov 20 15:23:00 2019".
+_CLOCK_THEN_YEAR = re.compile(r"\s*,?\s*(?P<clock>\d{1,2}:\d{2}(?::\d{2})?)\s+(?P<year>(?:19|20)\d{2})(?!\d)")
 _LEADING_WEEKDAY = re.compile(rf"^\s*(?:{_WEEKDAY})(?:\.|,|\s)\s*,?\s*", re.IGNORECASE)
 
 
@@ -307,11 +309,15 @@ def _printed_date(
         if match := pattern.search(text):
             month = MONTHS[match["month"].lower()]
             day_number = int(match["day"])
-            year = _year(match["year"], today) or _year_for(month, day_number, today)
-            found = _safe_date(year, month, day_number)
+            rest = text[: match.start()] + " " + text[match.end() :]
+            year = _year(match["year"], today)
+            if year is None and (late := _CLOCK_THEN_YEAR.match(text, match.end())):
+                year = int(late["year"])
+                rest = text[: match.start()] + " " + late["clock"] + text[late.end() :]
+            found = _safe_date(year or _year_for(month, day_number, today), month, day_number)
             if found is None:
                 return None
-            return found, False, text[: match.start()] + " " + text[match.end() :]
+            return found, False, rest
     if match := _NUMERIC_DATE.search(text):
         a, b, c = int(match["a"]), int(match["b"]), match["c"]
         if len(match["a"]) == 4:

@@ -97,13 +97,15 @@ def normalize_date(
     date_order: DateOrder | None = None,
     default_order: DateOrder = "MDY",
     languages: tuple[str, ...] | None = None,
+    slow_path: bool = True,
 ) -> DateResult:
     """Parse what a page shows as a date.
 
     `timezone` is the site's zone for times printed without one (default UTC); `now` is the crawl
     time relative dates resolve against; `date_order` ("DMY", "MDY", "YMD") is the site's known
     order for ambiguous numeric dates, `default_order` the guess when nothing is known (the result is
-    then marked `ambiguous`); `languages` (ISO 639-1) narrows dateparser's guessing on the slow path.
+    then marked `ambiguous`); `languages` (ISO 639-1) narrows dateparser's guessing on the slow path;
+    `slow_path=False` skips dateparser (only the built-in formats are read).
     """
     if raw is None:
         return DateResult(None, "date_missing")
@@ -117,7 +119,7 @@ def normalize_date(
         now = now.replace(tzinfo=UTC)
     local = zone(timezone)
     try:
-        moment, ambiguous = _parse(text, local, now, date_order, default_order, languages)
+        moment, ambiguous = _parse(text, local, now, date_order, default_order, languages, slow_path)
     except (ValueError, OverflowError, OSError):  # out-of-range fields in otherwise well-formed text
         moment, ambiguous = None, False
     if moment is None:
@@ -136,6 +138,7 @@ def _parse(
     order: DateOrder | None,
     fallback: DateOrder,
     languages: tuple[str, ...] | None,
+    slow_path: bool = True,
 ) -> tuple[datetime | None, bool]:
     if (instant := parse_epoch(text)) is not None:
         return instant.astimezone(local), False
@@ -146,7 +149,7 @@ def _parse(
         or parse_relative(text, now, local)
         or parse_printed(text, now_local, order, fallback)
     )
-    if parsed is None:
+    if parsed is None and slow_path:
         parsed = _parse_with_dateparser(text, now_local, order or fallback, languages)
     if parsed is None:
         return None, False

@@ -64,6 +64,7 @@ _JOIN_LABEL = re.compile(
 )
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 _MAX_DATE_TEXT = 60
+_MAX_OTHER_WORDS = 3  # words besides month and day names in a date the slow parser may read
 _MIN_OWN_TEXT = 15  # characters a post holds beyond its author and date
 _MIN_POSTS = 2
 _MAX_WIDENING = 40  # characters of text outside links a wrapper may add to its post
@@ -100,7 +101,11 @@ def _reads_as_date(text: str) -> bool:
         or any(day in lowered for day in DAY_WORDS if " " in day)
     ):
         return False
-    return normalize_date(text, now=_PROBE_NOW).value is not None
+    # dateparser reads the languages the built-in formats do not, but loading them costs 100-300 ms
+    # on first use: only for a text made of date words, not prose that names a month ("may 2018
+    # blog post on new cash transfer research").
+    prose = len(words - _MONTH_WORDS - _DAY_WORDS) > _MAX_OTHER_WORDS
+    return normalize_date(text, now=_PROBE_NOW, slow_path=not prose).value is not None
 
 
 def is_date_mark(element: Element) -> bool:
