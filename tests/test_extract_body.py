@@ -300,3 +300,58 @@ def test_appeals_for_money_and_programme_references_closing_the_article_are_not_
     ]
     article = f'<div class="article-body">{paragraphs_html([*PARAGRAPHS, *closers])}</div>'
     assert extract_paragraphs(page(article)) == PARAGRAPHS
+
+
+def test_a_subhead_that_is_a_named_jump_target_is_kept():
+    # <a name> without href marks where a table of contents jumps to: it is no link, so the subhead
+    # inside it is no linked headline.
+    subhead = "Work paused in summer"
+    article = (
+        f'<div class="article-body">{paragraphs_html(PARAGRAPHS[:2])}'
+        f'<h3><a name="part-2">{subhead}</a></h3>{paragraphs_html(PARAGRAPHS[2:])}</div>'
+    )
+    assert extract_paragraphs(page(article)) == [*PARAGRAPHS[:2], subhead, *PARAGRAPHS[2:]]
+
+
+def test_a_short_subhead_whose_text_sits_in_a_div_inside_the_heading_is_kept():
+    subhead = "Summer break"
+    article = (
+        f'<div class="article-body">{paragraphs_html(PARAGRAPHS[:2])}'
+        f"<h3><div>{subhead}</div></h3>{paragraphs_html(PARAGRAPHS[2:])}</div>"
+    )
+    assert extract_paragraphs(page(article)) == [*PARAGRAPHS[:2], subhead, *PARAGRAPHS[2:]]
+
+
+def test_the_headline_again_under_a_kicker_and_the_dateline_above_the_text_are_not_body():
+    # Themes print them in the story's own element, in headings and boxes of their own.
+    header = (
+        "<h2><span>Rotterdam:</span> Harbour plan approved after decade of debate</h2>"
+        "<div>Tue 14.05.24 | 10:32 Uhr</div>"
+    )
+    # Below the first line of prose, a date is the story's: it stays.
+    dated = "The first dredger is due on 02.04.2025, the authority said, weather permitting."
+    texts = [PARAGRAPHS[0], dated, *PARAGRAPHS[1:]]
+    article = f'<div class="article-body">{header}{paragraphs_html(texts)}</div>'
+    assert extract_paragraphs(page(article)) == texts
+
+
+def test_a_caption_naming_whose_picture_it_is_is_not_body_text():
+    captions = [
+        "Dredgers at work in the main channel (Image: Getty)",
+        "The quay at low tide. Photo: Jane Doe/Harbour Authority",
+        "Residents at the meeting on Monday (AFP / John Roe)",
+    ]
+    texts = [PARAGRAPHS[0]]
+    for caption, paragraph in zip(captions, PARAGRAPHS[1:], strict=True):
+        texts += [caption, paragraph]
+    article = f'<div class="article-body">{paragraphs_html(texts)}</div>'
+    assert extract_paragraphs(page(article)) == PARAGRAPHS
+
+
+def test_the_desk_s_credits_closing_the_report_are_not_its_text():
+    closers = [
+        "Reporting by Jane Doe in Rotterdam; additional reporting by John Roe; Editing by Ann Poe",
+        "Stay informed with the Harbour Herald for only $5 a month. Subscribe now!",
+    ]
+    article = f'<div class="article-body">{paragraphs_html([*PARAGRAPHS, *closers])}</div>'
+    assert extract_paragraphs(page(article)) == PARAGRAPHS

@@ -245,6 +245,7 @@ class _Collector:
         self._link_chars = 0
         self._owners: list[tuple[lxml.html.HtmlElement, str]] = []
         self._flagged: list[tuple[lxml.html.HtmlElement, int]] = []
+        self._heading: str | None = None  # the heading being walked: its text is the heading's
 
     def flush(self) -> None:
         if not self._parts:
@@ -254,6 +255,7 @@ class _Collector:
         link_chars, self._link_chars = self._link_chars, 0
         if text and self._owners and len(self.blocks) < _MAX_BLOCKS:
             owner, tag = self._owners[-1]
+            tag = self._heading or tag  # <h3><div>Subhead</div></h3> is still a subhead
             flagged = tuple(self._flagged)
             self.blocks.append(Block(text, owner, tag, min(link_chars, len(text)), flagged))
 
@@ -280,7 +282,11 @@ class _Collector:
             self._owners.append((element, tag))
         if widget:
             self._flagged.append((element, widget))
-        link = in_link or tag == "a"
+        # A named anchor (<a name> without href) marks a jump target, such as a subhead: no link.
+        link = in_link or (tag == "a" and ("href" in attrib or "name" not in attrib))
+        heading = self._heading
+        if tag in _HEADINGS and heading is None:
+            self._heading = tag
         if element.text:
             self._add_text(element.text, link)
         for child in element:
@@ -290,6 +296,7 @@ class _Collector:
             self._owners.pop()
         elif tag in _CELLS:
             self._parts.append(" ")
+        self._heading = heading
         if widget:
             self._flagged.pop()
         if element.tail:
@@ -538,11 +545,12 @@ def extract_paragraphs(page: Page, *, hint: str | None = None) -> list[str]:
     hint_paragraphs = _paragraphs_of_hint(hint) if hint else []
     hint_words = sum(word_count(p) for p in hint_paragraphs)
     hint_key = _words_key(" ".join(hint_paragraphs)) if hint_words >= 50 else None
-    paragraphs = _from_dom(blocks, hint_key)
+    headlines = _headline_words(page)
+    paragraphs = _from_dom(blocks, hint_key, headlines)
     if sum(word_count(p) for p in paragraphs) < _MIN_VISIBLE_WORDS:
         # Streaming renderers (React, Next.js) send the whole page inside a hidden element that a
         # script reveals: when nothing visible reads as an article, the hidden text is the page.
-        paragraphs = _from_dom(text_blocks(root, include_hidden=True), hint_key) or paragraphs
+        paragraphs = _from_dom(text_blocks(root, include_hidden=True), hint_key, headlines) or paragraphs
     # Paywalls and lazy loading leave a stub in the markup while the structured data carries
     # the whole text: much more text there means the page shows only part of the article.
     if hint_words >= _HINT_MIN_WORDS and hint_words >= _HINT_RATIO * sum(word_count(p) for p in paragraphs):
@@ -583,7 +591,8 @@ def _paragraphs_of_hint(hint: str) -> list[str]:
 # blockers. Only in the short blocks that close an article, where it is never the story's text.
 _PROMO = re.compile(
     r"newsletter|nieuwsbrief|lettre d.information|boletín|"
-    r"subscrib(?:e|ing) to|abonnier|abonniere|abonnez|suscríbete|iscriviti|inscreva-se|"
+    r"subscrib(?:e|ing) to|subscribe (?:now|today|here)|"
+    r"abonnier|abonniere|abonnez|suscríbete|iscriviti|inscreva-se|"
     r"\bfollow\b.{0,60}\b(?:twitter|facebook|instagram|google news|linkedin|youtube|whatsapp|tiktok)\b|"
     r"folgen sie|folgst du|suivez-nous|síguenos|seguici|siga-nos|volg ons|"
     r"whatsapp-kanal|whatsapp channel|get in touch|have a tip|news tip|got a story|"
@@ -605,6 +614,13 @@ _DISCLOSURE = re.compile(
     re.IGNORECASE,
 )
 _PROMO_MAX_WORDS = 60
+# The desk's credits closing a report: who reported, wrote and edited it, which agencies supplied it.
+_CREDITS = re.compile(
+    r"^\W*(?:additional |contributed )?(?:reporting|writing|editing|compiled|reported) by\b|"
+    r"\bcontributed (?:reporting|to this report)\b|"
+    r"^\W*mit (?:informationen|material) (?:von|der|aus)\b",
+    re.IGNORECASE,
+)
 # "3 min read", "Lesezeit: 4 Minuten": the reading time printed with the byline, in the languages
 # most crawled.
 _READING_TIME = re.compile(
@@ -621,6 +637,10 @@ _MEDIA_TEASER_MAX_WORDS = 80
 
 def _is_promo(block: Block) -> bool:
     return block.words <= _PROMO_MAX_WORDS and bool(_PROMO.search(block.text))
+
+
+def _is_credits(block: Block) -> bool:
+    return block.words <= _PROMO_MAX_WORDS and bool(_CREDITS.search(block.text))
 
 
 def _is_reading_time(block: Block) -> bool:
@@ -640,6 +660,23 @@ _CAPTION_MAX_WORDS = 60
 _CAPTION_TAGS = frozenset(["div", "p", "span", "small", "section"])
 _CAPTION_BOX_CHILDREN = 3  # a caption's box holds the media, the caption and perhaps a credit
 _MEDIA_BOX_NODES = 12  # how deep into a sibling to look for an image before calling it text
+
+
+# A caption says whose picture it is: "... (Image: Getty)", "... Foto: Jane Doe", "(AFP / John Doe)",
+# "(Archivbild)", or it opens with the kind of picture ("Archivbild (16.08.2024): ...").
+_PICTURE_CREDIT = re.compile(
+    r"\((?:image|photo|foto|bild|picture|credit)s?\s*:[^()]{1,60}\)\s*$|"
+    r"[.!?)»\"”]\s*(?:image|photo|foto|bild|picture|credit)s?\s*:[^.!?:]{2,80}$|"
+    r"\((?:afp|ap|dpa|reuters|epa|getty(?: images)?|imago|picture alliance|keystone|anp|ansa|efe)"
+    r"\s*/[^()]{1,60}\)\s*$|"
+    r"\((?:archivbild|archivfoto|symbolbild|symbolfoto|file photo|archive photo)\)\s*$|"
+    r"^(?:archivbild|archivfoto|symbolbild|symbolfoto|file photo|archive photo)\b",
+    re.IGNORECASE,
+)
+
+
+def _is_credited_caption(block: Block) -> bool:
+    return block.words <= _CAPTION_MAX_WORDS and bool(_PICTURE_CREDIT.search(block.text))
 
 
 def _is_caption(block: Block) -> bool:
@@ -690,7 +727,61 @@ def _linked_sentence(block: Block) -> bool:
     )
 
 
-def _from_dom(blocks: list[Block], hint_key: str | None) -> list[str]:
+def _headline_words(page: Page) -> list[frozenset[str]]:
+    """The words of each form of the headline the page states: <title>, og:title, <h1>."""
+    sources = [page.tree.findtext(".//title"), page.structured.first_meta("og:title")]
+    sources.extend(h.text_content() for h in page.tree.iter("h1"))
+    found = []
+    for text in sources:
+        words = frozenset(_WORD.findall(text.casefold())) if text else frozenset()
+        if len(words) >= _HEADLINE_MIN_WORDS:
+            found.append(words)
+    return found
+
+
+_HEADLINE_MIN_WORDS = 2
+_HEADLINE_SHARE = 0.8  # of a line's words that are the headline's for the line to be the headline
+_HEADLINE_COVER = 0.5  # of the headline's words the line must show (<title> adds the site's name)
+_HEAD_LINE_MAX_WORDS = 16
+_MONTH = (
+    r"(?:jan|feb|fév|mär|mar|apr|avr|abr|may|mai|mag|jun|juin|giu|jul|juil|lug|aug|aoû|ago|sep|set|"
+    r"oct|okt|ott|out|nov|dec|dez|déc|dic|ene|gen)[^\W\d_]*\.?"
+)
+# A printed date or time: 12.03.2024, 2024-03-12, 12 March 2024, March 12, 2024, 17:45 (Uhr).
+_PRINTED_TIME = re.compile(
+    r"\b\d{1,2}[./-]\d{1,2}[./-](?:19|20)?\d\d\b|\b(?:19|20)\d\d-\d\d-\d\d\b|\b\d{1,2}:\d\d\b|"
+    rf"\b\d{{1,2}}(?:st|nd|rd|th|\.)?\s*(?:de\s+)?{_MONTH},?\s+(?:de\s+)?(?:19|20)\d\d\b|"
+    rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d\b",
+    re.IGNORECASE,
+)
+_HEAD_REACH = 12  # blocks searched for the article's header lines before its text begins
+
+
+def _is_headline(block: Block, headlines: list[frozenset[str]]) -> bool:
+    words = frozenset(_WORD.findall(block.text.casefold()))
+    if len(words) < _HEADLINE_MIN_WORDS:
+        return False
+    for headline in headlines:
+        shared = len(words & headline)
+        if shared >= _HEADLINE_SHARE * len(words) and shared >= _HEADLINE_COVER * len(headline):
+            return True
+    return False
+
+
+def _without_head_lines(kept: list[Block], headlines: list[frozenset[str]]) -> list[Block]:
+    """The article's header above its text: the headline again (under a kicker, in a heading of
+    the theme's own) and the dateline. They go until the first line of the article's prose."""
+    dropped: set[int] = set()
+    for index, block in enumerate(kept[:_HEAD_REACH]):
+        dateline = block.words <= _HEAD_LINE_MAX_WORDS and bool(_PRINTED_TIME.search(block.text))
+        if dateline or (block.words <= 2 * _HEAD_LINE_MAX_WORDS and _is_headline(block, headlines)):
+            dropped.add(index)
+        elif block.content_like:
+            break
+    return [b for i, b in enumerate(kept) if i not in dropped] if dropped else kept
+
+
+def _from_dom(blocks: list[Block], hint_key: str | None, headlines: list[frozenset[str]]) -> list[str]:
     good_chars: dict[lxml.html.HtmlElement, int] = {}
     gain: dict[lxml.html.HtmlElement, float] = {}
     container = _choose_container(blocks, hint_key, good_chars, gain)
@@ -729,9 +820,12 @@ def _from_dom(blocks: list[Block], hint_key: str | None) -> list[str]:
         and not _is_reading_time(b)
         and not _is_media_teaser(b)
         and not _is_caption(b)
+        and not _is_credited_caption(b)
     ]
+    kept = _without_head_lines(kept, headlines)
     # Trailing headings announce something the container does not hold (related links, comments);
-    # calls to subscribe, follow or write in close many articles inside their own element.
-    while kept and (kept[-1].tag in _HEADINGS or _is_promo(kept[-1])):
+    # calls to subscribe, follow or write in, and the desk's credits close many articles inside
+    # their own element.
+    while kept and (kept[-1].tag in _HEADINGS or _is_promo(kept[-1]) or _is_credits(kept[-1])):
         kept.pop()
     return _without_repeats(kept)
