@@ -355,3 +355,14 @@ def test_the_desk_s_credits_closing_the_report_are_not_its_text():
     ]
     article = f'<div class="article-body">{paragraphs_html([*PARAGRAPHS, *closers])}</div>'
     assert extract_paragraphs(page(article)) == PARAGRAPHS
+
+
+def test_a_short_subhead_set_in_bold_as_a_paragraph_of_its_own_is_kept():
+    subhead = "SUMMER BREAK"
+    # Bold words inside a sentence's paragraph are emphasis, not a subhead: the short line stays out.
+    label = "<p><strong>Update</strong> below</p>"
+    article = (
+        f'<div class="article-body">{paragraphs_html(PARAGRAPHS[:2])}<p><strong>{subhead}</strong></p>'
+        f"{paragraphs_html(PARAGRAPHS[2:3])}{label}{paragraphs_html(PARAGRAPHS[3:])}</div>"
+    )
+    assert extract_paragraphs(page(article)) == [*PARAGRAPHS[:2], subhead, *PARAGRAPHS[2:]]

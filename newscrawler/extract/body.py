@@ -718,6 +718,18 @@ def _printed_url_line(block: Block) -> bool:
     return block.words <= _LINKED_LINE_WORDS and bool(_PRINTED_URL.search(block.text))
 
 
+_BOLD = frozenset(["strong", "b"])
+_SUBHEAD_MAX_WORDS = 12
+
+
+def _bold_line(block: Block) -> bool:
+    """A paragraph that is one run of bold text and nothing else: <p><strong>Subhead</strong></p>."""
+    owner = block.owner
+    if block.link_chars or block.words > _SUBHEAD_MAX_WORDS or len(owner) != 1 or owner[0].tag not in _BOLD:
+        return False
+    return not (owner.text or "").strip() and not (owner[0].tail or "").strip()
+
+
 def _linked_sentence(block: Block) -> bool:
     return (
         block.tag == "p"
@@ -801,12 +813,13 @@ def _from_dom(blocks: list[Block], hint_key: str | None, headlines: list[frozens
     keep = [_keep(b) for b in inside]
     # A printed web address between two paragraphs of the article is part of it (a source, a shop
     # link the text introduces); linked headlines there ("Read also: ...") are cross-promotion.
-    # So is a sentence of prose whose names are linked (a person, a place, an earlier story).
+    # So is a sentence of prose whose names are linked (a person, a place, an earlier story), and
+    # a line set in bold of its own: a subhead, however short.
     for i in range(1, len(inside) - 1):
         if (
             not keep[i]
             and inside[i].tag != "h1"
-            and (_printed_url_line(inside[i]) or _linked_sentence(inside[i]))
+            and (_printed_url_line(inside[i]) or _linked_sentence(inside[i]) or _bold_line(inside[i]))
             and inside[i - 1].content_like
             and keep[i - 1]
             and _next_kept_is_content(inside, keep, i)
