@@ -60,6 +60,9 @@ _COMMON_ATTRIBUTES = frozenset(
 )
 _CACHE_ATTR = "_forum_gate_tokens"
 _VERDICTS_ATTR = "_forum_gate_verdicts"
+_POSSIBLE_ATTR = "_forum_gate_possible"
+# Every alternative of the selectors detection runs on whole pages (see register), in order.
+_REGISTERED: dict[str, None] = {}
 
 
 @dataclass(frozen=True)
@@ -146,14 +149,66 @@ class PageTokens:
 def may_match(page: Page, alternative: str) -> bool:
     """False only when `alternative` (one CSS selector or XPath, see base.select) certainly
     matches nothing on the page."""
+    if alternative in _REGISTERED:
+        return alternative in possible_alternatives(page)
     verdicts: dict[str, bool] | None = page.__dict__.get(_VERDICTS_ATTR)
     if verdicts is None:
         verdicts = page.__dict__[_VERDICTS_ATTR] = {}
     verdict = verdicts.get(alternative)
     if verdict is None:
-        needed = requirements(alternative)
-        verdict = verdicts[alternative] = needed is _NOTHING or page_tokens(page).satisfies(needed)
+        verdict = verdicts[alternative] = _possible(page_tokens(page), alternative)
     return verdict
+
+
+def possible_alternatives(page: Page) -> frozenset[str]:
+    """The registered alternatives that may match on the page, decided for all of them at once:
+    an index from a class or id each one requires to the alternatives requiring it means a page
+    is tested only against the few whose names it has (detection asks ~120 times per page)."""
+    possible: frozenset[str] | None = page.__dict__.get(_POSSIBLE_ATTR)
+    if possible is None:
+        tokens = page_tokens(page)
+        index = _index(len(_REGISTERED))
+        candidates = list(index.rest)
+        for name in tokens.classes & index.by_class.keys():
+            candidates += index.by_class[name]
+        for name in tokens.ids & index.by_id.keys():
+            candidates += index.by_id[name]
+        possible = frozenset(a for a in candidates if _possible(tokens, a))
+        page.__dict__[_POSSIBLE_ATTR] = possible
+    return possible
+
+
+def _possible(tokens: PageTokens, alternative: str) -> bool:
+    needed = requirements(alternative)
+    return needed is _NOTHING or tokens.satisfies(needed)
+
+
+@dataclass(frozen=True)
+class _Index:
+    by_class: dict[str, tuple[str, ...]]  # a required class token -> the alternatives requiring it
+    by_id: dict[str, tuple[str, ...]]
+    rest: tuple[str, ...]  # alternatives requiring no class token or id: each page tests them all
+
+
+@lru_cache(maxsize=4)
+def _index(registered: int) -> _Index:
+    """The index of the first `registered` alternatives (a new registration makes a new one)."""
+    by_class: dict[str, list[str]] = {}
+    by_id: dict[str, list[str]] = {}
+    rest: list[str] = []
+    for alternative in list(_REGISTERED)[:registered]:
+        needed = requirements(alternative)
+        if needed.classes:
+            by_class.setdefault(min(needed.classes), []).append(alternative)
+        elif needed.ids:
+            by_id.setdefault(min(needed.ids), []).append(alternative)
+        else:
+            rest.append(alternative)
+    return _Index(
+        {name: tuple(found) for name, found in by_class.items()},
+        {name: tuple(found) for name, found in by_id.items()},
+        tuple(rest),
+    )
 
 
 def select_on_page(page: Page, expression: str | None) -> list[Element]:
@@ -229,6 +284,7 @@ def register(expressions: list[str | None]) -> None:
     for expression in expressions:
         for alternative in alternatives(expression):
             requirements(alternative)
+            _REGISTERED[alternative] = None
 
 
 def _css_requirements(node: object) -> Requirements:

@@ -11,6 +11,7 @@ from newscrawler.extract.forums.base import (
     Element,
     ForumEngine,
     Pages,
+    alternatives,
     date_value,
     first_attr,
     first_text,
@@ -34,7 +35,12 @@ from newscrawler.extract.forums.blocks import (
 )
 from newscrawler.extract.forums.body import BodyRules, clean_name
 from newscrawler.extract.forums.crumbs import board_from_trail, title_fallback
-from newscrawler.extract.forums.gate import first_group_on_page, register, select_on_page
+from newscrawler.extract.forums.gate import (
+    first_group_on_page,
+    possible_alternatives,
+    register,
+    select_on_page,
+)
 from newscrawler.extract.forums.positions import first_position, printed_range_start
 from newscrawler.extract.forums.signals import (
     fingerprint_score,
@@ -90,11 +96,14 @@ class SelectorEngine(BodyRules, ForumEngine):
     thread_links: ClassVar[str | None] = None
     board_links: ClassVar[str | None] = None
     board_next_page: ClassVar[str | None] = None  # next page of a thread list
+    _page_alternatives: ClassVar[frozenset[str]] = frozenset()  # of the four above: set per subclass
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
         # Detection runs these on every fetched page: the gate learns what each one requires.
-        register([getattr(cls, name, None) for name in ("detect", "post", "thread_links", "board_links")])
+        page_level = [getattr(cls, name, None) for name in ("detect", "post", "thread_links", "board_links")]
+        register(page_level)
+        cls._page_alternatives = frozenset(a for expression in page_level for a in alternatives(expression))
         register_markers(cls.markers)
         register_fingerprints(cls.fingerprints)
 
@@ -103,9 +112,16 @@ class SelectorEngine(BodyRules, ForumEngine):
         generator and source fingerprints name the engine only when posts (or thread lists) are
         found some other way: a theme renamed the containers. (Cheap checks first: most pages
         crawled are no forum page at all.)"""
-        if first_group_on_page(page, self.detect):
+        if possible_alternatives(page).isdisjoint(self._page_alternatives):
+            # None of the engine's selectors can match (the usual news page): renamed posts only.
+            found_otherwise = self._renamed_posts(page)
+        elif first_group_on_page(page, self.detect):
             return STRUCTURAL + fingerprint_score(page, self.name, self.generator, self.fingerprints)
-        if not (select_on_page(page, self.post) or self._listing_links(page) or self._renamed_posts(page)):
+        else:
+            found_otherwise = bool(
+                select_on_page(page, self.post) or self._listing_links(page) or self._renamed_posts(page)
+            )
+        if not found_otherwise:
             return 0
         signals = fingerprint_score(page, self.name, self.generator, self.fingerprints)
         return signals if signals >= MIN_SIGNALS else 0
