@@ -366,3 +366,16 @@ def test_a_short_subhead_set_in_bold_as_a_paragraph_of_its_own_is_kept():
         f"{paragraphs_html(PARAGRAPHS[2:3])}{label}{paragraphs_html(PARAGRAPHS[3:])}</div>"
     )
     assert extract_paragraphs(page(article)) == [*PARAGRAPHS[:2], subhead, *PARAGRAPHS[2:]]
+
+
+def test_the_consent_box_standing_in_for_an_embed_is_not_body_text():
+    boxes = [
+        "At this point you will find external content selected by our editors. Show it with one click.",
+        "Ich bin damit einverstanden, dass mir externe Inhalte angezeigt werden. Damit können "
+        "personenbezogene Daten an Drittplattformen übermittelt werden.",
+    ]
+    # The words alone are no consent box: a story about embedded content keeps its sentence.
+    prose = "The authority's website will carry external content from the shipping register, it said."
+    texts = [*PARAGRAPHS[:2], *boxes, prose, *PARAGRAPHS[2:]]
+    article = f'<div class="article-body">{paragraphs_html(texts)}</div>'
+    assert extract_paragraphs(page(article)) == [*PARAGRAPHS[:2], prose, *PARAGRAPHS[2:]]

@@ -614,6 +614,15 @@ _DISCLOSURE = re.compile(
     re.IGNORECASE,
 )
 _PROMO_MAX_WORDS = 60
+# The box standing in for an embedded post or graphic until the reader agrees to load it from
+# elsewhere ("Ich bin damit einverstanden, dass mir externe Inhalte angezeigt werden ...").
+_EMBED_CONSENT = re.compile(
+    r"(?=.*\b(?:externe[nrs]? inhalte?|external content|third[- ]party content)\b)"
+    r"(?=.*(?:einverstanden|zustimm|anzeigen|angezeigt|datenschutz|personenbezogen|"
+    r"consent|agree|privacy|cookie|show|display|load))",
+    re.IGNORECASE | re.DOTALL,
+)
+_CONSENT_MAX_WORDS = 80
 # The desk's credits closing a report: who reported, wrote and edited it, which agencies supplied it.
 _CREDITS = re.compile(
     r"^\W*(?:additional |contributed )?(?:reporting|writing|editing|compiled|reported) by\b|"
@@ -637,6 +646,10 @@ _MEDIA_TEASER_MAX_WORDS = 80
 
 def _is_promo(block: Block) -> bool:
     return block.words <= _PROMO_MAX_WORDS and bool(_PROMO.search(block.text))
+
+
+def _is_embed_consent(block: Block) -> bool:
+    return block.words <= _CONSENT_MAX_WORDS and bool(_EMBED_CONSENT.match(block.text))
 
 
 def _is_credits(block: Block) -> bool:
@@ -834,6 +847,7 @@ def _from_dom(blocks: list[Block], hint_key: str | None, headlines: list[frozens
         and not _is_media_teaser(b)
         and not _is_caption(b)
         and not _is_credited_caption(b)
+        and not _is_embed_consent(b)
     ]
     kept = _without_head_lines(kept, headlines)
     # Trailing headings announce something the container does not hold (related links, comments);
