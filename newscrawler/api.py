@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
 from newscrawler.extract import extract_page
+from newscrawler.items import record_dict
 from newscrawler.records import RecordContext, build_records
 
 
@@ -31,4 +31,4 @@ def extract_records(
     if now is not None:
         ctx.crawled_at = now
     result = extract_page(html, url, overrides=overrides)
-    return [asdict(record) for record in build_records(result.drafts, ctx)]
+    return [record_dict(record) for record in build_records(result.drafts, ctx)]

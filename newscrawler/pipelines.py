@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Self
 
@@ -19,7 +19,7 @@ from twisted.internet.task import LoopingCall
 
 from newscrawler.extract.types import ArticleDraft, PostDraft
 from newscrawler.incremental import session_of
-from newscrawler.items import Article, ForumPost
+from newscrawler.items import Article, ForumPost, record_dict
 from newscrawler.monitors import COVERAGE_FIELDS
 from newscrawler.normalize.dates import zone
 from newscrawler.normalize.sitewide import LearningRules, SiteLearner, Warmup
@@ -211,7 +211,7 @@ class ValidatePipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, (Article, ForumPost)):
             return item
-        if errors := schema_errors(asdict(item)):
+        if errors := schema_errors(record_dict(item)):
             self.crawler.stats.inc_value("dropped/schema_invalid")
             logger.error("Record from %s breaks the schema: %s", item.url, "; ".join(errors))
             raise DropItem(f"schema: {errors[0]}", log_level="ERROR")

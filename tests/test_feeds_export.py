@@ -43,6 +43,13 @@ def test_every_schema_field_in_schema_order_whatever_the_item_order():
     assert "Zoë" in lines[0] and "東京" in lines[0] and "\\u" not in lines[0]  # UTF-8, not escaped
 
 
+def test_fields_to_export_still_choose_the_fields():
+    buffer = io.BytesIO()
+    exporter = RecordJsonLinesExporter(buffer, encoding="utf-8", fields_to_export=["title", "id"])
+    exporter.export_item(Article(**article(1)))
+    assert list(json.loads(buffer.getvalue())) == ["title", "id"]
+
+
 def project_settings(**overrides) -> Settings:
     settings = Settings()
     settings.setmodule("newscrawler.settings", priority="project")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from newscrawler.normalize.text import accent_fold, clean_inline
 
@@ -390,6 +391,13 @@ def parse_authors(raw_values: Iterable[str | None], site_names: Iterable[str] = 
 
     `site_names` are the publication's own names: a credit naming the publication is kept, as
     printed, only when no person is credited ("FOCUS online"; "Le Figaro et AFP")."""
+    parsed = _parse_authors(tuple(raw_values), tuple(site_names))
+    return Authors(list(parsed.names), list(parsed.rejected))
+
+
+@lru_cache(maxsize=4096)
+def _parse_authors(raw_values: tuple[str | None, ...], site_names: tuple[str, ...]) -> Authors:
+    # Memoized: a site prints the same bylines on page after page.
     result = Authors()
     seen: set[str] = set()
     publication = _Publication(n for n in site_names if n)
