@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import cssselect
+import re2
 from cssselect.parser import (
     Attrib,
     Class,
@@ -111,6 +112,17 @@ class PageTokens:
     tree: etree._Element
     source: str | None  # None: fetched bytes, whose encoding is not known here
     found: dict[tuple[str, str], bool] = field(default_factory=dict)  # (test, name) -> present
+    in_source: frozenset[str] | None = None  # the registered selectors' source texts found
+
+    def _in_source(self, text: str) -> bool:
+        known = _index(len(_REGISTERED)).source_texts
+        if text not in known:
+            return text in (self.source or "")
+        if self.in_source is None:
+            # One pass for all of them: a dozen substring scans of a 1 MB page cost twice as much.
+            found = _literal_set(known).Match(self.source or "") or ()  # None: none found
+            self.in_source = frozenset(known[index] for index in found)
+        return text in self.in_source
 
     def satisfies(self, needed: Requirements) -> bool:
         # Set tests first, then the lazy ones; attributes last: each is a walk of the tree.
@@ -139,7 +151,7 @@ class PageTokens:
             elif test == "id_prefix":
                 present = any(i.startswith(name) for i in self.ids)
             elif test == "source":
-                present = name in (self.source or "")
+                present = self._in_source(name)
             else:
                 present = bool(_attribute_finder(name)(self.tree))
             self.found[key] = present
@@ -188,6 +200,7 @@ class _Index:
     by_class: dict[str, tuple[str, ...]]  # a required class token -> the alternatives requiring it
     by_id: dict[str, tuple[str, ...]]
     rest: tuple[str, ...]  # alternatives requiring no class token or id: each page tests them all
+    source_texts: tuple[str, ...]  # every source text the alternatives require
 
 
 @lru_cache(maxsize=4)
@@ -196,7 +209,8 @@ def _index(registered: int) -> _Index:
     by_class: dict[str, list[str]] = {}
     by_id: dict[str, list[str]] = {}
     rest: list[str] = []
-    for alternative in list(_REGISTERED)[:registered]:
+    chosen = list(_REGISTERED)[:registered]
+    for alternative in chosen:
         needed = requirements(alternative)
         if needed.classes:
             by_class.setdefault(min(needed.classes), []).append(alternative)
@@ -208,7 +222,19 @@ def _index(registered: int) -> _Index:
         {name: tuple(found) for name, found in by_class.items()},
         {name: tuple(found) for name, found in by_id.items()},
         tuple(rest),
+        tuple(sorted({text for a in chosen for text in requirements(a).source_texts})),
     )
+
+
+@lru_cache(maxsize=4)
+def _literal_set(texts: tuple[str, ...]) -> re2.Set:
+    options = re2.Options()
+    options.literal = True
+    searcher = re2.Set.SearchSet(options)
+    for text in texts:
+        searcher.Add(text)
+    searcher.Compile()
+    return searcher
 
 
 def select_on_page(page: Page, expression: str | None) -> list[Element]:
