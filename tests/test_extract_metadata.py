@@ -40,3 +40,21 @@ def test_texts_differing_at_the_end_keep_their_whole_headline():
     short = "Your $1 bill could be worth up THOUSANDS - here's how to check"
     long = f"{short} if you have the rare buck"
     assert choose_headline([long, short, long, short, f"{long} | Daily Mail Online"]) in {short, long}
+
+
+def test_microdata_text_is_read_paragraph_by_paragraph_without_scripts():
+    from extruct.w3cmicrodata import MicrodataExtractor
+
+    from newscrawler.extract.page import Page
+
+    # Our reader replaces extruct's (see structured.py): it must still be the method extruct calls.
+    assert callable(getattr(MicrodataExtractor, "_extract_textContent", None))
+    html = (
+        '<html><body><div itemscope itemtype="https://schema.org/NewsArticle">'
+        '<h1 itemprop="headline">Budget <b>passes</b></h1>'
+        '<div itemprop="articleBody"><p>First paragraph.</p><script>var ad = 1;</script>'
+        "<p>Second<br>line.</p></div></div></body></html>"
+    )
+    [node] = Page(html, "https://news.example.org/a").structured.microdata
+    assert node["headline"] == "Budget passes"
+    assert node["articleBody"] == "First paragraph.\nSecond\nline."
