@@ -260,6 +260,8 @@ class _Collector:
             self.blocks.append(Block(text, owner, tag, min(link_chars, len(text)), flagged))
 
     def walk(self, element: lxml.html.HtmlElement, in_link: bool = False) -> None:
+        # The hottest loop of extraction (every element of every page): text is appended inline.
+        parts = self._parts
         tag = element.tag
         if not isinstance(tag, str) or tag in _SKIP_TAGS:
             self._add_text(element.tail, in_link)
@@ -267,7 +269,7 @@ class _Collector:
         widget = 0
         attrib = element.attrib
         if attrib:
-            if attrib.get("role") in _SKIP_ROLES or (is_hidden(element) and not self.include_hidden):
+            if attrib.get("role") in _SKIP_ROLES or (not self.include_hidden and is_hidden(element)):
                 self._add_text(element.tail, in_link)
                 return
             widget = _widget_kind_cached(attrib.get("class"), attrib.get("id"))
@@ -285,22 +287,28 @@ class _Collector:
         # A named anchor (<a name> without href) marks a jump target, such as a subhead: no link.
         link = in_link or (tag == "a" and ("href" in attrib or "name" not in attrib))
         heading = self._heading
-        if tag in _HEADINGS and heading is None:
+        if heading is None and tag in _HEADINGS:
             self._heading = tag
-        if element.text:
-            self._add_text(element.text, link)
+        text = element.text
+        if text:
+            parts.append(text)
+            if link:
+                self._link_chars += len(text.strip())
         for child in element:
             self.walk(child, link)
         if block:
             self.flush()
             self._owners.pop()
         elif tag in _CELLS:
-            self._parts.append(" ")
+            parts.append(" ")
         self._heading = heading
         if widget:
             self._flagged.pop()
-        if element.tail:
-            self._add_text(element.tail, in_link)
+        tail = element.tail
+        if tail:
+            parts.append(tail)
+            if in_link:
+                self._link_chars += len(tail.strip())
 
     def _add_text(self, text: str | None, in_link: bool) -> None:
         if text:
