@@ -12,13 +12,15 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from support import shared_path
 from w3lib.encoding import html_to_unicode
 
 import newscrawler
 from newscrawler.demo.content import make_stories
 from newscrawler.demo.render import build_news
-from newscrawler.extract.forums import detect_engine
+from newscrawler.extract.forums import blocks, detect_engine
 from newscrawler.extract.page import Page
 
 FIXTURES = Path(__file__).parent / "fixtures" / "forums"
@@ -120,3 +122,11 @@ def test_prose_naming_a_month_is_no_post_date_and_loads_no_slow_date_parser():
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(blocks.AUTHOR_CLASS), st.from_regex(blocks.PROFILE_HREF))
+def test_the_literal_prefilters_never_rule_out_an_author_class_or_profile_link(classes, href):
+    # Each test first looks for literals its regex cannot match without: never a false "no".
+    assert blocks._is_author_class(classes)
+    assert blocks._is_profile_href(href)

@@ -21,6 +21,7 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from functools import lru_cache
 
+import ahocorasick_rs
 from lxml import etree
 
 from newscrawler.extract.forums.base import Element, date_value, outermost, text_of
@@ -223,14 +224,63 @@ def _name_in_box(element: Element) -> Element | None:
     return None
 
 
+# Literals that every match of AUTHOR_CLASS, and of PROFILE_HREF, contains once case is folded as
+# the regexes fold it: one Aho-Corasick pass rules out nearly every class and link of a page (the
+# regexes cost 2-5 us a string, and a page's links are mostly new strings).
+_AUTHOR_CLASS_WORDS = ahocorasick_rs.AhoCorasick(
+    [
+        "author",
+        "user",
+        "poster",
+        "nick",
+        "name",
+        "autor",
+        "auteur",
+        "verfasser",
+        "benutzer",
+        "usuario",
+        "utilisateur",
+        "utente",
+        "автор",
+        "пользователь",
+    ]
+)
+_PROFILE_HREF_WORDS = ahocorasick_rs.AhoCorasick(
+    [
+        "/u",
+        "member",
+        "membre",
+        "miembro",
+        "profil",
+        "perfil",
+        "author",
+        "community",
+        "benutzer",
+        "user",
+        "uid=",
+        "u=",
+        "@",
+    ]
+)
+
+
+def _folded(text: str) -> str:
+    # casefold() as re.IGNORECASE folds: "ſ" is "s", and "İ"/"ı" match "i".
+    return text.casefold().replace("\u0307", "").replace("ı", "i")
+
+
 @lru_cache(maxsize=8192)
 def _is_author_class(classes: str) -> bool:
-    return bool(AUTHOR_CLASS.search(classes))
+    return bool(_AUTHOR_CLASS_WORDS.find_matches_as_indexes(_folded(classes))) and bool(
+        AUTHOR_CLASS.search(classes)
+    )
 
 
 @lru_cache(maxsize=8192)
 def _is_profile_href(href: str) -> bool:
-    return bool(PROFILE_HREF.search(href))
+    return bool(_PROFILE_HREF_WORDS.find_matches_as_indexes(_folded(href))) and bool(
+        PROFILE_HREF.search(href)
+    )
 
 
 def author_marks(root: Element) -> list[Element]:
