@@ -291,3 +291,20 @@ def test_a_printed_date_beside_the_byline_is_read_apart_from_the_name():
     html = page_html().replace("<h1>", meta + "<h1>")
     [record] = extract_records(html, URL)
     assert record["published_at"].startswith("2019-11-15T00:00:00")
+
+
+def test_pagination_links_are_found_whatever_form_their_target_takes():
+    from newscrawler.extract.links import next_page_links
+
+    html = (
+        "<html><body><main><a href='/news/a-story-with-7-things'>7 things to know</a>"
+        "<a href='?page=2'>2</a><a href='https://news.example.org/news/page/3/'>Next</a>"
+        "<a href='5'>5</a><a href='/news/page/6/'>Read the archive</a></main>"
+        "<footer><a href='/news/page/9/'>9</a></footer></body></html>"
+    )
+    found = {link.url for link in next_page_links(Page(html, "https://news.example.org/news/page/4"))}
+    assert found == {
+        "https://news.example.org/news/page/4?page=2",
+        "https://news.example.org/news/page/3/",
+        "https://news.example.org/news/page/5",
+    }

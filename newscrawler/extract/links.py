@@ -97,6 +97,14 @@ _CHROME = "ancestor::nav or ancestor::footer or ancestor::header or ancestor::as
 # Compiled once: element.xpath(text) compiles its expression on every call.
 _IN_CHROME = etree.XPath(_CHROME)
 _IN_NAV = etree.XPath("boolean(ancestor::nav)")
+_CONTENT_LINKS = etree.XPath(f"//a[@href][not({_CHROME})]")
+
+
+def _may_name_a_page(href: str) -> bool:
+    """False only for a target whose joined URL cannot match _PAGINATION_PATH: a rooted or
+    absolute one with neither a query parameter nor "page" in it (a relative one may join onto a
+    /page/N path or keep the page's own query)."""
+    return "=" in href or "page" in href.lower() or not href.startswith(("/", "http://", "https://"))
 
 
 def extension(url: str) -> str:
@@ -125,11 +133,13 @@ def next_page_links(page: Page) -> list[Link]:
     links = [
         page.absolute(str(h)) for h in page.tree.xpath('//link[@rel="next"]/@href | //a[@rel="next"]/@href')
     ]
-    for anchor in page.tree.xpath(f"//a[@href][not({_CHROME.replace(' or ancestor::nav', '')})]"):
-        # The text first: few links read "next" or a page number, and joining URLs costs more.
-        if not _PAGINATION_TEXT.match(anchor.text_content() or ""):
+    for anchor in _CONTENT_LINKS(page.tree):
+        raw = anchor.get("href")
+        # Cheapest first: a target that can name a page number, then a text reading "next" or a
+        # number (most links fail one of the two), then the costly join.
+        if not _may_name_a_page(raw) or not _PAGINATION_TEXT.match(anchor.text_content() or ""):
             continue
-        href = page.absolute(anchor.get("href"))
+        href = page.absolute(raw)
         if href and _PAGINATION_PATH.search(href):
             links.append(href)
     return [Link(canonicalize_url(u), "next_page") for u in links if u and followable(u, page.url)]
