@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import json
 
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
 from newscrawler import extract_records
+from newscrawler.extract import bylines
 
 URL = "https://news.example.org/2024/05/city-budget"
 TEXT = "".join(
@@ -107,3 +111,13 @@ def test_the_publication_and_an_agency_credited_together_stay_both():
 def test_a_printed_byline_with_a_desk_after_the_name():
     byline = '<p class="byline">von David Straub, MDR THÜRINGEN</p>'
     assert authors_of("", byline, site_name="mdr.de") == ["David Straub"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(bylines._BYLINE_TEXT), st.integers(min_value=1, max_value=40))
+def test_a_byline_is_never_skipped_for_where_its_text_starts(text, cut):
+    # The byline search skips elements by their first piece of text: whatever piece a byline's
+    # text starts with (the rest in child elements), the element must not be skipped.
+    lead = text[:cut].strip()
+    assume(lead)
+    assert bylines._may_start_byline(lead)
