@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -86,21 +87,28 @@ def _is_link_or_mail(text: str) -> bool:
 
 # contains() on word stems that both cases share ("uthor" for Author/author): XPath 1.0 has no
 # case folding. Testing attribute nodes, not every element's attributes, keeps this cheap; a
-# union comes back in document order.
-_STEMS = " or ".join(
-    f"contains(., '{stem}')"
-    for stem in ("uthor", "yline", "utor", "uteur", "riter", "eporter", "YLINE", "UTHOR")
-)
-_MARKED = etree.XPath(
-    f"//@class[{_STEMS}]/.. | //@id[{_STEMS}]/.."
-    " | //@rel[.='author']/.. | //@itemprop[contains(., 'author')]/.."
-)
+# union comes back in document order. Only the stems the page's classes and ids hold are asked
+# for (libxml2's contains() on every attribute was most of the cost).
+_STEMS = ("uthor", "yline", "utor", "uteur", "riter", "eporter", "YLINE", "UTHOR")
+_CLASS_AND_ID_VALUES = etree.XPath("//@class | //@id", smart_strings=False)
+
+
+@lru_cache(maxsize=64)
+def _marked(stems: tuple[str, ...]) -> etree.XPath:
+    tests = " or ".join(f"contains(., '{stem}')" for stem in stems)
+    stemmed = f"//@class[{tests}]/.. | //@id[{tests}]/.. | " if stems else ""
+    return etree.XPath(f"{stemmed}//@rel[.='author']/.. | //@itemprop[contains(., 'author')]/..")
+
+
+def _marked_elements(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    values = " ".join(_CLASS_AND_ID_VALUES(tree))
+    return _marked(tuple(stem for stem in _STEMS if stem in values))(tree)
 
 
 def _byline_elements(page: Page) -> list[lxml.html.HtmlElement]:
     """Elements that credit an author, in document order, outside navigation and comments."""
     found = []
-    for element in _MARKED(page.tree)[:_MAX_MARKED]:
+    for element in _marked_elements(page.tree)[:_MAX_MARKED]:
         if element.tag in {"meta", "link", "script", "style", "body", "html"}:
             continue
         marked = element.get("rel") == "author" or "author" in (element.get("itemprop") or "")
