@@ -255,10 +255,10 @@ def page_tokens(page: Page) -> PageTokens:
     tokens: PageTokens | None = page.__dict__.get(_CACHE_ATTR)
     if tokens is None:
         tree = page.tree
-        class_values = _CLASS_VALUES(tree)
+        class_text = " ".join(_CLASS_VALUES(tree))
         tokens = PageTokens(
-            classes={token for value in class_values for token in value.split()},
-            class_text=" ".join(class_values),
+            classes=set(class_text.split()),
+            class_text=class_text,
             ids=set(_ID_VALUES(tree)),
             tree=tree,
             source=page.source if isinstance(page.source, str) else None,
