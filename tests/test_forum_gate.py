@@ -119,3 +119,23 @@ def test_the_one_pass_marker_scan_finds_what_substring_tests_find():
                 page.url,
                 engine.name,
             )
+
+
+def test_the_one_pass_pattern_scan_finds_what_python_re_finds():
+    """Fingerprints (and selectors' source texts) are found with one RE2 pass: on every saved page,
+    the same patterns as Python's `re` searching for each on its own."""
+    import re
+
+    from newscrawler.extract.forums.patternsets import occurring
+    from newscrawler.extract.forums.signals import _source_text
+
+    fingerprints = tuple(dict.fromkeys(f for engine in ENGINES for f in getattr(engine, "fingerprints", ())))
+    texts = ("forumdisplay.php", "/topic/", "Discourse", "viewtopic.php", "data-role")
+    matched = 0
+    for page in _pages():
+        source = _source_text(page)
+        expected = {f for f in fingerprints if re.search(f, source, re.IGNORECASE)}
+        assert occurring(source, fingerprints, ignore_case=True) == expected, page.url
+        assert occurring(source, texts, literal=True) == {t for t in texts if t in source}, page.url
+        matched += len(expected)
+    assert matched > 20  # the saved forum pages do carry their engines' fingerprints

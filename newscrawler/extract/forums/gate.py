@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import cssselect
-import re2
 from cssselect.parser import (
     Attrib,
     Class,
@@ -31,6 +30,7 @@ from cssselect.parser import (
 from lxml import etree
 
 from newscrawler.extract.forums.base import Element, alternatives, select
+from newscrawler.extract.forums.patternsets import occurring
 from newscrawler.extract.page import Page
 
 # Attributes on nearly every page: requiring them rules nothing out, and gathering them is costly.
@@ -120,8 +120,7 @@ class PageTokens:
             return text in (self.source or "")
         if self.in_source is None:
             # One pass for all of them: a dozen substring scans of a 1 MB page cost twice as much.
-            found = _literal_set(known).Match(self.source or "") or ()  # None: none found
-            self.in_source = frozenset(known[index] for index in found)
+            self.in_source = occurring(self.source or "", known, literal=True)
         return text in self.in_source
 
     def satisfies(self, needed: Requirements) -> bool:
@@ -224,17 +223,6 @@ def _index(registered: int) -> _Index:
         tuple(rest),
         tuple(sorted({text for a in chosen for text in requirements(a).source_texts})),
     )
-
-
-@lru_cache(maxsize=4)
-def _literal_set(texts: tuple[str, ...]) -> re2.Set:
-    options = re2.Options()
-    options.literal = True
-    searcher = re2.Set.SearchSet(options)
-    for text in texts:
-        searcher.Add(text)
-    searcher.Compile()
-    return searcher
 
 
 def select_on_page(page: Page, expression: str | None) -> list[Element]:

@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 import ahocorasick_rs
-import re2
 
+from newscrawler.extract.forums.patternsets import occurring
 from newscrawler.extract.page import Page
 
 # Enough for the <head>, the first posts and the footer of most pages; bounds the cost on huge ones.
@@ -110,27 +110,13 @@ def fingerprint_score(page: Page, name: str, generator: str | None, fingerprints
 
 def _found_fingerprints(page: Page, wanted: tuple[str, ...]) -> frozenset[str]:
     """Which known fingerprints occur anywhere in the page source. All engines' patterns are
-    searched in one pass of an RE2 set: Python's backtracking engine took 40-200 ms per engine on a
-    1 MB page (case-insensitive alternations with no literal prefix to skip ahead by), the
-    automaton a few milliseconds for all of them."""
+    searched in one pass (see patternsets.py)."""
     scanned: tuple[tuple[str, ...], frozenset[str]] | None = page.__dict__.get("_forum_fingerprints")
     if scanned is None or not set(wanted).issubset(scanned[0]):
         universe = tuple(dict.fromkeys([*(scanned[0] if scanned else ()), *_KNOWN_FINGERPRINTS, *wanted]))
-        matched = _fingerprint_set(universe).Match(_source_text(page)) or ()  # None: no match
-        found = frozenset(universe[index] for index in matched)
+        found = occurring(_source_text(page), universe, ignore_case=True)
         scanned = page.__dict__["_forum_fingerprints"] = (universe, found)
     return scanned[1]
-
-
-@lru_cache(maxsize=8)
-def _fingerprint_set(patterns: tuple[str, ...]) -> re2.Set:
-    options = re2.Options()
-    options.case_sensitive = False
-    searcher = re2.Set.SearchSet(options)
-    for pattern in patterns:
-        searcher.Add(pattern)
-    searcher.Compile()
-    return searcher
 
 
 def strongest(candidates: Iterable[tuple[int, int, object]]) -> object | None:
