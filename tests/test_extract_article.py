@@ -308,3 +308,24 @@ def test_pagination_links_are_found_whatever_form_their_target_takes():
         "https://news.example.org/news/page/3/",
         "https://news.example.org/news/page/5",
     }
+
+
+def test_page_level_links_come_from_one_walk_in_document_order():
+    from newscrawler.extract.links import feed_links, next_page_links
+
+    html = (
+        "<html><head><base href='/sub/'><link rel='canonical' href='/news/2024/story'>"
+        "<link rel='alternate' type='application/rss+xml' href='/feed.xml'></head>"
+        "<body><div><base href='/not-in-head/'></div><a rel='next' href='?page=2'>Continue</a>"
+        "<link rel='next' href='/news/page/3'><h1>A headline of the page</h1>"
+        "<time datetime='2024-05-17T00:40:00Z'>May 17</time></body></html>"
+    )
+    page = Page(html, "https://news.example.org/news/2024/story")
+    assert page.base_url == "https://news.example.org/sub/"  # only a <base> in the <head> counts
+    assert [link.url for link in next_page_links(page)] == [
+        "https://news.example.org/sub/?page=2",
+        "https://news.example.org/news/page/3",
+    ]
+    assert [link.url for link in feed_links(page)] == ["https://news.example.org/feed.xml"]
+    assert find_canonical(page) == "https://news.example.org/news/2024/story"
+    assert [h.text for h in page.tagged("h1")] == ["A headline of the page"]

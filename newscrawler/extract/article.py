@@ -114,9 +114,8 @@ def article_nodes(page: Page, canonical: str) -> list[Node]:
 
 def find_canonical(page: Page) -> str:
     """<link rel=canonical> or og:url when it stays on this site and is not the site's home."""
-    for href in page.tree.xpath(
-        '//link[contains(concat(" ",normalize-space(@rel)," ")," canonical ")]/@href'
-    ) + (page.structured.meta.get("og:url") or []):
+    canonical = [link.get("href") for link in page.tagged("link") if "canonical" in _rel_tokens(link)]
+    for href in [h for h in canonical if h is not None] + (page.structured.meta.get("og:url") or []):
         url = page.absolute(str(href))
         if (
             url
@@ -127,8 +126,13 @@ def find_canonical(page: Page) -> str:
     return canonicalize_url(page.url)
 
 
+def _rel_tokens(link: etree._Element) -> list[str]:
+    # As XPath's normalize-space() splits: on ASCII spaces, tabs and line breaks only.
+    return re.split(r"[ \t\r\n]+", link.get("rel") or "")
+
+
 def _h1(page: Page) -> str | None:
-    for h1 in page.tree.xpath("//h1[not(ancestor::header) and not(ancestor::nav)] | //h1"):
+    for h1 in page.tagged("h1"):
         text = " ".join(h1.text_content().split())
         if 5 <= len(text) <= 400:
             return text
@@ -328,10 +332,9 @@ def _without_header_lines(
 
 def _time_element(page: Page) -> str | None:
     """A <time datetime>, else the short printed date of an element classed as a date."""
-    for value in page.tree.xpath("//article//time/@datetime | //time[@pubdate]/@datetime | //time/@datetime")[
-        :1
-    ]:
-        return str(value)
+    for element in page.tagged("time"):
+        if (value := element.get("datetime")) is not None:
+            return value
     for element in _DATE_CLASS(page.tree)[:5]:
         # Paragraph by paragraph: a byline block and a date block side by side must not run
         # together ("By Carrie ArnoldNovember 15, 2019" reads as no date).

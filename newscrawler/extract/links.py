@@ -123,15 +123,22 @@ def followable(url: str, page_url: str) -> bool:
 
 
 def feed_links(page: Page) -> list[Link]:
-    hrefs = page.tree.xpath(
-        '//link[contains(@rel,"alternate")][contains(@type,"rss") or contains(@type,"atom")]/@href'
-    )
-    return [Link(url, "feed") for h in hrefs if (url := page.absolute(str(h)))]
+    hrefs = [
+        link.get("href")
+        for link in page.tagged("link")
+        if "alternate" in (link.get("rel") or "")
+        and ("rss" in (kind := link.get("type") or "") or "atom" in kind)
+    ]
+    return [Link(url, "feed") for h in hrefs if h is not None and (url := page.absolute(h))]
 
 
 def next_page_links(page: Page) -> list[Link]:
     links = [
-        page.absolute(str(h)) for h in page.tree.xpath('//link[@rel="next"]/@href | //a[@rel="next"]/@href')
+        page.absolute(href)
+        for element in page.walked
+        if element.tag in ("link", "a")
+        and element.get("rel") == "next"
+        and (href := element.get("href")) is not None
     ]
     for anchor in _CONTENT_LINKS(page.tree):
         raw = anchor.get("href")

@@ -13,6 +13,7 @@ from newscrawler.extract.structured import StructuredData
 
 _EMPTY = "<html><head></head><body></body></html>"
 _NOT_NAVIGABLE = ("javascript:", "mailto:", "tel:", "data:", "#", "about:")
+_WALKED_TAGS = ("a", "base", "h1", "link", "time")
 
 
 class Page:
@@ -34,9 +35,30 @@ class Page:
         return Selector(root=self.tree, type="html")
 
     @cached_property
+    def walked(self) -> list[lxml.html.HtmlElement]:
+        """The page's <a>, <base>, <h1>, <link> and <time> elements in document order: one walk of
+        the tree serves the lookups extraction makes of them (a `//` XPath walks all of it each)."""
+        return list(self.tree.iter(*_WALKED_TAGS))
+
+    def tagged(self, tag: str) -> list[lxml.html.HtmlElement]:
+        """The page's elements of one of the walked tags, in document order."""
+        return self._by_tag.get(tag, [])
+
+    @cached_property
+    def _by_tag(self) -> dict[str, list[lxml.html.HtmlElement]]:
+        found: dict[str, list[lxml.html.HtmlElement]] = {}
+        for element in self.walked:
+            found.setdefault(element.tag, []).append(element)
+        return found
+
+    @cached_property
     def base_url(self) -> str:
-        hrefs = self.tree.xpath("//head/base/@href")
-        return urljoin(self.url, str(hrefs[0]).strip()) if hrefs else self.url
+        for base in self.tagged("base"):
+            parent = base.getparent()
+            href = base.get("href")
+            if href is not None and parent is not None and parent.tag == "head":
+                return urljoin(self.url, href.strip())
+        return self.url
 
     @cached_property
     def structured(self) -> StructuredData:

@@ -73,6 +73,6 @@ def classify(page: Page) -> str:
         return "article"
     if linked_headings(page) >= 4 or link_density(page) > 0.45:
         return "listing"
-    if page.tree.xpath("boolean(//h1)"):
+    if page.tagged("h1"):
         return "article"
     return "other"
