@@ -97,7 +97,6 @@ _CHROME = "ancestor::nav or ancestor::footer or ancestor::header or ancestor::as
 # Compiled once: element.xpath(text) compiles its expression on every call.
 _IN_CHROME = etree.XPath(_CHROME)
 _IN_NAV = etree.XPath("boolean(ancestor::nav)")
-_CONTENT_LINKS = etree.XPath(f"//a[@href][not({_CHROME})]")
 
 
 def _may_name_a_page(href: str) -> bool:
@@ -140,11 +139,16 @@ def next_page_links(page: Page) -> list[Link]:
         and element.get("rel") == "next"
         and (href := element.get("href")) is not None
     ]
-    for anchor in _CONTENT_LINKS(page.tree):
+    for anchor in page.tagged("a"):
         raw = anchor.get("href")
-        # Cheapest first: a target that can name a page number, then a text reading "next" or a
-        # number (most links fail one of the two), then the costly join.
-        if not _may_name_a_page(raw) or not _PAGINATION_TEXT.match(anchor.text_content() or ""):
+        # Cheapest first: a target that can name a page number, outside the page's chrome, then a
+        # text reading "next" or a number (most links fail one of these), then the costly join.
+        if (
+            raw is None
+            or not _may_name_a_page(raw)
+            or _IN_CHROME(anchor)
+            or not _PAGINATION_TEXT.match(anchor.text_content() or "")
+        ):
             continue
         href = page.absolute(raw)
         if href and _PAGINATION_PATH.search(href):
