@@ -42,6 +42,8 @@ class Page:
 
     def tagged(self, tag: str) -> list[lxml.html.HtmlElement]:
         """The page's elements of one of the walked tags, in document order."""
+        if tag not in _WALKED_TAGS:
+            raise ValueError(f"<{tag}> is not among the walked tags {_WALKED_TAGS}")
         return self._by_tag.get(tag, [])
 
     @cached_property
