@@ -90,7 +90,6 @@ def _is_link_or_mail(text: str) -> bool:
 # union comes back in document order. Only the stems the page's classes and ids hold are asked
 # for (libxml2's contains() on every attribute was most of the cost).
 _STEMS = ("uthor", "yline", "utor", "uteur", "riter", "eporter", "YLINE", "UTHOR")
-_CLASS_AND_ID_VALUES = etree.XPath("//@class | //@id", smart_strings=False)
 
 
 @lru_cache(maxsize=64)
@@ -100,15 +99,15 @@ def _marked(stems: tuple[str, ...]) -> etree.XPath:
     return etree.XPath(f"{stemmed}//@rel[.='author']/.. | //@itemprop[contains(., 'author')]/..")
 
 
-def _marked_elements(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
-    values = " ".join(_CLASS_AND_ID_VALUES(tree))
-    return _marked(tuple(stem for stem in _STEMS if stem in values))(tree)
+def _marked_elements(page: Page) -> list[lxml.html.HtmlElement]:
+    values = " ".join([page.class_text, *page.id_values])
+    return _marked(tuple(stem for stem in _STEMS if stem in values))(page.tree)
 
 
 def _byline_elements(page: Page) -> list[lxml.html.HtmlElement]:
     """Elements that credit an author, in document order, outside navigation and comments."""
     found = []
-    for element in _marked_elements(page.tree)[:_MAX_MARKED]:
+    for element in _marked_elements(page)[:_MAX_MARKED]:
         if element.tag in {"meta", "link", "script", "style", "body", "html"}:
             continue
         marked = element.get("rel") == "author" or "author" in (element.get("itemprop") or "")

@@ -6,6 +6,7 @@ from functools import cached_property, lru_cache
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
+from lxml import etree
 from parsel import Selector
 
 from newscrawler.extract.document import parse_html
@@ -14,6 +15,9 @@ from newscrawler.extract.structured import StructuredData
 _EMPTY = "<html><head></head><body></body></html>"
 _NOT_NAVIGABLE = ("javascript:", "mailto:", "tel:", "data:", "#", "about:")
 _WALKED_TAGS = ("a", "base", "h1", "link", "time")
+# Plain strings: lxml's default "smart" strings each make a proxy of their element.
+_CLASS_VALUES = etree.XPath("//@class", smart_strings=False)
+_ID_VALUES = etree.XPath("//@id", smart_strings=False)
 
 
 class Page:
@@ -52,6 +56,15 @@ class Page:
         for element in self.walked:
             found.setdefault(element.tag, []).append(element)
         return found
+
+    @cached_property
+    def class_text(self) -> str:
+        """Every class attribute of the page, joined by spaces (its tokens are the page's classes)."""
+        return " ".join(_CLASS_VALUES(self.tree))
+
+    @cached_property
+    def id_values(self) -> list[str]:
+        return _ID_VALUES(self.tree)
 
     @cached_property
     def base_url(self) -> str:

@@ -242,22 +242,15 @@ def first_group_on_page(page: Page, expression: str | None) -> list[Element]:
 def page_tokens(page: Page) -> PageTokens:
     tokens: PageTokens | None = page.__dict__.get(_CACHE_ATTR)
     if tokens is None:
-        tree = page.tree
-        class_text = " ".join(_CLASS_VALUES(tree))
         tokens = PageTokens(
-            classes=set(class_text.split()),
-            class_text=class_text,
-            ids=set(_ID_VALUES(tree)),
-            tree=tree,
+            classes=set(page.class_text.split()),
+            class_text=page.class_text,
+            ids=set(page.id_values),
+            tree=page.tree,
             source=page.source if isinstance(page.source, str) else None,
         )
         page.__dict__[_CACHE_ATTR] = tokens
     return tokens
-
-
-# Plain strings: lxml's default "smart" strings each make a proxy of their element.
-_CLASS_VALUES = etree.XPath("//@class", smart_strings=False)
-_ID_VALUES = etree.XPath("//@id", smart_strings=False)
 
 
 @lru_cache(maxsize=256)
