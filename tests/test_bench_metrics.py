@@ -8,7 +8,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
-from metrics import authors_exact, score_pages, snippet_counts, split_names, title_exact  # noqa: E402
+from metrics import authors_exact, score_pages, snippet_counts, split_names, title_exact
 
 
 def test_author_splitter_follows_the_readme():
