@@ -97,8 +97,22 @@ def _newscrawler() -> Any:
     def run(html: str, url: str) -> dict[str, Any]:
         records = extract_records(html, url)
         articles = [r for r in records if r["type"] == "article"]
-        if not articles:  # no record, or forum posts: an article mistaken for a thread
-            return {**_NOTHING, "records": len(records)}
+        if not articles and records:
+            # A thread page (tfeval holds forum pages) yields posts: as one page's main text they
+            # read as the thread's title, its opening post's author and date, and every post's text.
+            first = records[0]
+            return {
+                "found": True,
+                "records": len(records),
+                "as_posts": True,
+                "title": first.get("thread_title"),
+                "authors": [first["author"]] if first.get("author") else [],
+                "published": first.get("published_at"),
+                "date_source": "forum",
+                "body": "\n\n".join(r["body"] or "" for r in records),
+            }
+        if not articles:
+            return {**_NOTHING, "records": 0}
         record = articles[0]
         return {
             "found": True,
@@ -222,11 +236,8 @@ def _row(name: str, scores: Scores, result: dict[str, Any], pages: int) -> str:
 def _listing_row(name: str, truth: list[dict[str, Any]], result: dict[str, Any]) -> tuple[str, list[str]]:
     predictions = result["predictions"]
     emitted = [page for page in truth if predictions[page["id"]].get("found")]
-    posts = [
-        page
-        for page in truth
-        if not predictions[page["id"]].get("found") and predictions[page["id"]].get("records")
-    ]
+    posts = [page for page in emitted if predictions[page["id"]].get("as_posts")]
+    emitted = [page for page in emitted if page not in posts]
     wrong = len(emitted) + len(posts)
     line = (
         f"| {name:11} | records for {wrong} of {len(truth)} pages ({100 * wrong / len(truth):.1f} %): "
