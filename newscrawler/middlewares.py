@@ -8,6 +8,8 @@
 - `RedirectLoopMiddleware`: a redirect back to a URL already in the chain is an error of its own.
 - `CountedOffsiteMiddleware`, `CountedDepthMiddleware`: Scrapy's, but what they drop is counted
   under `skipped/<reason>` and so reaches the run manifest.
+- `BundledSuffixCookiesMiddleware`: Scrapy's cookie handling with the bundled public suffix list
+  (Scrapy's own downloads the list from the internet the first time a cookie names a domain).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import urljoin
 
 from scrapy import Request, Spider
+from scrapy.downloadermiddlewares.cookies import CookiesMiddleware
 from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
@@ -32,9 +35,11 @@ from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet import threads
 from w3lib.url import safe_url_string
 
-from newscrawler.normalize.urls import canonicalize_url, site_of
+from newscrawler.normalize.urls import canonicalize_url, public_suffixes, site_of
 
 if TYPE_CHECKING:
+    from http.cookiejar import Cookie, CookieJar
+
     from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
@@ -236,3 +241,22 @@ class CountedDepthMiddleware(DepthMiddleware):
             self.stats.inc_value("skipped/depth_limit")
             logger.debug("skipped: depth_limit %s", request.url)
         return processed
+
+
+class BundledSuffixCookiesMiddleware(CookiesMiddleware):
+    """Scrapy's cookie middleware, except that whether a cookie's domain is a public suffix (which
+    no site may set cookies for: `Domain=blogspot.com`) is decided by the bundled suffix list.
+    Scrapy's module-level TLDExtract fetches publicsuffix.org on first use, mid-crawl."""
+
+    def _process_cookies(self, cookies: Iterable[Cookie], *, jar: CookieJar, request: Request) -> None:
+        hostname = urlparse_cached(request).hostname
+        if hostname is None:
+            return
+        request_domain = hostname.lower()
+        for cookie in cookies:
+            cookie_domain = cookie.domain.removeprefix(".")
+            if cookie_domain and not public_suffixes(cookie_domain).domain:
+                if cookie_domain != request_domain:
+                    continue  # a cookie for a whole public suffix: every tenant would get it
+                cookie.domain = request_domain
+            jar.set_cookie_if_ok(cookie, request)

@@ -24,7 +24,7 @@ from newscrawler.normalize.text import (
     word_count,
 )
 from newscrawler.normalize.titles import normalize_title
-from newscrawler.normalize.urls import canonicalize_url, record_id, site_of, url_identity
+from newscrawler.normalize.urls import canonicalize_url, own_canonical, record_id, site_of, url_identity
 
 Draft = ArticleDraft | PostDraft
 # Languages whose pages print numeric dates month first when nothing else tells.
@@ -54,8 +54,15 @@ class RecordContext:
 
 def draft_site(draft: Draft) -> str:
     """The site a draft's record will name: what site learning is keyed by."""
-    url = draft.thread_url if isinstance(draft, PostDraft) else (draft.canonical_url or draft.url)
-    return site_of(canonicalize_url(url))
+    return site_of(canonicalize_url(claimed_url(draft)))
+
+
+def claimed_url(draft: Draft) -> str:
+    """The URL a draft's record is keyed by: its canonical (or thread) URL when that stays on the
+    page's own site, else the page's URL. A canonical or og:url on another site never sets the id."""
+    if isinstance(draft, PostDraft):
+        return own_canonical(draft.url.partition("#")[0], draft.thread_url)
+    return own_canonical(draft.url, draft.canonical_url)
 
 
 def observe(draft: Draft, learner: SiteLearner) -> None:
@@ -97,7 +104,7 @@ def _body(draft: Draft, ctx: RecordContext, known: SiteKnowledge) -> str | None:
 
 def build_article(draft: ArticleDraft, ctx: RecordContext) -> Article | None:
     """None when what remains after cleaning is not an article (no title or no body)."""
-    canonical = canonicalize_url(draft.canonical_url or draft.url)
+    canonical = canonicalize_url(claimed_url(draft))
     site = site_of(canonical)
     known = ctx.knowledge(site)
     body = _body(draft, ctx, known)
@@ -140,7 +147,7 @@ def build_article(draft: ArticleDraft, ctx: RecordContext) -> Article | None:
 
 
 def build_forum_post(draft: PostDraft, ctx: RecordContext) -> ForumPost | None:
-    thread_url = canonicalize_url(draft.thread_url)
+    thread_url = canonicalize_url(claimed_url(draft))
     site = site_of(thread_url)
     known = ctx.knowledge(site)
     body = _body(draft, ctx, known)

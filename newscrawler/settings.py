@@ -100,6 +100,9 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "newscrawler.middlewares.CountedOffsiteMiddleware": 50,
     "newscrawler.middlewares.PageBudgetMiddleware": 120,
+    # Scrapy's downloads the public suffix list at run time; ours reads the bundled one.
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
+    "newscrawler.middlewares.BundledSuffixCookiesMiddleware": 700,
     "newscrawler.middlewares.RedirectLoopMiddleware": 610,  # sees a 3xx before RedirectMiddleware (600)
     "newscrawler.incremental.ConditionalRequestsMiddleware": 620,
 }

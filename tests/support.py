@@ -63,9 +63,14 @@ def read_output(data_dir: Path) -> tuple[list[dict[str, Any]], list[dict[str, An
 
 
 def scrapy_crawl(
-    spider: str, data_dir: Path, *args: str, settings: dict[str, Any] | None = None, timeout: int = 300
+    spider: str,
+    data_dir: Path,
+    *args: str,
+    settings: dict[str, Any] | None = None,
+    timeout: int = 300,
+    env: dict[str, str] | None = None,
 ) -> CrawlResult:
-    """A real `scrapy crawl` in a subprocess, from the project directory."""
+    """A real `scrapy crawl` in a subprocess, from the project directory (`env`: added variables)."""
     command = [
         sys.executable,
         "-m",
@@ -86,6 +91,7 @@ def scrapy_crawl(
     ]
     for key, value in (settings or {}).items():
         command += ["-s", f"{key}={value}"]
-    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=timeout)
+    environment = {**os.environ, **env} if env else None
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=timeout, env=environment)
     records, manifests, feeds = read_output(data_dir)
     return CrawlResult(done.returncode, done.stderr, data_dir, records, manifests, feeds)

@@ -19,8 +19,28 @@ TRACKING_PARAM = re.compile(
 )
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
-# The bundled public-suffix snapshot: never fetch the list at run time (crawls may run offline).
-_tld = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+# Platforms that give each tenant a subdomain of their own but are not (yet) in the public suffix
+# list's private section: each tenant is a site, as on the PSL's blogspot.com or github.io.
+SHARED_HOSTS = (
+    "wordpress.com",
+    "tumblr.com",
+    "substack.com",
+    "ghost.io",
+    "weebly.com",
+    "typepad.com",
+    "livejournal.com",
+    "medium.com",
+    "over-blog.com",
+    "jimdosite.com",
+    "beehiiv.com",
+)
+
+# The whole public suffix list, private section included (blogspot.com, github.io, herokuapp.com,
+# netlify.app: every tenant is a site of its own), from tldextract's bundled snapshot: never
+# fetched at run time (crawls may run offline, and a list fetched mid-crawl would change site ids).
+public_suffixes = tldextract.TLDExtract(
+    suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True, extra_suffixes=SHARED_HOSTS
+)
 
 
 # Memoized (pure, bounded): a crawl meets the same links on page after page (menus, footers).
@@ -66,14 +86,24 @@ def record_id(*parts: str) -> str:
 
 @lru_cache(maxsize=32768)
 def site_of(url: str) -> str:
-    """Registered domain ("tekedia.com"); the bare host for IPs and single-label hosts."""
+    """Registered domain under the full public suffix list ("tekedia.com", "bbc.co.uk",
+    "victim.blogspot.com"); the bare host for IPs, single-label hosts and bare suffixes."""
     return _site_of_host(urlsplit(url).hostname or "")
 
 
 @cache
 def _site_of_host(host: str) -> str:
-    return _tld(host).top_domain_under_public_suffix or host
+    return public_suffixes(host).top_domain_under_public_suffix or host
 
 
 def same_site(url: str, other: str) -> bool:
     return site_of(url) == site_of(other)
+
+
+def own_canonical(url: str, declared: str | None) -> str:
+    """The canonical URL a page may claim: its own URL unless the declared canonical (or og:url) is
+    on the same site. A page on one tenant of a shared host naming another tenant's URL must not
+    take over that tenant's record id."""
+    if declared and same_site(declared, url):
+        return declared
+    return url
