@@ -18,6 +18,7 @@ from scrapy.exporters import JsonLinesItemExporter
 from scrapy.extensions.feedexport import FileFeedStorage
 from scrapy.utils.python import to_bytes
 
+from newscrawler.pathnames import checked_name, inside
 from newscrawler.recovery import lock_for_writing
 from newscrawler.schemas import RECORD_TYPES, SCHEMA_VERSION, field_names
 
@@ -35,12 +36,16 @@ BATCH_PLACEHOLDER = "-%(batch_id)05d"
 
 
 def uri_params(params: dict[str, Any], spider: Spider) -> dict[str, Any]:
-    """Values for the FEEDS path template: data directory, crawl id and the crawl's start date."""
+    """Values for the FEEDS path template: data directory, crawl id and the crawl's start date.
+    The names are checked again here, and the folder they make must lie inside the data directory."""
     settings = spider.crawler.settings
+    data_dir = Path(settings.get("NEWSCRAWLER_DATA_DIR", "data")).resolve()
+    crawl_id = checked_name("crawl_id", spider.crawl_id)
+    inside(data_dir, data_dir / checked_name("spider name", spider.name) / f"{spider.name}-{crawl_id}")
     return {
         **params,
-        "data_dir": str(Path(settings.get("NEWSCRAWLER_DATA_DIR", "data")).resolve()),
-        "crawl_id": spider.crawl_id,
+        "data_dir": str(data_dir),
+        "crawl_id": crawl_id,
         "crawl_date": spider.crawl_started.strftime("%Y-%m-%d"),
     }
 

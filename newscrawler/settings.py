@@ -5,6 +5,8 @@ from newscrawler import __version__
 BOT_NAME = "newscrawler"
 SPIDER_MODULES = ["newscrawler.spiders"]
 NEWSPIDER_MODULE = "newscrawler.spiders"
+# `scrapy crawl` checks the names that become paths (crawl id, spider, Scrapyd job) before it starts.
+COMMANDS_MODULE = "newscrawler.commands"
 
 # An honest user agent: who we are and where to read about it.
 USER_AGENT = (

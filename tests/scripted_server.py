@@ -108,7 +108,10 @@ class _Handler(socketserver.BaseRequestHandler):
         method, target, *_ = [*request_line.split(" "), "", ""]
         if target.startswith(("http://", "https://")):  # as a proxy is asked
             parts = urlsplit(target)
-            host, path = parts.hostname or "", (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+            host, path = (
+                parts.hostname or "",
+                (parts.path or "/") + (f"?{parts.query}" if parts.query else ""),
+            )
         else:
             host, path = headers.get("host", "").rsplit(":", 1)[0], target
         seen = Seen(method, host.lower(), path, headers)

@@ -47,7 +47,10 @@ def test_tenants_are_not_the_same_site_but_subdomains_of_one_are():
 def test_a_canonical_on_another_site_is_ignored():
     page_url = "https://attacker.blogspot.com/p.html"
     assert own_canonical(page_url, "https://victim.blogspot.com/p.html") == page_url
-    assert own_canonical(page_url, "https://www.attacker.blogspot.com/q") == "https://www.attacker.blogspot.com/q"
+    assert (
+        own_canonical(page_url, "https://www.attacker.blogspot.com/q")
+        == "https://www.attacker.blogspot.com/q"
+    )
     assert own_canonical(page_url, None) == page_url
 
 
@@ -91,7 +94,9 @@ def shared_host() -> Iterator[ScriptedServer]:
         )
         server.on("/", page(200, home), host=ATTACKER)
         server.on("/2024/10/story.html", page(200, article_html("A story about tenants", victims)), ATTACKER)
-        server.on("/2024/10/victim-story.html", page(200, article_html("The victim's story", victims)), VICTIM)
+        server.on(
+            "/2024/10/victim-story.html", page(200, article_html("The victim's story", victims)), VICTIM
+        )
         yield server
 
 

@@ -168,3 +168,27 @@ def test_deploy_schedule_poll_and_fetch_items(demo_site: DemoSite, scrapyd: tupl
     assert facts["path"] == f"{job}.jl"
     assert facts["sha256"] == hashlib.sha256((items / f"{job}.jl").read_bytes()).hexdigest()
     assert not list(data_dir.glob("*/*/*.jsonl"))
+
+    # A crawl id that is a path is refused before anything is written: the job fails at once, saying
+    # why, and nothing lands outside the data directory.
+    escape = tmp_path / "escaped"
+    refused = call(
+        base,
+        "schedule.json",
+        [
+            ("project", "newscrawler"),
+            ("spider", "news"),
+            ("start_url", f"{demo_site.base_url}/"),
+            ("crawl_id", f"/../../..{escape}"),
+            ("setting", f"NEWSCRAWLER_DATA_DIR={data_dir}"),
+        ],
+    )["jobid"]
+    deadline = time.monotonic() + 120
+    while not [j for j in call(base, "listjobs.json?project=newscrawler")["finished"] if j["id"] == refused]:
+        assert time.monotonic() < deadline
+        time.sleep(0.5)
+    log = home / "logs" / "newscrawler" / "news" / f"{refused}.log"
+    assert not list(tmp_path.rglob("*escaped*"))
+    assert "invalid crawl_id" in (home / "scrapyd.out").read_text("utf-8") + (
+        log.read_text("utf-8") if log.exists() else ""
+    )

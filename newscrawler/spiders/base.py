@@ -26,6 +26,7 @@ from newscrawler.extract import PageResult, extract_page
 from newscrawler.extract.links import IGNORED_EXTENSIONS, extension, followable_path
 from newscrawler.incremental import session_of
 from newscrawler.normalize.urls import site_of
+from newscrawler.pathnames import checked_name
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -173,7 +174,11 @@ class NewscrawlerSpider(Spider):
             urls.insert(0, start_url)
         self.start_urls = [u.strip() for u in urls if u.strip()]
         self.crawl_started = datetime.now(UTC)
-        self.crawl_id = crawl_id or new_crawl_id(self.crawl_started)
+        # The name, the crawl id and Scrapyd's job id name files and folders: nothing else may pass.
+        checked_name("spider name", self.name)
+        self.crawl_id = checked_name("crawl_id", crawl_id) if crawl_id else new_crawl_id(self.crawl_started)
+        if (job := kwargs.get("_job")) is not None:
+            checked_name("Scrapyd job id", job)
         self._reported: set[tuple[str, str]] = set()
         if self.start_urls and not getattr(self, "allowed_domains", None):
             self.allowed_domains = sorted({site_of(u) for u in self.start_urls})

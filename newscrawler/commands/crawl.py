@@ -1,0 +1,33 @@
+"""`scrapy crawl`, refusing names that would become unsafe paths with a one-line usage error (exit
+code 2) before any crawler starts. The spider checks them again, for crawls started from Python."""
+
+from __future__ import annotations
+
+import argparse
+
+from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+from scrapy.exceptions import UsageError
+
+from newscrawler.pathnames import UnsafeName, checked_name
+
+# Spider arguments and settings that end up in file names: the spider's name, the run's crawl id,
+# and the job id Scrapyd passes to every job it runs.
+CHECKED_ARGUMENTS = {"name": "spider name", "crawl_id": "crawl_id", "_job": "Scrapyd job id"}
+CHECKED_SETTINGS = {"NEWSCRAWLER_CRAWL_ID": "crawl id (NEWSCRAWLER_CRAWL_ID)"}
+
+
+class Command(ScrapyCrawlCommand):
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().process_options(args, opts)
+        assert self.settings is not None
+        try:
+            if args:
+                checked_name("spider name", args[0])
+            for argument, kind in CHECKED_ARGUMENTS.items():
+                if argument in opts.spargs:
+                    checked_name(kind, opts.spargs[argument])
+            for setting, kind in CHECKED_SETTINGS.items():
+                if value := self.settings.get(setting):
+                    checked_name(kind, value)
+        except UnsafeName as error:
+            raise UsageError(str(error), print_help=False) from None
