@@ -330,6 +330,47 @@ def _printed_date(
     return None
 
 
+# --- what is not a day -------------------------------------------------------------------------------
+
+# A number on its own ("3", "1.5", "-1", "1e20"): never a date, however a lenient parser reads it.
+_BARE_NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:e[+-]?\d+)?\.?$")
+_LETTER = re.compile(r"[^\W\d_]")
+_YEAR_ONLY = re.compile(r"^(?:19|20)\d{2}\.?$")
+# A month of a year, as pages print it: "October 2024", "oktober 2024", "octubre de 2024",
+# "2024 October", "2024-10", "2024/10", "10/2024", "10.2024", "2024年10月", "2024년 10월".
+_MONTH_OF_YEAR = [
+    re.compile(rf"^(?P<month>{_MONTH})\.?,?\s*(?:de\s+|del\s+)?(?P<year>\d{{4}})$"),
+    re.compile(rf"^(?P<year>\d{{4}})\s*,?\s*(?P<month>{_MONTH})\.?$"),
+    re.compile(r"^(?P<year>\d{4})[-/.](?P<number>\d{1,2})$"),
+    re.compile(r"^(?P<number>\d{1,2})[-/.](?P<year>\d{4})$"),
+    re.compile(r"^(?P<year>\d{4})\s*[年년]\s*(?P<number>\d{1,2})\s*[月월]$"),
+]
+
+
+def is_bare_number(text: str) -> bool:
+    return bool(_BARE_NUMBER.match(text))
+
+
+def has_letters(text: str) -> bool:
+    return bool(_LETTER.search(text))
+
+
+def is_year_only(text: str) -> bool:
+    return bool(_YEAR_ONLY.match(text))
+
+
+def parse_month_of_year(text: str) -> tuple[int, int] | None:
+    """(year, month) when the text names a month of a year and no day: a date of month precision."""
+    for pattern in _MONTH_OF_YEAR:
+        if match := pattern.match(text):
+            groups = match.groupdict()
+            month = MONTHS[groups["month"]] if groups.get("month") else int(groups["number"])
+            if 1 <= month <= 12:
+                return int(match["year"]), month
+            return None
+    return None
+
+
 # --- relative dates ----------------------------------------------------------------------------------
 
 _NUMBER = rf"(?P<count>\d+|{_alternation(ONE_WORDS)})"

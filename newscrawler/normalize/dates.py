@@ -5,6 +5,13 @@ Order of attempts, cheapest first: epoch seconds/milliseconds, ISO 8601, RFC 282
 dateparser, which guesses the language and costs milliseconds per call.
 
 Zones: an offset or zone printed with the date wins; otherwise the site's zone (default UTC).
+
+A date is a date only when it names a day (or a moment relative to the crawl: "3 hours ago",
+"yesterday"). A number on its own ("3", "1.5", "1e20") is not a date; a year alone ("2024") is not
+one either; a month of a year ("October 2024", "2024-10") is kept at month precision (`partial`),
+never completed with a day or a month taken from the crawl date. dateparser, which fills in whatever
+is missing from the current date, is asked only about text with words in it, and must find a day
+and a month there.
 """
 
 from __future__ import annotations
@@ -20,7 +27,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from newscrawler.normalize.dateparse import (
     DateOrder,
     Parsed,
+    has_letters,
+    is_bare_number,
+    is_year_only,
     parse_epoch,
+    parse_month_of_year,
     parse_iso,
     parse_printed,
     parse_relative,
@@ -55,6 +66,8 @@ class DateResult:
     value: str | None  # ISO 8601 with offset
     reason: str | None = None  # why value is None: date_missing, date_unparsed, date_in_future, ...
     ambiguous: bool = False  # day and month could be swapped; the site's usual order was guessed
+    partial: str | None = None  # a date of less than day precision, as far as it goes: "2024-10"
+    precision: str | None = None  # the precision of `partial`: "month"
 
     @property
     def ok(self) -> bool:
@@ -117,6 +130,8 @@ def normalize_date(
     now = now or datetime.now(UTC)
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
+    if (imprecise := _less_than_a_day(text, now)) is not None:
+        return imprecise
     local = zone(timezone)
     try:
         moment, ambiguous = _parse(text, local, now, date_order, default_order, languages, slow_path)
@@ -129,6 +144,21 @@ def normalize_date(
     if moment > now + FUTURE_TOLERANCE:
         return DateResult(None, "date_in_future")
     return DateResult(isoformat(moment), ambiguous=ambiguous)
+
+
+def _less_than_a_day(text: str, now: datetime) -> DateResult | None:
+    """The result for text that names no day: a year alone, a month of a year; None otherwise."""
+    if is_year_only(text):
+        return DateResult(None, "date_year_only")
+    if (month_of_year := parse_month_of_year(text)) is None:
+        return None
+    year, month = month_of_year
+    if (year, month) < (EARLIEST.year, EARLIEST.month):
+        return DateResult(None, "date_before_1990")
+    latest = now + FUTURE_TOLERANCE
+    if (year, month) > (latest.year, latest.month):
+        return DateResult(None, "date_in_future")
+    return DateResult(None, "date_month_only", partial=f"{year:04d}-{month:02d}", precision="month")
 
 
 def _parse(
@@ -149,7 +179,9 @@ def _parse(
         or parse_relative(text, now, local)
         or parse_printed(text, now_local, order, fallback)
     )
-    if parsed is None and slow_path:
+    # dateparser reads "3" as the 1st of March and "1.5" as the 5th of January of this year: text
+    # without a word in it that the exact parsers above did not read is no date.
+    if parsed is None and slow_path and has_letters(text) and not is_bare_number(text):
         parsed = _parse_with_dateparser(text, now_local, order or fallback, languages)
     if parsed is None:
         return None, False
@@ -173,6 +205,9 @@ def _parse_with_dateparser(
         "PREFER_DATES_FROM": "past",
         "PREFER_DAY_OF_MONTH": "first",
         "DATE_ORDER": order,
+        # A day and a month must be in the text (a missing year is this year's, as for "Jan 02"
+        # above); relative dates ("vorgestern", "hace 3 días") are not held to it.
+        "REQUIRE_PARTS": ["day", "month"],
     }
     wanted = list(dict.fromkeys([*(languages or ()), *FALLBACK_LANGUAGES]))
     try:
