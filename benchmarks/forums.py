@@ -1,12 +1,13 @@
 """Forum posts on real thread pages: every post's author, date and own text, per page and overall.
 
-    python benchmarks/forums.py [--bench DIR] [--page NAME ...] [--repeat N] [--show-wrong]
+    python benchmarks/forums.py [--bench DIR] [--page NAME ...] [--repeat N] [--later] [--show-wrong]
 
 The folder (default `../shared/bench/forums`) holds one folder per thread page: `page.html` (raw
 bytes as served) or `page.json` (an API's answer), and `truth.json` (see `../shared/bench/README.md`).
 Each page goes through what a crawl does with it: the bytes are decoded as the spider decodes a
 response (declared charset, checked against the bytes), then `extract_records` turns them into
-records (with the truth's `now`, the capture time the page prints, as the crawl time).
+records (with the truth's `now`, the capture time the page prints, as the crawl time; `--later`
+crawls 1000 days after it instead, so relative dates can only come right from the page's own clock).
 
 Scoring, as the README says: a post is right when its author matches (casefold), its date is the
 same minute (as instants when both carry an offset, as wall-clock time when the truth is naive), and
@@ -25,7 +26,7 @@ import statistics
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
@@ -162,13 +163,16 @@ def crawl_time(truth: dict[str, Any]) -> datetime | None:
     return now if now.tzinfo else now.replace(tzinfo=UTC)
 
 
-def run_page(folder: Path, repeat: int) -> PageScore:
+def run_page(folder: Path, repeat: int, later: bool = False) -> PageScore:
     import lxml.html
 
     from newscrawler import extract_records
 
     truth, url, text = load(folder)
     now = crawl_time(truth)
+    if later:
+        # A crawl long after the page was made: relative dates must come from the page's clock.
+        now = datetime.now(UTC) if now is None else now + timedelta(days=1000)
     timings, parse_timings = [], []
     records: list[dict[str, Any]] = []
     for _ in range(max(1, repeat)):
@@ -259,6 +263,11 @@ def main() -> None:
     parser.add_argument("--bench", type=Path, default=BENCH, help="folder of thread-page folders")
     parser.add_argument("--page", action="append", help="only this page folder (repeatable)")
     parser.add_argument("--repeat", type=int, default=5, help="extractions per page for timing")
+    parser.add_argument(
+        "--later",
+        action="store_true",
+        help="crawl time 1000 days after the truth's `now` (relative dates from the page's own clock)",
+    )
     parser.add_argument("--show-wrong", action="store_true", help="list every wrong post with both sides")
     args = parser.parse_args()
     if not args.bench.is_dir():
@@ -268,7 +277,7 @@ def main() -> None:
         folders = [d for d in folders if d.name in args.page]
     if not folders:
         parser.error(f"no page folders (with truth.json) in {args.bench}")
-    pages = [run_page(folder, args.repeat) for folder in folders]
+    pages = [run_page(folder, args.repeat, args.later) for folder in folders]
     print(f"## forums: {args.bench} ({len(pages)} pages)\n")
     print(report(pages))
     if args.show_wrong:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from newscrawler.extract.forums.asgaros import Asgaros
 from newscrawler.extract.forums.base import ForumEngine
 from newscrawler.extract.forums.bbpress import BbPress
+from newscrawler.extract.forums.clock import first_post, settle_dates
 from newscrawler.extract.forums.discourse import DiscourseHtml, DiscourseJson
 from newscrawler.extract.forums.flarum import FlarumHtml, FlarumJson
 from newscrawler.extract.forums.generic import GenericForum
@@ -22,6 +23,7 @@ from newscrawler.extract.forums.vbulletin import VBulletin3, VBulletin4, VBullet
 from newscrawler.extract.forums.wpforo import WpForo
 from newscrawler.extract.forums.xenforo import XenForo1, XenForo2
 from newscrawler.extract.page import Page
+from newscrawler.extract.types import PageResult
 
 ENGINES: tuple[ForumEngine, ...] = (
     DiscourseJson(),
@@ -65,4 +67,24 @@ def detect_engine(page: Page) -> ForumEngine | None:
     return next((e for e in ENGINES if isinstance(e, GenericForum) and e.matches(page)), None)
 
 
-__all__ = ["ENGINES", "ForumEngine", "detect_engine"]
+_GENERIC = next(e for e in ENGINES if isinstance(e, GenericForum))
+
+
+def parse_forum_page(engine: ForumEngine, page: Page) -> PageResult:
+    """What the engine reads on the page, with its dates settled against the board's own clock.
+    An adapter that finds no post on a page that is no board of its engine (a theme or version
+    it does not know) hands the page to the generic engine rather than yielding nothing."""
+    result = engine.parse(page)
+    if (
+        engine is not _GENERIC
+        and not result.drafts
+        and not any(link.role == "thread" for link in result.links)
+        and _GENERIC.matches(page)
+    ):
+        fallback = _GENERIC.parse(page)
+        fallback.links = list(dict.fromkeys([*fallback.links, *result.links]))
+        result = fallback
+    return settle_dates(result, page, first_post(page))
+
+
+__all__ = ["ENGINES", "ForumEngine", "detect_engine", "parse_forum_page"]

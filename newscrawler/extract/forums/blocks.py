@@ -189,10 +189,18 @@ def is_author_mark(element: Element) -> bool:
         return len(text) <= 40 and len(text.split()) <= 5 and not _in_prose(element)
     # A class or itemprop saying "author" may sit on a whole profile box: only a short text
     # without figures is a name.
-    short = len(text) <= 40 and len(text.split()) <= 4 and not re.search(r"\d{3}", text)
+    short = len(text) <= 40 and len(text.split()) <= 4 and not _counts(text)
     if element.get("itemprop") == "author" or element.get("rel") == "author":
         return short
     return bool(AUTHOR_CLASS.search(element.get("class") or "")) and short
+
+
+def _counts(text: str) -> bool:
+    """A box's figures ("Posts: 412", "1,204"), not a name: a three-digit run with a label or
+    nothing else. One word holding digits is a name ("user-622", "bob_import13674")."""
+    if not re.search(r"\d{3}", text):
+        return False
+    return bool(re.search(r"[\s:]", text)) or not re.search(r"[^\W\d_]", text)
 
 
 def _in_prose(element: Element) -> bool:

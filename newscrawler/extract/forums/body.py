@@ -43,6 +43,9 @@ EDITED_LINE = re.compile(
     re.IGNORECASE,
 )
 _DIGITS = re.compile(r"(\d+)")
+# Signatures every engine and theme marks alike, whatever the engine's own selector says
+# (vBulletin boards add `div.tapatalkSignatur` for posts written in the app).
+ANY_SIGNATURE = "[class*=signatur], [class*=Signatur], [class*=SIGNATUR]"
 # What is left of an attachment line once its link is gone: "(4.1 KB)".
 _FILE_SIZE = re.compile(
     r"\s*\(\d+(?:[.,]\d+)?\s*(?:[KMGT]i?B|[KMGT]i?o|bytes?|octets?|[КМГ]Б|байт\w*)\)", re.IGNORECASE
@@ -90,7 +93,7 @@ class BodyRules:
             header.drop_tree()
         quotes += [self._quote(q) for q in outermost(select(body, self.quotes))]
         remove(body, self.quotes)
-        for expression in (self.signature, self.edited, self.attachments_block, self.drop):
+        for expression in (self.signature, ANY_SIGNATURE, self.edited, self.attachments_block, self.drop):
             remove(body, expression)
         paragraphs = paragraphs_of(body)
         if self.attachments_block:

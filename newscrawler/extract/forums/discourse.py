@@ -82,7 +82,8 @@ class DiscourseHtml(_DiscourseBody, SelectorEngine):
 
 class DiscourseJson(_DiscourseBody, JsonEngine):
     name = "discourse"
-    api_path = r"/(?:t/(?:[^/?]+/)?\d+(?:/\d+)?|latest|top|new|c/[^?]+)\.json(?:$|\?)"
+    # /t/<id>.json (and its paged forms), /t/<id>/posts.json (a slice of the post stream), lists.
+    api_path = r"/(?:t/(?:[^/?]+/)?\d+(?:/\d+|/posts)?|latest|top|new|c/[^?]+)\.json(?:$|\?)"
     attachments = "a.attachment, a.lightbox"
     # post_type: 1 regular, 2 moderator action, 3 small action ("closed the topic"), 4 whisper
     _SKIPPED: ClassVar[dict[int, str]] = {2: "moderator_action", 3: "moderator_action", 4: "whisper"}
@@ -94,17 +95,22 @@ class DiscourseJson(_DiscourseBody, JsonEngine):
         if "post_stream" not in document:
             return None
         base = base_before(page.url, "/t/")
-        topic_id = str(document.get("id") or "")
-        slug = document.get("slug") or "topic"
+        listed = dig(document, "post_stream", "posts", default=[]) or []
+        raw_posts = [p for p in listed if isinstance(p, dict)]
+        first = raw_posts[0] if raw_posts else {}
+        topic_id = str(document.get("id") or first.get("topic_id") or "")
+        slug = document.get("slug") or first.get("topic_slug") or "topic"
         thread = JsonThread(
             thread_url=canonicalize_url(f"{base}/t/{slug}/{topic_id}"),
             thread_id=topic_id or None,
-            title=document.get("title") or document.get("fancy_title"),
+            # A posts.json slice carries no title: the topic's slug spells it, lower-cased.
+            title=document.get("title") or document.get("fancy_title") or _from_slug(slug),
             board=dig(document, "category", "name") or document.get("category_name"),
             skipped=Counter(),
         )
-        for post in dig(document, "post_stream", "posts", default=[]) or []:
-            if not isinstance(post, dict) or "post_number" not in post:
+        numbered = []
+        for post in raw_posts:
+            if "post_number" not in post:
                 thread.skipped["post_without_id"] += 1
                 continue
             reason = self._SKIPPED.get(post.get("post_type") or 1)
@@ -113,6 +119,9 @@ class DiscourseJson(_DiscourseBody, JsonEngine):
             if reason:
                 thread.skipped[reason] += 1
                 continue
+            numbered.append(post)
+        # `/posts.json?post_number=N` answers newest first: records go in thread order.
+        for post in sorted(numbered, key=lambda p: int(p["post_number"])):
             number = int(post["post_number"])
             edited = (post.get("version") or 1) > 1
             thread.posts.append(
@@ -126,12 +135,28 @@ class DiscourseJson(_DiscourseBody, JsonEngine):
                     url=f"{thread.thread_url}/{number}",
                 )
             )
+        thread.next_page = self._next_page(document, page, base, slug, topic_id, raw_posts)
+        return thread
+
+    def _next_page(
+        self, document: Any, page: Page, base: str, slug: str, topic_id: str, posts: list[dict]
+    ) -> str | None:
+        """The next slice of the post stream. `/t/<id>.json` pages by `?page=N`; a posts.json
+        slice (no stream, no chunk size) continues after its highest post number, ascending,
+        until the topic's `posts_count` (which every post carries) is reached."""
+        total = int(document.get("posts_count") or max((p.get("posts_count") or 0 for p in posts), default=0))
+        if "/posts.json" in urlsplit(page.url).path:
+            numbers = [int(p["post_number"]) for p in posts if str(p.get("post_number", "")).isdigit()]
+            last = max(numbers, default=0)
+            if numbers and last < total:
+                return canonicalize_url(f"{base}/t/{topic_id}/posts.json?post_number={last}&asc=true")
+            return None
         page_number = int(dict(parse_qsl(urlsplit(page.url).query)).get("page", "1") or 1)
         chunk = int(document.get("chunk_size") or 20)
-        total = int(document.get("posts_count") or len(dig(document, "post_stream", "stream", default=[])))
+        total = total or len(dig(document, "post_stream", "stream", default=[]))
         if page_number * chunk < total:
-            thread.next_page = canonicalize_url(f"{base}/t/{slug}/{topic_id}.json?page={page_number + 1}")
-        return thread
+            return canonicalize_url(f"{base}/t/{slug}/{topic_id}.json?page={page_number + 1}")
+        return None
 
     def listing(self, document: Any, page: Page) -> list[Link]:
         base = re.sub(r"/(?:latest|top|new|c/.*)\.json.*$", "", page.url)
@@ -150,3 +175,11 @@ class DiscourseJson(_DiscourseBody, JsonEngine):
             url = f"{start}{path}.json" + (f"?{query}" if query else "")
             links.append(Link(canonicalize_url(url), "next_page"))
         return links
+
+
+def _from_slug(slug: str) -> str | None:
+    words = [w for w in slug.split("-") if w]
+    if not words or slug == "topic":
+        return None
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]

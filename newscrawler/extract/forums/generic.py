@@ -30,6 +30,7 @@ from newscrawler.extract.forums.blocks import (
     find_post_blocks,
 )
 from newscrawler.extract.forums.body import BodyRules
+from newscrawler.extract.forums.clock import remember_first_post
 from newscrawler.extract.forums.crumbs import board_from_trail
 from newscrawler.extract.forums.positions import first_position, printed_range_start
 from newscrawler.extract.page import Page
@@ -83,6 +84,8 @@ class GenericForum(BodyRules, ForumEngine):
 
     def parse(self, page: Page) -> PageResult:
         posts = self._posts(page)
+        if posts:
+            remember_first_post(page, posts[0])
         pages = _learned_pages(page) + self.pages
         thread_url = thread_url_of(page.url, pages)
         title = _title(page)

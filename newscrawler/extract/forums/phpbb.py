@@ -83,12 +83,13 @@ class PhpBB3Subsilver2(SelectorEngine):
     name = "phpbb"
     fingerprints = _FINGERPRINTS
     markers = _MARKERS
-    detect = "//table[contains(@class,'tablebg')]//b[contains(@class,'postauthor')]"
+    # The name is `<b class=postauthor>` in the style as shipped, `<span>` in some of its copies.
+    detect = "//table[contains(@class,'tablebg')]//*[contains(@class,'postauthor')]"
     post = "//table[contains(@class,'tablebg')][.//a[starts-with(@name,'p')] and .//div[@class='postbody']]"
     post_id = ".//a[starts-with(@name,'p')]"
     post_id_attr = "name"
     post_id_pattern = r"^p(\d+)$"
-    author = "b.postauthor"
+    author = ".postauthor"
     date = ".//td[contains(@class,'gensmall')]/div[b][last()]"
     date_prefix = r"^[^:]*:\s*"
     body = "(.//div[@class='postbody'])[1]"

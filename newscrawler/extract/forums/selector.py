@@ -34,6 +34,7 @@ from newscrawler.extract.forums.blocks import (
     may_hold_posts,
 )
 from newscrawler.extract.forums.body import BodyRules, clean_name
+from newscrawler.extract.forums.clock import remember_first_post
 from newscrawler.extract.forums.crumbs import board_from_trail, title_fallback
 from newscrawler.extract.forums.gate import (
     first_group_on_page,
@@ -161,6 +162,7 @@ class SelectorEngine(BodyRules, ForumEngine):
         links = self.links(page, thread_url, has_posts=bool(elements))
         if not elements:
             return PageResult(kind="board" if links else "other", links=links, engine=self.name)
+        remember_first_post(page, elements[0])
         title = self.title(page)
         board = self.board(page)
         number, unit = page_position(page.url, self.pages)
@@ -194,7 +196,8 @@ class SelectorEngine(BodyRules, ForumEngine):
         engine would."""
         draft.author = draft.author or block_author(element)
         draft.published = draft.published or block_date(element)
-        if not draft.paragraphs:
+        if not draft.paragraphs and not select_first_group(element, self.body):
+            # (A body that is there but empty is an image-only post: its text is none.)
             parts = self.body_parts(block_body(element), page)
             draft.paragraphs, draft.quotes = parts.paragraphs, parts.quotes
 
