@@ -487,13 +487,16 @@ def _find(page: Page) -> list[Element]:
     for group in groups:
         members = set(group)
         containers: list[Element] = []
+        names: dict[Element, str] = {}
         for mark in group:
             container = _container(mark, members, index)
             if container is not None and container not in containers:
                 containers.append(container)
+                names[container] = text_of(mark)
         posts = outermost(containers)
-        containers = [_widen(c, posts) for c in posts]
-        if not _alike(containers):
+        widened = {_widen(c, posts): names[c] for c in posts}
+        containers = list(widened)
+        if not _alike(containers) or not _a_conversation(widened, page):
             continue
         if len(containers) > len(best) or (len(containers) == len(best) and _text(containers) > _text(best)):
             best = containers
@@ -501,6 +504,49 @@ def _find(page: Page) -> list[Element]:
         return []
     order = {e: i for i, e in enumerate(body.iter())}
     return sorted(best, key=lambda e: order.get(e, 0))
+
+
+_OWN_WORDS = etree.XPath(
+    ".//text()[not(ancestor::a) and not(ancestor::script) and not(ancestor::style)]", smart_strings=False
+)
+_LETTERS = re.compile(r"[^\W\d_]{2,}")
+_SENTENCE_WORDS = 8  # words outside links that at least one post of a thread holds
+
+
+def _a_conversation(blocks: dict[Element, str], page: Page) -> bool:
+    """Whether repeated author blocks are a thread's posts rather than a list of other pages:
+    - a thread has more than one voice: a blog's front page (every entry by its one author) has not;
+    - posts say different things: a topic list's or member list's rows repeat one template
+      ("Replies: Views: Last Post By"), with the differing names, titles and counts in links;
+    - someone writes a sentence: a member list's rows hold a rank, dates and counts only;
+    - a post's heading, if it has one, links to the post itself: a teaser's links to another page."""
+    if len({name.casefold() for name in blocks.values()}) < _MIN_POSTS:
+        return False
+    keys: dict[tuple[str, ...], int] = defaultdict(int)
+    for block, name in blocks.items():
+        own = " ".join(_OWN_WORDS(block)).replace(name, " ")
+        keys[tuple(w.casefold() for w in _LETTERS.findall(own))] += 1
+    templated = sum(count for key, count in keys.items() if count > 1 or not key)
+    if templated * 2 > len(blocks) or max(len(key) for key in keys) < _SENTENCE_WORDS:
+        return False
+    teasers = sum(_leads_elsewhere(block, name, page) for block, name in blocks.items())
+    return teasers * 2 <= len(blocks)
+
+
+def _leads_elsewhere(block: Element, name: str, page: Page) -> bool:
+    """The block's title heading links to another page (a teaser), not to an anchor. (A heading
+    naming the author, as SMF's poster column does, is not the title.)"""
+    for heading in block.iter("h1", "h2", "h3", "h4"):
+        if text_of(heading) == name:
+            continue
+        for anchor in heading.iter("a"):
+            href = (anchor.get("href") or "").strip()
+            if not href or href.startswith("#") or "#" in href:
+                return False
+            target = page.absolute(href)
+            return bool(target) and target.split("#")[0] != page.url.split("#")[0]
+        return False
+    return False
 
 
 def _text(elements: list[Element]) -> int:
