@@ -17,13 +17,15 @@ from newscrawler.extract.forums.invision import Invision
 from newscrawler.extract.forums.mybb import MyBB
 from newscrawler.extract.forums.nodebb import NodeBBHtml, NodeBBJson
 from newscrawler.extract.forums.phpbb import PhpBB2, PhpBB3, PhpBB3Subsilver2
+from newscrawler.extract.forums.pseudo import draft_reason
 from newscrawler.extract.forums.signals import strongest
 from newscrawler.extract.forums.smf import Smf1, Smf2
+from newscrawler.extract.forums.trailers import strip_trailers
 from newscrawler.extract.forums.vbulletin import VBulletin3, VBulletin4, VBulletin5
 from newscrawler.extract.forums.wpforo import WpForo
 from newscrawler.extract.forums.xenforo import XenForo1, XenForo2
 from newscrawler.extract.page import Page
-from newscrawler.extract.types import PageResult
+from newscrawler.extract.types import PageResult, PostDraft
 
 ENGINES: tuple[ForumEngine, ...] = (
     DiscourseJson(),
@@ -84,7 +86,20 @@ def parse_forum_page(engine: ForumEngine, page: Page) -> PageResult:
         fallback = _GENERIC.parse(page)
         fallback.links = list(dict.fromkeys([*fallback.links, *result.links]))
         result = fallback
+    _drop_pseudo_posts(result)
+    strip_trailers([d for d in result.drafts if isinstance(d, PostDraft)])
     return settle_dates(result, page, first_post(page))
+
+
+def _drop_pseudo_posts(result: PageResult) -> None:
+    kept = []
+    for draft in result.drafts:
+        reason = draft_reason(draft) if isinstance(draft, PostDraft) else None
+        if reason is None:
+            kept.append(draft)
+        else:
+            result.skipped[reason] = result.skipped.get(reason, 0) + 1
+    result.drafts = kept
 
 
 __all__ = ["ENGINES", "ForumEngine", "detect_engine", "parse_forum_page"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from urllib.parse import parse_qsl, urlsplit
 
 from newscrawler.extract.forums.base import (
@@ -33,6 +34,7 @@ from newscrawler.extract.forums.body import BodyRules
 from newscrawler.extract.forums.clock import remember_first_post
 from newscrawler.extract.forums.crumbs import board_from_trail
 from newscrawler.extract.forums.positions import first_position, printed_range_start
+from newscrawler.extract.forums.pseudo import element_reason
 from newscrawler.extract.page import Page
 from newscrawler.extract.types import Link, PageResult, PostDraft
 from newscrawler.normalize.urls import canonicalize_url
@@ -75,6 +77,14 @@ class GenericForum(BodyRules, ForumEngine):
         if body is None:
             return []
         posts = find_post_blocks(page)
+        skipped = page.__dict__.setdefault("_generic_skipped", Counter())
+        kept = []
+        for post in posts:
+            if reason := element_reason(post, page):
+                skipped[reason] += 1
+            else:
+                kept.append(post)
+        posts = kept if len(kept) >= 2 else []
         if posts and all(_in_comment_section(p) for p in posts):
             return []  # an article's (or blog post's) comments, not a thread
         page_text = len(text_of(body)) or 1
@@ -130,7 +140,8 @@ class GenericForum(BodyRules, ForumEngine):
                     language=lang_of(page),
                 )
             )
-        return PageResult(kind="thread", drafts=drafts, links=links, engine=self.name)
+        skipped = dict(page.__dict__.get("_generic_skipped") or {})
+        return PageResult(kind="thread", drafts=drafts, links=links, engine=self.name, skipped=skipped)
 
     def _next_page(self, page: Page) -> list[Link]:
         hrefs = [str(h) for h in page.tree.xpath("//link[@rel='next']/@href | //a[@rel='next']/@href")]

@@ -43,6 +43,7 @@ from newscrawler.extract.forums.gate import (
     select_on_page,
 )
 from newscrawler.extract.forums.positions import first_position, printed_range_start
+from newscrawler.extract.forums.pseudo import element_reason
 from newscrawler.extract.forums.signals import (
     fingerprint_score,
     mentions,
@@ -178,6 +179,7 @@ class SelectorEngine(BodyRules, ForumEngine):
         drafts: list[PostDraft] = []
         for element in elements:
             reason = next((r for css, r in self.skip if self._is(element, css)), None)
+            reason = reason or element_reason(element, page)
             post_id = self.post_id_of(element) or (block_post_id(element) if found_by_blocks else None)
             if reason is None and post_id is None:
                 reason = "post_without_id"

@@ -1,0 +1,64 @@
+"""Lines that end posts without being what their authors wrote there: app trailers ("Sent from my
+iPhone using Tapatalk") and signatures a theme prints without marking them.
+
+Marked signatures leave the body by selector (body.py). Unmarked ones are recognised two ways:
+- the phrases mobile apps append, in the languages they ship;
+- a closing line repeated, word for word, at the end of posts by several different people on
+  the page: no three people end their own posts with the same sentence, an app or a board does.
+  (One person's repeated sign-off, "Simon", is their own text and stays.)
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from newscrawler.extract.types import PostDraft
+
+_APP_TRAILER = re.compile(
+    r"^(?:"
+    r"sent from my .{1,60}? using (?:tapatalk|forum runner|the [\w.]+ app)(?: \d+)?(?: pro)?|"
+    # A device alone ("Sent from my iPhone", "Sent from my SM-G960F"): a few words, no sentence.
+    r"sent from my \S+(?: \S+){0,3}|"
+    r"sent (?:from|via) (?:tapatalk|forum runner|my mobile device)|posted via mobile device|"
+    r"gesendet (?:von|mit) (?:meinem |iphone |ipad )?.{0,60}?(?:mit|über|using) tapatalk(?: \d+)?|"
+    r"envoyé (?:de|depuis) mon .{1,60}? (?:avec|en utilisant|via) tapatalk|"
+    r"enviado (?:desde|de) (?:mi|meu|o meu) .{1,60}? (?:usando|con|com|mediante) tapatalk|"
+    r"inviato dal mio .{1,60}? (?:utilizzando|usando|con) tapatalk|"
+    r"verzonden (?:vanaf|met) mijn .{1,60}? (?:met|via) tapatalk|verstuurd vanaf mijn .{1,60}? met tapatalk|"
+    r"отправлено с моего .{1,60}? (?:через|с помощью) tapatalk|"
+    r"wysłane z mojego .{1,60}? przy użyciu tapatalka?"
+    r")[.!]?$",
+    re.IGNORECASE,
+)
+_MAX_TRAILER_WORDS = 16
+_MIN_REPEATED_WORDS = 4  # a shorter closing ("Thanks!", "Cheers, Bob") is anyone's own words
+_MIN_AUTHORS = 3
+
+
+def _key(paragraph: str) -> str:
+    return " ".join(paragraph.split()).casefold()
+
+
+def is_app_trailer(paragraph: str) -> bool:
+    text = " ".join(paragraph.split())
+    return len(text.split()) <= _MAX_TRAILER_WORDS and bool(_APP_TRAILER.match(text))
+
+
+def strip_trailers(drafts: list[PostDraft]) -> None:
+    """Take app trailers and repeated unmarked closing lines off the posts of one page."""
+    for draft in drafts:
+        while draft.paragraphs and is_app_trailer(draft.paragraphs[-1]):
+            draft.paragraphs.pop()
+    authors: dict[str, set[str]] = defaultdict(set)
+    for draft in drafts:
+        if len(draft.paragraphs) >= 2:
+            last = _key(draft.paragraphs[-1])
+            if len(last.split()) >= _MIN_REPEATED_WORDS:
+                authors[last].add((draft.author or "").casefold())
+    repeated = {key for key, names in authors.items() if len(names) >= _MIN_AUTHORS}
+    if not repeated:
+        return
+    for draft in drafts:
+        if len(draft.paragraphs) >= 2 and _key(draft.paragraphs[-1]) in repeated:
+            draft.paragraphs.pop()
