@@ -61,6 +61,7 @@ def test_every_engine_family_has_a_golden_page():
         "flarum",
         "nodebb",
         "wpforo",
+        "machina",
         "generic",
     }
 
@@ -89,7 +90,7 @@ def test_old_versions_and_customized_themes_have_golden_pages():
         "wpforo-classic-pt",
         "nodebb-harmony-ru",
         "generic-vanilla",
-        "generic-django-machina",
+        "machina-legacy",
         "generic-homegrown-cp1252",
     ):
         assert required in names, required

@@ -224,8 +224,15 @@ def _clock(match: re.Match[str] | None) -> time | None:
     return time(hour, minute, second)
 
 
+# Clock words (Django's default time format prints "noon" and "midnight" for 12:00 and 0:00).
+_CLOCK_WORDS = re.compile(r"\b(?:(?P<noon>noon|midday|mittag)|(?P<midnight>midnight|mitternacht))\b", re.I)
+
+
 def _find_clock(text: str) -> tuple[time | None, str]:
     """The first clock time in text, and the text without it."""
+    if word := _CLOCK_WORDS.search(text):
+        clock = time(12) if word["noon"] else time(0)
+        return clock, text[: word.start()] + " " + text[word.end() :]
     for match in _TIME_RE.finditer(text):
         clock = _clock(match)
         if clock is not None:

@@ -14,6 +14,7 @@ from newscrawler.extract.forums.discourse import DiscourseHtml, DiscourseJson
 from newscrawler.extract.forums.flarum import FlarumHtml, FlarumJson
 from newscrawler.extract.forums.generic import GenericForum
 from newscrawler.extract.forums.invision import Invision
+from newscrawler.extract.forums.machina import Machina
 from newscrawler.extract.forums.mybb import MyBB
 from newscrawler.extract.forums.nodebb import NodeBBHtml, NodeBBJson
 from newscrawler.extract.forums.phpbb import PhpBB2, PhpBB3, PhpBB3Subsilver2
@@ -46,6 +47,7 @@ ENGINES: tuple[ForumEngine, ...] = (
     Invision(),
     BbPress(),
     WpForo(),
+    Machina(),
     DiscourseHtml(),
     FlarumHtml(),
     NodeBBHtml(),

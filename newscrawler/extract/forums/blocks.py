@@ -566,8 +566,18 @@ def block_author(element: Element) -> str | None:
     return None
 
 
+_MACHINE_DATE_ATTRS = ("datetime", "data-time", "data-timestamp", "data-date", "content", "title")
+
+
 def block_date(element: Element) -> str | None:
-    for mark in date_marks(element):
+    marks = date_marks(element)
+    # A full date in an attribute beats the shown text, which is often shortened ("1 Mar '24",
+    # "2h"): on the mark itself or on what it holds (<ul class=date><li title="...">).
+    for mark in marks:
+        for holder in mark.iter():
+            if isinstance(holder.tag, str) and (value := date_value(holder, _MACHINE_DATE_ATTRS)):
+                return value
+    for mark in marks:
         if value := date_value(
             mark, ("datetime", "data-time", "data-timestamp", "data-date", "content", "title")
         ):

@@ -130,15 +130,29 @@ def _leading_attribution(quote: Element) -> str | None:
     """ "<blockquote><p><strong>bob wrote:</strong></p>...": a quote's first words naming its
     author in one of the engines' phrases, when no selector marks them."""
     first = next((e for e in quote.iter() if e is not quote and isinstance(e.tag, str)), None)
-    text = " ".join((quote.text or "").split()) or (
-        " ".join(first.text_content().split()) if first is not None else ""
-    )
+    text = " ".join((quote.text or "").split()) or (_first_line(first) if first is not None else "")
     if not text or len(text) > 80:
         return None
     for pattern in QUOTE_AUTHOR_PATTERNS:
         if match := pattern.match(text):
             return clean_name(match.group("a"))
     return None
+
+
+def _first_line(element: Element) -> str:
+    """An element's text up to its first line break ("<p><a>@bob</a> said:<br>quoted...")."""
+    parts: list[str] = []
+
+    def walk(node: Element) -> bool:
+        parts.append(node.text or "")
+        for child in node:
+            if child.tag == "br" or walk(child):
+                return True
+            parts.append(child.tail or "")
+        return False
+
+    walk(element)
+    return " ".join("".join(parts).split())
 
 
 def quote_author_from(shown: str) -> str | None:

@@ -100,7 +100,7 @@ class GenericForum(BodyRules, ForumEngine):
         thread_url = thread_url_of(page.url, pages)
         title = _title(page)
         board = board_from_trail(page, title)
-        links = self._next_page(page)
+        links = self._next_page(page) or _next_by_number(page, thread_url, pages)
         number, unit = page_position(page.url, pages)
         start = first_position(
             number=number,
@@ -155,6 +155,20 @@ class GenericForum(BodyRules, ForumEngine):
             if (url := page.absolute(href)) and url.split("#")[0] != page.url.split("#")[0]:
                 return [Link(canonicalize_url(url), "next_page")]
         return []
+
+
+def _next_by_number(page: Page, thread_url: str, pages: tuple[PageScheme, ...]) -> list[Link]:
+    """The link to this thread's page numbered one more than this one: found by its address when
+    the link itself says nothing (an icon: `<a href="?page=2"><i class="fa fa-chevron-right">`)."""
+    current, unit = page_position(page.url, pages)
+    for anchor in page.tree.iter("a"):
+        url = page.absolute(anchor.get("href"))
+        if not url or thread_url_of(url, pages) != thread_url:
+            continue
+        number, its_unit = page_position(url, pages)
+        if its_unit == unit == "page" and number == current + 1:
+            return [Link(canonicalize_url(url), "next_page")]
+    return []
 
 
 # The comment sections of article and blog templates (WordPress and the themes copying it).
