@@ -9,7 +9,10 @@ from typing import Any
 
 from scrapy.http import Response, TextResponse
 
+from newscrawler.extract.forums import parse_continuation
 from newscrawler.extract.links import extension
+from newscrawler.extract.page import Page
+from newscrawler.extract.types import PageResult
 from newscrawler.normalize.urls import site_of
 from newscrawler.spiders.base import NewscrawlerSpider
 
@@ -40,6 +43,8 @@ class ForumSpider(NewscrawlerSpider):
         result = self.extract(response)
         if result is None:
             return
+        if result.engine is None and response.meta.get("generic_thread"):
+            result = self.continuation(response) or result
         if result.engine is None:
             self.count("skipped", "no_forum_engine", response.url)
             return
@@ -48,6 +53,23 @@ class ForumSpider(NewscrawlerSpider):
             # Ads posing as posts, moderator actions, deleted posts: not records, but counted.
             self.crawler.stats.inc_value(f"skipped/{reason}", count)
         yield from self.drafts(result)
+        # A thread the generic engine reads may end on a page of one post, which alone would not
+        # prove a thread: the page is read as this thread's continuation.
+        generic = result.engine == "generic" and result.kind == "thread"
         for link in result.links:
             if link.role in {"thread", "board", "next_page"} and self.may_follow(link.url):
-                yield self.request(link.url, self.parse_page, role=link.role)
+                continued = {"generic_thread": True} if generic and link.role == "next_page" else {}
+                yield self.request(link.url, self.parse_page, role=link.role, **continued)
+
+    def continuation(self, response: Response) -> PageResult | None:
+        html = self.html_of(response)
+        if html is None:
+            return None
+        try:
+            result = parse_continuation(Page(html, response.url))
+        except Exception:
+            # One page must never end the run: counted and logged as any extraction failure.
+            self.count("errors", "extract_failed", response.url, log=False)
+            self.logger.exception("errors: extract_failed %s", response.url)
+            return None
+        return result if result.drafts else None

@@ -28,7 +28,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"django": {"handlers": ["console"], "level": "ERROR"}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "ERROR"},
+        # The request log: what a crawl asked for (tests read it).
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 CONTEXT_PROCESSORS = [
     "django.contrib.auth.context_processors.auth",

@@ -54,7 +54,8 @@ CACHES = {
 }
 ROOT_URLCONF = "forum_servers.machina_urls"
 LOGIN_URL = "/login/"
-MACHINA_TOPIC_POSTS_NUMBER_PER_PAGE = 5  # threads of several pages with a handful of posts
+# Posts a page as shipped (15): a page without post numbers is placed by it; topic lists of two
+# topics a page, so that three topics make a board of two pages.
 MACHINA_FORUM_TOPICS_NUMBER_PER_PAGE = 2
 MACHINA_DEFAULT_AUTHENTICATED_USER_FORUM_PERMISSIONS = [
     "can_see_forum",

@@ -40,12 +40,27 @@ class Thread:
     moved_to: str | None = None
 
 
-def _posts(count: int, prefix: str) -> list[Post]:
+_OPENINGS = ("I tried", "We compared", "My club tested", "Last winter I used", "A friend swears by")
+_SUBJECTS = ("a fixer bath", "the old enlarger", "cheap test strips", "a stop bath", "warm developer")
+_ENDINGS = (
+    "and it worked better than expected.",
+    "but the results were uneven at the edges.",
+    "so I would try it again with fresh chemicals.",
+    "which saved a whole afternoon of printing.",
+    "though the smell filled the whole flat.",
+    "and the negatives came out a little thin.",
+    "yet nobody at the lab could tell the difference.",
+)
+
+
+def _posts(count: int, topic: str) -> list[Post]:
+    """Replies that each say something of their own (deterministic: the same forum every run)."""
     authors = USERS[:3]
     return [
         Post(
             authors[i % 3],
-            f"{prefix} reply {i + 1}: the {('first', 'second', 'third')[i % 3]} voice says more.",
+            f"{_OPENINGS[i % 5]} {_SUBJECTS[(i * 3) % 5]} for {topic.lower()} ({i + 1}), "
+            f"{_ENDINGS[(i * 5) % 7]}",
         )
         for i in range(count)
     ]
@@ -71,6 +86,7 @@ THREADS = [
             ),
             Post("alice", "Thanks all, I ordered the copy stand.", quote=3),
             Post("carol", "Post your first scans when you have them!"),
+            *_posts(30, "Scan"),  # 42 posts: three pages on either forum's default page size
         ],
     ),
     Thread(
@@ -85,15 +101,16 @@ THREADS = [
     Thread(
         "Darkroom chemistry shelf life",
         "General",
-        [*_posts(6, "Chemistry")],
+        [*_posts(17, "Chemistry")],
         moved_to="Archive",
     ),
+    Thread("Light meter apps", "General", [*_posts(4, "Meter")]),
 ]
 
 
 def post_time(thread_index: int, post_index: int) -> datetime:
-    """Whole minutes, one thread a day, posts 97 minutes apart (some land at noon and midnight)."""
-    return START + timedelta(days=thread_index) + timedelta(minutes=97 * post_index)
+    """Whole minutes, one thread a week, posts 97 minutes apart (some land at noon and midnight)."""
+    return START + timedelta(days=7 * thread_index) + timedelta(minutes=97 * post_index)
 
 
 def quoted_markdown(thread: Thread, post: Post) -> str:
@@ -116,7 +133,6 @@ def seed_spirit() -> None:
     from spirit.core.utils.markdown import Markdown
     from spirit.topic.models import Topic
 
-    Config.objects.update_or_create(key="comments_per_page", defaults={"value": "5"})
     Config.objects.update_or_create(key="topics_per_page", defaults={"value": "2"})
     users = {
         name: get_user_model().objects.create_user(name, f"{name[:5]}@example.invalid", "x") for name in USERS

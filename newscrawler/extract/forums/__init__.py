@@ -88,6 +88,16 @@ def parse_forum_page(engine: ForumEngine, page: Page) -> PageResult:
         fallback = _GENERIC.parse(page)
         fallback.links = list(dict.fromkeys([*fallback.links, *result.links]))
         result = fallback
+    return _finish(result, page)
+
+
+def parse_continuation(page: Page) -> PageResult:
+    """A page the crawl reached as the next page of a thread the generic engine read, on which no
+    engine found a thread (a single post on a thread's last page)."""
+    return _finish(_GENERIC.parse_continuation(page), page)
+
+
+def _finish(result: PageResult, page: Page) -> PageResult:
     _drop_pseudo_posts(result)
     strip_trailers([d for d in result.drafts if isinstance(d, PostDraft)])
     return settle_dates(result, page, first_post(page))
@@ -104,4 +114,4 @@ def _drop_pseudo_posts(result: PageResult) -> None:
     result.drafts = kept
 
 
-__all__ = ["ENGINES", "ForumEngine", "detect_engine", "parse_forum_page"]
+__all__ = ["ENGINES", "ForumEngine", "detect_engine", "parse_continuation", "parse_forum_page"]

@@ -443,6 +443,29 @@ def find_post_blocks(page: Page) -> list[Element]:
     return cache["blocks"]
 
 
+def find_continued_posts(page: Page) -> list[Element]:
+    """The posts of a page known to continue a thread (the crawl reached it as a thread's next
+    page): there a single post is a post too (a thread's last page often holds one), and it need
+    not prove the page is a conversation. The block holding the most text wins."""
+    found = find_post_blocks(page)
+    if found:
+        return found
+    body = page.tree.find("body")
+    if body is None:
+        return []
+    marks = [m for m in author_marks(body) if not _in_chrome(m)]
+    if not marks:
+        return []
+    index = _Index(body, marks, [marks])
+    containers = []
+    for mark in marks:
+        container = _container(mark, {mark}, index)
+        if container is not None and container not in containers:
+            containers.append(container)
+    posts = outermost(containers)
+    return [max(posts, key=lambda e: len(text_of(e)))] if posts else []
+
+
 # Lower-case: structured.node_types() folds type names to lower case.
 _ARTICLE_TYPES = frozenset({"newsarticle", "article", "blogposting", "reportagenewsarticle", "report"})
 _FORUM_TYPES = frozenset({"discussionforumposting", "comment"})
@@ -526,7 +549,8 @@ def _a_conversation(blocks: dict[Element, str], page: Page) -> bool:
     for block, name in blocks.items():
         own = " ".join(_OWN_WORDS(block)).replace(name, " ")
         keys[tuple(w.casefold() for w in _LETTERS.findall(own))] += 1
-    templated = sum(count for key, count in keys.items() if count > 1 or not key)
+    # (Short texts repeat in any thread: "+1", "Thanks!". A template's labels are several words.)
+    templated = sum(count for key, count in keys.items() if (count > 1 and len(key) >= 3) or not key)
     if templated * 2 > len(blocks) or max(len(key) for key in keys) < _SENTENCE_WORDS:
         return False
     teasers = sum(_leads_elsewhere(block, name, page) for block, name in blocks.items())

@@ -28,6 +28,7 @@ from newscrawler.extract.forums.blocks import (
     block_number,
     block_post_id,
     declares_article,
+    find_continued_posts,
     find_post_blocks,
 )
 from newscrawler.extract.forums.body import BodyRules
@@ -93,7 +94,15 @@ class GenericForum(BodyRules, ForumEngine):
         return posts
 
     def parse(self, page: Page) -> PageResult:
-        posts = self._posts(page)
+        return self._read(page, self._posts(page))
+
+    def parse_continuation(self, page: Page) -> PageResult:
+        """A page the crawl reached as the next page of a thread this engine read: its posts,
+        down to a single one (see blocks.find_continued_posts)."""
+        posts = [p for p in find_continued_posts(page) if element_reason(p, page) is None]
+        return self._read(page, posts)
+
+    def _read(self, page: Page, posts: list) -> PageResult:
         if posts:
             remember_first_post(page, posts[0])
         pages = _learned_pages(page) + self.pages

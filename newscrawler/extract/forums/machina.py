@@ -40,6 +40,7 @@ class Machina(SelectorEngine):
     breadcrumbs = ".breadcrumb .breadcrumb-item a"
     board_index = -1
     pages = (PageScheme(param="page"),)
+    posts_per_page = 15  # MACHINA_TOPIC_POSTS_NUMBER_PER_PAGE's default (see positions.py)
     thread_params = ()
     thread_id_pattern = r"/topic/[^/]*-(\d+)/"
     next_page = _NEXT

@@ -34,6 +34,9 @@ _SPONSOR_CLASS = re.compile(
 # What an engine prints in place of a post: a whole body that is only this notice.
 _DELETED = re.compile(
     r"^[\[(]?\s*(?:this (?:post|message|reply|comment) (?:has been|was|is) (?:deleted|removed|hidden)|"
+    # "<a>bob</a>'s comment was removed 2 days ago" (the name, a link, is not in the text)
+    r"(?:\S+(?: \S+){0,3})?['’]s (?:post|message|reply|comment) (?:has been|was|is) "
+    r"(?:deleted|removed|hidden)|"
     r"(?:post|message) (?:deleted|withdrawn|removed) by (?:the )?(?:author|moderator|staff|an? \w+)|"
     r"dieser beitrag wurde (?:gelöscht|entfernt)|ce message a été supprimé|"
     r"este mensaje (?:ha sido|fue) (?:borrado|eliminado)|questo messaggio è stato (?:cancellato|eliminato)|"
@@ -46,9 +49,10 @@ _DELETED_TOKEN = re.compile(
     re.IGNORECASE,
 )
 _MODERATION = re.compile(
-    r"^(?:\S+(?: \S+){0,3} )?(?:moved this (?:topic|thread|discussion)|closed this (?:topic|thread)|"
-    r"opened this (?:topic|thread)|pinned this (?:topic|thread)|unpinned this (?:topic|thread)|"
-    r"split this (?:topic|thread)|merged (?:this|a post into this) (?:topic|thread)|"
+    r"^(?:\S+(?: \S+){0,3} )?(?:(?:moved|closed|reopened|opened|pinned|unpinned|locked|unlocked|split|"
+    r"archived|unarchived|unlisted|listed) this(?: (?:topic|thread|discussion))?"
+    r"(?: (?:from|to|into) [^.]{1,60}?)?(?: (?:\d+|an?|one) \w+ ago| on [^.]{1,40})?[.!]?$|"
+    r"merged (?:this|a post into this) (?:topic|thread)|"
     r"hat (?:das thema|den beitrag) (?:verschoben|geschlossen)|a déplacé ce sujet)|"
     r"^(?:thread|topic|thema|sujet|tema) (?:was |wurde )?(?:moved|closed|locked|merged|verschoben|"
     r"geschlossen|déplacé|movido|cerrado)(?: (?:to|by|into|nach|von|vers|a) .{1,60})?\.?$",
