@@ -8,7 +8,7 @@ from urllib.parse import unquote, urlsplit
 
 from newscrawler.extract.article import extract_article
 from newscrawler.extract.body import word_count
-from newscrawler.extract.forums import detect_engine, parse_forum_page
+from newscrawler.extract.forums import detect_engine
 from newscrawler.extract.links import feed_links, listing_links, next_page_links
 from newscrawler.extract.overrides import apply_overrides
 from newscrawler.extract.page import Page
@@ -40,7 +40,7 @@ def extract_page(html: str | bytes, url: str, *, overrides: Mapping[str, str] | 
         return PageResult(kind="other", reason="empty_page")
     engine = detect_engine(page)
     if engine is not None:
-        return parse_forum_page(engine, page)
+        return engine.parse(page)
     links = feed_links(page) + next_page_links(page)
     kind = classify(page)
     if kind == "article" or page.tree.find(".//body") is not None:

@@ -58,7 +58,8 @@ ENGINES: tuple[ForumEngine, ...] = (
 def detect_engine(page: Page) -> ForumEngine | None:
     """The engine most sure it made the page: its own markup beats fingerprints alone, more
     independent signals beat fewer, and the registry's order breaks ties (newer versions first).
-    The generic fallback is asked only when no engine claims the page."""
+    The generic fallback is asked only when no engine claims the page. What is returned reads
+    the page as every engine does (`parse_forum_page`)."""
     specific = [e for e in ENGINES if not isinstance(e, GenericForum)]
     scored = [
         (score, order, engine)
@@ -66,9 +67,27 @@ def detect_engine(page: Page) -> ForumEngine | None:
         if (score := engine.detection_score(page))
     ]
     chosen = strongest(scored)
-    if chosen is not None:
-        return chosen  # type: ignore[return-value]
-    return next((e for e in ENGINES if isinstance(e, GenericForum) and e.matches(page)), None)
+    if chosen is None:
+        chosen = next((e for e in ENGINES if isinstance(e, GenericForum) and e.matches(page)), None)
+    return _Reading(chosen) if chosen is not None else None  # type: ignore[arg-type]
+
+
+class _Reading(ForumEngine):
+    """The engine detection chose, with what every engine's reading shares around its own
+    (see parse_forum_page)."""
+
+    def __init__(self, engine: ForumEngine) -> None:
+        self.engine = engine
+        self.name = engine.name  # type: ignore[misc]
+
+    def detection_score(self, page: Page) -> int:
+        return self.engine.detection_score(page)
+
+    def matches(self, page: Page) -> bool:
+        return self.engine.matches(page)
+
+    def parse(self, page: Page) -> PageResult:
+        return parse_forum_page(self.engine, page)
 
 
 _GENERIC = next(e for e in ENGINES if isinstance(e, GenericForum))
