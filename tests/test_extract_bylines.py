@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 from newscrawler import extract_records
 from newscrawler.extract import bylines
+from newscrawler.extract.learned import load_model
+from newscrawler.extract.page import Page
 
 URL = "https://news.example.org/2024/05/city-budget"
 TEXT = "".join(
@@ -121,3 +123,62 @@ def test_a_byline_is_never_skipped_for_where_its_text_starts(text, cut):
     lead = text[:cut].strip()
     assume(lead)
     assert bylines._may_start_byline(lead)
+
+
+def test_the_learned_model_weighs_only_features_the_code_gives():
+    model = load_model(bylines.AUTHORS_MODEL)
+    assert model.weights and set(model.weights) <= bylines.FEATURES
+    page = Page(
+        f"<html><head>{node(author={'@type': 'Person', 'name': 'Jane Doe'})}</head><body><h1>Budget</h1>"
+        '<p class="byline">By <a rel="author">Jane Doe</a></p></body></html>',
+        URL,
+    )
+    credits = bylines.author_credits(page, None, bylines.SiteNames(page, []))
+    assert credits and all(set(c.features) <= bylines.FEATURES for c in credits)
+
+
+def test_a_single_name_printed_as_the_byline_is_the_author():
+    byline = '<p class="post-byline">29. Juni 2017 · von <a rel="author" href="/author/tobi">Tobi</a></p>'
+    assert authors_of("", byline) == ["Tobi"]
+
+
+def test_a_users_handle_keeps_its_spelling():
+    byline = (
+        '<div class="entry-meta">von <a rel="author" href="/user/karstenruppert">karstenruppert</a></div>'
+    )
+    assert authors_of("", byline) == ["karstenruppert"]
+
+
+def test_a_fuller_printed_byline_beats_structured_data_naming_only_the_first_author():
+    head = (
+        node(author={"@type": "Person", "name": "Rudolf Fischer"})
+        + '<meta name="author" content="Rudolf Fischer">'
+    )
+    byline = '<div class="meta-item author"><span class="fn">von Rudolf Fischer, Simon Kohler</span></div>'
+    assert authors_of(head, byline) == ["Rudolf Fischer", "Simon Kohler"]
+
+
+def test_a_person_printed_on_the_page_beats_the_publication_named_as_author_in_metadata():
+    head = node(author={"@type": "Person", "name": "Example News"})
+    byline = '<div class="article-author"><a class="author-name" href="/a/ducros">Emmanuelle Ducros</a></div>'
+    assert authors_of(head, byline) == ["Emmanuelle Ducros"]
+
+
+def test_authors_of_teasers_in_a_sidebar_are_not_added():
+    teasers = "".join(
+        f'<div class="teaser"><a href="/t{i}">Another story {i}</a><span class="author">{name}</span></div>'
+        for i, name in enumerate(["Karsten Dörre", "Alex Fischer", "Gabriele Klein"])
+    )
+    html = (
+        '<html><head><meta property="og:site_name" content="Example News"></head><body>'
+        '<div id="author_header">Gunter Frank</div>'
+        "<article><h1>City passes budget after late-night debate</h1>"
+        f'<div class="author">Gunter Frank</div><div class="article-body">{TEXT}</div></article>'
+        f'<aside class="sidebar">{teasers}</aside></body></html>'
+    )
+    (record,) = [r for r in extract_records(html, URL) if r["type"] == "article"]
+    assert record["authors"] == ["Gunter Frank"]
+
+
+def test_a_newsroom_printed_as_the_author_is_the_credit():
+    assert authors_of("", '<span class="Post__author">Redaktion</span>') == ["Redaktion"]

@@ -67,6 +67,25 @@ CASES = [
     (["admin"], [], []),  # short and lower case, but a word, not initials
     (["via"], [], []),
     (["News"], [], []),
+    # A newsroom printed as the author is the credit; handles keep their spelling.
+    (["Redaktion"], [], ["Redaktion"]),
+    (["Von Die Redaktion"], [], ["Die Redaktion"]),
+    (["karstenruppert"], [], ["karstenruppert"]),
+    (["christian.stadtfeld"], [], ["christian.stadtfeld"]),
+    # Every name of the byline, without the affiliation, the labels and the dates around them.
+    (["By Glen Owen And Brendan Carlin For The Mail On Sunday"], [], ["Glen Owen", "Brendan Carlin"]),
+    (["Richard David Precht im Gespräch mit Karin Fischer"], [], ["Richard David Precht", "Karin Fischer"]),
+    (["© Kathrin Führes"], [], ["Kathrin Führes"]),
+    (["Text & Fotos: Ivan Valetny"], [], ["Ivan Valetny"]),
+    (["Interview: Julia Lauter"], [], ["Julia Lauter"]),
+    (["Erstellt von Andri Bryner"], [], ["Andri Bryner"]),
+    (["Sara Zinnecker Stand: 05. Februar 2020"], [], ["Sara Zinnecker"]),
+    (["Veröffentlicht am 19.10.19 um 14:34 Uhr"], [], []),
+    (["Donnerstag, 4. November 2021"], [], []),
+    (["Auteur:"], [], []),
+    (["Miami Today"], [], ["Miami Today"]),
+    (["Mobasir hassan"], [], ["Mobasir hassan"]),
+    (["Chus del Pino, Martí Abad (Enviado especial)"], [], ["Chus del Pino", "Martí Abad"]),
     # Agencies in their own languages.
     (["Anadolu Ajansı"], [], ["Anadolu Ajansı"]),
 ]

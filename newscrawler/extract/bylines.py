@@ -1,16 +1,21 @@
 """Who wrote the article, as the page states it: raw bylines for normalization to split.
 
-Sources, most deliberate first: the article node's `author` (Person nodes), `author` /
-`article:author` meta tags, then the page's own byline (rel/itemprop author, author/byline
-classes, a "By ..." line near the headline). A credit that only names the publication itself
-(an Organization author, "mdr.de", the og:site_name) is a fallback: a person named anywhere
-else on the page wins over it.
+Every source of credits is a candidate: the article node's `author` (people, with agencies credited
+next to them; organisations apart), other structured-data authors, `author` / `article:author` meta
+tags, a "Written by" label, and the page's own byline elements (rel/itemprop author, author/byline
+classes) or "By ..." line. Which one is the article's credit is not hand-ordered: each candidate gets
+features (its source, what its names look like once normalization parses them, whether other
+sources agree, where on the page it stands) and a linear model fitted on the dev pages
+(`benchmarks/fit_choices.py`, shipped as `extract/models/authors.json`) rates them; the best one wins
+when likely enough. So a person printed on the page can beat the publication in metadata, a fuller
+byline ("A, B") can beat structured data naming only A, and a sidebar's authors stay out.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,21 +23,35 @@ from urllib.parse import urlsplit
 import lxml.html
 from lxml import etree
 
+from newscrawler.extract.learned import load_model
 from newscrawler.extract.page import Page
-from newscrawler.extract.structured import Node, node_types
+from newscrawler.extract.structured import ARTICLE_TYPES, Node, node_types
 from newscrawler.extract.textblocks import paragraphs_of
+from newscrawler.normalize.authors import AGENCIES, is_desk, parse_authors
 
 _BYLINE_WORDS = ("by", "von", "par", "por", "door", "di", "av", "af", "przez", "от")
 _BYLINE_TEXT = re.compile(rf"^\s*(?:{'|'.join(_BYLINE_WORDS)})\s*:?\s+\S", re.IGNORECASE)
 _BYLINE_PREFIX = re.compile(rf"^\s*(?:{'|'.join(_BYLINE_WORDS)})\b\s*:?", re.IGNORECASE)
 _EMAIL = re.compile(r"^\S+@\S+\.\w+$")
 _AUTHOR_CLASS = re.compile(r"author|byline|autor|auteur|writer|reporter", re.IGNORECASE)
-# Author boxes that describe rather than credit: biographies, "more from", follow buttons.
-_NOT_CREDIT_CLASS = re.compile(r"bio|about|avatar|image|img|photo|follow|social|more|list|comment", re.I)
+# Author boxes that describe rather than credit: biographies, "more from", follow buttons (a
+# feature of the credit); comment authors are no credit of the article at all.
+_NOT_CREDIT_CLASS = re.compile(r"bio|about|avatar|image|img|photo|follow|social|more|list", re.I)
+_COMMENT_CLASS = re.compile(r"comment", re.I)
 _MAX_BYLINE_CHARS = 120
 _MAX_MARKED = 60  # author-classed elements examined: bylines come early, pages can be odd
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _MAX_CJK_NAME = 10  # characters: CJK names with a role attached are shorter
+_NOT_CREDIT_TAGS = frozenset(
+    {"meta", "link", "script", "style", "body", "html", "input", "textarea", "form", "img"}
+)
+_MAX_DOM_CREDITS = 8  # byline elements weighed: the article's comes early, sidebars repeat
+_MAX_OTHER_STRUCTURED = 6
+AUTHORS_MODEL = "authors"
+_FULLER_LIKELIHOOD = 0.5  # how likely a fuller credit must be rated to replace the best one
+# Sources that name people deliberately: with one of them, a "By ..." line is not looked for.
+_PERSON_SOURCES = frozenset({"jsonld", "meta", "label"})
+_BYLINE_REACH = 4  # levels above the headline within which a "By ..." line is looked for
 _ORG_TYPES = frozenset({"organization", "newsmediaorganization", "corporation", "website", "brand"})
 
 
@@ -44,9 +63,10 @@ class SiteNames:
     """The publication's own names: a credit equal to one of them is not a person."""
 
     def __init__(self, page: Page, names: Iterable[str]) -> None:
+        self.names = [n for n in names if n]
         host = urlsplit(page.url).hostname or ""
         labels = [label for label in host.split(".") if label not in {"www", "m", "amp"}]
-        self.keys = {_key(n) for n in names if n and _key(n)}
+        self.keys = {_key(n) for n in self.names if _key(n)}
         self.keys |= {_key(host), _key(".".join(labels))}
         self.keys |= {_key(label) for label in labels[:-1] if len(label) > 3}
 
@@ -104,21 +124,6 @@ def _marked_elements(page: Page) -> list[lxml.html.HtmlElement]:
     return _marked(tuple(stem for stem in _STEMS if stem in values))(page.tree)
 
 
-def _byline_elements(page: Page) -> list[lxml.html.HtmlElement]:
-    """Elements that credit an author, in document order, outside navigation and comments."""
-    found = []
-    for element in _marked_elements(page)[:_MAX_MARKED]:
-        if element.tag in {"meta", "link", "script", "style", "body", "html"}:
-            continue
-        marked = element.get("rel") == "author" or "author" in (element.get("itemprop") or "")
-        if not marked:
-            attrs = f"{element.get('class') or ''} {element.get('id') or ''}"
-            marked = bool(_AUTHOR_CLASS.search(attrs)) and not _NOT_CREDIT_CLASS.search(attrs)
-        if marked and not _in_chrome(element):
-            found.append(element)
-    return found
-
-
 def _in_chrome(element: lxml.html.HtmlElement) -> bool:
     """Navigation, comments, related stories, and figures: a byline in a figure's caption credits
     the picture, audio or video, not the article."""
@@ -134,27 +139,78 @@ def _element_credit(element: lxml.html.HtmlElement) -> str | None:
     names = element.xpath('.//*[@itemprop="name"]/text() | .//*[@itemprop="name"]/@content')
     text = " ".join(" ".join(str(n) for n in names).split()) if names else ""
     if not text:
-        text = " ".join(element.text_content().split())
+        # Pieces apart: a label and a name in elements of their own ("<span>Author</span>Jane Doe")
+        # must not run together.
+        text = " ".join(" ".join(element.itertext()).split())
     if 2 < len(text) <= _MAX_BYLINE_CHARS and not _is_link_or_mail(text):
         return text
     return None
 
 
-def dom_bylines(page: Page) -> list[str]:
-    """Byline texts from the page itself: marked byline elements, else a "By ..." line."""
-    credits: list[str] = []
-    for element in _byline_elements(page):
-        text = _element_credit(element)
-        # The innermost marked element holds the name; its marked ancestors add only chrome.
-        if not text or _marked_descendants(element):
+def _dom_credits(page: Page, *, scan: bool) -> list[Credit]:
+    """The page's own credits: each innermost byline element (rel/itemprop author, an author or
+    byline class), names listed side by side merged into one credit; a "By ..." line when there
+    is no byline element and (`scan`) no deliberate source names anyone."""
+    found: list[Credit] = []
+    for element in _marked_elements(page)[:_MAX_MARKED]:
+        if element.tag in _NOT_CREDIT_TAGS:
             continue
-        if text not in credits:
-            credits.append(text)
-        if len(credits) >= 4:
-            break
-    if credits:
-        return credits
-    for element in page.tree.iter("p", "span", "div", "address", "em", "strong", "i", "b", "li"):
+        source = _marking(element)
+        # The innermost marked element holds the name; its marked ancestors add only chrome.
+        if source is None or _marked_descendants(element):
+            continue
+        if text := _element_credit(element):
+            found.append(Credit(source, [text], element))
+    credits = _merged(found)[:_MAX_DOM_CREDITS]
+    if scan and not credits and (line := _by_line(page)) is not None:
+        credits.append(Credit("by_line", [line[1]], line[0]))
+    return credits
+
+
+def _marking(element: lxml.html.HtmlElement) -> str | None:
+    """How an element marks itself as a credit: "rel", "itemprop", "class", or not at all."""
+    if element.get("rel") == "author":
+        return "rel"
+    if "author" in (element.get("itemprop") or ""):
+        return "itemprop"
+    attrs = f"{element.get('class') or ''} {element.get('id') or ''}"
+    return "class" if _AUTHOR_CLASS.search(attrs) and not _COMMENT_CLASS.search(attrs) else None
+
+
+def _merged(credits: list[Credit]) -> list[Credit]:
+    """Credits printed side by side as one list ("<span class=author>A</span>, <span
+    class=author>B</span>"): same kind of element under one grandparent, one credit."""
+    merged: list[Credit] = []
+    for credit in credits:
+        last = merged[-1] if merged else None
+        if last is not None and _side_by_side(last.element, credit.element) and credit.source == last.source:
+            if credit.texts[0] not in last.texts:
+                last.texts.append(credit.texts[0])
+            continue
+        merged.append(credit)
+    return merged
+
+
+def _side_by_side(a: lxml.html.HtmlElement | None, b: lxml.html.HtmlElement | None) -> bool:
+    if a is None or b is None or a.tag != b.tag or a.get("class") != b.get("class"):
+        return False
+    pa, pb = a.getparent(), b.getparent()
+    if pa is None or pb is None:
+        return False
+    return pa is pb or (pa.getparent() is not None and pa.getparent() is pb.getparent())
+
+
+def _by_line(page: Page) -> tuple[lxml.html.HtmlElement, str] | None:
+    """The first short element whose text reads "By ...", with that line: near the headline
+    (within the branch a few levels above it), or anywhere when the page has no <h1>."""
+    h1 = next(iter(page.tagged("h1")), None)
+    around = page.tree
+    if h1 is not None:
+        around = next(
+            (a for level, a in enumerate(h1.iterancestors(), 1) if level >= _BYLINE_REACH or a.tag == "body"),
+            page.tree,
+        )
+    for element in around.iter("p", "span", "div", "address", "em", "strong", "i", "b", "li"):
         # Where the element's text starts decides: building the whole text of every div (each
         # holding the text of all inside it) cost more than the rest of author finding.
         if not _may_start_byline(_leading_text(element).strip()):
@@ -162,8 +218,54 @@ def dom_bylines(page: Page) -> list[str]:
         text = " ".join((element.text_content() or "").split())
         if len(text) < 150 and _BYLINE_TEXT.match(text):
             # "By Jane Doe<br>Posted March 3": the byline is the first line only.
-            return [next((line for line in paragraphs_of(element) if _BYLINE_TEXT.match(line)), text)]
-    return []
+            return element, next((line for line in paragraphs_of(element) if _BYLINE_TEXT.match(line)), text)
+    return None
+
+
+_LABEL = re.compile(
+    r"^(?:written by|author|authors|by|autor(?:in)?|verfasst von|geschrieben von|von|écrit par|auteur|"
+    r"escrito por|scritto da|autore)\s*:?$",
+    re.IGNORECASE,
+)
+
+
+def _labelled_credit(page: Page) -> str | None:
+    """The name a "Written by" label states (twitter:label1 / twitter:data1, which WordPress SEO
+    plugins print)."""
+    meta = page.structured.meta
+    for index in range(1, 5):
+        label, data = meta.get(f"twitter:label{index}"), meta.get(f"twitter:data{index}")
+        if label and data and _LABEL.match(label[0].strip()):
+            return " ".join(data[0].split())
+    return None
+
+
+_NOT_AUTHORED = frozenset({"comment", "review", "userreview", "answer", "imageobject", "videoobject"})
+
+
+def _other_structured_credits(page: Page, node: Node | None, same_article: Sequence[Node]) -> list[str]:
+    """Authors that structured data gives elsewhere than the article node: a recipe's or a web
+    page's author, the people a graph describes (Yoast's Person node when no article node names
+    it). Other articles' authors are not among them."""
+    chosen = {id(n) for n in [node, *same_article] if n is not None}
+    roots = {id(n) for n in page.structured.jsonld_roots}
+    names: list[str] = []
+    for other in page.structured.nodes():
+        if id(other) in chosen:
+            continue
+        types = node_types(other)
+        if types & ARTICLE_TYPES or types & _NOT_AUTHORED:
+            continue
+        if "person" in types and id(other) in roots:
+            value: Any = other.get("name")
+            if isinstance(value, str) and value.strip():
+                names.append(" ".join(value.split()))
+        elif credit := other.get("author"):
+            node_people, node_orgs = _credit_names(page.structured.resolve(credit))
+            names.extend(node_people + node_orgs)
+        if len(names) >= _MAX_OTHER_STRUCTURED:
+            break
+    return _unique(names)
 
 
 # Longer than any byline word: a start this long shows the character after the word too.
@@ -190,17 +292,16 @@ def _leading_text(element: lxml.html.HtmlElement) -> str:
     return ""
 
 
-def _marked_descendants(element: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
-    return [
-        d
-        for d in element.iterdescendants()
-        if isinstance(d.tag, str)
+def _marked_descendants(element: lxml.html.HtmlElement) -> bool:
+    return any(
+        isinstance(d.tag, str)
         and (
             d.get("rel") == "author"
             or "author" in (d.get("itemprop") or "")
             or (_AUTHOR_CLASS.search(f"{d.get('class') or ''} {d.get('id') or ''}") is not None)
         )
-    ]
+        for d in element.iterdescendants()
+    )
 
 
 # Meta tags that name the author, compared without separators ("article:author", "articleAuthor",
@@ -226,14 +327,26 @@ def _meta_credits(page: Page) -> list[str]:
     return [text for _, text in found if not _is_link_or_mail(text)]
 
 
-def choose_authors(
-    page: Page, node: Node | None, site: SiteNames, same_article: Sequence[Node] = ()
-) -> list[str]:
-    """Raw author credits: people from the most deliberate source that names any, else the
-    publication's own credit.
+@dataclass(slots=True)
+class Credit:
+    """One source's credit for the article: its raw texts, the element that printed it (for
+    page credits), and the evidence the learned choice weighs (see `credit_features`)."""
 
-    `same_article` are other structured-data nodes describing this same article: one plugin's
-    node often credits only the first of several authors that another's lists."""
+    source: str
+    texts: list[str]
+    element: lxml.html.HtmlElement | None = None
+    features: dict[str, float] = field(default_factory=dict)
+    keys: frozenset[str] = frozenset()  # the names it credits once parsed, as comparison keys
+
+
+def author_credits(
+    page: Page, node: Node | None, site: SiteNames, same_article: Sequence[Node] = ()
+) -> list[Credit]:
+    """Every credit the page gives, one per source: the article node's people (with agencies
+    credited next to them), its organisations, other structured-data authors, author meta tags,
+    a "Written by" label, and the page's byline elements or "By ..." line. Each comes with its
+    features filled in."""
+    credits: list[Credit] = []
     people: list[str] = []
     orgs: list[str] = []
     for described in [node, *same_article] if node else []:
@@ -241,18 +354,46 @@ def choose_authors(
         node_people, node_orgs = _credit_names(credit) if credit else ([], [])
         people.extend(node_people)
         orgs.extend(node_orgs)
-    meta_credits = _meta_credits(page)
-    # An organisation other than the publication credited next to people is an agency ("SDA").
-    agencies = [name for name in orgs if name not in site]
-    for source in (people, meta_credits):
-        named = [name for name in source if name not in site]
-        if named:
-            return _unique(named + (agencies if source is people else []))
-    dom = [text for text in dom_bylines(page) if text not in site and _looks_like_credit(text)]
-    if dom:
-        return dom
-    # Nobody but the publication: its credit from the most deliberate source that gives one.
-    return next((_unique(source) for source in (people + orgs, meta_credits) if source), [])
+    if people:
+        # An organisation other than the publication credited next to people is an agency ("SDA").
+        credits.append(Credit("jsonld", _unique(people + [n for n in orgs if n not in site])))
+    if orgs:
+        credits.append(Credit("jsonld_org", _unique(orgs)))
+    if other := _other_structured_credits(page, node, same_article):
+        credits.append(Credit("jsonld_other", other))
+    if meta := _meta_credits(page):
+        credits.append(Credit("meta", _unique(meta)))
+    if labelled := _labelled_credit(page):
+        credits.append(Credit("label", [labelled]))
+    credits.extend(_dom_credits(page, scan=not any(c.source in _PERSON_SOURCES for c in credits)))
+    credit_features(page, credits, site)
+    return credits
+
+
+def choose_authors(
+    page: Page, node: Node | None, site: SiteNames, same_article: Sequence[Node] = ()
+) -> list[str]:
+    """Raw author credits: those of the source the learned model rates most likely to be the
+    article's credit as printed (`extract/models/authors.json`), none when no source is likely.
+
+    `same_article` are other structured-data nodes describing this same article: one plugin's
+    node often credits only the first of several authors that another's lists."""
+    credits = author_credits(page, node, site, same_article)
+    model = load_model(AUTHORS_MODEL)
+    best = model.best([c.features for c in credits])
+    if best is None or not model.says_yes(credits[best].features):
+        return []
+    # Every name of a multi-author byline: a likely byline printed on the page naming all the best
+    # credit names and more is the fuller statement of it (structured data often lists the first
+    # author only; metadata may add the publishing group, which the page does not print).
+    fuller = [
+        c
+        for c in credits
+        if c.element is not None
+        and credits[best].keys < c.keys
+        and model.probability(c.features) >= _FULLER_LIKELIHOOD
+    ]
+    return max(fuller, key=lambda c: len(c.keys)).texts if fuller else credits[best].texts
 
 
 def _looks_like_credit(text: str) -> bool:
@@ -282,3 +423,91 @@ def _unique(names: Sequence[str]) -> list[str]:
         if key not in found or (" " in name and " " not in found[key]):
             found[key] = name
     return list(found.values())
+
+
+# The sources a credit can come from, each a feature of its own.
+SOURCES = ("jsonld", "jsonld_org", "jsonld_other", "meta", "label", "rel", "itemprop", "class", "by_line")
+# Every feature credit_features can give (a model naming another was fitted on other code).
+FEATURES = frozenset(
+    [f"src_{source}" for source in SOURCES]
+    + ["n_names", "no_names", "one_word", "single_case", "site", "some_site", "agency", "desk", "digits"]
+    + ["long", "by_prefix", "credit_like", "agree", "extends", "partial", "site_over_person", "repeats"]
+    + ["first_dom", "odd_class", "in_comment", "in_chrome", "in_figure", "in_sidebar", "in_article"]
+    + ["in_header", "linked", "before_h1", "near_h1", "h1_up"]
+)
+_COMMENT = re.compile(r"comment|respond|reply|discuss|disqus", re.IGNORECASE)
+_SIDEBAR = re.compile(
+    r"sidebar|widget|related|teaser|recommend|popular|more-|-more|footer|menu|navigation|navbar|"
+    r"newsletter|promo|trending|carousel|slider",
+    re.IGNORECASE,
+)
+_ARTICLE_CLASS = re.compile(r"article|post|entry|story|content|main", re.IGNORECASE)
+_FAR = 10  # levels: an element this far from the headline's branch counts as anywhere on the page
+
+
+def credit_features(page: Page, credits: list[Credit], site: SiteNames) -> None:
+    """Fill each credit's features: its source, what its names look like once parsed as
+    normalization will parse them, whether other sources agree, and where on the page it is."""
+    h1 = next((h for h in page.tagged("h1") if h.text_content().strip()), None)
+    h1_levels = {id(a): level for level, a in enumerate([h1, *h1.iterancestors()])} if h1 is not None else {}
+    parsed = [parse_authors(c.texts, site_names=site.names).names for c in credits]
+    keys = [frozenset(_key(n) for n in names) - {""} for names in parsed]
+    dom = [i for i, c in enumerate(credits) if c.element is not None]
+    site_keys = {_key(n) for names in parsed for n in names if n in site}
+    for index, (credit, names, own) in enumerate(zip(credits, parsed, keys, strict=True)):
+        features: dict[str, float] = {f"src_{credit.source}": 1.0}
+        others = [k for i, k in enumerate(keys) if i != index and credits[i].source != credit.source]
+        raw = " ".join(credit.texts)
+        features.update(
+            n_names=min(len(names), 4),
+            no_names=not names,
+            one_word=bool(names) and all(" " not in n for n in names),
+            single_case=bool(names) and all(n == n.lower() or n == n.upper() for n in raw.split()),
+            site=bool(names) and all(n in site for n in names),
+            some_site=any(n in site for n in names),
+            agency=any(n.casefold() in AGENCIES for n in names),
+            desk=any(is_desk(t) for t in credit.texts),
+            digits=any(c.isdigit() for c in raw),
+            long=len(raw) > 50,
+            by_prefix=bool(_BYLINE_PREFIX.match(raw)),
+            credit_like=_looks_like_credit(raw),
+            agree=min(sum(bool(own & k) for k in others), 3),
+            # A fuller credit than other sources give ("A, B" where structured data names only A).
+            extends=min(sum(bool(k) and k < own for k in others), 3),
+            partial=min(sum(bool(own) and own < k for k in others), 3),
+            # The publication credited while another source names someone else.
+            site_over_person=bool(names)
+            and all(n in site for n in names)
+            and any(k - site_keys for k in others),
+        )
+        if credit.element is not None:
+            features.update(_place(credit.element, h1, h1_levels))
+            features["repeats"] = min(sum(keys[i] == own for i in dom) - 1, 4)
+            features["first_dom"] = index == dom[0]
+        credit.features = {name: float(value) for name, value in features.items()}
+        credit.keys = own
+
+
+def _place(
+    element: lxml.html.HtmlElement, h1: lxml.html.HtmlElement | None, h1_levels: dict[int, int]
+) -> dict[str, float]:
+    """Where an element stands: in comments, chrome, a figure, the article; near the headline."""
+    ancestors = [a for a in element.iterancestors() if a.tag not in ("body", "html")]
+    attrs = " ".join(f"{a.get('class') or ''} {a.get('id') or ''}" for a in ancestors)
+    up = next((level for level, a in enumerate([element, *ancestors]) if id(a) in h1_levels), None)
+    line, h1_line = element.sourceline, h1.sourceline if h1 is not None else None
+    own = f"{element.get('class') or ''} {element.get('id') or ''}"
+    return {
+        "odd_class": bool(_NOT_CREDIT_CLASS.search(own)),
+        "in_comment": bool(_COMMENT.search(attrs)),
+        "in_chrome": any(a.tag in ("nav", "aside", "footer") for a in ancestors),
+        "in_figure": any(a.tag in ("figure", "figcaption") for a in ancestors),
+        "in_sidebar": bool(_SIDEBAR.search(attrs)),
+        "in_article": any(a.tag in ("article", "main") for a in ancestors)
+        or bool(_ARTICLE_CLASS.search(attrs)),
+        "in_header": any(a.tag == "header" for a in ancestors),
+        "linked": element.tag == "a" or any(a.tag == "a" for a in ancestors[:2]),
+        "before_h1": bool(line and h1_line and line < h1_line),
+        "near_h1": up is not None and up <= 3,
+        "h1_up": min(up if up is not None else _FAR, _FAR) / _FAR,
+    }

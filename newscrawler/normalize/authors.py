@@ -53,10 +53,11 @@ _ROLE_ADJECTIVE = (
     r"freelance|economics?|legal|environment(?:al)?|climate|culture|arts|entertainment|travel|food|"
     r"education|data|global|international|national|regional|local|white house|washington|europe|"
     r"africa|asia|middle east|us|u\.s\.|china|politics|opinion|metro|city|field|general|editor-at-large|"
-    r"leitende[rn]?|stellvertretende[rn]?|freie[rn]?|envoyée?|spéciale?|grand|jefe|jefa)"
+    r"leitende[rn]?|stellvertretende[rn]?|freie[rn]?|envoyée?|spéciale?|especial(?:es)?|grand|jefe|jefa)"
 )
 _ROLE_NOUN = (
-    r"(?:writers?|reporters?|correspondents?|editors?|columnists?|journalists?|contributors?|"
+    r"(?:writers?|reporters?|correspondents?|editors?|columnists?|journalists?|contributors?|authors?|auteure?s?|autore|"
+    r"enviad[oa]s?|"
     r"producers?|photographers?|analysts?|interns?|critics?|commentators?|anchors?|hosts?|"
     r"redakteur(?:in|e|innen)?|korrespondent(?:in|en|innen)?|autor(?:in|en)?|journalist(?:in|en)?|"
     r"reporter(?:in)?|chefredakteur(?:in)?|ressortleiter(?:in)?|fotograf(?:in)?|"
@@ -86,8 +87,11 @@ _LEAD_IN = re.compile(
     r"(?:by|from|of)|alle\s+(?:artikel|beiträge)\s+von|tous\s+les\s+articles\s+de|más\s+artículos\s+de|"
     r"(?:(?:story|text|words|report(?:ing)?|additional\s+reporting|written|posted|compiled|edited|"
     r"interview|with\s+reporting)\s+)?(?:by|from)|von|par|por|door|af|av|przez|от|"
-    r"(?:authors?|autor(?:in|en)?|auteurs?|byline|reporter|text|texto|texte|tekst|redaktion)\s*:|"
-    r"follow)(?=\s|:\s)\s*:?\s*",
+    r"(?:authors?|autor(?:in|en)?|auteurs?|byline|reporter|text|texto|texte|tekst|redaktion|interview)\s*:|"
+    r"(?:text|texte|words)\s*(?:&|und|and|et|\+)\s*(?:fotos?|photos?|bilder?|bild|images?)\s*:|"
+    r"(?:erstellt|veröffentlicht|publiziert|geschrieben|verfasst|ein\s+beitrag|(?:ein\s+)?artikel)\s+von|vom|"
+    r"©|\(c\)|copyright|"
+    r"follow)(?=\s|:\s|:?$)\s*:?\s*",
     re.IGNORECASE,
 )
 _LEAD_IN_LOWER = re.compile(r"^(?:di|de|da)\s+(?=[^\W\d_])")
@@ -98,9 +102,16 @@ _PARTICLES = _words(
 # Between names: "and", "&", ",", and the same word in the languages we meet; not a word joined to
 # others by a dot, hyphen or apostrophe: "A.Y" is initials, not a name, a conjunction and nothing.
 _SPLIT = re.compile(
-    r"(\s*(?:[,;|&+•·/\\]|\s[-–—]\s|(?<![\w.'’\-])(?:and|und|sowie|y|e|et|en|og|och|i|with|mit|avec|con|com|ja|и)(?![\w.'’\-]))\s*)",
+    r"(\s*(?:[,;|&+•·/\\]|\s[-–—]\s|(?<![\w.'’\-])(?:im\s+gespräch\s+mit|im\s+interview\s+mit|in\s+conversation\s+with|and|und|sowie|y|e|et|en|og|och|i|with|mit|avec|con|com|ja|и)(?![\w.'’\-]))\s*)",
     re.IGNORECASE,
 )  # one group: the separators come back from split(), at odd positions
+# "Text & Fotos: Jane Doe": the writer took the pictures too; not a picture credit to drop.
+_TEXT_AND_PICTURES = re.compile(
+    r"^\s*(?:text|texte|words)\s*(?:&|und|and|et|\+)\s*(?:fotos?|photos?|bilder?|bild|images?)\s*:\s*",
+    re.IGNORECASE,
+)
+# An affiliation after the name: "Brendan Carlin For The Mail On Sunday", "Jane Doe from Reuters".
+_FOR_OUTLET = re.compile(r"^(\S+(?:\s+\S+){1,3}?)\s+(?:for|from|für|pour)\s+\S.*$", re.IGNORECASE)
 # Picture credits printed next to a byline: "(Image: Getty Images/Cultura RF)", "Foto: dpa".
 _PICTURE_CREDIT = re.compile(
     r"[(\[]?\s*(?:images?|photos?|fotos?|bilder?|pictures?|picture credit|credits?|illustrations?|"
@@ -123,14 +134,19 @@ _HANDLE = re.compile(r"(?<![\w@])@\w+")
 _BRACKETS = re.compile(r"[()\[\]{}<>«»\"“”„]")
 _DATEISH = re.compile(
     r"(?:\b(?:updated|published|posted|aktualisiert|veröffentlicht|publié|mis à jour|publicado|"
-    r"actualizado|pubblicato|aggiornato|on|am|le|el|il|at|um)\b\s*:?\s*)?"
+    r"actualizado|pubblicato|aggiornato|stand|datum|date|on|am|le|el|il|at|um)\b\s*:?\s*)?"
     r"(?:\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*uhr)?|"
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|januar|februar|märz|mai|juni|juli|oktober|"
     r"dezember|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|enero|"
     r"febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)[a-zäéû]*\.?"
     r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s*(?:\d{4})?|\b\d{1,2}\.?\s+(?:jan|feb|mar|apr|may|mai|jun|jul|aug|"
     r"sep|oct|okt|nov|dec|dez|janv|févr|avr|juil|août|déc|ene|dic|ago)[a-zäéû]*\.?\s+\d{4}|"
-    r"\b\d{4}\b|\b(?:today|yesterday|heute|gestern|hier|aujourd'hui|hoy|ayer)\b|\b\d+\s+\w+\s+ago\b)",
+    r"\b\d{4}\b|\b\d+\s+\w+\s+ago\b|"
+    r"\b(?:updated|published|posted|aktualisiert|veröffentlicht|publié|publicado)\s*:?\s*"
+    r"(?:today|yesterday|heute|gestern|hier|aujourd'hui|hoy|ayer)\b|"
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|montag|dienstag|mittwoch|donnerstag|"
+    r"freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|"
+    r"jueves|viernes|sábado|domingo)\b,?)",
     re.IGNORECASE,
 )
 _LOCATION = re.compile(
@@ -142,6 +158,9 @@ _CODES_INSIDE = re.compile(r"(?<![\w/])[a-zß]{2,5}(?:/[a-zß]{2,5})+(?![\w/])")
 _DESK_WORD = re.compile(r"[\w.'’\-]*[^\W\d_][\w.'’\-]*")  # a word with a letter: "BR24", "hessenschau.de"
 _WORD = re.compile(r"^[^\W\d_](?:[\w'’.\-]*[^\W\d_.])?\.?$")
 _NOT_NAME_WORDS = _words(
+    "updated published posted aktualisiert veröffentlicht publiziert stand datum quelle date min minutes "
+    "zuletzt geändert modified "
+    "minuten lesezeit gmt utc cet cest edt pst bst uhr "
     "the of for click here more posts articles view all profile follow share comments about read "
     "subscribe newsletter email contact is was has are photo photos video image images getty "
     "shutterstock istock courtesy source sources via imago picture alliance"
@@ -195,9 +214,10 @@ def title_case_name(name: str) -> str:
     if agency is not None:
         return agency if agency != agency.lower() or name.islower() else name
     words = name.split(" ")
-    if (len(words) == 1 and name.isupper()) or _DOMAIN.match(name) or _CODES.match(name):
+    if len(words) == 1 or _DOMAIN.match(name) or _CODES.match(name):
         # A lone all-caps word is an acronym ("NTV", "LBCI") far more often than a person, a lone
-        # short lower-case one a writer's initials ("kesm", "srf/hosb").
+        # lower-case one a user's handle ("karstenruppert", "christian.stadtfeld") or a writer's
+        # initials ("kesm", "srf/hosb"): as printed.
         return name
     return " ".join(
         word.lower() if 0 < index < len(words) - 1 and word.lower() in _PARTICLES else _cap_word(word)
@@ -260,6 +280,8 @@ def _candidate(piece: str) -> tuple[str | None, bool]:
     text = stripped
     if location := _LOCATION.match(text):
         text = location.group(1)
+    if (outlet := _FOR_OUTLET.match(text)) and all(w[:1].isupper() for w in outlet.group(1).split()):
+        text = outlet.group(1)
     text = text.strip(_EDGE)
     words = text.split()
     if not words:
@@ -272,12 +294,34 @@ def _candidate(piece: str) -> tuple[str | None, bool]:
         return None, False
     if any(w.lower() in _NOT_NAME_WORDS for w in words):
         return None, False
-    # In a mixed-case credit, lowercase words other than particles mean a sentence, not a name.
-    if not _single_case(text) and any(
-        w[0].islower() and w[0].upper() != w[0] and w.lower() not in _PARTICLES for w in words
-    ):
+    # In a mixed-case credit, lowercase words other than particles mean a sentence, not a name;
+    # one after a capitalised first word in a short credit is a name typed so ("Mobasir hassan").
+    lower = [
+        i
+        for i, w in enumerate(words)
+        if w[0].islower() and w[0].upper() != w[0] and w.lower() not in _PARTICLES
+    ]
+    if not _single_case(text) and lower and (len(lower) > 1 or lower[0] == 0 or len(words) > 4):
         return None, False
     return text, True
+
+
+def is_desk(text: str) -> bool:
+    """Does a credit name a desk or newsroom ("Redaktion", "Tech Desk", "BR24 Redaktion")?"""
+    return _DESK.search(text) is not None
+
+
+_NEWSROOM = re.compile(
+    r"^(?:(?:die|la|le|the|el|a)\s+)?(?:redaktion|online-redaktion|rédaction|redacción|redação|redazione|"
+    r"redactie|redakcja|редакция|newsroom|staff|editorial board|editorial team|editors|team)$",
+    re.IGNORECASE,
+)
+
+
+def _newsroom(text: str | None) -> str | None:
+    """A credit that is only a newsroom ("Redaktion", "Die Redaktion", "Staff"), as printed."""
+    text = _strip_lead_in(" ".join((text or "").split()).strip(_EDGE)).strip(_EDGE)
+    return text if _NEWSROOM.match(text) else None
 
 
 def _is_code(text: str) -> bool:
@@ -302,10 +346,10 @@ def _desk_credit(text: str) -> str | None:
 
 def _pieces(text: str) -> list[tuple[str, str]]:
     """The credits of a byline, each with the separator printed before it ("" for the first)."""
-    text = _PICTURE_CREDIT.sub(" , ", text)
+    text = _PICTURE_CREDIT.sub(" , ", _TEXT_AND_PICTURES.sub("", text))
     text = _EMAIL.sub(" , ", text)
     text = _URL.sub(" , ", text)
-    text = _HANDLE.sub(" ", text)
+    text = _HANDLE.sub(" , ", text)
     text = _DATEISH.sub(" , ", text)
     text = _BRACKETS.sub(" , ", text)
     text = _strip_lead_in(text.strip(_EDGE))
@@ -442,6 +486,10 @@ def _parse_authors(raw_values: tuple[str | None, ...], site_names: tuple[str, ..
             desk = _desk_credit(text)
             for credit in lone or ([desk] if desk else []):
                 _add(result, seen, _cased(credit))
+    # Nobody named: a newsroom printed as the author ("Redaktion", "Staff") is the credit.
+    newsrooms = (_newsroom(clean_inline(raw)) for raw in raw_values)
+    if not result.names and not outlet_credits and (newsroom := next(filter(None, newsrooms), None)):
+        _add(result, seen, newsroom)
     if not person:
         for place, credit in reversed(outlet_credits):
             if _fold(credit) not in seen:
