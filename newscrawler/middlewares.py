@@ -5,7 +5,9 @@
   panels on 10.x), checked again on every redirect hop and on the address actually connected to.
 - `PageBudgetMiddleware`: at most NEWSCRAWLER_MAX_PAGES_PER_SITE fetches per site and run, so an
   endless link space (calendars, faceted search) ends even where the depth limit does not.
-- `RedirectLoopMiddleware`: a redirect back to a URL already in the chain is an error of its own.
+- `RedirectLoopMiddleware`, `MetaRefreshLoopMiddleware`: a redirect or `<meta http-equiv=refresh>`
+  back to a URL already in the chain is an error of its own (`redirect_loop`), not a request the
+  dupefilter drops silently; a page that refreshes to itself is a reload, kept as it is.
 - `CountedOffsiteMiddleware`, `CountedDepthMiddleware`: Scrapy's, but what they drop is counted
   under `skipped/<reason>` and so reaches the run manifest.
 - `BundledSuffixCookiesMiddleware`: Scrapy's cookie handling with the bundled public suffix list
@@ -26,6 +28,7 @@ from urllib.parse import urljoin
 from scrapy import Request, Spider
 from scrapy.downloadermiddlewares.cookies import CookiesMiddleware
 from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.depth import DepthMiddleware
@@ -219,6 +222,28 @@ class RedirectLoopMiddleware:
         if target in chain:
             raise Declined("redirect_loop", f"{request.url}: redirect loop back to {target}")
         return response
+
+
+class MetaRefreshLoopMiddleware(MetaRefreshMiddleware):
+    """Scrapy's meta refresh handling, with loops caught: a refresh to a URL already in the request's
+    redirect chain raises `redirect_loop` (Scrapy would schedule it, and its dupefilter drop it as a
+    duplicate, uncounted as an error), and a page whose refresh names the page itself ("reload
+    every 60 s") is a reload, not a redirect: the response is kept."""
+
+    def process_response(
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Request | Response:
+        result = super().process_response(request, response)
+        if isinstance(result, Request) and canonicalize_url(result.url) == canonicalize_url(request.url):
+            return response
+        return result
+
+    def _redirect(self, redirected: Request, request: Request, reason: Any) -> Request:
+        target = canonicalize_url(redirected.url)
+        earlier = {canonicalize_url(u) for u in request.meta.get("redirect_urls", ())}
+        if target != canonicalize_url(request.url) and target in earlier:
+            raise Declined("redirect_loop", f"{request.url}: meta refresh loop back to {target}")
+        return super()._redirect(redirected, request, reason)
 
 
 class CountedOffsiteMiddleware(OffsiteMiddleware):

@@ -106,6 +106,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
     "newscrawler.middlewares.BundledSuffixCookiesMiddleware": 700,
     "newscrawler.middlewares.RedirectLoopMiddleware": 610,  # sees a 3xx before RedirectMiddleware (600)
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "newscrawler.middlewares.MetaRefreshLoopMiddleware": 580,  # Scrapy's, with loops caught
     "newscrawler.incremental.ConditionalRequestsMiddleware": 620,
 }
 SPIDER_MIDDLEWARES = {

@@ -98,7 +98,10 @@ class _Handler(socketserver.BaseRequestHandler):
         connection: socket.socket = self.request
         connection.settimeout(30)
         reader = connection.makefile("rb")
-        request_line = reader.readline(65536).decode("latin-1").strip()
+        try:
+            request_line = reader.readline(65536).decode("latin-1").strip()
+        except OSError:
+            return
         if not request_line:
             return
         headers: dict[str, str] = {}
@@ -124,8 +127,11 @@ class _Handler(socketserver.BaseRequestHandler):
                 time.sleep(act.pause)
                 connection.sendall(piece)
             if act.then == "reset":
-                # SO_LINGER with a zero timeout: close() sends RST instead of FIN.
+                # SO_LINGER with a zero timeout: close() sends RST instead of FIN. Closed here, before
+                # socketserver's own shutdown(SHUT_WR) would send a FIN first.
                 connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                reader.close()
+                connection.close()
             elif act.then == "hold":
                 while connection.recv(4096):
                     pass
@@ -135,6 +141,9 @@ class _TCPServer(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
     scripted: ScriptedServer
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # a client that gave up (timeout, reset) is part of what these tests do
 
 
 @contextmanager

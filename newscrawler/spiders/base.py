@@ -9,21 +9,13 @@ from typing import TYPE_CHECKING, Any, Self
 
 from charset_normalizer import from_bytes
 from scrapy import Request, Spider
-from scrapy.exceptions import (
-    CannotResolveHostError,
-    DownloadCancelledError,
-    DownloadConnectionRefusedError,
-    DownloadTimeoutError,
-    IgnoreRequest,
-    ResponseDataLossError,
-)
 from scrapy.http import Response, TextResponse
-from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
 from newscrawler.extract import PageResult, extract_page
 from newscrawler.extract.links import IGNORED_EXTENSIONS, extension, followable_path
+from newscrawler.failures import failure_reason
 from newscrawler.incremental import session_of
 from newscrawler.normalize.urls import site_of
 from newscrawler.pathnames import checked_name
@@ -33,11 +25,11 @@ if TYPE_CHECKING:
 
 HTML_TYPES = (b"text/html", b"application/xhtml+xml")
 # Requests we decline on purpose: counted, but not errors of the site.
-REFUSED = frozenset({"robots_disallowed", "offsite", "private_address", "page_cap", "depth_limit"})
+REFUSED = frozenset(
+    {"robots_disallowed", "robots_unreachable", "offsite", "private_address", "page_cap", "depth_limit"}
+)
 # Refused in bulk (a trap's thousands of URLs): logged once per site by the middleware, per URL at DEBUG.
 QUIET_REASONS = frozenset({"page_cap", "depth_limit"})
-# Connections the other side dropped or never finished (twisted and OpenSSL error class names).
-CONNECTION_LOST = frozenset({"ConnectionLost", "ConnectionDone", "ResponseFailed", "ResponseNeverReceived"})
 # Bytes text never has (all C0 controls but tab, line feed, vertical tab, form feed, carriage return).
 CONTROL_BYTES = bytes([*range(9), *range(14, 32)])
 # A body whose first bytes say it is an image, archive or document, whatever the Content-Type claims.
@@ -57,49 +49,6 @@ def new_crawl_id(now: datetime | None = None) -> str:
     """Sortable and unique: UTC start time plus a random suffix."""
     now = now or datetime.now(UTC)
     return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
-
-
-def failure_reason(failure: Failure) -> str:
-    """A short, stable name for why a request failed: the key errors are counted under."""
-    error = failure.value
-    if isinstance(error, IgnoreRequest) and isinstance(reason := getattr(error, "reason", None), str):
-        return reason  # our middlewares' own refusals name their reason
-    if isinstance(error, HttpError):
-        return f"http_{error.response.status}"
-    if isinstance(error, DownloadTimeoutError) or failure.check("twisted.internet.error.TimeoutError"):
-        return "timeout"
-    if isinstance(error, CannotResolveHostError) or failure.check("twisted.internet.error.DNSLookupError"):
-        return "dns"
-    if isinstance(error, DownloadConnectionRefusedError) or failure.check(
-        "twisted.internet.error.ConnectionRefusedError"
-    ):
-        return "connection_refused"
-    if isinstance(error, DownloadCancelledError):
-        # Scrapy's handlers cancel a download only when its body passes DOWNLOAD_MAXSIZE: up front
-        # from Content-Length (with a message), or while streaming (without one).
-        return "too_large"
-    if isinstance(error, ResponseDataLossError):
-        return "data_loss"
-    if isinstance(error, IgnoreRequest):
-        message = str(error).lower()
-        if "robots.txt" in message:
-            return "robots_disallowed"
-        if "during decompression" in message:
-            return "too_large_decompressed"  # a compression bomb, stopped at DOWNLOAD_MAXSIZE
-        if "max redirections" in message:
-            return "too_many_redirects"
-        if "redirect" in message:
-            return "redirect_loop"
-        if "offsite" in message:
-            return "offsite"
-        if "private" in message:
-            return "private_address"
-        return "ignored"
-    if type(error).__name__ in CONNECTION_LOST:
-        return "connection_lost"
-    if failure.check("OpenSSL.SSL.Error"):
-        return "tls_error"
-    return type(error).__name__.lower()
 
 
 def looks_binary(body: bytes) -> bool:
