@@ -76,12 +76,9 @@ FAULTS: dict[str, tuple[Act, str]] = {
     # A server that never answers.
     "/f/stall.html": (Act(b"", then="hold"), "timeout"),
     # Redirects: a loop by 3xx, a loop by meta refresh, a chain too long.
-    "/f/loop-a.html": (
-        page(302, "", headers=(("Location", "/f/loop-b.html"),), reason="Found"),
-        "redirect_loop",
-    ),
+    "/f/loop-a.html": (redirect(302, "/f/loop-b.html"), "redirect_loop"),
     "/f/refresh-a.html": (Act(response(200, refresh_page("/f/refresh-b.html"))), "redirect_loop"),
-    "/f/chain-1.html": (page(302, "", headers=(("Location", "/f/chain-2.html"),), reason="Found"), ""),
+    "/f/chain-1.html": (redirect(302, "/f/chain-2.html"), "too_many_redirects"),
     "/f/unavailable.html": (page(503, "<html><body>Down</body></html>", reason="Unavailable"), "http_503"),
 }
 EXTRA_ROUTES: dict[str, Act] = {
