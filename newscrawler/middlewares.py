@@ -10,6 +10,9 @@
   dupefilter drops silently; a page that refreshes to itself is a reload, kept as it is.
 - `CountedOffsiteMiddleware`, `CountedDepthMiddleware`: Scrapy's, but what they drop is counted
   under `skipped/<reason>` and so reaches the run manifest.
+- `RobotsTxtPolicyMiddleware`: robots.txt as RFC 9309 asks: 4xx allows everything, 5xx and an
+  unreachable server disallow everything (asked again after NEWSCRAWLER_ROBOTS_RETRY_SECONDS), a
+  file over 500 KiB is read up to there; each outcome counted under `robots/<outcome>`.
 - `BundledSuffixCookiesMiddleware`: Scrapy's cookie handling with the bundled public suffix list
   (Scrapy's own downloads the list from the internet the first time a cookie names a domain).
 """
@@ -20,24 +23,31 @@ import asyncio
 import ipaddress
 import logging
 import socket
+import time
 from collections import OrderedDict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import urljoin
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.downloadermiddlewares.cookies import CookiesMiddleware
 from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
-from scrapy.exceptions import IgnoreRequest
-from scrapy.http import Response
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.exceptions import IgnoreRequest, StopDownload
+from scrapy.http import Headers, Response
+from scrapy.http.request import NO_CALLBACK
 from scrapy.spidermiddlewares.depth import DepthMiddleware
 from scrapy.utils.asyncio import is_asyncio_available
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
+from scrapy.utils.misc import build_from_crawler
 from twisted.internet import threads
+from twisted.internet.defer import Deferred
+from twisted.python.failure import Failure
 from w3lib.url import safe_url_string
 
+from newscrawler.failures import failure_reason
 from newscrawler.normalize.urls import canonicalize_url, public_suffixes, site_of
 
 if TYPE_CHECKING:
@@ -266,6 +276,162 @@ class CountedDepthMiddleware(DepthMiddleware):
             self.stats.inc_value("skipped/depth_limit")
             logger.debug("skipped: depth_limit %s", request.url)
         return processed
+
+
+# -- robots.txt (RFC 9309) -----------------------------------------------------------------------------
+
+ROBOTS_META = "newscrawler_robots"  # marks the requests this middleware makes for robots.txt
+
+
+class RobotsRules:
+    """What one host's robots.txt says, and until when it is trusted."""
+
+    __slots__ = ("expires", "outcome", "parser", "verdict")
+
+    def __init__(self, verdict: str, outcome: str, expires: float, parser: Any = None) -> None:
+        self.verdict = verdict  # "rules" (the parser decides), "allow_all" or "disallow_all"
+        self.outcome = outcome  # the robots/<outcome> it was counted under
+        self.expires = expires  # time.monotonic() after which robots.txt is fetched again
+        self.parser = parser
+
+
+class RobotsTxtPolicyMiddleware(RobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware (ROBOTSTXT_OBEY, ROBOTSTXT_PARSER, ROBOTSTXT_USER_AGENT), with
+    what RFC 9309 says about robots.txt that cannot be read, where Scrapy allows everything:
+
+    - 2xx: its rules apply; only the first NEWSCRAWLER_ROBOTS_MAX_BYTES (500 KiB, the RFC's minimum)
+      are read, the download stopped there (`robots/oversized`, besides `robots/parsed`);
+    - 4xx, or more redirects than REDIRECT_MAX_TIMES: there is no robots.txt, everything is allowed
+      (`robots/allow_all_http_404`, `robots/allow_all_too_many_redirects`);
+    - 5xx after Scrapy's retries, and a server that cannot be reached (DNS, refused, reset,
+      timeout, not HTTP): everything on the host is disallowed (`robots/disallow_all_http_503`,
+      `robots/disallow_all_dns`, ...; its pages `skipped/robots_unreachable`) until
+      NEWSCRAWLER_ROBOTS_RETRY_SECONDS have passed; the next request after that fetches it again
+      (`robots/refetched`), so a long run recovers when the server does.
+
+    Rules that were read are trusted for NEWSCRAWLER_ROBOTS_MAX_AGE_SECONDS (24 hours, as the RFC
+    advises), then fetched again."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        settings = crawler.settings
+        self.max_bytes = settings.getint("NEWSCRAWLER_ROBOTS_MAX_BYTES", 500 * 1024)
+        self.retry_seconds = settings.getfloat("NEWSCRAWLER_ROBOTS_RETRY_SECONDS", 600.0)
+        self.max_age_seconds = settings.getfloat("NEWSCRAWLER_ROBOTS_MAX_AGE_SECONDS", 86400.0)
+        self.rules: dict[str, RobotsRules] = {}
+        self.pending: dict[str, list[Deferred[RobotsRules]]] = {}
+        crawler.signals.connect(self.headers_received, signal=signals.headers_received)
+        crawler.signals.connect(self.bytes_received, signal=signals.bytes_received)
+
+    async def process_request(self, request: Request) -> None:  # type: ignore[override]
+        if request.meta.get("dont_obey_robotstxt"):
+            return
+        parts = urlparse_cached(request)
+        if parts.scheme not in {"http", "https"}:
+            return
+        rules = await self.rules_for(f"{parts.scheme}://{parts.netloc}")
+        if rules.verdict == "disallow_all":
+            raise Declined(
+                "robots_unreachable",
+                f"{request.url}: robots.txt unreachable ({rules.outcome}), all disallowed",
+            )
+        if rules.verdict == "rules":
+            self.process_request_2(rules.parser, request)
+
+    async def rules_for(self, origin: str) -> RobotsRules:
+        known = self.rules.get(origin)
+        if known is not None and time.monotonic() < known.expires:
+            return known
+        if origin in self.pending:  # another request is fetching it: wait for the same answer
+            waiter: Deferred[RobotsRules] = Deferred()
+            self.pending[origin].append(waiter)
+            return await maybe_deferred_to_future(waiter)
+        self.pending[origin] = []
+        if known is not None:
+            self._stats.inc_value("robots/refetched")
+        try:
+            rules = await self.fetch(origin)
+        except Exception as error:  # never leave waiters hanging; count it as unreachable
+            logger.exception("robots.txt of %s could not be read", origin)
+            rules = self.unreachable(origin, type(error).__name__.lower())
+        self.rules[origin] = rules
+        for waiter in self.pending.pop(origin):
+            waiter.callback(rules)
+        return rules
+
+    async def fetch(self, origin: str) -> RobotsRules:
+        robots = Request(
+            f"{origin}/robots.txt",
+            priority=self.DOWNLOAD_PRIORITY,
+            meta={"dont_obey_robotstxt": True, "allow_offsite": True, ROBOTS_META: True},
+            callback=NO_CALLBACK,
+        )
+        assert self.crawler.engine is not None
+        self._stats.inc_value("robotstxt/request_count")
+        try:
+            response = await self.crawler.engine.download_async(robots)
+        except Exception as error:
+            reason = failure_reason(Failure(error))
+            if reason == "too_many_redirects":
+                return self.counted(RobotsRules("allow_all", "allow_all_too_many_redirects", self.fresh()))
+            return self.unreachable(origin, reason)
+        self._stats.inc_value(f"robotstxt/response_status_count/{response.status}")
+        if response.status >= 500:
+            return self.unreachable(origin, f"http_{response.status}")
+        if response.status >= 400:
+            return self.counted(RobotsRules("allow_all", f"allow_all_http_{response.status}", self.fresh()))
+        if response.status >= 300:  # a redirect left unfollowed (dont_redirect, a Location-less 3xx)
+            return self.counted(RobotsRules("allow_all", f"allow_all_http_{response.status}", self.fresh()))
+        body = response.body
+        if len(body) > self.max_bytes or "download_stopped" in response.flags:
+            self._stats.inc_value("robots/oversized")
+            body = body[: self.max_bytes]
+            body = body[: body.rfind(b"\n") + 1] or body  # a line cut in two is no rule
+            logger.warning(
+                "robots.txt of %s is over %d bytes: only its first part applies", origin, self.max_bytes
+            )
+        parser = build_from_crawler(self._parserimpl, self.crawler, body)
+        await self.crawler.signals.send_catch_log_async(
+            signal=signals.robots_parsed, robotparser=parser, request=robots
+        )
+        return self.counted(RobotsRules("rules", "parsed", self.fresh(), parser))
+
+    def fresh(self) -> float:
+        return time.monotonic() + self.max_age_seconds
+
+    def counted(self, rules: RobotsRules) -> RobotsRules:
+        self._stats.inc_value(f"robots/{rules.outcome}")
+        return rules
+
+    def unreachable(self, origin: str, reason: str) -> RobotsRules:
+        logger.warning(
+            "robots.txt of %s unreachable (%s): everything there is disallowed; asked again in %g s",
+            origin,
+            reason,
+            self.retry_seconds,
+        )
+        return self.counted(
+            RobotsRules("disallow_all", f"disallow_all_{reason}", time.monotonic() + self.retry_seconds)
+        )
+
+    # Signals of every download: only robots.txt requests are looked at.
+
+    def headers_received(self, headers: Headers, body_length: int, request: Request, spider: Spider) -> None:
+        """A plain robots.txt is read up to `max_bytes` whatever its Content-Length says (the download
+        is stopped there, see bytes_received), so DOWNLOAD_MAXSIZE does not refuse it up front. A
+        compressed one keeps DOWNLOAD_MAXSIZE, which then also bounds what it inflates to."""
+        if not request.meta.get(ROBOTS_META):
+            return
+        if (headers.get(b"Content-Encoding") or b"").strip().lower() in {b"", b"identity"}:
+            request.meta["download_maxsize"] = 0
+
+    def bytes_received(self, data: bytes, request: Request, spider: Spider) -> None:
+        if not request.meta.get(ROBOTS_META):
+            return
+        received = request.meta.get("robots_bytes_received", 0) + len(data)
+        request.meta["robots_bytes_received"] = received
+        if received > self.max_bytes:
+            raise StopDownload(fail=False)
 
 
 class BundledSuffixCookiesMiddleware(CookiesMiddleware):

@@ -13,6 +13,11 @@ USER_AGENT = (
     f"newscrawler/{__version__} (+https://github.com/newscrawler/newscrawler; news and forum archiver)"
 )
 ROBOTSTXT_OBEY = True
+# RFC 9309: robots.txt is read up to 500 KiB; after a 5xx or an unreachable server everything is
+# disallowed, and robots.txt asked for again after this many seconds; rules read are trusted a day.
+NEWSCRAWLER_ROBOTS_MAX_BYTES = 500 * 1024
+NEWSCRAWLER_ROBOTS_RETRY_SECONDS = 600
+NEWSCRAWLER_ROBOTS_MAX_AGE_SECONDS = 86400
 
 # Politeness: few parallel requests per site, adaptive delay, bounded retries.
 CONCURRENT_REQUESTS = 32
@@ -101,6 +106,9 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawler.middlewares.PrivateAddressMiddleware": 40,
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "newscrawler.middlewares.CountedOffsiteMiddleware": 50,
+    # robots.txt as RFC 9309 asks (5xx and unreachable: disallow all; 4xx: allow all; 500 KiB read).
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "newscrawler.middlewares.RobotsTxtPolicyMiddleware": 100,
     "newscrawler.middlewares.PageBudgetMiddleware": 120,
     # Scrapy's downloads the public suffix list at run time; ours reads the bundled one.
     "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
