@@ -212,6 +212,7 @@ class RunManifest:
                 **error_counts(stats, "skipped/"),
                 "duplicate_request": stats.get("dupefilter/filtered", 0),
             },
+            "robots": error_counts(stats, "robots/"),
             "normalize": error_counts(stats, "normalize/"),
             "dropped": error_counts(stats, "dropped/"),
             "requests": stats.get("downloader/request_count", 0),
