@@ -70,7 +70,7 @@ def crawl_through(server: ScriptedServer, data, urls: str, **settings: object) -
         "-a",
         f"start_urls={urls}",
         settings={"NEWSCRAWLER_ALLOW_PRIVATE_HOSTS": True, "DOWNLOAD_MAXSIZE": 1_000_000, **settings},
-        env={"http_proxy": server.base_url, "no_proxy": ""},
+        env={"http_proxy": server.base_url, "no_proxy": "invalid"},  # names under .invalid: no proxy, no DNS
         timeout=180,
     )
     assert result.returncode == 0, result.stderr[-4000:]
@@ -84,7 +84,10 @@ def cases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[CrawlResul
             server.on("/robots.txt", robots, host=host)
             for path in paths:
                 server.on(path, page(200, PAGE), host=host)
-        urls = start_urls({host: paths for host, (_, paths, _) in HOSTS.items()})
+        urls = (
+            start_urls({host: paths for host, (_, paths, _) in HOSTS.items()})
+            + ",http://robots.site.invalid/"
+        )
         yield crawl_through(server, tmp_path_factory.mktemp("robots") / "data", urls), server
 
 
@@ -97,10 +100,11 @@ def test_each_case_is_counted_in_the_manifest(cases):
         "allow_all_http_404": 1,
         "disallow_all_http_503": 1,
         "disallow_all_connection_lost": 1,
+        "disallow_all_dns": 1,  # robots.site.invalid
     }
     skipped = manifest["skipped"]
     assert skipped["robots_disallowed"] == 3  # /private/p, /early/x, /zipped/z
-    assert skipped["robots_unreachable"] == 2  # the pages of FAILING and DOWN
+    assert skipped["robots_unreachable"] == 3  # the pages of FAILING, DOWN and robots.site.invalid
 
 
 @pytest.mark.parametrize("host", list(HOSTS))
