@@ -305,7 +305,8 @@ class RobotsTxtPolicyMiddleware(RobotsTxtMiddleware):
       (`robots/allow_all_http_404`, `robots/allow_all_too_many_redirects`);
     - 5xx after Scrapy's retries, and a server that cannot be reached (DNS, refused, reset,
       timeout, not HTTP): everything on the host is disallowed (`robots/disallow_all_http_503`,
-      `robots/disallow_all_dns`, ...; its pages `skipped/robots_unreachable`) until
+      `robots/disallow_all_dns`, ...; the failed fetch also counts as `errors/<reason>`, the
+      pages it stops as `skipped/robots_unreachable`) until
       NEWSCRAWLER_ROBOTS_RETRY_SECONDS have passed; the next request after that fetches it again
       (`robots/refetched`), so a long run recovers when the server does.
 
@@ -404,6 +405,8 @@ class RobotsTxtPolicyMiddleware(RobotsTxtMiddleware):
         return rules
 
     def unreachable(self, origin: str, reason: str) -> RobotsRules:
+        # The fetch of robots.txt failed like any other: an error of the site, under its reason.
+        self._stats.inc_value(f"errors/{reason}")
         logger.warning(
             "robots.txt of %s unreachable (%s): everything there is disallowed; asked again in %g s",
             origin,

@@ -105,6 +105,8 @@ def test_each_case_is_counted_in_the_manifest(cases):
     skipped = manifest["skipped"]
     assert skipped["robots_disallowed"] == 3  # /private/p, /early/x, /zipped/z
     assert skipped["robots_unreachable"] == 3  # the pages of FAILING, DOWN and robots.site.invalid
+    # The failed fetches of robots.txt are errors of those sites, as any failed fetch is.
+    assert manifest["errors"] == {"http_503": 1, "connection_lost": 1, "dns": 1}
 
 
 @pytest.mark.parametrize("host", list(HOSTS))
