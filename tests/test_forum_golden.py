@@ -87,6 +87,7 @@ def test_old_versions_and_customized_themes_have_golden_pages():
         "invision5-de",
         "mybb18-custom-pt",
         "discourse-custom-fr",
+        "discourse-crawler-2017",
         "wpforo-classic-pt",
         "nodebb-harmony-ru",
         "generic-vanilla",

@@ -10,7 +10,7 @@ from newscrawler.extract.forums.asgaros import Asgaros
 from newscrawler.extract.forums.base import ForumEngine
 from newscrawler.extract.forums.bbpress import BbPress
 from newscrawler.extract.forums.clock import first_post, settle_dates
-from newscrawler.extract.forums.discourse import DiscourseHtml, DiscourseJson
+from newscrawler.extract.forums.discourse import DiscourseHtml, DiscourseHtmlItemscope, DiscourseJson
 from newscrawler.extract.forums.flarum import FlarumHtml, FlarumJson
 from newscrawler.extract.forums.generic import GenericForum
 from newscrawler.extract.forums.invision import Invision
@@ -48,6 +48,7 @@ ENGINES: tuple[ForumEngine, ...] = (
     BbPress(),
     WpForo(),
     Machina(),
+    DiscourseHtmlItemscope(),  # before the current view: both claim old pages by their generator
     DiscourseHtml(),
     FlarumHtml(),
     NodeBBHtml(),

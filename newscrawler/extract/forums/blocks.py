@@ -67,6 +67,9 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 _MAX_DATE_TEXT = 60
 _MAX_OTHER_WORDS = 3  # words besides month and day names in a date the slow parser may read
 _MIN_OWN_TEXT = 15  # characters a post holds beyond its author and date
+_INLINE = frozenset(
+    {"span", "a", "b", "strong", "em", "i", "small", "font", "time", "abbr", "cite", "label", "u"}
+)
 _MIN_POSTS = 2
 _MAX_WIDENING = 40  # characters of text outside links a wrapper may add to its post
 _PROSE = 120  # characters of a paragraph that is running text, not a post's byline
@@ -384,6 +387,8 @@ def _container(mark: Element, group: set[Element], index: _Index) -> Element | N
     for ancestor in mark.iterancestors():
         if ancestor.tag in ("body", "html"):
             return None
+        if ancestor.tag in _INLINE:
+            continue  # a post is a block: "<span><a>bob</a> (Bob Smith) <time>" is its byline
         others = [o for o in index.marks.get(ancestor, ()) if o is not mark and o in group]
         if any(text_of(o) != name for o in others):
             return None
@@ -395,6 +400,32 @@ def _container(mark: Element, group: set[Element], index: _Index) -> Element | N
         own -= sum(len(text_of(d)) for d in outermost(dates) if not _linked(d))
         if own >= _MIN_OWN_TEXT:
             return ancestor
+    return None
+
+
+def _common_level(containers: list[Element], group: set[Element], index: _Index) -> list[Element] | None:
+    """Containers found at different depths (one post's byline holds enough text to pass for a
+    post: "<a>bob</a> (Bob Smith) <time>"), lifted to the nearest level every one of them has in
+    common: an ancestor of the same tag and class, still holding no other author of the group."""
+
+    def chain(container: Element) -> list[Element]:
+        mine = {m for m in index.marks.get(container, ()) if m in group}
+        found = [container]
+        for ancestor in container.iterancestors():
+            if ancestor.tag in ("body", "html") or any(
+                o in group and o not in mine for o in index.marks.get(ancestor, ())
+            ):
+                break
+            found.append(ancestor)
+        return found
+
+    chains = [chain(c) for c in containers]
+    signature = lambda e: (e.tag, e.get("class") or "")  # noqa: E731
+    for candidate in chains[0]:
+        wanted = signature(candidate)
+        lifted = [next((e for e in c if signature(e) == wanted), None) for c in chains]
+        if all(e is not None for e in lifted) and len(set(map(id, lifted))) == len(lifted):
+            return lifted  # type: ignore[return-value]
     return None
 
 
@@ -517,6 +548,13 @@ def _find(page: Page) -> list[Element]:
                 containers.append(container)
                 names[container] = text_of(mark)
         posts = outermost(containers)
+        if (
+            len(posts) >= _MIN_POSTS
+            and not _alike(posts)
+            and (lifted := _common_level(posts, members, index))
+        ):
+            names = {new: names[old] for old, new in zip(posts, lifted, strict=True)}
+            posts = lifted
         widened = {_widen(c, posts): names[c] for c in posts}
         containers = list(widened)
         if not _alike(containers) or not _a_conversation(widened, page):

@@ -80,6 +80,30 @@ class DiscourseHtml(_DiscourseBody, SelectorEngine):
         return modified if modified and modified != published else None
 
 
+class DiscourseHtmlItemscope(DiscourseHtml):
+    """The crawler view before posts had ids (Discourse 1.x to 2.2): one
+    `div[itemtype=DiscussionForumPosting]` per post, the author `b[itemprop=author]`, the number
+    "#3" in `[itemprop=position]`, the text `div.post[itemprop=articleBody]`."""
+
+    detect = "div[itemtype$=DiscussionForumPosting] > div.post[itemprop=articleBody]"
+    post = "div[itemtype$=DiscussionForumPosting]:has(> div.post[itemprop=articleBody])"
+    position = "[itemprop=position]"
+    position_pattern = r"(\d+)"
+    author = ".creator [itemprop=author], .creator b, .creator a"
+    date = ".creator time[itemprop=datePublished], .creator time"
+    body = "div.post[itemprop=articleBody]"
+    thread_title = "#topic-title h1 a, #topic-title h1, h1 a, h1"
+    breadcrumbs = "#breadcrumbs [itemprop=title], #breadcrumbs .category-name, #breadcrumbs a"
+
+    def post_id_of(self, element: Element) -> str | None:
+        # No id on the element: the post's number in the topic, which Discourse never reuses.
+        number = self.position_of(element)
+        return str(number) if number is not None else None
+
+    def modified_of(self, element: Element) -> str | None:
+        return None  # this view shows no edit date
+
+
 class DiscourseJson(_DiscourseBody, JsonEngine):
     name = "discourse"
     # /t/<id>.json (and its paged forms), /t/<id>/posts.json (a slice of the post stream), lists.
