@@ -19,6 +19,7 @@ from newscrawler.extract.forums.mybb import MyBB
 from newscrawler.extract.forums.nodebb import NodeBBHtml, NodeBBJson
 from newscrawler.extract.forums.phpbb import PhpBB2, PhpBB3, PhpBB3Subsilver2
 from newscrawler.extract.forums.pseudo import draft_reason
+from newscrawler.extract.forums.selector import STRUCTURAL, SelectorEngine
 from newscrawler.extract.forums.signals import strongest
 from newscrawler.extract.forums.smf import Smf1, Smf2
 from newscrawler.extract.forums.trailers import strip_trailers
@@ -62,15 +63,29 @@ def detect_engine(page: Page) -> ForumEngine | None:
     The generic fallback is asked only when no engine claims the page. What is returned reads
     the page as every engine does (`parse_forum_page`)."""
     specific = [e for e in ENGINES if not isinstance(e, GenericForum)]
+    # An engine's own markup outscores any fingerprints alone: when one engine's markup is there,
+    # the others' search for renamed posts (the block finder, the costly part) cannot win.
     scored = [
         (score, order, engine)
         for order, engine in enumerate(specific)
-        if (score := engine.detection_score(page))
+        if (score := _structural(engine, page))
     ]
+    if not any(score >= STRUCTURAL for score, _, _ in scored):
+        scored = [
+            (score, order, engine)
+            for order, engine in enumerate(specific)
+            if (score := engine.detection_score(page))
+        ]
     chosen = strongest(scored)
     if chosen is None:
         chosen = next((e for e in ENGINES if isinstance(e, GenericForum) and e.matches(page)), None)
     return _Reading(chosen) if chosen is not None else None  # type: ignore[arg-type]
+
+
+def _structural(engine: ForumEngine, page: Page) -> int:
+    if isinstance(engine, SelectorEngine):
+        return engine.structural_score(page)
+    return engine.detection_score(page)  # the JSON APIs: the URL and document decide at once
 
 
 class _Reading(ForumEngine):

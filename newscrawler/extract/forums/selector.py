@@ -128,6 +128,15 @@ class SelectorEngine(BodyRules, ForumEngine):
         signals = fingerprint_score(page, self.name, self.generator, self.fingerprints)
         return signals if signals >= MIN_SIGNALS else 0
 
+    def structural_score(self, page: Page) -> int:
+        """detection_score when the engine's own markup is on the page, else 0 (without looking
+        for renamed posts: a page one engine claims by its markup needs no block finder)."""
+        if possible_alternatives(page).isdisjoint(self._page_alternatives) or not first_group_on_page(
+            page, self.detect
+        ):
+            return 0
+        return STRUCTURAL + fingerprint_score(page, self.name, self.generator, self.fingerprints)
+
     def matches(self, page: Page) -> bool:
         return self.detection_score(page) > 0
 
