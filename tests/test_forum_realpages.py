@@ -25,7 +25,7 @@ import forums as bench
 from newscrawler import extract_records
 from newscrawler.extract import extract_page
 from newscrawler.extract.forums.clock import BoardClock, board_zone, settle
-from newscrawler.extract.forums.trailers import is_app_trailer, strip_trailers
+from newscrawler.extract.forums.trailers import is_app_trailer, strip_title_lines, strip_trailers
 from newscrawler.extract.types import PostDraft
 
 # -- the real thread pages ---------------------------------------------------------------------------
@@ -288,6 +288,26 @@ def test_two_people_sharing_a_closing_line_keep_it():
     ]
     strip_trailers(drafts)
     assert all(len(d.paragraphs) == 2 for d in drafts)
+
+
+def test_a_subject_line_repeating_the_threads_title_is_not_the_posts_text():
+    drafts = [
+        _draft("ann", "Enlarger lenses", "Which one do you use?"),
+        _draft("ben", "Re: Enlarger lenses", "A 50mm."),
+        _draft("cleo", "AW: enlarger  LENSES", "Ein 80er."),
+        _draft("dan", "Enlarger lenses"),  # the whole post: kept
+        _draft("eve", "Enlarger lenses are cheap now", "Indeed."),
+    ]
+    for draft in drafts:
+        draft.thread_title = "Enlarger lenses"
+    strip_title_lines(drafts)
+    assert [d.paragraphs for d in drafts] == [
+        ["Which one do you use?"],
+        ["A 50mm."],
+        ["Ein 80er."],
+        ["Enlarger lenses"],
+        ["Enlarger lenses are cheap now", "Indeed."],
+    ]
 
 
 # -- conversations versus lists ------------------------------------------------------------------------

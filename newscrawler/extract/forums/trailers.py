@@ -45,6 +45,23 @@ def is_app_trailer(paragraph: str) -> bool:
     return len(text.split()) <= _MAX_TRAILER_WORDS and bool(_APP_TRAILER.match(text))
 
 
+_REPLY_PREFIX = re.compile(
+    r"^(?:re|aw|sv|vs|odp|antw|rif|res|ynt|回复|答复)\s*(?:\[\d+\])?\s*:\s*", re.IGNORECASE
+)
+
+
+def strip_title_lines(drafts: list[PostDraft]) -> None:
+    """A post's subject line printed at the top of its text by a theme ("Re: <thread title>"):
+    the thread's title, not what the author wrote."""
+    for draft in drafts:
+        title = _key(draft.thread_title or "")
+        if not title or len(draft.paragraphs) < 2:
+            continue
+        first = _key(draft.paragraphs[0])
+        if first == title or _REPLY_PREFIX.sub("", first) == title:
+            draft.paragraphs.pop(0)
+
+
 def strip_trailers(drafts: list[PostDraft]) -> None:
     """Take app trailers and repeated unmarked closing lines off the posts of one page."""
     for draft in drafts:
