@@ -24,8 +24,9 @@ import forums as bench
 
 from newscrawler import extract_records
 from newscrawler.extract import extract_page
-from newscrawler.extract.forums.clock import BoardClock, board_zone, settle
+from newscrawler.extract.forums.clock import BoardClock, board_zone, read_clock, settle
 from newscrawler.extract.forums.trailers import is_app_trailer, strip_title_lines, strip_trailers
+from newscrawler.extract.page import Page
 from newscrawler.extract.types import PostDraft
 
 # -- the real thread pages ---------------------------------------------------------------------------
@@ -134,6 +135,16 @@ def test_relative_dates_resolve_against_the_boards_clock():
     assert settle("July 30, 2014, 11:46:22 PM", clock) == "July 30, 2014, 11:46:22 PM"
     zoned = BoardClock(zone=timezone(timedelta(hours=10)), now=None)
     assert settle("Sat Mar 15, 2014 6:16 pm", zoned) == "Sat Mar 15, 2014 6:16 pm +10:00"
+
+
+def test_an_archive_toolbars_capture_time_is_not_the_boards_clock():
+    html = (
+        '<html><body><div id="wm-ipp-base"><div><span>April 9, 2016 00:33:11</span></div></div>'
+        '<div class="head"><span>July 31, 2014, 10:26:29 PM</span></div><div id="p1">post</div></body></html>'
+    )
+    page = Page(html, "https://forum.example/index.php?topic=5.0")
+    first = page.tree.xpath("//div[@id='p1']")[0]
+    assert read_clock(page, first, ["Today at 09:03:11 PM"]).now == datetime(2014, 7, 31, 22, 26, 29)
 
 
 # An SMF 1.1 page's bones: the header prints the board's time; posts say "Today".

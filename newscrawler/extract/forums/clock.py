@@ -68,6 +68,10 @@ _NOW_LABEL = re.compile(
     re.IGNORECASE,
 )
 _CLOCK = re.compile(r"\d{1,2}[:.]\d{2}")
+# The Wayback Machine's toolbar, inserted at the top of archived pages: its capture times are not
+# the board's clock.
+_ARCHIVE_TOOLBARS = ("wm-ipp", "donato", "wm-capinfo")
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _MAX_CLOCK_TEXT = 48
 # Only used to tell a relative date from an absolute one: any far moment works.
 _FAR = datetime(2035, 6, 15, 12, 0, tzinfo=UTC)
@@ -155,7 +159,9 @@ def _header_dates(page: Page, first_post: Element | None) -> list[str]:
         if not isinstance(element.tag, str) or element.tag in ("script", "style", "a") or len(element):
             continue
         text = " ".join((element.text or "").split())
-        if 8 <= len(text) <= _MAX_CLOCK_TEXT and _CLOCK.search(text) and re.search(r"(?:19|20)\d\d", text):
+        if not (8 <= len(text) <= _MAX_CLOCK_TEXT and _CLOCK.search(text) and _YEAR.search(text)):
+            continue
+        if not any((a.get("id") or "").startswith(_ARCHIVE_TOOLBARS) for a in element.iterancestors()):
             found.append(text)
     return found
 
