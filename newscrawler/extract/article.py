@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from newscrawler.extract.body import extract_paragraphs
+from newscrawler.extract.body import extract_body
 from newscrawler.extract.bylines import SiteNames, choose_authors
 from newscrawler.extract.headline import choose_headline
 from newscrawler.extract.page import Page
@@ -220,9 +220,9 @@ def extract_article(page: Page) -> ArticleDraft:
     title = choose_title(page, node, site_names)
     published = published or _dateline(page, title)
     authors = choose_authors(page, node, SiteNames(page, site_names), described_by[1:])
-    paragraphs = extract_paragraphs(page, hint=_text(node.get("articleBody")) if node else None)
+    body = extract_body(page, hint=_text(node.get("articleBody")) if node else None)
     paragraphs = _without_header_lines(
-        paragraphs, title, [*authors, published or "", modified or ""], authors
+        body.paragraphs, title, [*authors, published or "", modified or ""], authors
     )
     return ArticleDraft(
         url=page.url,
@@ -244,6 +244,7 @@ def extract_article(page: Page) -> ArticleDraft:
         section=(_text(node.get("articleSection")) if node else None) or meta.first_meta("article:section"),
         image_url=page.absolute(_url(node.get("image")) if node else None)
         or page.absolute(meta.first_meta("og:image", "twitter:image")),
+        evidence=body,
     )
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import html
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import lxml.html
@@ -215,6 +215,7 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _CELLS = frozenset(["td", "th"])
 _BLOCKS = BLOCK_TAGS - _CELLS | {"tr"}
 _HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
+_SUBHEADINGS = frozenset(["h2", "h3", "h4"])
 _LIST_ITEMS = frozenset(["li", "dd", "dt"])
 
 # Weight of text that does not look like content against the text that does (container choice).
@@ -522,13 +523,13 @@ def _next_kept_is_content(inside: list[Block], keep: list[bool], index: int) -> 
     return keep[index + 1] and inside[index + 1].content_like
 
 
-def _without_repeats(kept: list[Block]) -> list[str]:
+def _without_repeats(kept: list[Block]) -> list[Block]:
     """Drop a short block whose words also stand inside a longer kept block (pull quotes). A
     subhead often names what a paragraph below says in the same words: it stays."""
     keys = [_words_key(b.text) for b in kept]
     joined = "\n".join(f" {k} " for k in keys)  # spaces: match whole words only
     if len(joined) > _MAX_REPEAT_CHECK_CHARS:  # bounded time on pathological pages
-        return [b.text for b in kept]
+        return kept
     result = []
     for block, key in zip(kept, keys, strict=True):
         # A pull quote appears once as itself and once more inside the paragraph it quotes.
@@ -539,14 +540,33 @@ def _without_repeats(kept: list[Block]) -> list[str]:
             and joined.count(f" {key} ") > keys.count(key)
         ):
             continue
-        result.append(block.text)
+        result.append(block)
     return result
+
+
+@dataclass(slots=True)
+class Body:
+    """An article's main text, and the elements of the page it was read from (none when it came
+    from structured data): what lies there besides the text tells a story from a list of them."""
+
+    paragraphs: list[str]
+    parts: list[lxml.html.HtmlElement]
+    owners: list[lxml.html.HtmlElement] = field(default_factory=list)  # each paragraph's element
+    # The page's readable text outside navigation, asides and footers, counted on the same walk.
+    page_chars: int = 0
+    page_link_chars: int = 0
+    page_linked_headings: int = 0  # sub-headings that are links: teaser cards
 
 
 def extract_paragraphs(page: Page, *, hint: str | None = None) -> list[str]:
     """The article's paragraphs; `hint` is the article's text from structured data, when given."""
+    return extract_body(page, hint=hint).paragraphs
+
+
+def extract_body(page: Page, *, hint: str | None = None) -> Body:
+    """The article's paragraphs and where they stand; `hint` as for extract_paragraphs."""
     if page.is_empty:
-        return []
+        return Body([], [])
     body = page.tree.find("body")
     root = body if body is not None else page.tree
     blocks = [b for b in text_blocks(root) if not _is_address_of(b.text, page.url)]
@@ -554,16 +574,23 @@ def extract_paragraphs(page: Page, *, hint: str | None = None) -> list[str]:
     hint_words = sum(word_count(p) for p in hint_paragraphs)
     hint_key = _words_key(" ".join(hint_paragraphs)) if hint_words >= 50 else None
     headlines = _headline_words(page)
-    paragraphs = _from_dom(blocks, hint_key, headlines)
-    if sum(word_count(p) for p in paragraphs) < _MIN_VISIBLE_WORDS:
+    found = _from_dom(blocks, hint_key, headlines)
+    if sum(word_count(p) for p in found.paragraphs) < _MIN_VISIBLE_WORDS:
         # Streaming renderers (React, Next.js) send the whole page inside a hidden element that a
         # script reveals: when nothing visible reads as an article, the hidden text is the page.
-        paragraphs = _from_dom(text_blocks(root, include_hidden=True), hint_key, headlines) or paragraphs
+        hidden = _from_dom(text_blocks(root, include_hidden=True), hint_key, headlines)
+        found = hidden if hidden.paragraphs else found
     # Paywalls and lazy loading leave a stub in the markup while the structured data carries
     # the whole text: much more text there means the page shows only part of the article.
-    if hint_words >= _HINT_MIN_WORDS and hint_words >= _HINT_RATIO * sum(word_count(p) for p in paragraphs):
-        return hint_paragraphs
-    return paragraphs
+    words = sum(word_count(p) for p in found.paragraphs)
+    if hint_words >= _HINT_MIN_WORDS and hint_words >= _HINT_RATIO * words:
+        found = Body(hint_paragraphs, [])
+    found.page_chars = sum(len(b.text) for b in blocks)
+    found.page_link_chars = sum(b.link_chars for b in blocks)
+    found.page_linked_headings = sum(
+        1 for b in blocks if b.tag in _SUBHEADINGS and b.link_chars >= 0.5 * len(b.text)
+    )
+    return found
 
 
 _ADDRESS_PARTS = re.compile(r"^(?:https?://)?(?:www\.)?([^?#]*?)/?(?:[?#].*)?$", re.IGNORECASE)
@@ -814,12 +841,12 @@ def _without_head_lines(kept: list[Block], headlines: list[frozenset[str]]) -> l
     return [b for i, b in enumerate(kept) if i not in dropped] if dropped else kept
 
 
-def _from_dom(blocks: list[Block], hint_key: str | None, headlines: list[frozenset[str]]) -> list[str]:
+def _from_dom(blocks: list[Block], hint_key: str | None, headlines: list[frozenset[str]]) -> Body:
     good_chars: dict[lxml.html.HtmlElement, int] = {}
     gain: dict[lxml.html.HtmlElement, float] = {}
     container = _choose_container(blocks, hint_key, good_chars, gain)
     if container is None:
-        return []
+        return Body([], [])
     headlined = _headlined_article(container, good_chars)
     if headlined is not None:
         container, parts = headlined, [headlined]
@@ -863,4 +890,5 @@ def _from_dom(blocks: list[Block], hint_key: str | None, headlines: list[frozens
     # their own element.
     while kept and (kept[-1].tag in _HEADINGS or _is_promo(kept[-1]) or _is_credits(kept[-1])):
         kept.pop()
-    return _without_repeats(kept)
+    kept = _without_repeats(kept)
+    return Body([b.text for b in kept], parts, [b.owner for b in kept])

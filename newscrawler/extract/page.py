@@ -87,12 +87,15 @@ class Page:
         # A page repeats its links (menus, teasers, footers); joining is the costly part.
         url = self._joined.get(href)
         if url is None:
-            if self._origin and href.startswith(("/", "http://", "https://")):
-                # Rooted and absolute links join alike from any page of the site, and a site's
-                # pages share their menus: joined once per crawl, not once per page.
-                url = _join_from_origin(self._origin, href)
-            else:
-                url = urljoin(self.base_url, href)
+            try:
+                if self._origin and href.startswith(("/", "http://", "https://")):
+                    # Rooted and absolute links join alike from any page of the site, and a site's
+                    # pages share their menus: joined once per crawl, not once per page.
+                    url = _join_from_origin(self._origin, href)
+                else:
+                    url = urljoin(self.base_url, href)
+            except ValueError:  # "http://[ccpa-preferences]": no address, and no reason to lose the page
+                url = ""
             self._joined[href] = url
         return url if url.startswith(("http://", "https://")) else None
 

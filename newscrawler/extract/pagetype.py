@@ -5,9 +5,9 @@ from __future__ import annotations
 from lxml import etree
 
 from newscrawler.extract.page import Page
-from newscrawler.extract.structured import ARTICLE_TYPES
+from newscrawler.extract.structured import ARTICLE_TYPES, node_types
 
-_LISTING_TYPES = frozenset({"collectionpage", "itemlist", "searchresultspage", "profilepage"})
+LISTING_TYPES = frozenset({"collectionpage", "itemlist", "searchresultspage", "profilepage"})
 _CHROME = ("nav", "header", "footer", "aside", "script", "style")
 _CONTENT = "//body//*[not(" + " or ".join(f"ancestor-or-self::{tag}" for tag in _CHROME) + ")]"
 # Compiled once: tree.xpath(text) compiles its expression on every call.
@@ -18,14 +18,14 @@ _LINKED_HEADINGS = etree.XPath(f"count({_CONTENT}[self::h2 or self::h3 or self::
 
 def structured_article(page: Page) -> bool:
     data = page.structured
-    if any(node.get("headline") or node.get("articleBody") for node in _main_nodes(page)):
+    if any(node.get("headline") or node.get("articleBody") for node in main_article_nodes(page)):
         return True
     return (data.first_meta("og:type") or "").lower() == "article" or bool(
         data.first_meta("article:published_time")
     )
 
 
-def _main_nodes(page: Page) -> list[dict]:
+def main_article_nodes(page: Page) -> list[dict]:
     """Article nodes that stand for the page itself, not members of a list of related articles."""
     data = page.structured
     related = {id(n) for root in data.jsonld_roots for n in _list_members(root)}
@@ -33,9 +33,7 @@ def _main_nodes(page: Page) -> list[dict]:
 
 
 def _list_members(node: dict) -> list[dict]:
-    from newscrawler.extract.structured import node_types
-
-    if not (node_types(node) & _LISTING_TYPES) and "itemListElement" not in node:
+    if not (node_types(node) & LISTING_TYPES) and "itemListElement" not in node:
         return []
     members = []
     stack = [node.get("itemListElement") or node.get("hasPart") or []]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 PageKind = Literal["article", "thread", "board", "listing", "other"]
 LinkRole = Literal["article", "listing", "next_page", "thread", "board", "feed", "sitemap"]
@@ -26,6 +26,9 @@ class ArticleDraft:
     tags: list[str] = field(default_factory=list)
     section: str | None = None
     image_url: str | None = None
+    # How the body was found (extract.body.Body: the elements it was read from, the page's text
+    # around it): evidence for the page-kind decision (extract/pagetype.py), never in a record.
+    evidence: Any = field(default=None, repr=False, compare=False)
 
 
 @dataclass(slots=True)

@@ -1,0 +1,280 @@
+"""Fit the extraction models on the dev pages and write them into the package.
+
+    python benchmarks/fit_models.py [--model NAME ...] [--bench DIR] [--dry-run]
+
+Each model is a logistic regression over features that extraction code computes (see
+newscrawler/extract/learned.py for how they are read back). Evaluation is cross-validated by
+site: pages of one registered domain are never split between training and test folds, so the
+figures say how a choice carries over to sites it never saw. The fitted weights go to
+`newscrawler/extract/models/<name>.json` with the cross-validated figures, the data they came
+from and the command that made them.
+
+Models:
+- pagekind: is a page one article (or post, release, recipe...) or a page of another kind (home,
+  section, tag, archive, search, error, login, forum index)? Positives: every page of the zyte,
+  meta, tfeval, htmldate and readability folders (pages with a main text); negatives: the real
+  non-article pages of `listings`. The demo site's article and listing pages join both sides.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+BENCH = REPO.parent / "shared" / "bench"
+MODELS = REPO / "newscrawler" / "extract" / "models"
+ARTICLE_SETS = ("zyte", "meta", "tfeval", "htmldate", "readability")
+FOLDS = 5
+# Regularization strengths tried; the one with the best cross-validated log loss is kept.
+STRENGTHS = (0.03, 0.1, 0.3, 1.0, 3.0)
+
+
+@dataclass
+class BenchPage:
+    set_name: str
+    id: str
+    url: str
+    html: str
+    truth: dict[str, Any]
+
+
+def bench_pages(bench: Path, set_names: tuple[str, ...]) -> Iterator[BenchPage]:
+    """Each page once (tfeval and htmldate share pages: the first set naming an id keeps it)."""
+    seen: set[str] = set()
+    for set_name in set_names:
+        folder = bench / set_name
+        for line in (folder / "truth.jsonl").read_text("utf-8").splitlines():
+            if not line:
+                continue
+            truth = json.loads(line)
+            if truth["id"] in seen:
+                continue
+            seen.add(truth["id"])
+            with gzip.open(folder / "pages" / f"{truth['id']}.html.gz", "rb") as handle:
+                html = handle.read().decode("utf-8", errors="replace")
+            yield BenchPage(set_name, truth["id"], truth["url"], html, truth)
+
+
+def demo_pages() -> Iterator[tuple[str, str, bool]]:
+    """(url, html, is_article) for the demo news site's article and listing pages and the hostile
+    site's endless calendar and topic facets (a line of text in a page of links)."""
+    from newscrawler.demo.content import make_stories
+    from newscrawler.demo.hostile import calendar_page, topics_page
+    from newscrawler.demo.render import build_site
+
+    base = "http://demo.example"
+    articles = {story.path for story in make_stories()}
+    with tempfile.TemporaryDirectory() as root:
+        files = build_site(Path(root))
+    for path, content in files.items():
+        if not isinstance(content, str) or not content.lstrip().lower().startswith("<!doctype html"):
+            continue
+        if path.startswith("/forum") or path.startswith("/private"):
+            continue
+        yield base + path, content.replace("__BASE__", base), path.split("?")[0] in articles
+    for month in ("2025-10", "2024-02", "2019-12"):
+        yield f"{base}/hostile/calendar?month={month}", calendar_page({"month": [month]}), False
+    for tags in (["news"], ["news", "alpha0"], ["beta1", "news", "zeta2"]):
+        query = "&".join(f"tag={t}" for t in tags)
+        yield f"{base}/hostile/topics?{query}", topics_page({"tag": tags}), False
+
+
+def site_of(url: str) -> str:
+    import tldextract
+
+    extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+    parts = extract(url)
+    return parts.registered_domain or parts.domain or url
+
+
+# -- fitting --------------------------------------------------------------------------------------------
+
+
+def _fit(rows: list[dict[str, float]], labels: list[int], strength: float, negative_weight: float) -> Any:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    names = sorted({name for row in rows for name in row})
+    matrix = [[row.get(name, 0.0) for name in names] for row in rows]
+    weights = [1.0 if label else negative_weight for label in labels]
+    pipeline = make_pipeline(StandardScaler(), LogisticRegression(C=strength, max_iter=5000))
+    pipeline.fit(matrix, labels, logisticregression__sample_weight=weights)
+    return names, pipeline
+
+
+def _predict(fitted: Any, rows: list[dict[str, float]]) -> list[float]:
+    names, pipeline = fitted
+    return list(pipeline.predict_proba([[row.get(name, 0.0) for name in names] for row in rows])[:, 1])
+
+
+def cross_validate(
+    rows: list[dict[str, float]],
+    labels: list[int],
+    groups: list[str],
+    strength: float,
+    negative_weight: float,
+) -> list[float]:
+    """Out-of-fold probabilities, folds split by site."""
+    from sklearn.model_selection import GroupKFold
+
+    probabilities = [0.0] * len(rows)
+    for train, test in GroupKFold(n_splits=FOLDS).split(rows, labels, groups):
+        fitted = _fit([rows[i] for i in train], [labels[i] for i in train], strength, negative_weight)
+        for index, p in zip(test, _predict(fitted, [rows[i] for i in test]), strict=True):
+            probabilities[index] = p
+    return probabilities
+
+
+def _log_loss(probabilities: list[float], labels: list[int]) -> float:
+    import math
+
+    eps = 1e-9
+    return -sum(
+        math.log(max(eps, p if y else 1 - p)) for p, y in zip(probabilities, labels, strict=True)
+    ) / len(labels)
+
+
+def to_model_json(name: str, fitted: Any, threshold: float, info: dict[str, Any]) -> dict[str, Any]:
+    names, pipeline = fitted
+    scaler, regression = pipeline.steps[0][1], pipeline.steps[1][1]
+    return {
+        "name": name,
+        "bias": float(regression.intercept_[0]),
+        "threshold": threshold,
+        "weights": {n: round(float(w), 6) for n, w in zip(names, regression.coef_[0], strict=True)},
+        "means": {n: round(float(m), 6) for n, m in zip(names, scaler.mean_, strict=True)},
+        "scales": {n: round(float(s), 6) for n, s in zip(names, scaler.scale_, strict=True)},
+        "fitted": info,
+    }
+
+
+# -- pagekind -------------------------------------------------------------------------------------------
+
+
+def pagekind_rows(bench: Path) -> tuple[list[dict[str, float]], list[int], list[str], list[str]]:
+    """Features of every page that reaches the decision (a title and some text was extracted:
+    a page without either never yields a record), with its label, site and name."""
+    from newscrawler.extract.article import extract_article
+    from newscrawler.extract.page import Page
+    from newscrawler.extract.pagekind import page_kind_features
+
+    rows, labels, groups, names = [], [], [], []
+
+    def add(url: str, html: str, label: int, group: str, name: str) -> None:
+        page = Page(html, url)
+        if page.is_empty:
+            return
+        draft = extract_article(page)
+        if not (draft.title and draft.paragraphs):
+            return
+        rows.append(page_kind_features(page, draft))
+        labels.append(label)
+        groups.append(group)
+        names.append(name)
+
+    for page in bench_pages(bench, (*ARTICLE_SETS, "listings")):
+        label = int(page.set_name != "listings")
+        add(page.url, page.html, label, site_of(page.url), f"{page.set_name}/{page.id}")
+    for url, html, is_article in demo_pages():
+        add(url, html, int(is_article), "demo", f"demo{url[len('http://demo.example') :]}")
+    return rows, labels, groups, names
+
+
+# Listing pages are few beside articles, and a wrong record costs a warehouse more than a missed
+# page costs the crawl: each counts this many times in fitting.
+PAGEKIND_NEGATIVE_WEIGHT = 3.0
+THRESHOLDS = tuple(round(0.2 + 0.05 * i, 2) for i in range(13))
+
+
+def _errors(
+    names: list[str], labels: list[int], probabilities: list[float], threshold: float
+) -> dict[str, list[int]]:
+    by_set: dict[str, list[int]] = {}
+    for name, label, p in zip(names, labels, probabilities, strict=True):
+        counts = by_set.setdefault(name.split("/")[0], [0, 0])
+        counts[0] += 1
+        counts[1] += int((p >= threshold) != bool(label))
+    return by_set
+
+
+def fit_pagekind(bench: Path, dry_run: bool) -> None:
+    rows, labels, groups, names = pagekind_rows(bench)
+    print(
+        f"pagekind: {len(rows)} pages with a title and text ({sum(labels)} articles, "
+        f"{len(labels) - sum(labels)} not), {len(set(groups))} sites"
+    )
+    best = None
+    for strength in STRENGTHS:
+        probabilities = cross_validate(rows, labels, groups, strength, PAGEKIND_NEGATIVE_WEIGHT)
+        loss = _log_loss(probabilities, labels)
+        print(f"  C={strength:<5} cross-validated log loss {loss:.4f}")
+        if best is None or loss < best[0]:
+            best = (loss, strength, probabilities)
+    assert best is not None
+    loss, strength, probabilities = best
+
+    def cost(threshold: float) -> float:
+        # As in fitting: a wrong listing counts PAGEKIND_NEGATIVE_WEIGHT times a missed article.
+        missed = sum(1 for y, p in zip(labels, probabilities, strict=True) if y and p < threshold)
+        wrong = sum(1 for y, p in zip(labels, probabilities, strict=True) if not y and p >= threshold)
+        return missed + PAGEKIND_NEGATIVE_WEIGHT * wrong
+
+    threshold = min(THRESHOLDS, key=cost)
+    figures = {
+        s: f"{wrong} of {pages} wrong ({100 * wrong / pages:.1f} %)"
+        for s, (pages, wrong) in _errors(names, labels, probabilities, threshold).items()
+    }
+    print(f"  threshold {threshold} (least cost: missed articles + weighted wrong listings, cross-validated)")
+    for set_name, text in figures.items():
+        print(f"  cross-validated by site, {set_name:12} {text}")
+    for name, label, p in sorted(zip(names, labels, probabilities, strict=True)):
+        if (p >= threshold) != bool(label):
+            print(f"    wrong: {name} p={p:.2f}")
+    fitted = _fit(rows, labels, strength, PAGEKIND_NEGATIVE_WEIGHT)
+    info = {
+        "command": "python benchmarks/fit_models.py --model pagekind",
+        "date": datetime.now(UTC).strftime("%Y-%m-%d"),
+        "pages": len(rows),
+        "sites": len(set(groups)),
+        "regularization_C": strength,
+        "negative_weight": PAGEKIND_NEGATIVE_WEIGHT,
+        "cross_validated_by_site": figures,
+    }
+    model = to_model_json("pagekind", fitted, threshold, info)
+    for feature, weight in sorted(model["weights"].items(), key=lambda item: -abs(item[1])):
+        print(f"    {feature:28} {weight:+.3f}")
+    if not dry_run:
+        target = MODELS / "pagekind.json"
+        target.write_text(json.dumps(model, indent=1, ensure_ascii=False) + "\n", "utf-8")
+        print(f"  wrote {target.relative_to(REPO)}")
+
+
+FITTERS: dict[str, Callable[[Path, bool], None]] = {"pagekind": fit_pagekind}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument(
+        "--model", action="append", choices=sorted(FITTERS), help="fit this model (default all)"
+    )
+    parser.add_argument("--bench", type=Path, default=BENCH)
+    parser.add_argument("--dry-run", action="store_true", help="report the figures, write nothing")
+    args = parser.parse_args()
+    sys.path.insert(0, str(REPO))
+    for name in args.model or sorted(FITTERS):
+        FITTERS[name](args.bench, args.dry_run)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,285 @@
+"""Is a page one article, or a page of another kind? A learned decision over generic evidence.
+
+A story, blog post, press release, report, recipe or interview yields a record; a home, section,
+tag, archive or search page, a login wall or an error page does not. The evidence is numbers a page
+gives about itself (below, `page_kind_features`): structured data, the shape of its address, its
+headline, its text and what surrounds that text. The `pagekind` model (extract/models/pagekind.json)
+weighs them; `benchmarks/fit_models.py` fits it on the dev pages (articles of every kind against
+real non-article pages), cross-validated by site. No feature names a site.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
+
+from newscrawler.extract.body import Body, word_count
+from newscrawler.extract.learned import load_model
+from newscrawler.extract.page import Page
+from newscrawler.extract.pagetype import LISTING_TYPES, main_article_nodes
+from newscrawler.extract.structured import node_types
+from newscrawler.extract.types import ArticleDraft
+from newscrawler.normalize.text import accent_fold
+
+# Path segments that name a list rather than a story, in the vocabulary of common CMSs and languages:
+# as the last segment ("/politik/", "/blog/") and as the folder of a list's name ("/tag/climate").
+_LISTING_SEGMENTS = frozenset(
+    """tag tags topic topics thema themen category categories categoria categorias categorie kategorie
+    kategorien rubrik rubriken ressort section sections archive archives archiv page seite pagina search
+    suche recherche buscar busca cerca author authors autor autoren auteur label labels index forum forums
+    board boards list liste lista news nachrichten noticias notizie actualites aktuelles blog blogs home
+    start startseite events termine""".split()  # noqa: SIM905 (a vocabulary reads better as prose)
+)
+_LISTING_FOLDERS = frozenset(
+    """tag tags topic topics thema themen category categories categoria categorias categorie kategorie
+    kategorien rubrik label labels author authors autor autoren auteur search suche archive archives
+    archiv page seite pagina""".split()  # noqa: SIM905
+)
+_PAGINATION = re.compile(
+    r"(?:^|[/_-])(?:page|seite|pagina|p)[/=_-]?\d+|[?&](?:page|p|pg|start|offset)=\d+|index\d+\.", re.I
+)
+_URL_ID = re.compile(r"\d{4,}")
+_URL_DATE = re.compile(r"(?:19|20)\d\d[/_-]?(?:0[1-9]|1[0-2])(?:[/_-]?(?:0[1-9]|[12]\d|3[01]))?(?!\d)")
+_SLUG_SPLIT = re.compile(r"[\W_]+")
+_FILE_SUFFIX = re.compile(r"\.(?:s?html?|php|aspx?|jsp)$")
+# Titles of pages that are no story: errors, sign-in walls, search forms (in common languages).
+_NOT_A_STORY_TITLE = re.compile(
+    r"\b(?:404|403|not found|page not found|nicht gefunden|introuvable|no encontrad|non trovat|"
+    r"access denied|forbidden|log ?in|sign ?in|anmelden|anmeldung|connexion|iniciar sesi|accedi|"
+    r"register|registrier|search results?|suchergebnis|résultats de recherche|resultados de búsqueda)\b",
+    re.IGNORECASE,
+)
+_SENTENCE = re.compile(r"[.!?。！？]['\"”’»)]?(?:\s|$)")
+_LONG_PARAGRAPH_WORDS = 30
+_CONTENT_WORD = re.compile(r"\w{4,}")
+_DATE_LINE_WORDS = 10
+_DATE_IN_LINE = re.compile(
+    r"\b(?:\d{1,2}[./-]\d{1,2}[./-](?:19|20)?\d\d|(?:19|20)\d\d-\d\d-\d\d|"
+    r"\d{1,2}(?:st|nd|rd|th|\.)?\s+(?:of\s+)?[^\W\d_]{3,}\.?,?\s+(?:19|20)\d\d|"
+    r"[^\W\d_]{3,}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d)\b"
+)
+_STORY_SLUG_WORDS = 4
+_HEADLINE_WORDS = 4
+_SLUG_WORDS = 5
+_SLUG_HEADLINE_WORDS = 3
+
+
+def is_article(page: Page, draft: ArticleDraft) -> bool:
+    """Is the page one article (story, post, release, report, recipe...), rather than a home,
+    section, tag, archive or search page, a login wall or an error page?"""
+    return load_model("pagekind").says_yes(page_kind_features(page, draft))
+
+
+def page_kind_features(page: Page, draft: ArticleDraft) -> dict[str, float]:
+    """What the `pagekind` model weighs: structured data, address, headline, text and layout."""
+    url = page.url
+    parts_of_url = urlsplit(url)
+    segments = [s for s in unquote(parts_of_url.path).split("/") if s]
+    last = _FILE_SUFFIX.sub("", segments[-1].lower()) if segments else ""
+    slug = [w for w in _SLUG_SPLIT.split(accent_fold(last)) if w]
+    data = page.structured
+    body = draft.evidence if isinstance(draft.evidence, Body) else Body(draft.paragraphs, [])
+    words = [word_count(p) for p in draft.paragraphs]
+    total_words = sum(words)
+    sentences = sum(len(_SENTENCE.findall(p)) for p in draft.paragraphs)
+    title = draft.title or ""
+    site = (parts_of_url.hostname or "").removeprefix("www.")
+    own = (parts_of_url.path.rstrip("/"), parts_of_url.query)
+    story_links = _story_links(site, own, page.tagged("a"))
+    inner_story_links = _story_links(site, own, (a for part in body.parts for a in part.iter("a")))
+    inner_times = sum(1 for part in body.parts for _ in part.iter("time"))
+    inner_articles = sum(1 for part in body.parts for a in part.iter("article") if a is not part)
+    inputs = sum(
+        1
+        for part in body.parts
+        for i in part.iter("input", "select", "textarea")
+        if i.get("type") != "hidden"
+    )
+    body_chars = sum(len(p) for p in draft.paragraphs)
+    cards = _cards(site, own, body.owners)
+    return {
+        "structured_article": float(
+            any(n.get("headline") or n.get("articleBody") for n in main_article_nodes(page))
+        ),
+        "og_type_article": float((data.first_meta("og:type") or "").lower() == "article"),
+        "article_published_meta": float(bool(data.first_meta("article:published_time"))),
+        "structured_listing": float(any(node_types(n) & LISTING_TYPES for n in data.jsonld_roots)),
+        "url_is_root": float(not segments or last in {"index", "default", "home", "start"}),
+        "url_depth": float(min(len(segments), 6)),
+        "url_slug_words": float(min(len(slug), 12)),
+        "url_names_headline": float(bool(title) and address_names_headline(url, title)),
+        "url_has_id": float(bool(_URL_ID.search(last + "?" + parts_of_url.query))),
+        "url_has_date": float(bool(_URL_DATE.search(parts_of_url.path))),
+        "url_last_listing_word": float(last in _LISTING_SEGMENTS),
+        "url_listing_folder": float(any(s.lower() in _LISTING_FOLDERS for s in segments[:-1])),
+        "url_pagination": float(bool(_PAGINATION.search(url))),
+        "title_words": float(min(word_count(title), 30)),
+        "title_not_a_story": float(bool(_NOT_A_STORY_TITLE.search(title))),
+        "title_words_in_text": _title_in_text(title, draft.paragraphs),
+        "headline_shown": float(bool(title) and headline_shown(page, title)),
+        "h1_count": float(min(len(page.tagged("h1")), 5)),
+        "log_body_words": _log(total_words),
+        "log_paragraphs": _log(len(words)),
+        "log_long_paragraphs": _log(sum(w >= _LONG_PARAGRAPH_WORDS for w in words)),
+        "sentences_per_paragraph": min(sentences / len(words), 10.0) if words else 0.0,
+        "log_date_lines": _log(sum(1 for p in draft.paragraphs if _is_date_line(p))),
+        "link_density": body.page_link_chars / body.page_chars if body.page_chars else 1.0,
+        "body_share": min(body_chars / body.page_chars, 1.0) if body.page_chars else 0.0,
+        "log_linked_headings": _log(body.page_linked_headings),
+        "log_article_elements": _log(sum(1 for _ in page.tree.iter("article"))),
+        "log_time_elements": _log(len(page.tagged("time"))),
+        "log_story_links": _log(story_links),
+        "story_links_per_100_words": min(100 * story_links / max(total_words, 1), 50.0),
+        "log_body_story_links": _log(inner_story_links),
+        "body_story_links_per_100_words": min(100 * inner_story_links / max(total_words, 1), 50.0),
+        "log_body_time_elements": _log(inner_times),
+        "log_body_article_elements": _log(inner_articles),
+        "log_body_inputs": _log(inputs),
+        "log_cards": _log(cards),
+        "card_share": min(cards / len(words), 1.0) if words else 0.0,
+        "has_published": float(bool(draft.published)),
+        "has_authors": float(bool(draft.authors)),
+    }
+
+
+def _log(value: float) -> float:
+    return math.log1p(max(value, 0.0))
+
+
+def _story_links(site: str, own: tuple[str, str], links: Iterable[etree._Element]) -> int:
+    """Distinct same-site addresses that read as a story's (a slug of several words, or a long
+    number), other than the page's own: what a home or section page is made of, and what an
+    article has a few of (related stories). Teasers often link an image or an empty box, so the
+    address counts, not the link's text."""
+    targets = set()
+    for link in links:
+        href = link.get("href")
+        if href and (key := _story_key(site, href)) is not None:
+            targets.add(key)
+    targets.discard(own)
+    return len(targets)
+
+
+@lru_cache(maxsize=65536)
+def _story_key(site: str, href: str) -> tuple[str, str] | None:
+    """(path, query) of a link to a story of `site`, or None. Read from the link as written: a
+    relative link stays on the site, an absolute one names its host (pages of a site share their
+    menus, so the answer is cached per site and link)."""
+    href = href.strip()
+    if (
+        not href
+        or href[0] == "#"
+        or (":" in href.split("/", 1)[0] and not href.startswith(("http:", "https:")))
+    ):
+        return None
+    if href.startswith(("http://", "https://", "//")):
+        try:
+            parts = urlsplit(href if not href.startswith("//") else "http:" + href)
+        except ValueError:
+            return None
+        if (parts.hostname or "").removeprefix("www.") != site:
+            return None
+        path, query = parts.path, parts.query
+    else:
+        path, _, query = href.partition("#")[0].partition("?")
+    path = path.rstrip("/")
+    last = path.rpartition("/")[2]
+    if not last:
+        return None
+    slug_words = len([w for w in _SLUG_SPLIT.split(last) if w])
+    if slug_words >= _STORY_SLUG_WORDS or _URL_ID.search(last + "?" + query) or _URL_DATE.search(path):
+        return (path if path.startswith("/") else "/" + path, query)
+    return None
+
+
+def _title_in_text(title: str, paragraphs: list[str]) -> float:
+    """The share of the title's words that the text's opening uses: an article's text is about
+    its headline; a section page's name says little about the teasers under it."""
+    wanted = {w.casefold() for w in _CONTENT_WORD.findall(title)}
+    if not wanted:
+        return 0.0
+    opening = " ".join(paragraphs[:5]).casefold()
+    found = {w.casefold() for w in _CONTENT_WORD.findall(opening)}
+    return len(wanted & found) / len(wanted)
+
+
+def _is_date_line(paragraph: str) -> bool:
+    """A short line holding a date: a list prints one per item; an article once, if at all."""
+    return len(paragraph.split()) <= _DATE_LINE_WORDS and bool(_DATE_IN_LINE.search(paragraph))
+
+
+def _cards(site: str, own: tuple[str, str], owners: list[etree._Element]) -> int:
+    """How many cards the text's paragraphs are spread over: boxes under the text's common
+    container that each also hold a heading, a date or a link to a story. An article's paragraphs
+    are siblings in one or two boxes; a list's teasers each come in a card with a headline and a
+    link."""
+    if len(owners) < 2:
+        return 0
+    chains = []
+    for owner in owners:
+        chain = [owner]
+        parent = owner.getparent()
+        while parent is not None:
+            chain.append(parent)
+            parent = parent.getparent()
+        chains.append(chain[::-1])  # root first
+    depth = 0
+    shortest = min(len(c) for c in chains)
+    while depth < shortest and all(c[depth] is chains[0][depth] for c in chains):
+        depth += 1
+    seen: dict[etree._Element, bool] = {}
+    for owner, chain in zip(owners, chains, strict=True):
+        if depth >= len(chain):
+            continue
+        card = chain[depth]
+        if card in seen:
+            continue
+        if card is owner:
+            # A paragraph that is its own card (a list item) is a teaser when it opens with a
+            # headline linking a story; prose links names inside its sentences.
+            seen[card] = _opens_with_story_link(site, own, card)
+        else:
+            seen[card] = (
+                card.find(".//time") is not None
+                or any(True for _ in card.iter("h2", "h3", "h4", "h5"))
+                or _story_links(site, own, card.iter("a")) > 0
+            )
+    return sum(seen.values())
+
+
+def _opens_with_story_link(site: str, own: tuple[str, str], element: etree._Element) -> bool:
+    link = element.find(".//a[@href]")
+    if link is None or _story_links(site, own, [link]) == 0:
+        return False
+    text = " ".join((link.text_content() or "").split())
+    return len(text.split()) >= _HEADLINE_WORDS and " ".join(element.text_content().split()).startswith(text)
+
+
+def headline_shown(page: Page, title: str) -> bool:
+    """The page shows the title as a heading of its own: an article's headline, which a section
+    page (whose title is the section's name) does not have."""
+    wanted = " ".join(title.split()).casefold()
+    if word_count(wanted) < _HEADLINE_WORDS:
+        return False
+    for heading in page.tree.iter("h1", "h2", "h3"):
+        text = " ".join(heading.text_content().split()).casefold()
+        if text and (wanted in text or (word_count(text) >= _HEADLINE_WORDS and text in wanted)):
+            return True
+    return False
+
+
+def address_names_headline(url: str, title: str) -> bool:
+    """The URL's last segment has sentence length and spells out at least three of the title's
+    words (or their beginnings: CMSs cut long slugs mid-word)."""
+    segment = unquote(urlsplit(url).path).rstrip("/").rpartition("/")[2]
+    slug = [w for w in re.split(r"[\W_]+", accent_fold(re.sub(r"\.[a-z]{2,5}$", "", segment))) if w]
+    if len(slug) < _SLUG_WORDS:
+        return False
+    title_words = {w for w in re.findall(r"\w+", accent_fold(title)) if len(w) >= 4}
+    spelled = sum(any(w == s or (len(s) >= 4 and w.startswith(s)) for s in slug) for w in title_words)
+    return spelled >= _SLUG_HEADLINE_WORDS

@@ -1,0 +1,91 @@
+"""The learned models: data the code can read, features the code supplies, decisions that follow the
+weights."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from newscrawler.extract.article import extract_article
+from newscrawler.extract.learned import LinearModel, load_model
+from newscrawler.extract.page import Page
+from newscrawler.extract.pagekind import is_article, page_kind_features
+
+STORY = " ".join(
+    [
+        "The harbour bridge reopened on Monday after eight months of repairs, the city's transport office said.",
+        "Engineers replaced the worn bearings and resurfaced the deck, and traffic flowed freely by noon.",
+        "Shop owners on both banks said the closure had cost them customers throughout the winter.",
+    ]
+)
+
+
+def story_page() -> tuple[str, str]:
+    paragraphs = "".join(f"<p>{STORY} Paragraph {i} adds more of the report.</p>" for i in range(6))
+    html = (
+        "<html><head><title>Harbour bridge reopens after repairs | Courier</title>"
+        '<meta property="og:type" content="article"></head><body>'
+        '<nav><a href="/">Home</a><a href="/news/">News</a></nav>'
+        f"<article><h1>Harbour bridge reopens after repairs</h1>{paragraphs}</article></body></html>"
+    )
+    return html, "https://courier.example/news/2024/03/harbour-bridge-reopens-after-repairs"
+
+
+def section_page() -> tuple[str, str]:
+    cards = "".join(
+        f'<article class="teaser"><h2><a href="/news/2024/03/story-number-{i}-of-the-day">Story {i} of the day '
+        f'in the city</a></h2><time datetime="2024-03-0{i % 9 + 1}">March {i % 9 + 1}</time>'
+        f"<p>Item {i}. {STORY} {STORY} {STORY}</p></article>"  # prose-long, not a short teaser
+        for i in range(20)
+    )
+    html = f"<html><head><title>News | Courier</title></head><body><h1>News</h1>{cards}</body></html>"
+    return html, "https://courier.example/news/"
+
+
+def test_shipped_models_load_and_say_how_they_were_fitted():
+    folder = resources.files("newscrawler.extract.models")
+    names = [p.name[: -len(".json")] for p in folder.iterdir() if p.name.endswith(".json")]
+    assert "pagekind" in names
+    for name in names:
+        model = load_model(name)
+        assert model.name == name and model.weights
+        assert set(model.means) == set(model.weights) == set(model.scales)
+        assert (model.fitted or {}).get("command", "").startswith("python benchmarks/")
+
+
+def test_pagekind_weights_name_only_features_the_code_computes():
+    html, url = story_page()
+    page = Page(html, url)
+    features = page_kind_features(page, extract_article(page))
+    assert set(load_model("pagekind").weights) == set(features)
+    assert all(isinstance(v, float) for v in features.values())
+
+
+def test_a_story_is_an_article_and_a_section_of_teasers_is_not():
+    for (html, url), expected in ((story_page(), True), (section_page(), False)):
+        page = Page(html, url)
+        draft = extract_article(page)
+        assert draft.title and draft.paragraphs
+        assert is_article(page, draft) is expected, url
+
+
+def test_linear_model_scores_by_its_weights():
+    model = LinearModel(
+        name="toy", bias=-1.0, weights={"a": 2.0, "b": -1.0}, means={"a": 0.5}, scales={"a": 0.5}, fitted={}
+    )
+    assert model.logit({"a": 1.0, "b": 0.0}) == -1.0 + 2.0 * (1.0 - 0.5) / 0.5
+    assert model.says_yes({"a": 1.0}) and not model.says_yes({"a": 0.0})
+    assert model.best([{"a": 0.0}, {"a": 1.0}, {"b": 5.0}]) == 1
+    assert model.best([]) is None
+    assert LinearModel.from_json(json.loads(json.dumps(model.to_json()))) == model
+
+
+@given(st.dictionaries(st.sampled_from(["a", "b", "c"]), st.floats(-1e6, 1e6), max_size=3))
+def test_probability_is_a_probability_for_any_features(features):
+    model = LinearModel(name="toy", bias=0.3, weights={"a": 5.0, "b": -3.0}, means={}, scales={"b": 0.1})
+    p = model.probability(features)
+    assert 0.0 <= p <= 1.0
+    assert (p >= 0.5) == (model.logit(features) >= 0)
