@@ -16,7 +16,7 @@ from newscrawler.extract.pagekind import is_article, page_kind_features
 
 STORY = " ".join(
     [
-        "The harbour bridge reopened on Monday after eight months of repairs, the city's transport office said.",
+        "The harbour bridge reopened on Monday after eight months of repairs, the transport office said.",
         "Engineers replaced the worn bearings and resurfaced the deck, and traffic flowed freely by noon.",
         "Shop owners on both banks said the closure had cost them customers throughout the winter.",
     ]
@@ -36,8 +36,9 @@ def story_page() -> tuple[str, str]:
 
 def section_page() -> tuple[str, str]:
     cards = "".join(
-        f'<article class="teaser"><h2><a href="/news/2024/03/story-number-{i}-of-the-day">Story {i} of the day '
-        f'in the city</a></h2><time datetime="2024-03-0{i % 9 + 1}">March {i % 9 + 1}</time>'
+        f'<article class="teaser"><h2><a href="/news/2024/03/story-number-{i}-of-the-day">'
+        f"Story {i} of the day in the city</a></h2>"
+        f'<time datetime="2024-03-0{i % 9 + 1}">March {i % 9 + 1}</time>'
         f"<p>Item {i}. {STORY} {STORY} {STORY}</p></article>"  # prose-long, not a short teaser
         for i in range(20)
     )
