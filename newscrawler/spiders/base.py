@@ -17,7 +17,7 @@ from newscrawler.extract import PageResult, extract_page
 from newscrawler.extract.links import IGNORED_EXTENSIONS, extension, followable_path
 from newscrawler.failures import failure_reason
 from newscrawler.incremental import session_of
-from newscrawler.normalize.urls import site_of
+from newscrawler.normalize.urls import canonicalize_url, site_of
 from newscrawler.pathnames import checked_name
 
 if TYPE_CHECKING:
@@ -49,6 +49,12 @@ def new_crawl_id(now: datetime | None = None) -> str:
     """Sortable and unique: UTC start time plus a random suffix."""
     now = now or datetime.now(UTC)
     return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+
+
+def fetched_as(response: Response) -> set[str]:
+    """The canonical URLs a page response answers for: asked for (before redirects) and final."""
+    asked = [*response.meta.get("redirect_urls", ()), response.url] if response.request else [response.url]
+    return {canonicalize_url(u) for u in asked}
 
 
 def looks_binary(body: bytes) -> bool:
@@ -129,6 +135,9 @@ class NewscrawlerSpider(Spider):
         if (job := kwargs.get("_job")) is not None:
             checked_name("Scrapyd job id", job)
         self._reported: set[tuple[str, str]] = set()
+        # Incremental runs: pages fetched, and pages listed unchanged (not fetched) -> their records.
+        self.fetched_pages: set[str] = set()
+        self.listed_unchanged: dict[str, int] = {}
         if self.start_urls and not getattr(self, "allowed_domains", None):
             self.allowed_domains = sorted({site_of(u) for u in self.start_urls})
         self.site = getattr(self, "site", None) or (site_of(self.start_urls[0]) if self.start_urls else None)
@@ -202,6 +211,7 @@ class NewscrawlerSpider(Spider):
             return response.body.decode("utf-8", errors="replace")
 
     def extract(self, response: Response) -> PageResult | None:
+        self.fetched_pages.update(fetched_as(response))
         if response.status == 304:
             self.not_modified(response)
             return None
@@ -231,6 +241,16 @@ class NewscrawlerSpider(Spider):
         mark = session.page(response.url) if session else None
         self.crawler.stats.inc_value("incremental/not_modified_pages")
         self.crawler.stats.inc_value("incremental/not_modified", mark.records if mark else 0)
+
+    def closed(self, reason: str) -> None:
+        """The records of pages a sitemap or feed listed unchanged since an earlier run wrote them,
+        and that this run did not fetch, count as seen and not modified (as for a 304): the
+        item-count monitor then sees an unchanged rerun as the same site, not an empty one. A page
+        fetched after all counts through its extraction or its 304 instead, never twice."""
+        unfetched = sum(n for url, n in self.listed_unchanged.items() if url not in self.fetched_pages)
+        if unfetched:
+            self.crawler.stats.inc_value("incremental/not_modified", unfetched)
+            self.crawler.stats.inc_value("incremental/listed_not_fetched", unfetched)
 
     def remember_page(self, response: Response, result: PageResult) -> None:
         """A page with records and no next page may be asked for conditionally next time. A page

@@ -100,13 +100,18 @@ class NewsSpider(NewscrawlerSpider):
 
     def unseen(self, entries: list[Entry], source: str) -> Iterator[Entry]:
         """Sitemap or feed entries (newest first) except those an earlier run already wrote and
-        that have not changed since. After `stop_after_seen` of those in a row the rest is older
-        still, so reading stops there (0: never stop early). Without incremental state: all of them."""
+        that have not changed since; their records count as seen, unchanged (the item-count monitor
+        compares records seen, so an unchanged rerun is not an empty one). After `stop_after_seen`
+        of those in a row the rest is older still, so reading stops there (0: never stop early), and
+        the records of the rest that earlier runs wrote count as seen too. Only entries known to be
+        newest first can stop early: a sitemap without dates lists them in any order (WordPress's
+        own sitemaps list the oldest first), so all of it is read. Without incremental state: all."""
         session = session_of(self.crawler)
         if session is None:
             yield from entries
             return
         stats = self.crawler.stats
+        may_stop = bool(self.stop_after_seen) and (source == "feed" or all(e.modified for e in entries))
         in_a_row = 0
         for index, entry in enumerate(entries):
             url = canonicalize_url(entry.url)
@@ -117,12 +122,23 @@ class NewsSpider(NewscrawlerSpider):
                 yield entry
                 continue
             stats.inc_value(f"incremental/{source}_entries_seen")
+            self.seen_unchanged(url)
             in_a_row += 1
-            if self.stop_after_seen and in_a_row >= self.stop_after_seen:
-                if rest := len(entries) - index - 1:
+            if may_stop and in_a_row >= self.stop_after_seen:
+                if rest := entries[index + 1 :]:
                     stats.inc_value("incremental/early_stops")
-                    stats.inc_value(f"incremental/{source}_entries_not_read", rest)
+                    stats.inc_value(f"incremental/{source}_entries_not_read", len(rest))
+                    for later in rest:
+                        self.seen_unchanged(canonicalize_url(later.url))
                 return
+
+    def seen_unchanged(self, url: str) -> None:
+        """A listed page an earlier run wrote, unchanged since: its records count as seen (see
+        NewscrawlerSpider.closed) unless this run fetches the page after all (through a link)."""
+        session = session_of(self.crawler)
+        mark = session.page(url) if session else None
+        if mark is not None and mark.records:
+            self.listed_unchanged[url] = mark.records
 
     def parse_page(self, response: Response) -> Iterator[Any]:
         result = self.extract(response)
