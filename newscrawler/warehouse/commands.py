@@ -20,6 +20,7 @@ from newscrawler.warehouse.duckdb_loader import (
     WarehouseUnavailable,
     load_paths,
 )
+from newscrawler.warehouse.feedfiles import MAX_LINE_BYTES
 from newscrawler.warehouse.tables import table_for
 
 DEFAULT_DATA_DIR = Path("data")
@@ -41,6 +42,12 @@ def add_commands(commands: Any) -> None:
         "paths", nargs="*", type=Path, help=f"feed files or directories (default: {DEFAULT_DATA_DIR}/)"
     )
     load.add_argument("--db", type=Path, default=DEFAULT_DB, help=f"DuckDB file (default: {DEFAULT_DB})")
+    load.add_argument(
+        "--max-line-bytes",
+        type=int,
+        default=MAX_LINE_BYTES,
+        help=f"lines longer than this are skipped unread, as bad lines (default: {MAX_LINE_BYTES})",
+    )
     load.set_defaults(func=cmd_load)
 
     schema = commands.add_parser(
@@ -70,10 +77,13 @@ def describe(file: FileReport) -> str:
     match file.status:
         case "loaded" | "partial":
             bad = f", {len(file.bad_lines)} bad lines" if file.bad_lines else ""
+            if file.lines_too_long:
+                bad += f" ({file.lines_too_long} too long, skipped unread)"
             changes = f"{file.new_versions} new versions, {file.rows_changed} current rows changed"
             return f"{records}{bad}: {changes}"
         case "rejected":
-            return f"every line rejected ({len(file.bad_lines)})"
+            too_long = f", {file.lines_too_long} too long" if file.lines_too_long else ""
+            return f"every line rejected ({len(file.bad_lines)}{too_long})"
         case _:
             return file.message or ""
 
@@ -108,9 +118,9 @@ def print_load_report(report: LoadReport) -> None:
         print(f"newscrawler load: {verdict}", file=sys.stderr)
 
 
-def load_and_report(paths: list[Path], db: Path) -> LoadExit:
+def load_and_report(paths: list[Path], db: Path, *, max_line_bytes: int = MAX_LINE_BYTES) -> LoadExit:
     try:
-        report = load_paths(paths, db)
+        report = load_paths(paths, db, max_line_bytes=max_line_bytes)
     except (WarehouseUnavailable, TableMismatch) as error:
         print(f"newscrawler load: cannot load into {db}: {error}", file=sys.stderr)
         return LoadExit.DB_UNAVAILABLE
@@ -119,7 +129,7 @@ def load_and_report(paths: list[Path], db: Path) -> LoadExit:
 
 
 def cmd_load(args: argparse.Namespace) -> int:
-    return load_and_report(args.paths or [DEFAULT_DATA_DIR], args.db)
+    return load_and_report(args.paths or [DEFAULT_DATA_DIR], args.db, max_line_bytes=args.max_line_bytes)
 
 
 def load_demo_output(feed_paths: list[Path], db: Path) -> int:

@@ -24,7 +24,14 @@ import duckdb
 
 from newscrawler.schemas import RECORD_TYPES, RecordType
 from newscrawler.warehouse.ddl import NEWEST_FIRST, DuckDB
-from newscrawler.warehouse.feedfiles import BadLine, GoodLine, manifest_checksum, read_lines, sha256_of
+from newscrawler.warehouse.feedfiles import (
+    MAX_LINE_BYTES,
+    BadLine,
+    GoodLine,
+    manifest_checksum,
+    read_lines,
+    sha256_of,
+)
 from newscrawler.warehouse.tables import (
     TABLE_NAMES,
     Column,
@@ -37,7 +44,9 @@ from newscrawler.warehouse.tables import (
 )
 
 HISTORY_KEY = ("id", "content_hash", "crawled_at")
+# Lines staged per insert: at most this many, and at most this much text (lines may be long).
 CHUNK_LINES = 5000
+CHUNK_BYTES = 64 * 1024 * 1024
 Status = Literal["loaded", "partial", "rejected", "already_loaded", "failed"]
 
 BOOKKEEPING_DDL = """
@@ -110,6 +119,11 @@ class FileReport:
     loaded_as: str | None = None  # the path it had when it was loaded, if it has moved since
     warnings: list[str] = field(default_factory=list)
 
+    @property
+    def lines_too_long(self) -> int:
+        """Lines skipped unread for their length (also among bad_lines)."""
+        return sum(1 for b in self.bad_lines if b.too_long)
+
 
 class LoadExit(IntEnum):
     """Exit codes of `newscrawler load` (numbered like those of `newscrawler crawl`)."""
@@ -147,8 +161,9 @@ class LoadReport:
 class Warehouse:
     """One DuckDB file, opened for writing (DuckDB allows one writing process at a time)."""
 
-    def __init__(self, db: Path) -> None:
+    def __init__(self, db: Path, *, max_line_bytes: int = MAX_LINE_BYTES) -> None:
         self.db = db
+        self.max_line_bytes = max_line_bytes
         db.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.con = duckdb.connect(str(db))
@@ -224,7 +239,7 @@ class Warehouse:
         for table in self.tables.values():
             self.con.execute(f"DELETE FROM stage_{table.name}")
         try:
-            for chunk in chunks(read_lines(path), CHUNK_LINES):
+            for chunk in chunks(read_lines(path, self.max_line_bytes), CHUNK_LINES, CHUNK_BYTES):
                 self._stage(chunk, report)
             good = report.records.total()
             report.status = "loaded" if not report.bad_lines else "partial" if good else "rejected"
@@ -243,7 +258,7 @@ class Warehouse:
             if isinstance(line, BadLine):
                 report.bad_lines.append(line)
             else:
-                by_type[line.record["type"]].append(line)
+                by_type[line.record_type].append(line)
         for record_type, good in by_type.items():
             if not good:
                 continue
@@ -329,18 +344,24 @@ SITE_AND_TYPE_SQL = (
 )
 
 
-def chunks(lines: Iterator[GoodLine | BadLine], size: int) -> Iterator[list[GoodLine | BadLine]]:
+def chunks(
+    lines: Iterator[GoodLine | BadLine], size: int, max_bytes: int = CHUNK_BYTES
+) -> Iterator[list[GoodLine | BadLine]]:
+    """Lines in lists of at most `size` lines, and of at most `max_bytes` of text unless one line is
+    longer by itself."""
     chunk: list[GoodLine | BadLine] = []
+    held = 0
     for line in lines:
         chunk.append(line)
-        if len(chunk) >= size:
+        held += len(line.text) if isinstance(line, GoodLine) else 0
+        if len(chunk) >= size or held >= max_bytes:
             yield chunk
-            chunk = []
+            chunk, held = [], 0
     if chunk:
         yield chunk
 
 
-def load_paths(paths: list[Path], db: Path) -> LoadReport:
+def load_paths(paths: list[Path], db: Path, *, max_line_bytes: int = MAX_LINE_BYTES) -> LoadReport:
     """Loads every new feed file found at the paths into the DuckDB file `db`."""
     from newscrawler.warehouse.feedfiles import find_feed_files
 
@@ -348,7 +369,7 @@ def load_paths(paths: list[Path], db: Path) -> LoadReport:
     report = LoadReport(db, problems=problems)
     if not files:
         return report
-    with Warehouse(db) as warehouse:
+    with Warehouse(db, max_line_bytes=max_line_bytes) as warehouse:
         report.files = [warehouse.load_file(p) for p in files]
         report.row_counts = warehouse.row_counts()
     return report

@@ -9,12 +9,16 @@ import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from newscrawler.schemas import schema_errors
 
 FEED_SUFFIXES = (".jsonl", ".jsonl.gz")
 MANIFEST_SUFFIX = ".manifest.json"
+# A record of a 10 MB page (DOWNLOAD_MAXSIZE) is a line of at most a few times that: a longer line is
+# not one of ours, and is skipped as it is read (never held in memory), counted as too long.
+MAX_LINE_BYTES = 64 * 1024 * 1024
+SKIP_CHUNK = 1 << 20
 
 
 def is_feed_name(name: str) -> bool:
@@ -66,14 +70,15 @@ def manifest_checksum(path: Path) -> str | None:
 @dataclass(frozen=True, slots=True)
 class GoodLine:
     number: int
-    text: str
-    record: dict[str, Any]
+    text: str  # the line as read: what the database parses (the checked dict is not kept)
+    record_type: str
 
 
 @dataclass(frozen=True, slots=True)
 class BadLine:
     number: int
     reason: str
+    too_long: bool = False  # skipped unread for its length (see MAX_LINE_BYTES)
 
 
 def is_valid(record: dict[str, Any]) -> bool:
@@ -83,10 +88,10 @@ def is_valid(record: dict[str, Any]) -> bool:
 def check_line(number: int, raw: bytes) -> GoodLine | BadLine | None:
     """A line as a schema-valid record, or the reason it is not one; None for a blank line."""
     try:
-        text = raw.decode("utf-8").strip()
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         return BadLine(number, f"not UTF-8 (byte {error.start + 1})")
-    if not text:
+    if not text or text.isspace():
         return None
     try:
         record = json.loads(text)
@@ -94,20 +99,34 @@ def check_line(number: int, raw: bytes) -> GoodLine | BadLine | None:
         return BadLine(number, f"not JSON: {error}")
     if not isinstance(record, dict):
         return BadLine(number, f"not a JSON object but {type(record).__name__}")
-    if not is_valid(record):
-        errors = schema_errors(record)
+    if errors := schema_errors(record):
         more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
         return BadLine(number, "breaks the schema: " + "; ".join(errors[:3]) + more)
-    return GoodLine(number, text, record)
+    return GoodLine(number, text, record["type"])  # JSON allows the newline around it
 
 
-def read_lines(path: Path) -> Iterator[GoodLine | BadLine]:
+def bounded_lines(handle: IO[bytes], max_bytes: int) -> Iterator[bytes | None]:
+    """The lines of a binary stream, each at most `max_bytes` long (newline included); a longer one
+    is read through in small chunks without being kept, and given as None."""
+    while line := handle.readline(max_bytes + 1):
+        if len(line) <= max_bytes or line.endswith(b"\n"):
+            yield line
+            continue
+        while (rest := handle.readline(SKIP_CHUNK)) and not rest.endswith(b"\n"):
+            pass
+        yield None
+
+
+def read_lines(path: Path, max_line_bytes: int = MAX_LINE_BYTES) -> Iterator[GoodLine | BadLine]:
     """Every line of a feed file, checked; a damaged gzip stream ends the file with one bad line."""
     number = 0
     try:
         with gzip.open(path, "rb") if path.name.endswith(".gz") else path.open("rb") as handle:
-            for number, raw in enumerate(handle, start=1):
-                if (checked := check_line(number, raw)) is not None:
+            for number, raw in enumerate(bounded_lines(handle, max_line_bytes), start=1):
+                if raw is None:
+                    reason = f"longer than {max_line_bytes} bytes: skipped unread (--max-line-bytes)"
+                    yield BadLine(number, reason, too_long=True)
+                elif (checked := check_line(number, raw)) is not None:
                     yield checked
     except (EOFError, gzip.BadGzipFile, zlib.error) as error:
         yield BadLine(number + 1, f"damaged gzip stream, the rest of the file is unreadable: {error}")
