@@ -106,8 +106,8 @@ def check_line(number: int, raw: bytes) -> GoodLine | BadLine | None:
 
 
 def bounded_lines(handle: IO[bytes], max_bytes: int) -> Iterator[bytes | None]:
-    """The lines of a binary stream, each at most `max_bytes` long (newline included); a longer one
-    is read through in small chunks without being kept, and given as None."""
+    """The lines of a binary stream, each at most `max_bytes` long (not counting its newline); a
+    longer one is read through in small chunks without being kept, and given as None."""
     while line := handle.readline(max_bytes + 1):
         if len(line) <= max_bytes or line.endswith(b"\n"):
             yield line
