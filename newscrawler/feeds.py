@@ -18,6 +18,7 @@ from scrapy.exporters import JsonLinesItemExporter
 from scrapy.extensions.feedexport import FileFeedStorage
 from scrapy.utils.python import to_bytes
 
+from newscrawler.normalize.surrogates import fix_surrogates
 from newscrawler.pathnames import checked_name, inside
 from newscrawler.recovery import lock_for_writing
 from newscrawler.schemas import RECORD_TYPES, SCHEMA_VERSION, field_names
@@ -122,7 +123,12 @@ class RecordJsonLinesExporter(JsonLinesItemExporter):
             return
         # A plain dict has no field serializers to apply: encoded at once, as the base class would
         # after asking each of its ~25 fields for one.
-        self.file.write(to_bytes(self.encoder.encode(record) + "\n", self.encoding))
+        line = self.encoder.encode(record) + "\n"
+        try:
+            data = to_bytes(line, self.encoding)
+        except UnicodeEncodeError:  # a lone surrogate from somewhere: U+FFFD, not a lost record
+            data = to_bytes(fix_surrogates(line), self.encoding, errors="replace")
+        self.file.write(data)
 
 
 class AtomicFileFeedStorage(FileFeedStorage):
@@ -213,6 +219,7 @@ class RunManifest:
                 "duplicate_request": stats.get("dupefilter/filtered", 0),
             },
             "robots": error_counts(stats, "robots/"),
+            "cut": error_counts(stats, "cut/"),
             "normalize": error_counts(stats, "normalize/"),
             "dropped": error_counts(stats, "dropped/"),
             "requests": stats.get("downloader/request_count", 0),

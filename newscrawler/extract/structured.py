@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 import lxml.html
@@ -13,6 +17,7 @@ from extruct.w3cmicrodata import MicrodataExtractor
 from lxml import etree
 
 from newscrawler.extract.textblocks import paragraphs_of
+from newscrawler.normalize.surrogates import fix_surrogates
 
 Node = dict[str, Any]
 
@@ -40,7 +45,15 @@ ARTICLE_TYPES = frozenset(
 )
 FORUM_TYPES = frozenset({"discussionforumposting", "comment", "question", "answer"})
 
+# Bounds on what a page's JSON-LD can make extraction walk: no article has 500 authors or a
+# 5,000-node graph, but a hostile page can send 100,000 (which took 8.5 s to read). What is cut is
+# counted (`counting_cuts`).
+MAX_JSONLD_LIST_ITEMS = 500
+MAX_JSONLD_NODES = 5000
+_cuts: ContextVar[Counter[str] | None] = ContextVar("jsonld_cuts", default=None)
+
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _CDATA = re.compile(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$")
 
 
@@ -76,10 +89,63 @@ def _loads_lenient(text: str) -> Any:
         text = _CDATA.sub("", text)
     for candidate in (text, _TRAILING_COMMA.sub(r"\1", text)):
         try:
-            return json.loads(candidate, strict=False)
+            parsed = json.loads(candidate, strict=False)
         except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
             continue
+        # "\ud800" escapes decode to lone surrogates, which no UTF-8 feed line can hold.
+        return _without_surrogates(parsed) if _SURROGATE_ESCAPE.search(candidate) else parsed
     return None
+
+
+def _without_surrogates(value: Any, depth: int = 0) -> Any:
+    """The parsed document with lone surrogates in its strings replaced by U+FFFD."""
+    if isinstance(value, str):
+        return fix_surrogates(value)
+    if depth > 32:
+        return value
+    if isinstance(value, list):
+        return [_without_surrogates(v, depth + 1) for v in value]
+    if isinstance(value, dict):
+        return {fix_surrogates(k): _without_surrogates(v, depth + 1) for k, v in value.items()}
+    return value
+
+
+@contextmanager
+def counting_cuts() -> Iterator[Counter[str]]:
+    """Within the block, what JSON-LD reading cuts is counted in the yielded Counter:
+    `jsonld_list_items` (items past MAX_JSONLD_LIST_ITEMS in a list) and `jsonld_nodes` (objects
+    past MAX_JSONLD_NODES on a page)."""
+    counter: Counter[str] = Counter()
+    token = _cuts.set(counter)
+    try:
+        yield counter
+    finally:
+        _cuts.reset(token)
+
+
+def _note_cut(what: str, count: int) -> None:
+    if count and (counter := _cuts.get()) is not None:
+        counter[what] += count
+
+
+def _trim_lists(value: Any, depth: int = 0) -> int:
+    """Cuts every list in a parsed JSON document to MAX_JSONLD_LIST_ITEMS, in place (as deep as
+    _walk reads); the number of items cut."""
+    if depth > 12:
+        return 0
+    cut = 0
+    if isinstance(value, list):
+        if len(value) > MAX_JSONLD_LIST_ITEMS:
+            cut += len(value) - MAX_JSONLD_LIST_ITEMS
+            del value[MAX_JSONLD_LIST_ITEMS:]
+        for item in value:
+            if isinstance(item, (dict, list)):
+                cut += _trim_lists(item, depth + 1)
+    elif isinstance(value, dict):
+        for item in value.values():
+            if isinstance(item, (dict, list)):
+                cut += _trim_lists(item, depth + 1)
+    return cut
 
 
 def _walk(value: Any, depth: int = 0) -> Iterator[Node]:
@@ -114,12 +180,16 @@ class StructuredData:
             parsed = _loads_lenient(script.text or "")
             if parsed is None:
                 continue
+            _note_cut("jsonld_list_items", _trim_lists(parsed))
             for root in parsed if isinstance(parsed, list) else [parsed]:
                 if isinstance(root, dict) and isinstance(root.get("@graph"), list):
                     data.jsonld_roots.extend(n for n in root["@graph"] if isinstance(n, dict))
                 elif isinstance(root, dict):
                     data.jsonld_roots.append(root)
-            data.jsonld.extend(_walk(parsed))
+            room = MAX_JSONLD_NODES - len(data.jsonld)
+            nodes = _walk(parsed)
+            data.jsonld.extend(islice(nodes, max(room, 0)))
+            _note_cut("jsonld_nodes", sum(1 for _ in nodes))
         if _HAS_ITEMSCOPE(tree):
             try:
                 items = _microdata.extract_items(tree, base_url)

@@ -15,6 +15,7 @@ from w3lib.encoding import html_body_declared_encoding, http_content_type_encodi
 
 from newscrawler.extract import PageResult, extract_page
 from newscrawler.extract.links import IGNORED_EXTENSIONS, extension, followable_path
+from newscrawler.extract.structured import counting_cuts
 from newscrawler.failures import failure_reason
 from newscrawler.incremental import session_of
 from newscrawler.normalize.urls import canonicalize_url, site_of
@@ -219,13 +220,18 @@ class NewscrawlerSpider(Spider):
         if html is None:
             return None
         try:
-            result = extract_page(html, response.url, overrides=self.selector_overrides)
+            with counting_cuts() as cuts:
+                result = extract_page(html, response.url, overrides=self.selector_overrides)
         except Exception:
             # One page must never end the run: count it, log it with its traceback, go on.
             self.count("errors", "extract_failed", response.url, log=False)
             self.logger.exception("errors: extract_failed %s", response.url)
             return None
         self.crawler.stats.inc_value(f"pages/{result.kind}")
+        for what, count in cuts.items():  # JSON-LD past its bounds (extract/structured.py)
+            self.crawler.stats.inc_value(f"cut/{what}", count)
+        if cuts:
+            self.logger.info("cut: %s %s", ", ".join(f"{n} {what}" for what, n in cuts.items()), response.url)
         self.remember_page(response, result)
         return result
 

@@ -17,7 +17,11 @@ def occurring(
     """The patterns (RE2 syntax, or plain strings with `literal`) found anywhere in `text`."""
     if not patterns:
         return frozenset()
-    matched = _pattern_set(patterns, literal, ignore_case).Match(text) or ()  # None: no match
+    searcher = _pattern_set(patterns, literal, ignore_case)
+    try:
+        matched = searcher.Match(text) or ()  # None: no match
+    except UnicodeEncodeError:  # lone surrogates (a str from the Python API): RE2 needs UTF-8
+        matched = searcher.Match(text.encode("utf-8", "replace")) or ()
     return frozenset(patterns[index] for index in matched)
 
 
