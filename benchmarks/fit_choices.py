@@ -112,7 +112,7 @@ def fit_choice(
     for c_value in (0.03, 0.1, 0.3, 1.0, 3.0):
         hits = sum(right_share(fitted(train, c_value), test) * len(test) for train, test in folds)
         figures[c_value] = hits / len(choices)
-    best_c = max(figures, key=lambda c: (figures[c], -c))
+    best_c = _simplest(figures)
     model = fitted(np.arange(len(choices)), best_c)
     reachable = sum(any(c.right) for c in choices) / len(choices)
     summary = {
@@ -128,6 +128,16 @@ def fit_choice(
         "note": note,
     }
     return _with_fitted(model, summary), summary
+
+
+# Regularization strengths whose cross-validated figures differ by less than this are alike (a page
+# or two): the strongest of them is kept, the simpler model.
+C_TOLERANCE = 0.005
+
+
+def _simplest(figures: dict[float, float]) -> float:
+    best = max(figures.values())
+    return min(c for c, figure in figures.items() if figure >= best - C_TOLERANCE)
 
 
 def _with_fitted(model: Any, summary: dict[str, Any]) -> Any:
@@ -212,7 +222,9 @@ def _write(name: str, fitting: Callable[[Path], tuple[Any, dict[str, Any]]]) -> 
     return fit
 
 
-FITTERS: dict[str, Callable[[Path, bool], None]] = {"authors": _write("authors", fit_authors)}
+FITTERS: dict[str, Callable[[Path, bool], None]] = {
+    "authors": _write("authors", fit_authors),
+}
 
 
 def main() -> None:

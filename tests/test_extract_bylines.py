@@ -161,7 +161,8 @@ def test_a_fuller_printed_byline_beats_structured_data_naming_only_the_first_aut
 def test_a_person_printed_on_the_page_beats_the_publication_named_as_author_in_metadata():
     head = node(author={"@type": "Person", "name": "Example News"})
     byline = '<div class="article-author"><a class="author-name" href="/a/ducros">Emmanuelle Ducros</a></div>'
-    assert authors_of(head, byline) == ["Emmanuelle Ducros"]
+    box = '<div class="author-box"><span class="author-name">Emmanuelle Ducros</span></div>'
+    assert authors_of(head, byline + box) == ["Emmanuelle Ducros"]
 
 
 def test_authors_of_teasers_in_a_sidebar_are_not_added():
@@ -182,3 +183,13 @@ def test_authors_of_teasers_in_a_sidebar_are_not_added():
 
 def test_a_newsroom_printed_as_the_author_is_the_credit():
     assert authors_of("", '<span class="Post__author">Redaktion</span>') == ["Redaktion"]
+
+
+def test_a_link_to_a_users_page_is_a_credit():
+    meta = '<div class="entry-meta"><a href="/user-uebersicht/?u=79003">MikeNils</a> · 3. Mai 2021</div>'
+    assert authors_of("", meta) == ["MikeNils"]
+
+
+def test_an_authority_control_box_is_no_credit():
+    box = '<div class="authority-control"><span>Authority control</span></div>'
+    assert authors_of("", box) == []

@@ -86,6 +86,10 @@ CASES = [
     (["Miami Today"], [], ["Miami Today"]),
     (["Mobasir hassan"], [], ["Mobasir hassan"]),
     (["Chus del Pino, Martí Abad (Enviado especial)"], [], ["Chus del Pino", "Martí Abad"]),
+    # A collective credit named after its organisation is kept whole; a role label is a lead-in.
+    (["Contributors to Wikimedia projects"], [], ["Contributors to Wikimedia projects"]),
+    (["Contributors: Jane Doe, John Smith"], [], ["Jane Doe", "John Smith"]),
+    (["Contributors"], [], []),
     # Agencies in their own languages.
     (["Anadolu Ajansı"], [], ["Anadolu Ajansı"]),
 ]

@@ -14,9 +14,11 @@ byline ("A, B") can beat structured data naming only A, and a sidebar's authors 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate, islice
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -33,7 +35,7 @@ _BYLINE_WORDS = ("by", "von", "par", "por", "door", "di", "av", "af", "przez", "
 _BYLINE_TEXT = re.compile(rf"^\s*(?:{'|'.join(_BYLINE_WORDS)})\s*:?\s+\S", re.IGNORECASE)
 _BYLINE_PREFIX = re.compile(rf"^\s*(?:{'|'.join(_BYLINE_WORDS)})\b\s*:?", re.IGNORECASE)
 _EMAIL = re.compile(r"^\S+@\S+\.\w+$")
-_AUTHOR_CLASS = re.compile(r"author|byline|autor|auteur|writer|reporter", re.IGNORECASE)
+_AUTHOR_CLASS = re.compile(r"author(?!ity)|byline|autor(?!it)|auteur|writer|reporter", re.IGNORECASE)
 # Author boxes that describe rather than credit: biographies, "more from", follow buttons (a
 # feature of the credit); comment authors are no credit of the article at all.
 _NOT_CREDIT_CLASS = re.compile(r"bio|about|avatar|image|img|photo|follow|social|more|list", re.I)
@@ -162,9 +164,43 @@ def _dom_credits(page: Page, *, scan: bool) -> list[Credit]:
         if text := _element_credit(element):
             found.append(Credit(source, [text], element))
     credits = _merged(found)[:_MAX_DOM_CREDITS]
+    credits.extend(_merged(_author_links(page, {id(c.element) for c in found}))[:_MAX_AUTHOR_LINKS])
     if scan and not credits and (line := _by_line(page)) is not None:
         credits.append(Credit("by_line", [line[1]], line[0]))
     return credits
+
+
+# Where sites keep their writers' and users' pages: a link there names one.
+_PROFILE_PATH = re.compile(
+    r"/(?:author|autor(?:en|in)?|auteur|autore|users?|profiles?|profil|members?|mitglied|redakteur(?:e|in)?|"
+    r"journalist(?:en)?|people|staff)(?:[/?=.\n-]|$)"
+)  # lower case, as such paths are written: "/wiki/Member_States" is no profile
+_MAX_AUTHOR_LINKS = 4
+
+
+def _author_links(page: Page, marked: set[int]) -> list[Credit]:
+    """Links to a writer's or user's page ("/author/jane-doe", "/user-uebersicht/?u=79003") not
+    already inside a marked byline element."""
+    links = page.tagged("a")
+    hrefs = [link.get("href") or "" for link in links]
+    # One search of all targets joined, not one per link: pages hold hundreds of links.
+    starts = list(accumulate((len(h) + 1 for h in hrefs), initial=0))
+    found: list[Credit] = []
+    for match in _PROFILE_PATH.finditer("\n".join(hrefs)):
+        link = links[bisect_right(starts, match.start()) - 1]
+        if found and found[-1].element is link:
+            continue
+        if id(link) in marked or any(id(a) in marked for a in link.iterancestors()):
+            continue
+        text = " ".join(" ".join(link.itertext()).split())
+        if 2 < len(text) <= _MAX_LINK_NAME and not _is_link_or_mail(text):
+            found.append(Credit("author_link", [text], link))
+            if len(found) >= 3 * _MAX_AUTHOR_LINKS:
+                break
+    return found
+
+
+_MAX_LINK_NAME = 40
 
 
 def _marking(element: lxml.html.HtmlElement) -> str | None:
@@ -293,8 +329,10 @@ def _leading_text(element: lxml.html.HtmlElement) -> str:
 
 
 def _marked_descendants(element: lxml.html.HtmlElement) -> bool:
+    """Does a marked element hold another that can hold a name (an author's picture cannot)?"""
     return any(
         isinstance(d.tag, str)
+        and d.tag not in _NOT_CREDIT_TAGS
         and (
             d.get("rel") == "author"
             or "author" in (d.get("itemprop") or "")
@@ -426,7 +464,10 @@ def _unique(names: Sequence[str]) -> list[str]:
 
 
 # The sources a credit can come from, each a feature of its own.
-SOURCES = ("jsonld", "jsonld_org", "jsonld_other", "meta", "label", "rel", "itemprop", "class", "by_line")
+SOURCES = (
+    *("jsonld", "jsonld_org", "jsonld_other", "meta", "label", "rel", "itemprop", "class", "author_link"),
+    "by_line",
+)
 # Every feature credit_features can give (a model naming another was fitted on other code).
 FEATURES = frozenset(
     [f"src_{source}" for source in SOURCES]
@@ -442,6 +483,7 @@ _SIDEBAR = re.compile(
     re.IGNORECASE,
 )
 _ARTICLE_CLASS = re.compile(r"article|post|entry|story|content|main", re.IGNORECASE)
+_ANCESTORS = 16  # levels above a credit that say where it stands (deeper ones are page layout)
 _FAR = 10  # levels: an element this far from the headline's branch counts as anywhere on the page
 
 
@@ -453,7 +495,8 @@ def credit_features(page: Page, credits: list[Credit], site: SiteNames) -> None:
     parsed = [parse_authors(c.texts, site_names=site.names).names for c in credits]
     keys = [frozenset(_key(n) for n in names) - {""} for names in parsed]
     dom = [i for i, c in enumerate(credits) if c.element is not None]
-    site_keys = {_key(n) for names in parsed for n in names if n in site}
+    of_site = {n: n in site for names in parsed for n in names}
+    site_keys = {_key(n) for n, is_site in of_site.items() if is_site}
     for index, (credit, names, own) in enumerate(zip(credits, parsed, keys, strict=True)):
         features: dict[str, float] = {f"src_{credit.source}": 1.0}
         others = [k for i, k in enumerate(keys) if i != index and credits[i].source != credit.source]
@@ -463,8 +506,8 @@ def credit_features(page: Page, credits: list[Credit], site: SiteNames) -> None:
             no_names=not names,
             one_word=bool(names) and all(" " not in n for n in names),
             single_case=bool(names) and all(n == n.lower() or n == n.upper() for n in raw.split()),
-            site=bool(names) and all(n in site for n in names),
-            some_site=any(n in site for n in names),
+            site=bool(names) and all(of_site[n] for n in names),
+            some_site=any(of_site[n] for n in names),
             agency=any(n.casefold() in AGENCIES for n in names),
             desk=any(is_desk(t) for t in credit.texts),
             digits=any(c.isdigit() for c in raw),
@@ -477,7 +520,7 @@ def credit_features(page: Page, credits: list[Credit], site: SiteNames) -> None:
             partial=min(sum(bool(own) and own < k for k in others), 3),
             # The publication credited while another source names someone else.
             site_over_person=bool(names)
-            and all(n in site for n in names)
+            and all(of_site[n] for n in names)
             and any(k - site_keys for k in others),
         )
         if credit.element is not None:
@@ -492,7 +535,7 @@ def _place(
     element: lxml.html.HtmlElement, h1: lxml.html.HtmlElement | None, h1_levels: dict[int, int]
 ) -> dict[str, float]:
     """Where an element stands: in comments, chrome, a figure, the article; near the headline."""
-    ancestors = [a for a in element.iterancestors() if a.tag not in ("body", "html")]
+    ancestors = [a for a in islice(element.iterancestors(), _ANCESTORS) if a.tag not in ("body", "html")]
     attrs = " ".join(f"{a.get('class') or ''} {a.get('id') or ''}" for a in ancestors)
     up = next((level for level, a in enumerate([element, *ancestors]) if id(a) in h1_levels), None)
     line, h1_line = element.sourceline, h1.sourceline if h1 is not None else None

@@ -41,7 +41,8 @@ AGENCIES: dict[str, str] = {
 # Words that make a credit a desk or newsroom, not a person: the whole credit is dropped.
 _DESK = re.compile(
     r"\b(?:desk|team|newsroom|bureau|staff|redaktion|online-redaktion|rédaction|redacción|redação|"
-    r"redazione|redactie|redakcja|редакция|editorial board|editors|wires?|agencies|agencias|agenturen|"
+    r"redazione|redactie|redakcja|редакция|editorial board|editors|contributors|wires?|agencies|agencias|"
+    r"agenturen|"
     r"news service|nachrichtenagentur|admin|administrator|webmaster|anonymous|anonym|unknown|guest|"
     r"gastautor(?:in)?|invité)\b",
     re.IGNORECASE,
@@ -87,7 +88,8 @@ _LEAD_IN = re.compile(
     r"(?:by|from|of)|alle\s+(?:artikel|beiträge)\s+von|tous\s+les\s+articles\s+de|más\s+artículos\s+de|"
     r"(?:(?:story|text|words|report(?:ing)?|additional\s+reporting|written|posted|compiled|edited|"
     r"interview|with\s+reporting)\s+)?(?:by|from)|von|par|por|door|af|av|przez|от|"
-    r"(?:authors?|autor(?:in|en)?|auteurs?|byline|reporter|text|texto|texte|tekst|redaktion|interview)\s*:|"
+    r"(?:authors?|autor(?:in|en)?|auteurs?|byline|reporters?|writers?|contributors?|text|texto|texte|tekst|"
+    r"redaktion|interview)\s*:|"
     r"(?:text|texte|words)\s*(?:&|und|and|et|\+)\s*(?:fotos?|photos?|bilder?|bild|images?)\s*:|"
     r"(?:erstellt|veröffentlicht|publiziert|geschrieben|verfasst|ein\s+beitrag|(?:ein\s+)?artikel)\s+von|vom|"
     r"©|\(c\)|copyright|"
@@ -126,7 +128,7 @@ _GENERIC_DESK_WORDS = _words(
     "nachrichtenagentur admin administrator webmaster anonymous anonym unknown guest gastautor "
     "gastautorin invité web online digital news nachrichten city sports sport tech technology business "
     "politics world local metro national international the our reporter reporters writer writers "
-    "correspondent editor staffer"
+    "correspondent editor staffer contributors"
 )
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
@@ -466,6 +468,11 @@ def _parse_authors(raw_values: tuple[str | None, ...], site_names: tuple[str, ..
             if _couple_first(pieces, index):
                 continue  # "Pierre" of "Pierre et Marie Curie": credited with the surname below
             name, understood = _candidate(piece)
+            if name and publication.names(name):
+                # The publication behind a role ("Staff Writer FOCUS online"): its credit, as above.
+                outlet_credits.append((len(result.names), name))
+                credited = True
+                continue
             if name and index and _couple_first(pieces, index - 1):
                 first, rest = _cased(f"{pieces[index - 1][1].strip(_EDGE)} {name}").split(" ", 1)
                 name = f"{first} {separator.lower()} {rest}"
