@@ -47,6 +47,10 @@ DOWNLOAD_REASONS = {
     "ignored": "dropped by a downloader middleware without a reason",
     "download_failed": "any other failure (its message is in the log)",
 }
+# Requests declined on purpose: counted under skipped/, not errors/ (they are not the site's fault).
+REFUSED = frozenset(
+    {"robots_disallowed", "robots_unreachable", "offsite", "private_address", "page_cap", "depth_limit"}
+)
 # Class names of the errors Twisted lists inside a ResponseFailed / ResponseNeverReceived.
 _CONNECTION_CLOSED = frozenset({"ConnectionLost", "ConnectionDone", "ConnectionAborted"})
 _MALFORMED = frozenset({"ParseError", "_MalformedChunkedDataError", "BadHeaders", "ValueError"})

@@ -47,7 +47,7 @@ from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 from w3lib.url import safe_url_string
 
-from newscrawler.failures import failure_reason
+from newscrawler.failures import REFUSED, failure_reason
 from newscrawler.normalize.urls import canonicalize_url, public_suffixes, site_of
 
 if TYPE_CHECKING:
@@ -405,8 +405,9 @@ class RobotsTxtPolicyMiddleware(RobotsTxtMiddleware):
         return rules
 
     def unreachable(self, origin: str, reason: str) -> RobotsRules:
-        # The fetch of robots.txt failed like any other: an error of the site, under its reason.
-        self._stats.inc_value(f"errors/{reason}")
+        # The fetch of robots.txt failed like any other: an error of the site, under its reason
+        # (or skipped, when one of our own refusals stopped it: a redirect to a private address).
+        self._stats.inc_value(f"{'skipped' if reason in REFUSED else 'errors'}/{reason}")
         logger.warning(
             "robots.txt of %s unreachable (%s): everything there is disallowed; asked again in %g s",
             origin,

@@ -16,7 +16,7 @@ from w3lib.encoding import html_body_declared_encoding, http_content_type_encodi
 from newscrawler.extract import PageResult, extract_page
 from newscrawler.extract.links import IGNORED_EXTENSIONS, extension, followable_path
 from newscrawler.extract.structured import counting_cuts
-from newscrawler.failures import failure_reason
+from newscrawler.failures import REFUSED, failure_reason
 from newscrawler.incremental import session_of
 from newscrawler.normalize.urls import canonicalize_url, site_of
 from newscrawler.pathnames import checked_name
@@ -25,10 +25,6 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 HTML_TYPES = (b"text/html", b"application/xhtml+xml")
-# Requests we decline on purpose: counted, but not errors of the site.
-REFUSED = frozenset(
-    {"robots_disallowed", "robots_unreachable", "offsite", "private_address", "page_cap", "depth_limit"}
-)
 # Refused in bulk (a trap's thousands of URLs): logged once per site by the middleware, per URL at DEBUG.
 QUIET_REASONS = frozenset({"page_cap", "depth_limit"})
 # Bytes text never has (all C0 controls but tab, line feed, vertical tab, form feed, carriage return).
