@@ -8,7 +8,10 @@ from __future__ import annotations
 import gzip
 import re
 import socket
+import threading
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 
 import pytest
 from scripted_server import Act, ScriptedServer, page, response, scripted_server
@@ -96,14 +99,36 @@ def closed_port() -> int:
         return probe.getsockname()[1]  # closed again when the block ends: nothing listens there
 
 
+@contextmanager
+def plain_http_on_connect() -> Iterator[int]:
+    """A port that answers plain HTTP the moment a client connects: what a TLS client, whose
+    handshake it does not speak, fails on."""
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve() -> None:
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            with connection, suppress(OSError):
+                connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        listener.close()
+
+
 def sitemap(base: str) -> str:
     urls = "".join(f"<url><loc>{u if '://' in u else base + u}</loc></url>" for u in LISTED)
     return f"<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>{urls}</urlset>"
 
 
 @pytest.fixture(scope="module")
-def crawl(tmp_path_factory: pytest.TempPathFactory) -> tuple[CrawlResult, ScriptedServer, int]:
-    with scripted_server() as server:
+def crawl(tmp_path_factory: pytest.TempPathFactory) -> tuple[CrawlResult, ScriptedServer, int, int]:
+    with scripted_server() as server, plain_http_on_connect() as tls_port:
         for path, (act, _) in FAULTS.items():
             server.on(path, act)
         for path, act in EXTRA_ROUTES.items():
@@ -113,11 +138,12 @@ def crawl(tmp_path_factory: pytest.TempPathFactory) -> tuple[CrawlResult, Script
         robots = f"User-agent: *\nAllow: /\nSitemap: {server.base_url}/sitemap.xml\n"
         server.on("/robots.txt", page(200, robots, content_type="text/plain"))
         port = closed_port()
+        others = f"http://news.site.invalid/,http://127.0.0.1:{port}/,https://127.0.0.1:{tls_port}/"
         result = scrapy_crawl(
             "news",
             tmp_path_factory.mktemp("faults") / "data",
             "-a",
-            f"start_urls={server.base_url}/,http://news.site.invalid/,http://127.0.0.1:{port}/",
+            f"start_urls={server.base_url}/,{others}",
             # Obeyed, robots.txt would disallow the unresolvable and the closed hosts whole (as RFC
             # 9309 asks; test_safety_robots.py): their pages would never be tried.
             settings={
@@ -129,14 +155,14 @@ def crawl(tmp_path_factory: pytest.TempPathFactory) -> tuple[CrawlResult, Script
             timeout=240,
         )
     assert result.returncode == 0, result.stderr[-4000:]
-    return result, server, port
+    return result, server, port, tls_port
 
 
 def test_every_failure_is_counted_under_its_reason(crawl):
-    result, _, _ = crawl
+    result, *_ = crawl
     [manifest] = result.manifests
     wanted = Counter(reason for _, reason in FAULTS.values())
-    wanted.update({"dns": 1, "connection_refused": 1, "unsupported_scheme": 1})
+    wanted.update({"dns": 1, "connection_refused": 1, "unsupported_scheme": 1, "tls_error": 1})
     assert manifest["errors"] == dict(wanted)
     for reason in manifest["errors"]:
         assert reason in DOWNLOAD_REASONS or re.fullmatch(r"http_\d{3}", reason), reason
@@ -144,7 +170,7 @@ def test_every_failure_is_counted_under_its_reason(crawl):
 
 
 def test_each_failure_is_logged_once_under_its_url(crawl):
-    result, server, port = crawl
+    result, server, port, tls_port = crawl
     logged = re.findall(r"\[news\] WARNING: errors: (\w+) (\S+)", result.stderr)
     assert max(Counter(url for _, url in logged).values()) == 1
     by_url = {url: reason for reason, url in logged}
@@ -153,12 +179,13 @@ def test_each_failure_is_logged_once_under_its_url(crawl):
     assert by_url["http://news.site.invalid/"] == "dns"
     assert by_url[f"http://127.0.0.1:{port}/"] == "connection_refused"
     assert by_url["gopher://127.0.0.1/f/unsupported"] == "unsupported_scheme"
+    assert by_url[f"https://127.0.0.1:{tls_port}/"] == "tls_error"
     assert {reason for reason, _ in logged} <= {*DOWNLOAD_REASONS, "http_503"}
     assert "Traceback" not in result.stderr
 
 
 def test_a_meta_refresh_loop_is_a_loop_and_a_self_refresh_a_page(crawl):
-    result, server, _ = crawl
+    result, server, *_ = crawl
     assert [r["title"] for r in result.records] == ["A page that reloads itself"]
     # The loop was followed once around and stopped: no request went round a second time.
     assert Counter(server.paths())["/f/refresh-a.html"] == 1
