@@ -95,7 +95,7 @@ def failure_reason(failure: Failure) -> str:
     if isinstance(error, HttpError):
         return f"http_{error.response.status}"
     if isinstance(error, IgnoreRequest):
-        return _ignored_reason(str(error).lower())
+        return _ignored_reason(error)
     chain = list(_chain(error))
     names = _names(chain)
     if _any(chain, DownloadTimeoutError) or names & {"TimeoutError", "DNSLookupTimeout"}:
@@ -123,17 +123,18 @@ def failure_reason(failure: Failure) -> str:
     return "download_failed"
 
 
-def _ignored_reason(message: str) -> str:
-    if "robots.txt" in message:
-        return "robots_disallowed"
-    if "during decompression" in message:
+def _ignored_reason(error: IgnoreRequest) -> str:
+    """The reason of a request one of Scrapy's middlewares dropped, from its exact message (a URL
+    in the message, "/robots.txt" or "/private/...", must not decide it)."""
+    message = str(error).lower()
+    if type(error.__cause__).__name__ == "_DecompressionMaxSizeExceeded" or message.endswith(
+        "during decompression."
+    ):
         return "too_large_decompressed"  # a compression bomb, stopped at DOWNLOAD_MAXSIZE
-    if "max redirections" in message:
+    if message == "forbidden by robots.txt":
+        return "robots_disallowed"
+    if message == "max redirections reached":
         return "too_many_redirects"
-    if "redirect" in message:
-        return "redirect_loop"
-    if "offsite" in message:
+    if message.startswith("filtered offsite request"):
         return "offsite"
-    if "private" in message:
-        return "private_address"
     return "ignored"

@@ -319,6 +319,7 @@ class RobotsTxtPolicyMiddleware(RobotsTxtMiddleware):
         self.max_bytes = settings.getint("NEWSCRAWLER_ROBOTS_MAX_BYTES", 500 * 1024)
         self.retry_seconds = settings.getfloat("NEWSCRAWLER_ROBOTS_RETRY_SECONDS", 600.0)
         self.max_age_seconds = settings.getfloat("NEWSCRAWLER_ROBOTS_MAX_AGE_SECONDS", 86400.0)
+        self.download_maxsize = settings.getint("DOWNLOAD_MAXSIZE")
         self.rules: dict[str, RobotsRules] = {}
         self.pending: dict[str, list[Deferred[RobotsRules]]] = {}
         crawler.signals.connect(self.headers_received, signal=signals.headers_received)
@@ -426,8 +427,10 @@ class RobotsTxtPolicyMiddleware(RobotsTxtMiddleware):
         compressed one keeps DOWNLOAD_MAXSIZE, which then also bounds what it inflates to."""
         if not request.meta.get(ROBOTS_META):
             return
-        if (headers.get(b"Content-Encoding") or b"").strip().lower() in {b"", b"identity"}:
-            request.meta["download_maxsize"] = 0
+        # Set for each response anew: a redirected request carries the meta of the one before.
+        plain = (headers.get(b"Content-Encoding") or b"").strip().lower() in {b"", b"identity"}
+        request.meta["download_maxsize"] = 0 if plain else self.download_maxsize
+        request.meta["robots_bytes_received"] = 0
 
     def bytes_received(self, data: bytes, request: Request, spider: Spider) -> None:
         if not request.meta.get(ROBOTS_META):

@@ -209,3 +209,18 @@ def test_failure_reasons_of_wrapped_twisted_errors():
     assert wrapped(ResponseFailed([Failure(ConnectionLost())]), ResponseDataLossError) == "data_loss"
     assert failure_reason(Failure(DownloadFailedError("no cause"))) == "download_failed"
     assert failure_reason(Failure(RuntimeError("anything"))) == "download_failed"
+
+
+def test_a_url_in_scrapys_message_never_decides_the_reason():
+    from scrapy.exceptions import IgnoreRequest
+
+    bomb = IgnoreRequest(
+        "Ignored response <200 http://x/private/robots.txt> because its body (9 B compressed, 2 B "
+        "decompressed so far) exceeded DOWNLOAD_MAXSIZE (1 B) during decompression."
+    )
+    assert failure_reason(Failure(bomb)) == "too_large_decompressed"
+    assert failure_reason(Failure(IgnoreRequest("Forbidden by robots.txt"))) == "robots_disallowed"
+    assert failure_reason(Failure(IgnoreRequest("Filtered offsite request to 'x.org'"))) == "offsite"
+    assert failure_reason(
+        Failure(IgnoreRequest("Ignored request not in cache: <GET http://x/redirect>"))
+    ) == ("ignored")

@@ -17,8 +17,9 @@ from support import CrawlResult, scrapy_crawl
 
 pytestmark = pytest.mark.e2e
 
-OK, MISSING, FAILING, DOWN, HUGE, ZIPPED = (
-    f"{name}.robots-test.org" for name in ("ok", "missing", "failing", "down", "huge", "zipped")
+OK, MISSING, FAILING, DOWN, HUGE, ZIPPED, MOVED, BOMB = (
+    f"{name}.robots-test.org"
+    for name in ("ok", "missing", "failing", "down", "huge", "zipped", "moved", "bomb")
 )
 # A robots.txt of 2 MB: its first rule within 500 KiB, another one far beyond.
 HUGE_ROBOTS = (
@@ -56,7 +57,34 @@ HOSTS: dict[str, tuple[Act, list[str], list[str]]] = {
         ["/", "/zipped/z"],
         ["/"],
     ),
+    # Redirected (a plain 3xx first, then a compressed file: the limits are set anew for each).
+    MOVED: (
+        page(301, "", headers=(("Location", "/robots-moved.txt"),), reason="Moved"),
+        ["/", "/moved/m"],
+        ["/"],
+    ),
+    # A compression bomb: what it inflates to passes DOWNLOAD_MAXSIZE, so nothing can be read.
+    BOMB: (
+        Act(
+            response(
+                200,
+                gzip.compress(b"#" * 5_000_000),
+                content_type="text/plain",
+                headers=(("Content-Encoding", "gzip"),),
+            )
+        ),
+        ["/"],
+        [],
+    ),
 }
+MOVED_ROBOTS = Act(
+    response(
+        200,
+        gzip.compress(b"User-agent: *\nDisallow: /moved/\n"),
+        content_type="text/plain",
+        headers=(("Content-Encoding", "gzip"),),
+    )
+)
 
 
 def start_urls(pages: dict[str, list[str]]) -> str:
@@ -84,6 +112,7 @@ def cases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[CrawlResul
             server.on("/robots.txt", robots, host=host)
             for path in paths:
                 server.on(path, page(200, PAGE), host=host)
+        server.on("/robots-moved.txt", MOVED_ROBOTS, host=MOVED)
         urls = (
             start_urls({host: paths for host, (_, paths, _) in HOSTS.items()})
             + ",http://robots.site.invalid/"
@@ -95,18 +124,24 @@ def test_each_case_is_counted_in_the_manifest(cases):
     result, _ = cases
     [manifest] = result.manifests
     assert manifest["robots"] == {
-        "parsed": 3,  # OK, HUGE, ZIPPED
+        "parsed": 4,  # OK, HUGE, ZIPPED, MOVED
         "oversized": 1,
         "allow_all_http_404": 1,
         "disallow_all_http_503": 1,
         "disallow_all_connection_lost": 1,
         "disallow_all_dns": 1,  # robots.site.invalid
+        "disallow_all_too_large_decompressed": 1,  # BOMB
     }
     skipped = manifest["skipped"]
-    assert skipped["robots_disallowed"] == 3  # /private/p, /early/x, /zipped/z
-    assert skipped["robots_unreachable"] == 3  # the pages of FAILING, DOWN and robots.site.invalid
+    assert skipped["robots_disallowed"] == 4  # /private/p, /early/x, /zipped/z, /moved/m
+    assert skipped["robots_unreachable"] == 4  # the pages of FAILING, DOWN, BOMB, robots.site.invalid
     # The failed fetches of robots.txt are errors of those sites, as any failed fetch is.
-    assert manifest["errors"] == {"http_503": 1, "connection_lost": 1, "dns": 1}
+    assert manifest["errors"] == {
+        "http_503": 1,
+        "connection_lost": 1,
+        "dns": 1,
+        "too_large_decompressed": 1,
+    }
 
 
 @pytest.mark.parametrize("host", list(HOSTS))
@@ -116,7 +151,7 @@ def test_what_was_fetched_follows_the_rfc(cases, host):
     if not allowed:  # disallowed whole: nothing but robots.txt was asked for
         assert set(server.paths(host)) == {"/robots.txt"}
     # (the spider also guesses /sitemap.xml where robots.txt names none)
-    fetched = {p for p in server.paths(host) if p not in {"/robots.txt", "/sitemap.xml"}}
+    fetched = {p for p in server.paths(host) if p not in {"/robots.txt", "/robots-moved.txt", "/sitemap.xml"}}
     assert fetched == set(allowed), (host, fetched)
 
 
