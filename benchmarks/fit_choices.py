@@ -58,11 +58,13 @@ def site_group(url: str) -> str:
 
 @dataclass
 class Choice:
-    """One page's candidates for a choice: their features, which are right, and the page's site."""
+    """One page's candidates for a choice: their features, which are right, and the page's site;
+    `decide` picks one with a model as extraction does (the top-rated one by default)."""
 
     group: str
     features: list[dict[str, float]]
     right: list[bool]
+    decide: Callable[[Any], int | None] | None = None
 
 
 def fit_choice(
@@ -103,6 +105,10 @@ def fit_choice(
         good = 0
         for page in pages:
             choice = choices[page]
+            if choice.decide is not None:
+                best = choice.decide(model)
+                good += best is not None and choice.right[best]
+                continue
             best = model.best(choice.features)
             good += best is not None and choice.right[best] and model.says_yes(choice.features[best])
         return good / max(len(pages), 1)
@@ -165,7 +171,7 @@ def author_choices(bench: Path) -> list[Choice]:
     same extract_article call a crawl makes), each right when normalization turns it into exactly
     the truth's names."""
     import newscrawler.extract.article as article
-    from newscrawler.extract.bylines import author_credits
+    from newscrawler.extract.bylines import author_credits, pick_credit
     from newscrawler.extract.page import Page
     from newscrawler.normalize.authors import parse_authors
 
@@ -190,7 +196,13 @@ def author_choices(bench: Path) -> list[Choice]:
                 right = [
                     split_names(parse_authors(c.texts, site_names=site.names).names) == want for c in credits
                 ]
-                choices.append(Choice(site_group(truth["url"]), [c.features for c in credits], right))
+                features = [c.features for c in credits]
+                keys, printed = [c.keys for c in credits], [c.element is not None for c in credits]
+
+                def decide(model: Any, f: Any = features, k: Any = keys, p: Any = printed) -> int | None:
+                    return pick_credit(model, f, k, p)  # as choose_authors decides
+
+                choices.append(Choice(site_group(truth["url"]), features, right, decide))
     finally:
         article.choose_authors = original  # type: ignore[assignment]
     return choices

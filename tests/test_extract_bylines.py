@@ -3,6 +3,7 @@ of credits wins, and what the publication's own credit becomes."""
 
 from __future__ import annotations
 
+import gc
 import json
 
 from hypothesis import assume, given, settings
@@ -193,3 +194,22 @@ def test_a_link_to_a_users_page_is_a_credit():
 def test_an_authority_control_box_is_no_credit():
     box = '<div class="authority-control"><span>Authority control</span></div>'
     assert authors_of("", box) == []
+
+
+def test_a_pages_credits_weigh_the_same_however_often_they_are_read():
+    # Element identities must not be compared through the ids of lxml proxies nobody holds.
+    teasers = "".join(f'<div class="teaser"><span class="author">Writer {i}</span></div>' for i in range(30))
+    html = (
+        f"<html><head>{node(author={'@type': 'Organization', 'name': 'Example News'})}</head><body>"
+        '<div class="wrap"><div class="main"><article><header><h1>City passes budget</h1>'
+        '<p class="byline"><span itemprop="author">Jane Doe</span></p></header>'
+        f"<div>{TEXT}</div></article></div><aside>{teasers}</aside></div></body></html>"
+    )
+    page = Page(html, URL)
+    site = bylines.SiteNames(page, ["Example News"])
+    first = [c.features for c in bylines.author_credits(page, None, site)]
+    byline = next(f for f in first if f.get("src_itemprop"))
+    assert byline["near_h1"] == 1.0 and byline["h1_up"] == 0.2  # <span> in <p> in the <header> of the <h1>
+    for _ in range(5):
+        gc.collect()
+        assert [c.features for c in bylines.author_credits(page, None, site)] == first

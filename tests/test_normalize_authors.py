@@ -90,6 +90,11 @@ CASES = [
     (["Contributors to Wikimedia projects"], [], ["Contributors to Wikimedia projects"]),
     (["Contributors: Jane Doe, John Smith"], [], ["Jane Doe", "John Smith"]),
     (["Contributors"], [], []),
+    # Page furniture is no credit.
+    (["Login"], [], []),
+    (["Article by"], [], []),
+    (["Super User"], [], []),
+    (["Cortesía"], [], []),
     # Agencies in their own languages.
     (["Anadolu Ajansı"], [], ["Anadolu Ajansı"]),
 ]

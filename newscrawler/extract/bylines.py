@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 import lxml.html
 from lxml import etree
 
-from newscrawler.extract.learned import load_model
+from newscrawler.extract.learned import Features, LinearModel, load_model
 from newscrawler.extract.page import Page
 from newscrawler.extract.structured import ARTICLE_TYPES, Node, node_types
 from newscrawler.extract.textblocks import paragraphs_of
@@ -144,6 +144,9 @@ def _element_credit(element: lxml.html.HtmlElement) -> str | None:
         # Pieces apart: a label and a name in elements of their own ("<span>Author</span>Jane Doe")
         # must not run together.
         text = " ".join(" ".join(element.itertext()).split())
+        half = text[: len(text) // 2]
+        if half and text == f"{half} {half}":
+            text = half  # the name printed twice (a visible and a screen-reader copy)
     if 2 < len(text) <= _MAX_BYLINE_CHARS and not _is_link_or_mail(text):
         return text
     return None
@@ -417,21 +420,31 @@ def choose_authors(
     `same_article` are other structured-data nodes describing this same article: one plugin's
     node often credits only the first of several authors that another's lists."""
     credits = author_credits(page, node, site, same_article)
-    model = load_model(AUTHORS_MODEL)
-    best = model.best([c.features for c in credits])
-    if best is None or not model.says_yes(credits[best].features):
-        return []
-    # Every name of a multi-author byline: a likely byline printed on the page naming all the best
-    # credit names and more is the fuller statement of it (structured data often lists the first
-    # author only; metadata may add the publishing group, which the page does not print).
+    chosen = pick_credit(
+        load_model(AUTHORS_MODEL),
+        [c.features for c in credits],
+        [c.keys for c in credits],
+        [c.element is not None for c in credits],
+    )
+    return [] if chosen is None else credits[chosen].texts
+
+
+def pick_credit(
+    model: LinearModel, features: Sequence[Features], keys: Sequence[frozenset[str]], printed: Sequence[bool]
+) -> int | None:
+    """Which credit is the article's (its index), none when no credit is likely: the one the model
+    rates best, or a likely byline printed on the page naming all its names and more (every name
+    of a multi-author byline: structured data often lists the first author only; metadata may add
+    the publishing group, which the page does not print)."""
+    best = model.best(features)
+    if best is None or not model.says_yes(features[best]):
+        return None
     fuller = [
-        c
-        for c in credits
-        if c.element is not None
-        and credits[best].keys < c.keys
-        and model.probability(c.features) >= _FULLER_LIKELIHOOD
+        i
+        for i in range(len(features))
+        if printed[i] and keys[best] < keys[i] and model.probability(features[i]) >= _FULLER_LIKELIHOOD
     ]
-    return max(fuller, key=lambda c: len(c.keys)).texts if fuller else credits[best].texts
+    return max(fuller, key=lambda i: len(keys[i])) if fuller else best
 
 
 def _looks_like_credit(text: str) -> bool:
@@ -491,7 +504,10 @@ def credit_features(page: Page, credits: list[Credit], site: SiteNames) -> None:
     """Fill each credit's features: its source, what its names look like once parsed as
     normalization will parse them, whether other sources agree, and where on the page it is."""
     h1 = next((h for h in page.tagged("h1") if h.text_content().strip()), None)
-    h1_levels = {id(a): level for level, a in enumerate([h1, *h1.iterancestors()])} if h1 is not None else {}
+    # The chain is kept referenced while ids are compared: lxml makes a new proxy object (with a
+    # new id) for an element no Python object holds, and may give a freed proxy's id to another.
+    h1_chain = [h1, *h1.iterancestors()] if h1 is not None else []
+    h1_levels = {id(a): level for level, a in enumerate(h1_chain)}
     parsed = [parse_authors(c.texts, site_names=site.names).names for c in credits]
     keys = [frozenset(_key(n) for n in names) - {""} for names in parsed]
     dom = [i for i, c in enumerate(credits) if c.element is not None]

@@ -42,8 +42,8 @@ AGENCIES: dict[str, str] = {
 _DESK = re.compile(
     r"\b(?:desk|team|newsroom|bureau|staff|redaktion|online-redaktion|rédaction|redacción|redação|"
     r"redazione|redactie|redakcja|редакция|editorial board|editors|contributors|wires?|agencies|agencias|"
-    r"agenturen|"
-    r"news service|nachrichtenagentur|admin|administrator|webmaster|anonymous|anonym|unknown|guest|"
+    r"agenturen|news service|nachrichtenagentur|admin|administrator|super\s?user|webmaster|anonymous|"
+    r"anonym|unknown|guest|"
     r"gastautor(?:in)?|invité)\b",
     re.IGNORECASE,
 )
@@ -86,7 +86,7 @@ _ONLY_ROLE = re.compile(rf"^(?:(?:{_ROLE_ADJECTIVE}|{_ROLE_NOUN})\s*)+$", re.IGN
 _LEAD_IN = re.compile(
     r"^(?:(?:view|see|read|more|all)\s+(?:all\s+)?(?:posts|articles|stories|contributions|entries)\s+"
     r"(?:by|from|of)|alle\s+(?:artikel|beiträge)\s+von|tous\s+les\s+articles\s+de|más\s+artículos\s+de|"
-    r"(?:(?:story|text|words|report(?:ing)?|additional\s+reporting|written|posted|compiled|edited|"
+    r"(?:(?:story|article|text|words|report(?:ing)?|additional\s+reporting|written|posted|compiled|edited|"
     r"interview|with\s+reporting)\s+)?(?:by|from)|von|par|por|door|af|av|przez|от|"
     r"(?:authors?|autor(?:in|en)?|auteurs?|byline|reporters?|writers?|contributors?|text|texto|texte|tekst|"
     r"redaktion|interview)\s*:|"
@@ -128,7 +128,7 @@ _GENERIC_DESK_WORDS = _words(
     "nachrichtenagentur admin administrator webmaster anonymous anonym unknown guest gastautor "
     "gastautorin invité web online digital news nachrichten city sports sport tech technology business "
     "politics world local metro national international the our reporter reporters writer writers "
-    "correspondent editor staffer contributors"
+    "correspondent editor staffer contributors super user superuser"
 )
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
@@ -161,7 +161,8 @@ _DESK_WORD = re.compile(r"[\w.'’\-]*[^\W\d_][\w.'’\-]*")  # a word with a le
 _WORD = re.compile(r"^[^\W\d_](?:[\w'’.\-]*[^\W\d_.])?\.?$")
 _NOT_NAME_WORDS = _words(
     "updated published posted aktualisiert veröffentlicht publiziert stand datum quelle date min minutes "
-    "zuletzt geändert modified "
+    "zuletzt geändert modified login logout anmelden abmelden register youtube facebook twitter instagram "
+    "linkedin whatsapp pinterest tiktok cortesía cortesia courtoisie "
     "minuten lesezeit gmt utc cet cest edt pst bst uhr "
     "the of for click here more posts articles view all profile follow share comments about read "
     "subscribe newsletter email contact is was has are photo photos video image images getty "
