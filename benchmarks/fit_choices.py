@@ -217,6 +217,135 @@ def fit_authors(bench: Path) -> tuple[Any, dict[str, Any]]:
     )
 
 
+# --- headline: the headline the page shows, or the title its sources agree on ----------------------
+
+# Readability's title truth is Readability.js's own output (it keeps site suffixes): not fitted on.
+HEADLINE_SETS = ("tfeval", "meta")
+
+
+@dataclass
+class Switch:
+    """One page where the shown <h1> differs from the agreed title: the features of that
+    difference, which of the two is right, and the page's site."""
+
+    group: str
+    features: dict[str, float]
+    shown_right: bool
+    agreed_right: bool
+
+
+def headline_switches(bench: Path) -> tuple[list[Switch], int, int]:
+    """For every dev page with a title truth, through the same extract_article call a crawl
+    makes: the pages where the <h1> and the agreed title differ, the number of pages, and how
+    many the agreed title alone gets right (the record's title made from a text by
+    normalize_title with the site's names, compared as the benchmark compares)."""
+    from metrics import title_exact
+
+    import newscrawler.extract.article as article
+    from newscrawler.extract.headline import headline_choice
+    from newscrawler.extract.page import Page
+    from newscrawler.normalize.titles import normalize_title
+    from newscrawler.normalize.urls import site_of
+
+    seen: list[Any] = []
+
+    def recorder(candidates: Any, site_names: Any = (), *, h1_count: int = 1) -> None:
+        seen.append((headline_choice(candidates, site_names, h1_count=h1_count), list(site_names)))
+
+    switches, pages, agreed_right = [], 0, 0
+    original = article.choose_headline
+    article.choose_headline = recorder  # type: ignore[assignment]
+    try:
+        for set_name in HEADLINE_SETS:
+            for truth in bench_pages(bench, set_name):
+                if not truth.get("title"):
+                    continue
+                seen.clear()
+                article.extract_article(Page(truth["html"], truth["url"]))
+                choice, names = seen[0]
+                site = site_of(truth["url"])
+                names = [*names, site, site.split(".")[0]]
+
+                def right(text: str | None, names: list[str] = names, want: str = truth["title"]) -> bool:
+                    return title_exact(want, normalize_title(text, site_names=names))
+
+                pages += 1
+                agreed_right += right(choice.agreed)
+                if choice.shown:
+                    switches.append(
+                        Switch(
+                            site_group(truth["url"]),
+                            choice.features,
+                            right(choice.shown),
+                            right(choice.agreed),
+                        )
+                    )
+    finally:
+        article.choose_headline = original  # type: ignore[assignment]
+    return switches, pages, agreed_right
+
+
+def fit_headline(bench: Path) -> tuple[Any, dict[str, Any]]:
+    """A logistic model of "the shown <h1> is the headline, not the agreed title", fitted on the
+    pages where exactly one of the two is right; C chosen and its figure measured by site-grouped
+    cross-validation as the share of all pages whose title comes out right."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold
+
+    from newscrawler.extract.learned import LinearModel
+
+    switches, pages, agreed_right = headline_switches(bench)
+    names = sorted({f for s in switches for f in s.features})
+    x = np.array([[s.features.get(f, 0.0) for f in names] for s in switches], dtype=float)
+    y = np.array([s.shown_right for s in switches], dtype=int)
+    decisive = np.array([s.shown_right != s.agreed_right for s in switches])
+    groups = np.array([s.group for s in switches])
+
+    def fitted(rows: np.ndarray, c_value: float) -> LinearModel:
+        rows = rows[decisive[rows]]
+        means, scales = x[rows].mean(axis=0), x[rows].std(axis=0)
+        scales[scales == 0] = 1.0
+        model = LogisticRegression(C=c_value, max_iter=2000).fit((x[rows] - means) / scales, y[rows])
+        return LinearModel(
+            name="headline",
+            bias=float(model.intercept_[0]),
+            weights=dict(zip(names, map(float, model.coef_[0]), strict=True)),
+            means=dict(zip(names, map(float, means), strict=True)),
+            scales=dict(zip(names, map(float, scales), strict=True)),
+            threshold=0.5,
+        )
+
+    def gained(model: LinearModel, rows: np.ndarray) -> int:
+        """Pages right with the switch minus pages right without it, among `rows`."""
+        total = 0
+        for row in rows:
+            s = switches[row]
+            if model.says_yes(s.features):
+                total += int(s.shown_right) - int(s.agreed_right)
+        return total
+
+    folds = list(GroupKFold(n_splits=FOLDS).split(x, groups=groups))
+    figures = {}
+    for c_value in (0.03, 0.1, 0.3, 1.0, 3.0):
+        figures[c_value] = sum(gained(fitted(train, c_value), test) for train, test in folds)
+    best_c = _simplest({c: g / pages for c, g in figures.items()})
+    model = fitted(np.arange(len(switches)), best_c)
+    summary = {
+        "command": "python benchmarks/fit_choices.py --model headline",
+        "pages": pages,
+        "pages_where_h1_differs": len(switches),
+        "C": best_c,
+        "agreed_only_right_share": round(agreed_right / pages, 4),
+        "cv_right_share": round((agreed_right + figures[best_c]) / pages, 4),
+        "cv_by_C": {str(c): round((agreed_right + g) / pages, 4) for c, g in figures.items()},
+        "in_sample_right_share": round((agreed_right + gained(model, np.arange(len(switches)))) / pages, 4),
+        "folds": f"{FOLDS}, grouped by registered domain",
+        "note": f"shown <h1> against the agreed title on the dev pages of {', '.join(HEADLINE_SETS)}",
+    }
+    return _with_fitted(model, summary), summary
+
+
 # --- registry -------------------------------------------------------------------------------------
 
 
@@ -236,6 +365,7 @@ def _write(name: str, fitting: Callable[[Path], tuple[Any, dict[str, Any]]]) -> 
 
 FITTERS: dict[str, Callable[[Path, bool], None]] = {
     "authors": _write("authors", fit_authors),
+    "headline": _write("headline", fit_headline),
 }
 
 

@@ -58,3 +58,34 @@ def test_microdata_text_is_read_paragraph_by_paragraph_without_scripts():
     [node] = Page(html, "https://news.example.org/a").structured.microdata
     assert node["headline"] == "Budget passes"
     assert node["articleBody"] == "First paragraph.\nSecond\nline."
+
+
+def test_the_headline_shown_wins_over_the_seo_title_the_metadata_repeats():
+    seo = "Privatkredit-Zinsen: So ermitteln Sie Ihre Kosten"
+    shown = "Wie hoch sind die Zinsen für einen Privatkredit?"
+    assert choose_headline([None, f"{seo} | SMAVA", shown, None, f"{seo} | SMAVA"], ["SMAVA"]) == shown
+
+
+def test_a_site_name_in_the_h1_is_no_headline():
+    seo = "Die Zukunft der Arbeit - Wir dekorieren die Liegestühle um"
+    assert choose_headline([None, seo, "Deutschlandfunk", None, seo], ["Deutschlandfunk"]) == seo
+
+
+def test_the_headline_model_weighs_only_features_the_code_gives():
+    from newscrawler.extract import headline
+    from newscrawler.extract.learned import load_model
+
+    model = load_model(headline.HEADLINE_MODEL)
+    assert model.weights and set(model.weights) <= headline.FEATURES
+    seo, shown = "SEO title here | Site", "The headline shown"
+    choice = headline.headline_choice([None, seo, shown, None, None], ["Site"])
+    assert choice.shown == "The headline shown" and set(choice.features) == headline.FEATURES
+
+
+def test_title_variants_are_the_other_titles_once_each():
+    from newscrawler.extract.headline import title_variants
+
+    seo = "Privatkredit-Zinsen: So ermitteln Sie Ihre Kosten"
+    shown = "Wie hoch sind die Zinsen für einen Privatkredit?"
+    sources = [None, seo, shown, f" {seo} ", f"{seo} | SMAVA"]
+    assert title_variants(sources, shown) == [seo, f"{seo} | SMAVA"]

@@ -13,6 +13,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from newscrawler.extract.learned import load_model
 
 # Separators between a kicker or site name and the headline proper.
 _SEPARATOR = re.compile(r"\s*(?:[:|–—•·*｜：]|\s-\s|ㅣ|-(?=[^\s-]*$))\s*")
@@ -57,27 +60,128 @@ def _cores(text: str, site_keys: Sequence[str]) -> set[str]:
     return found
 
 
-def choose_headline(candidates: Sequence[str | None], site_names: Sequence[str] = ()) -> str | None:
-    """The headline among `candidates` (most deliberate source first), as the page wrote it.
+H1 = 2  # the <h1>'s place among choose_headline's candidates
+HEADLINE_MODEL = "headline"
+FEATURES = frozenset(
+    {
+        *(
+            "h1_confirmed",
+            "pick_confirmed",
+            "pick_stated",
+            "h1_in_seo",
+            "h1_contains_pick",
+            "pick_contains_h1",
+        ),
+        *("overlap", "length_ratio", "h1_words", "h1_short", "h1_multi", "h1_separator"),
+        *("pick_separator", "pick_ld", "pick_og", "pick_title", "pick_peeled"),
+    }
+)
 
-    Returns one of the candidates, whitespace collapsed."""
-    texts = [" ".join(c[:_MAX_CHARS].split()) for c in candidates if c and c.strip()]
-    if not texts:
-        return None
+
+@dataclass(slots=True)
+class HeadlineChoice:
+    """What agreement among the sources picks, and the headline the page shows (its <h1>) when
+    that differs, with the evidence for taking the shown one instead."""
+
+    agreed: str | None
+    shown: str | None = None
+    features: dict[str, float] = field(default_factory=dict)
+
+
+def headline_choice(
+    candidates: Sequence[str | None], site_names: Sequence[str] = (), *, h1_count: int = 1
+) -> HeadlineChoice:
+    """The agreed headline (see choose_headline) and, when the <h1> (candidates[H1]) states
+    another, the features of that difference."""
+    texts = [" ".join(c[:_MAX_CHARS].split()) if c and c.strip() else "" for c in candidates]
+    stated = [i for i, t in enumerate(texts) if t]
+    if not stated:
+        return HeadlineChoice(None)
     site_keys = [key(n) for n in site_names if n]
-    wholes = [key(t) for t in texts]
-    cores = [_cores(t, site_keys) for t in texts]
+    wholes = [key(t) if t else "" for t in texts]
+    cores = [_cores(t, site_keys) if t else set() for t in texts]
+    present = stated
+
+    def confirmed(k: str) -> int:
+        return sum(1 for i in present if k in cores[i])
 
     def rank(index: int) -> tuple[int, int, int]:
         # A source's text is confirmed by every source that states it, whole or once a kicker or
         # affix is peeled off; more confirmation wins, then the more deliberate source.
         whole = wholes[index]
-        confirmed = sum(1 for options in cores if whole in options)
-        stated = sum(1 for other in wholes if other == whole)
-        return (confirmed, -index, stated)
+        return (confirmed(whole), -index, sum(1 for i in present if wholes[i] == whole))
 
-    best = max(range(len(texts)), key=rank)
-    return _agreed_core(texts, wholes, cores, rank(best)[0]) or texts[best]
+    best = max(present, key=rank)
+    agreed = _agreed_core(
+        [texts[i] for i in present], [wholes[i] for i in present], [cores[i] for i in present], rank(best)[0]
+    )
+    choice = HeadlineChoice(agreed or texts[best])
+    if (
+        len(texts) <= H1
+        or not texts[H1]
+        or (agreed is None and best == H1)
+        or key(choice.agreed or "") == wholes[H1]
+        or _names_site(wholes[H1], site_keys)  # the site's name set as a heading: no headline
+    ):
+        return choice
+    shown, pick = wholes[H1], key(choice.agreed or "")
+    shown_words, pick_words = _words(shown), _words(pick)
+    seo = [i for i in present if i != H1]
+    features = {
+        "h1_confirmed": confirmed(shown),
+        "pick_confirmed": confirmed(pick),
+        "pick_stated": sum(1 for i in present if wholes[i] == pick),
+        "h1_in_seo": any(shown in cores[i] for i in seo),
+        "h1_contains_pick": pick in shown,
+        "pick_contains_h1": shown in pick,
+        "overlap": len(shown_words & pick_words) / max(len(shown_words | pick_words), 1),
+        "length_ratio": min(len(shown) / max(len(pick), 1), 3.0),
+        "h1_words": min(len(shown.split()), 30) / 30,
+        "h1_short": len(shown.split()) <= 3,
+        "h1_multi": h1_count > 1,
+        "h1_separator": _SEPARATOR.search(shown) is not None,
+        "pick_separator": _SEPARATOR.search(pick) is not None,
+        "pick_ld": wholes[0] == pick,
+        "pick_og": len(wholes) > 1 and wholes[1] == pick,
+        "pick_title": len(wholes) > 4 and wholes[4] == pick,
+        "pick_peeled": pick not in wholes,
+    }
+    choice.shown = texts[H1]
+    choice.features = {name: float(value) for name, value in features.items()}
+    return choice
+
+
+def choose_headline(
+    candidates: Sequence[str | None], site_names: Sequence[str] = (), *, h1_count: int = 1
+) -> str | None:
+    """The headline among `candidates` (most deliberate source first: structured data, og:title,
+    the <h1>, twitter:title, <title>), as the page wrote it.
+
+    First what the sources agree on: the text most of them state, whole or once a kicker or
+    affix is peeled off, ties to the most deliberate source. Publishers rewrite headlines for
+    search, and then structured data, og:title and <title> agree on the SEO title while the page
+    shows another: whether the shown <h1> is the headline is learned (`extract/models/
+    headline.json`, fitted by benchmarks/fit_choices.py) from how the two differ.
+
+    Returns one of the candidates (or the part of one the others agree on), whitespace collapsed."""
+    choice = headline_choice(candidates, site_names, h1_count=h1_count)
+    if choice.shown and load_model(HEADLINE_MODEL).says_yes(choice.features):
+        return choice.shown
+    return choice.agreed
+
+
+def title_variants(candidates: Sequence[str | None], title: str | None) -> list[str]:
+    """The page's other titles (the SEO title its metadata repeats, a social one, <title> with
+    the site's name), as found: each distinct source text that is not the chosen headline, in
+    the order choose_headline takes them."""
+    seen = {key(title)} if title else set()
+    variants = []
+    for candidate in candidates:
+        text = " ".join((candidate or "")[:_MAX_CHARS].split())
+        if text and key(text) not in seen:
+            seen.add(key(text))
+            variants.append(text)
+    return variants
 
 
 def _agreed_core(texts: list[str], wholes: list[str], cores: list[set[str]], confirmed: int) -> str | None:
