@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
 REPO = HERE.parent
 BENCH = REPO.parent / "shared" / "bench"
 MODELS = REPO / "newscrawler" / "extract" / "models"
@@ -260,7 +261,84 @@ def fit_pagekind(bench: Path, dry_run: bool) -> None:
         print(f"  wrote {target.relative_to(REPO)}")
 
 
-FITTERS: dict[str, Callable[[Path, bool], None]] = {"pagekind": fit_pagekind}
+# -- published: which of a page's dates is its publication date ---------------------------------------
+
+DATE_SETS = ("tfeval", "htmldate", "meta", "readability")
+
+
+def published_choices(bench: Path) -> list[Any]:
+    """For every dev page whose truth has a publication day: the date candidates extraction finds
+    (through the same extract_article call a crawl makes), each right when it names that day."""
+    from fit_choices import Choice, site_group
+
+    import newscrawler.extract.article as article
+    from newscrawler.extract.dates import PublishedChoice, features_of, published_candidates
+    from newscrawler.extract.page import Page
+
+    seen: list[Any] = []
+
+    def recorder(page: Any, node: Any, others: Any, title: Any, foreign: Any = ()) -> Any:
+        candidates = published_candidates(page, node, others, title, foreign)
+        seen.append((page, candidates, foreign))
+        return PublishedChoice(candidates[0] if candidates else None)
+
+    choices = []
+    original = article.choose_published
+    article.choose_published = recorder  # type: ignore[assignment]
+    try:
+        for set_name in DATE_SETS:
+            for page in bench_pages(bench, (set_name,)):
+                want = (page.truth.get("published") or "")[:10]
+                if not want:
+                    continue
+                seen.clear()
+                article.extract_article(Page(page.html, page.url))
+                extracted, candidates, foreign = seen[0]
+                choices.append(
+                    Choice(
+                        site_group(page.url),
+                        features_of(extracted, candidates, foreign),
+                        [c.day.isoformat() == want for c in candidates],
+                    )
+                )
+    finally:
+        article.choose_published = original  # type: ignore[assignment]
+    return choices
+
+
+def fit_published(bench: Path, dry_run: bool) -> None:
+    from fit_choices import fit_choice
+
+    choices = published_choices(bench)
+    # Always a date when there is one: the threshold lets the best candidate through.
+    model, summary = fit_choice(
+        "published",
+        choices,
+        threshold=0.0,
+        note=f"date candidates rated on the dev pages of {', '.join(DATE_SETS)} whose truth has a day",
+    )
+    summary["command"] = "python benchmarks/fit_models.py --model published"
+    summary["date"] = datetime.now(UTC).strftime("%Y-%m-%d")
+    print(f"published: {json.dumps(summary)}")
+    for feature, weight in sorted(model.weights.items(), key=lambda item: -abs(item[1])):
+        print(f"    {feature:28} {weight:+.3f}")
+    if not dry_run:
+        target = MODELS / "published.json"
+        data = model.to_json()
+        data["fitted"] = summary
+        target.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", "utf-8")
+        print(f"  wrote {target.relative_to(REPO)}")
+
+
+def _fitters() -> dict[str, Callable[[Path, bool], None]]:
+    """Every model, in the order they depend on each other: the page-kind features read the
+    draft that the date and author choices make."""
+    from fit_choices import FITTERS as CHOICES
+
+    return {"published": fit_published, **CHOICES, "pagekind": fit_pagekind}
+
+
+FITTERS: dict[str, Callable[[Path, bool], None]] = _fitters()
 
 
 def main() -> None:
@@ -272,7 +350,7 @@ def main() -> None:
     parser.add_argument("--dry-run", action="store_true", help="report the figures, write nothing")
     args = parser.parse_args()
     sys.path.insert(0, str(REPO))
-    for name in args.model or sorted(FITTERS):
+    for name in args.model or list(FITTERS):
         FITTERS[name](args.bench, args.dry_run)
 
 

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from newscrawler.extract.types import ArticleDraft, PostDraft
 from newscrawler.items import SCHEMA_VERSION, Article, ForumPost
 from newscrawler.normalize.authors import normalize_forum_author, parse_authors
+from newscrawler.normalize.dateparse import DateOrder
 from newscrawler.normalize.dates import isoformat, normalize_date
 from newscrawler.normalize.sitewide import NOTHING_KNOWN, SiteKnowledge, SiteLearner
 from newscrawler.normalize.text import (
@@ -74,7 +75,12 @@ def observe(draft: Draft, learner: SiteLearner) -> None:
 
 
 def _date(
-    raw: str | None, ctx: RecordContext, what: str, known: SiteKnowledge, language: str | None
+    raw: str | None,
+    ctx: RecordContext,
+    what: str,
+    known: SiteKnowledge,
+    language: str | None,
+    page_order: DateOrder | None = None,
 ) -> str | None:
     order = ctx.date_order or known.date_order
     result = normalize_date(
@@ -82,7 +88,7 @@ def _date(
         timezone=ctx.timezone,
         now=ctx.crawled_at,
         date_order=order,
-        default_order="MDY" if (language or "en") in MONTH_FIRST_LANGUAGES else "DMY",
+        default_order=page_order or ("MDY" if (language or "en") in MONTH_FIRST_LANGUAGES else "DMY"),
         languages=(language,) if language else None,
     )
     if result.reason and not (result.reason == "date_missing" and what == "modified"):
@@ -112,6 +118,8 @@ def build_article(draft: ArticleDraft, ctx: RecordContext) -> Article | None:
     if not body or not title:
         ctx.note("no_body" if not body else "no_title")
         return None
+    for problem in draft.date_problems:
+        ctx.note(f"published_{problem}")
     authors = parse_authors(draft.authors, site_names=[*draft.site_names, *ctx.site_names])
     if authors.rejected and not authors.names:
         ctx.note("authors_unparsed")
@@ -123,8 +131,8 @@ def build_article(draft: ArticleDraft, ctx: RecordContext) -> Article | None:
         site=site,
         title=title,
         authors=authors.names,
-        published_at=_date(draft.published, ctx, "published", known, draft.language),
-        modified_at=_date(draft.modified, ctx, "modified", known, draft.language),
+        published_at=_date(draft.published, ctx, "published", known, draft.language, draft.date_order),
+        modified_at=_date(draft.modified, ctx, "modified", known, draft.language, draft.date_order),
         language=draft.language,
         description=clean_inline(draft.description),
         body=body,
@@ -136,6 +144,7 @@ def build_article(draft: ArticleDraft, ctx: RecordContext) -> Article | None:
             "title": draft.title,
             "authors": list(draft.authors),
             "published": draft.published,
+            "published_source": draft.published_source,
             "modified": draft.modified,
         },
         crawled_at=isoformat(ctx.crawled_at.astimezone(UTC)),

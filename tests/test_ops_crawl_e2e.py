@@ -141,13 +141,11 @@ def edit_post(root: Path) -> str:
 
 
 def strip_dates(root: Path) -> None:
-    """A redesign that drops every date from the article pages (markup, meta, printed)."""
+    """A redesign that drops every date from the article pages (structured data, meta, printed)."""
     for page in (root / "articles").glob("*.html"):
         text = page.read_text("utf-8")
-        text = text.replace('"datePublished"', '"dateGone"').replace('"dateModified"', '"dateGone2"')
-        text = text.replace("article:published_time", "article:gone").replace(
-            "article:modified_time", "article:gone2"
-        )
+        text = re.sub(r'"date(?:Published|Modified)":\s*"[^"]*",?\s*', "", text)
+        text = re.sub(r"<meta[^>]+(?:article:(?:published|modified)_time|og:updated_time)[^>]*>", "", text)
         text = re.sub(r"<time\b[^>]*>.*?</time>", "", text, flags=re.S)
         text = re.sub(r'<p class="date">.*?</p>', "", text, flags=re.S)
         page.write_text(text, "utf-8")

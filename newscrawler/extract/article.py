@@ -10,10 +10,10 @@ from lxml import etree
 
 from newscrawler.extract.body import extract_body
 from newscrawler.extract.bylines import SiteNames, choose_authors
+from newscrawler.extract.dates import MODIFIED_META, choose_published, date_order
 from newscrawler.extract.headline import choose_headline
 from newscrawler.extract.page import Page
 from newscrawler.extract.structured import ARTICLE_TYPES, Node
-from newscrawler.extract.textblocks import paragraphs_of
 from newscrawler.extract.types import ArticleDraft
 from newscrawler.normalize.urls import canonicalize_url, same_site, url_identity
 
@@ -192,33 +192,19 @@ def extract_article(page: Page) -> ArticleDraft:
     described_by = article_nodes(page, canonical)
     node = described_by[0] if described_by else None
     meta = page.structured
-    published = (_text(node.get("datePublished")) or _text(node.get("dateCreated"))) if node else None
-    published = (
-        published
-        or meta.first_meta(
-            "article:published_time",
-            "og:published_time",
-            "datepublished",
-            "publish-date",
-            "publishdate",
-            "pubdate",
-            "date",
-            "dc.date",
-            "dc.date.issued",
-            "dcterms.created",
-            "sailthru.date",
-            "parsely-pub-date",
-        )
-        or _time_element(page)
-    )
-    modified = (_text(node.get("dateModified")) if node else None) or meta.first_meta(
-        "article:modified_time", "og:updated_time", "datemodified", "last-modified", "dcterms.modified"
-    )
+    modified = (_text(node.get("dateModified")) if node else None) or meta.first_meta(*MODIFIED_META)
     site_names = [n for n in [meta.first_meta("og:site_name", "application-name")] if n]
     if node and (publisher := _names(page.structured.resolve(node.get("publisher")))):
         site_names.extend(publisher)
     title = choose_title(page, node, site_names)
-    published = published or _dateline(page, title)
+    same = {id(n) for n in described_by}
+    foreign = [n for n in page.structured.nodes_of_type(ARTICLE_TYPES) if id(n) not in same]
+    choice = choose_published(page, node, described_by[1:], title, foreign)
+    chosen = choice.candidate
+    # With no readable date anywhere, the record keeps the unreadable one as the page stated it
+    # (normalization counts why it is null); beside a readable one, only the reason is counted.
+    published = chosen.text if chosen else next((text for text, _ in choice.unreadable), None)
+    date_problems = [reason for _, reason in choice.unreadable] if chosen else []
     authors = choose_authors(page, node, SiteNames(page, site_names), described_by[1:])
     body = extract_body(page, hint=_text(node.get("articleBody")) if node else None)
     paragraphs = _without_header_lines(
@@ -231,6 +217,9 @@ def extract_article(page: Page) -> ArticleDraft:
         site_names=site_names,
         authors=authors,
         published=published,
+        published_source=chosen.source if chosen else None,
+        date_order=date_order(page),
+        date_problems=date_problems,
         modified=modified,
         language=_language(page, node),
         description=(_text(node.get("description")) if node else None)
@@ -246,15 +235,6 @@ def extract_article(page: Page) -> ArticleDraft:
         or page.absolute(meta.first_meta("og:image", "twitter:image")),
         evidence=body,
     )
-
-
-# Elements classed as a date, found through their attribute nodes (cheaper than testing every
-# element); outside asides and footers, where other articles' dates are.
-_DATE_CLASS = etree.XPath(
-    '(//@class[contains(., "date") or contains(., "time") or contains(., "published")]/..'
-    ' | //@itemprop[contains(., "date")]/..)'
-    "[not(self::html or self::body)][not(ancestor::aside or ancestor::footer)]"
-)
 
 
 # Words that join names and dates in a byline ("By A and B · 5 March 2024, 17:45 Uhr").
@@ -329,51 +309,3 @@ def _without_header_lines(
             break
         head += 1
     return paragraphs[head:]
-
-
-def _time_element(page: Page) -> str | None:
-    """A <time datetime>, else the short printed date of an element classed as a date."""
-    for element in page.tagged("time"):
-        if (value := element.get("datetime")) is not None:
-            return value
-    for element in _DATE_CLASS(page.tree)[:5]:
-        # Paragraph by paragraph: a byline block and a date block side by side must not run
-        # together ("By Carrie ArnoldNovember 15, 2019" reads as no date).
-        text = " ".join(paragraphs_of(element))
-        if 6 <= len(text) <= 60 and re.search(r"\d", text):
-            return text
-    return None
-
-
-_MONTH = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
-# Printed dates in the forms most sites use: ISO, day.month.year, month day year, day month year;
-# with a time when one follows.
-_PRINTED_DATE = re.compile(
-    r"\b(?:\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./](?:19|20)?\d\d|"
-    rf"{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d|\d{{1,2}}(?:st|nd|rd|th)?\.?\s+{_MONTH},?\s+(?:19|20)\d\d)"
-    r"(?:,?\s+(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?)?",
-    re.IGNORECASE,
-)
-_DATELINE_REACH = 12  # elements after the headline searched for a printed date
-
-
-def _dateline(page: Page, title: str | None) -> str | None:
-    """A date printed just below the headline ("Posted March 3, 2024"), as printed. The headline
-    is the page's <h1>, else the heading that shows the title."""
-    headline = page.tree.find(".//h1")
-    if headline is None and title:
-        wanted = " ".join(title.split()).casefold()
-        shown = (
-            h for h in page.tree.iter("h2", "h3") if wanted in " ".join(h.text_content().split()).casefold()
-        )
-        headline = next(shown, None)
-    if headline is None:
-        return None
-    for element in headline.xpath(f"following::*[position() <= {_DATELINE_REACH}]"):
-        for line in paragraphs_of(element) if len(element) else [element.text or ""]:
-            if len(line) <= 100 and (match := _PRINTED_DATE.search(line)):
-                return match.group(0)
-    return None

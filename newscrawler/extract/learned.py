@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -85,8 +86,33 @@ class LinearModel:
         }
 
 
-@cache
+_OVERRIDDEN: dict[str, LinearModel] = {}
+
+
 def load_model(name: str) -> LinearModel:
     """The model `extract/models/<name>.json`, read once per process."""
+    return _OVERRIDDEN.get(name) or _shipped_model(name)
+
+
+@cache
+def _shipped_model(name: str) -> LinearModel:
     text = resources.files("newscrawler.extract.models").joinpath(f"{name}.json").read_text("utf-8")
     return LinearModel.from_json(json.loads(text))
+
+
+@contextmanager
+def models_overridden(models: Mapping[str, LinearModel]) -> Iterator[None]:
+    """Use these models instead of the shipped ones: fitting a model needs extraction to run before
+    that model exists, and fitting one must not depend on a stale copy of another."""
+    saved = dict(_OVERRIDDEN)
+    _OVERRIDDEN.update(models)
+    try:
+        yield
+    finally:
+        _OVERRIDDEN.clear()
+        _OVERRIDDEN.update(saved)
+
+
+def neutral_model(name: str) -> LinearModel:
+    """A model with no weights: every candidate scores alike, so `best` takes the first one."""
+    return LinearModel(name=name, bias=0.0, weights={}, means={}, scales={}, fitted={"command": "neutral"})

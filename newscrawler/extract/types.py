@@ -19,6 +19,9 @@ class ArticleDraft:
     site_names: list[str] = field(default_factory=list)  # og:site_name, publisher: title affixes
     authors: list[str] = field(default_factory=list)  # bylines, as printed
     published: str | None = None
+    published_source: str | None = None  # where `published` was found: json-ld, meta, url, htmldate...
+    date_order: Literal["DMY", "MDY", "YMD"] | None = None  # how the page writes 05/12/2020 (its locale)
+    date_problems: list[str] = field(default_factory=list)  # its structured date unreadable: why
     modified: str | None = None
     language: str | None = None
     description: str | None = None

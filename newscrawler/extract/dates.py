@@ -1,0 +1,393 @@
+"""When the article was published: every date the page offers is a candidate, a learned model picks.
+
+A page states its publication date in several places, and each can mislead: structured data may
+carry the date of a WebPage or a republication, a `<time>` may belong to a comment, a date-classed
+box to a related story, the URL to the folder's month; htmldate's text search finds a date almost
+everywhere, sometimes the wrong one. So each source gives its candidate, each candidate gets
+features (its source, how many others name the same day, whether it comes after the modified date,
+whether its year fits the URL's), and the `published` model (extract/models/published.json, fitted
+by benchmarks/fit_models.py on the dev pages, cross-validated by site) rates them. The chosen
+candidate's text goes to the record as printed, and its source to `raw.published_source`.
+
+A modified date is a candidate too, marked as such: the model learns how rarely it is the published
+one; a comment's date is not looked at (comments are not searched).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from lxml import etree
+
+from newscrawler.extract.learned import load_model
+from newscrawler.extract.page import Page
+from newscrawler.extract.structured import Node
+from newscrawler.extract.textblocks import paragraphs_of
+from newscrawler.normalize.dateparse import DateOrder
+from newscrawler.normalize.dates import normalize_date
+
+# Where each candidate comes from, most deliberate first (also the tie order).
+SOURCES = (
+    "json-ld",  # the article node's datePublished / dateCreated
+    "meta",  # article:published_time and the publishing meta tags of CMSs
+    "json-ld-other",  # datePublished of another node describing the page (WebPage, a second plugin)
+    "time",  # a <time datetime> marked as the publication (pubdate, itemprop)
+    "meta-date",  # generic date meta tags (date, dc.date, dcterms.created)
+    "first-time",  # the page's first <time datetime>
+    "date-box",  # the text of an element classed or itemprop'd as a date
+    "printed",  # a date printed just below the headline
+    "url",  # a date in the address (/2024/03/05/)
+    "htmldate",  # htmldate's extensive search (markup and text heuristics)
+    "modified",  # dateModified / article:modified_time: a fallback, rarely the published date
+)
+_PUBLISHED_META = (
+    "article:published_time",
+    "og:published_time",
+    "datepublished",
+    "publish-date",
+    "publishdate",
+    "pubdate",
+    "sailthru.date",
+    "parsely-pub-date",
+)
+_DATE_META = ("date", "dc.date", "dc.date.issued", "dcterms.created", "dcterms.date", "dcterms.issued")
+MODIFIED_META = (
+    "article:modified_time",
+    "og:updated_time",
+    "datemodified",
+    "last-modified",
+    "dcterms.modified",
+)
+# Elements classed as a date, found through their attribute nodes (cheaper than testing every
+# element); outside asides and footers, where other articles' dates are.
+_DATE_CLASS = etree.XPath(
+    '(//@class[contains(., "date") or contains(., "time") or contains(., "published")]/..'
+    ' | //@itemprop[contains(., "date")]/..)'
+    "[not(self::html or self::body)][not(ancestor::aside or ancestor::footer)]"
+)
+_DATE_BOXES = 5
+_STRUCTURED = frozenset({"json-ld", "meta", "json-ld-other", "meta-date", "modified"})
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+# Printed dates in the forms most sites use: ISO, day.month.year, month day year, day month year;
+# with a time when one follows.
+_PRINTED_DATE = re.compile(
+    r"\b(?:\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./](?:19|20)?\d\d|"
+    rf"{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d|\d{{1,2}}(?:st|nd|rd|th)?\.?\s+{_MONTH},?\s+(?:19|20)\d\d)"
+    r"(?:,?\s+(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?)?",
+    re.IGNORECASE,
+)
+_DATELINE_REACH = 12  # elements after the headline searched for a printed date
+_URL_DAY = re.compile(r"(?<!\d)((?:19|20)\d\d)[/_-]?(0[1-9]|1[0-2])[/_-]?(0[1-9]|[12]\d|3[01])(?!\d)")
+_URL_YEAR = re.compile(r"(?<![\d])(19[9]\d|20[0-4]\d)(?![\d])")
+_HAS_TIME = re.compile(r"\d{1,2}[:h]\d{2}")
+
+
+@dataclass(frozen=True, slots=True)
+class DateCandidate:
+    text: str  # as the page states it
+    source: str  # one of SOURCES
+    day: date
+    before_headline: bool = False  # printed above the page's <h1>: a masthead's "today", not the story's
+
+
+def date_order(page: Page) -> DateOrder:
+    """How the page writes numeric dates (05/12/2020), from its locale: month first in American
+    English only."""
+    locale = (
+        page.tree.get("lang")
+        or page.structured.first_meta("og:locale", "content-language", "language", "dc.language")
+        or ""
+    )
+    language, _, region = locale.strip().lower().replace("_", "-").partition("-")
+    if language == "en" and region[:2] in _MONTH_FIRST_REGIONS:
+        return "MDY"
+    return "DMY" if language else "MDY"
+
+
+_MONTH_FIRST_REGIONS = frozenset({"", "us", "ph", "fm", "mh", "pw"})
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedChoice:
+    candidate: DateCandidate | None
+    # The page's own structured publication dates that could not be read, with why (date_unparsed,
+    # date_in_future, ...): counted by the crawl even when another source gave the date.
+    unreadable: tuple[tuple[str, str], ...] = ()
+
+
+def choose_published(
+    page: Page, node: Node | None, others: Iterable[Node], title: str | None, foreign: Iterable[Node] = ()
+) -> PublishedChoice:
+    """The publication date the page most likely means (none when it offers none). Among the
+    candidates naming the chosen day, the most precise and deliberate one is kept: a JSON-LD
+    timestamp rather than htmldate's bare day."""
+    foreign = list(foreign)
+    candidates = published_candidates(page, node, others, title, foreign)
+    unreadable = _unreadable_structured_dates(page, node)
+    if not candidates:
+        return PublishedChoice(None, unreadable)
+    best = load_model("published").best(features_of(page, candidates, foreign))
+    if best is None:
+        return PublishedChoice(None, unreadable)
+    day = candidates[best].day
+    same_day = [c for c in candidates if c.day == day]
+    chosen = min(same_day, key=lambda c: (not _HAS_TIME.search(c.text), SOURCES.index(c.source)))
+    return PublishedChoice(chosen, unreadable)
+
+
+def _unreadable_structured_dates(page: Page, node: Node | None) -> tuple[tuple[str, str], ...]:
+    """(text, reason) of the page's own structured publication dates that name no day."""
+    found = []
+    for text in (
+        (_text(node.get("datePublished")) or _text(node.get("dateCreated"))) if node else None,
+        page.structured.first_meta(*_PUBLISHED_META),
+    ):
+        if text and _day(text, date_order(page)) is None:
+            result = normalize_date(text, slow_path=False)
+            found.append((text, result.reason or "date_unparsed"))
+    return tuple(found)
+
+
+def published_candidates(
+    page: Page, node: Node | None, others: Iterable[Node], title: str | None, foreign: Iterable[Node] = ()
+) -> list[DateCandidate]:
+    """Every date the page offers for its publication, one per source, as found. `others` are
+    further nodes describing this article, `foreign` the article nodes of other pages (related
+    stories, list members): their dates are not this page's."""
+    foreign = list(foreign)
+    meta = page.structured
+    order = date_order(page)
+    found: list[tuple[str, str | None, etree._Element | None]] = [
+        (
+            "json-ld",
+            (_text(node.get("datePublished")) or _text(node.get("dateCreated"))) if node else None,
+            None,
+        ),
+        ("meta", meta.first_meta(*_PUBLISHED_META), None),
+        ("json-ld-other", _other_node_date(page, node, others, foreign), None),
+        ("time", *_marked_time(page)),
+        ("meta-date", meta.first_meta(*_DATE_META), None),
+        ("first-time", *_first_time(page)),
+        ("date-box", *_date_box(page)),
+        ("printed", _dateline(page, title), None),
+        ("url", _url_date(page.url), None),
+        ("htmldate", _htmldate(page), None),
+        (
+            "modified",
+            (_text(node.get("dateModified")) if node else None) or meta.first_meta(*MODIFIED_META),
+            None,
+        ),
+    ]
+    candidates = []
+    for source, text, element in found:
+        if text and (day := _day(text, order)) is not None:
+            candidates.append(
+                DateCandidate(text, source, day, element is not None and _before_headline(element))
+            )
+    # htmldate reads the first datePublished of the page's JSON, whichever node it is on: a day
+    # only a node that is not this article names (a WebPage's, a related story's) is that node's.
+    own = {c.day for c in candidates if c.source in _STRUCTURED}
+    elsewhere = _json_days(page) - own
+    return [c for c in candidates if c.source != "htmldate" or c.day not in elsewhere]
+
+
+def features_of(
+    page: Page, candidates: list[DateCandidate], foreign: Iterable[Node] = ()
+) -> list[dict[str, float]]:
+    """What the `published` model weighs, for each of a page's candidates."""
+    elsewhere = _foreign_days(foreign)
+    return [candidate_features(c, candidates, page.url, elsewhere) for c in candidates]
+
+
+def candidate_features(
+    candidate: DateCandidate,
+    candidates: list[DateCandidate],
+    url: str,
+    elsewhere: frozenset[date] = frozenset(),
+) -> dict[str, float]:
+    """What the `published` model weighs for one candidate among the page's; `elsewhere` are the
+    days of other articles the page's structured data lists."""
+    days = [c.day for c in candidates]
+    others = [c for c in candidates if c is not candidate]
+    same = [c for c in others if c.day == candidate.day]
+    modified = next((c.day for c in candidates if c.source == "modified"), None)
+    url_year = _URL_YEAR.search(url)
+    features = {f"source_{source.replace('-', '_')}": float(candidate.source == source) for source in SOURCES}
+    features.update(
+        {
+            "agreeing_sources": float(len(same)),
+            "agreeing_share": len(same) / len(others) if others else 0.0,
+            "htmldate_agrees": float(any(c.source == "htmldate" for c in same)),
+            "url_agrees": float(any(c.source == "url" for c in same)),
+            "structured_agrees": float(any(c.source in ("json-ld", "meta") for c in same)),
+            "only_candidate": float(not others),
+            "distinct_days": float(min(len(set(days)), 6)),
+            "is_earliest": float(candidate.day == min(days)),
+            "is_latest": float(candidate.day == max(days)),
+            "after_modified": float(modified is not None and candidate.day > modified),
+            "is_modified_day": float(modified is not None and candidate.day == modified),
+            "url_year_differs": float(bool(url_year) and int(url_year.group(1)) != candidate.day.year),
+            "has_time": float(bool(_HAS_TIME.search(candidate.text))),
+            "before_headline": float(candidate.before_headline),
+            # htmldate's answer when it found only a year (a copyright line) is that year's 1 January
+            "new_years_day": float(candidate.day.month == 1 and candidate.day.day == 1),
+            "another_articles_day": float(candidate.day in elsewhere and candidate.source != "json-ld"),
+            "years_before_latest": min((max(days) - candidate.day).days / 365.0, 10.0),
+        }
+    )
+    return features
+
+
+def _json_days(page: Page) -> set[date]:
+    """Every day a datePublished of the page's structured data names, whichever node it is on."""
+    days = set()
+    for other in page.structured.nodes():
+        if (text := _text(other.get("datePublished"))) and (day := _day(text, "MDY")) is not None:
+            days.add(day)
+    return days
+
+
+def _foreign_days(foreign: Iterable[Node]) -> frozenset[date]:
+    """Days of the other articles the page's structured data describes."""
+    days = set()
+    for other in foreign:
+        if (text := _text(other.get("datePublished"))) and (day := _day(text, "MDY")) is not None:
+            days.add(day)
+    return frozenset(days)
+
+
+def _text(value: object) -> str | None:
+    if isinstance(value, list):
+        value = next((v for v in value if v), None)
+    if isinstance(value, dict):
+        value = value.get("@value")
+    if isinstance(value, (str, int, float)) and str(value).strip():
+        return str(value).strip()
+    return None
+
+
+def _day(text: str, order: DateOrder) -> date | None:
+    """The calendar day a candidate names, as written (its own offset kept); none for a text that
+    does not name a day of a year it states: "Jun 17" and "4 hours ago" are completed from the
+    crawl's clock, which is not the page's. Read without dateparser's slow guessing."""
+    if not _STATED_YEAR.search(text):
+        return None
+    result = normalize_date(text, slow_path=False, default_order=order)
+    if result.value is None:
+        return None
+    try:
+        return date.fromisoformat(result.value[:10])
+    except ValueError:
+        return None
+
+
+def _other_node_date(
+    page: Page, node: Node | None, others: Iterable[Node], foreign: list[Node]
+) -> str | None:
+    """datePublished of another node standing for this page: a second plugin's article node; or,
+    when the page has no article node at all, a top-level WebPage. A WebPage beside an article
+    node that states no date is page metadata (often a template's), and other pages' articles
+    (related stories, list members) are not this page."""
+    skipped = {id(n) for n in foreign}
+    roots = [*page.structured.jsonld_roots, *page.structured.microdata] if node is None else []
+    for other in [*others, *roots]:
+        if other is node or not isinstance(other, dict) or id(other) in skipped:
+            continue
+        if value := _text(other.get("datePublished")):
+            return value
+    return None
+
+
+def _before_headline(element: etree._Element) -> bool:
+    """Printed before the page's first <h1> (a page without one has no "before")."""
+    return bool(_NO_H1_BEFORE(element)) and bool(_H1_AFTER(element))
+
+
+_NO_H1_BEFORE = etree.XPath("not(preceding::h1) and not(ancestor::h1)")
+_H1_AFTER = etree.XPath("boolean(following::h1)")
+_STATED_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|^\s*\d{10,13}\s*$|\b\d{1,2}[./]\d{1,2}[./]\d\d\b")
+
+
+def _marked_time(page: Page) -> tuple[str | None, etree._Element | None]:
+    for element in page.tagged("time"):
+        marked = (
+            element.get("pubdate") is not None or "datepublished" in (element.get("itemprop") or "").lower()
+        )
+        if marked and (value := element.get("datetime") or element.text_content().strip()):
+            return value, element
+    return None, None
+
+
+def _first_time(page: Page) -> tuple[str | None, etree._Element | None]:
+    for element in page.tagged("time"):
+        if (value := element.get("datetime")) is not None:
+            return value, element
+    return None, None
+
+
+def _date_box(page: Page) -> tuple[str | None, etree._Element | None]:
+    """The short printed date of the first element classed as a date."""
+    for element in _DATE_CLASS(page.tree)[:_DATE_BOXES]:
+        # Paragraph by paragraph: a byline block and a date block side by side must not run
+        # together ("By Carrie ArnoldNovember 15, 2019" reads as no date).
+        text = " ".join(paragraphs_of(element))
+        if 6 <= len(text) <= 60 and re.search(r"\d", text):
+            return text, element
+    return None, None
+
+
+def _dateline(page: Page, title: str | None) -> str | None:
+    """A date printed just below the headline ("Posted March 3, 2024"), as printed. The headline
+    is the page's <h1>, else the heading that shows the title."""
+    headline = page.tree.find(".//h1")
+    if headline is None and title:
+        wanted = " ".join(title.split()).casefold()
+        shown = (
+            h for h in page.tree.iter("h2", "h3") if wanted in " ".join(h.text_content().split()).casefold()
+        )
+        headline = next(shown, None)
+    if headline is None:
+        return None
+    for element in headline.xpath(f"following::*[position() <= {_DATELINE_REACH}]"):
+        for line in paragraphs_of(element) if len(element) else [element.text or ""]:
+            if len(line) <= 100 and (match := _PRINTED_DATE.search(line)):
+                return match.group(0)
+    return None
+
+
+def _url_date(url: str) -> str | None:
+    path = url.split("?", 1)[0]
+    if match := _URL_DAY.search(path):
+        return "-".join(match.groups())
+    return None
+
+
+def _htmldate(page: Page) -> str | None:
+    """htmldate's answer in extensive mode, original (not updated) date, on our parsed tree (it
+    works on a copy)."""
+    from htmldate import find_date
+
+    try:
+        found = find_date(page.tree, url=page.url, extensive_search=True, original_date=True)
+    except Exception:  # htmldate trips over odd markup; it is one candidate among several
+        return None
+    # When htmldate finds only a year (a copyright line) it answers 1 January of that year: not a
+    # day the page names, unless the page prints that day.
+    if found and found.endswith("-01-01") and not _prints_new_years_day(page, found[:4]):
+        return None
+    return found
+
+
+def _prints_new_years_day(page: Page, year: str) -> bool:
+    text = page.source if isinstance(page.source, str) else page.source.decode("utf-8", "replace")
+    pattern = (
+        rf"{year}[-/.]0?1[-/.]0?1(?!\d)|(?<!\d)0?1[-/.]0?1[-/.]{year}|"
+        rf"\b(?:1st|1\.?)\s*(?:jan|ene|gen|janv)\w*\.?,?\s*{year}|jan\w*\.?\s+1(?:st)?,?\s*{year}"
+    )
+    return re.search(pattern, text, re.IGNORECASE) is not None
