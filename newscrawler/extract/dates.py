@@ -69,7 +69,8 @@ _DATE_CLASS = etree.XPath(
     "[not(self::html or self::body)][not(ancestor::aside or ancestor::footer)]"
 )
 _DATE_BOXES = 5
-_STRUCTURED = frozenset({"json-ld", "meta", "json-ld-other", "meta-date", "modified"})
+_STATED_PUBLISHED = frozenset({"json-ld", "meta", "json-ld-other", "meta-date"})
+_STRUCTURED = _STATED_PUBLISHED | {"modified"}
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
@@ -177,7 +178,6 @@ def published_candidates(
         ("date-box", *_date_box(page)),
         ("printed", _dateline(page, title), None),
         ("url", _url_date(page.url), None),
-        ("htmldate", _htmldate(page), None),
         (
             "modified",
             (_text(node.get("dateModified")) if node else None) or meta.first_meta(*MODIFIED_META),
@@ -190,6 +190,12 @@ def published_candidates(
             candidates.append(
                 DateCandidate(text, source, day, element is not None and _before_headline(element))
             )
+    # htmldate looks at the address and the date meta tags and JSON first, and answers with them
+    # when they name a day: beside a structured date it is an echo, at the cost of a parse of its
+    # own. Without one, its markup and text heuristics are a witness of their own.
+    stated = any(c.source in _STATED_PUBLISHED for c in candidates)
+    if not stated and (text := _htmldate(page)) and (day := _day(text, order)) is not None:
+        candidates.append(DateCandidate(text, "htmldate", day))
     # htmldate reads the first datePublished of the page's JSON, whichever node it is on: a day
     # only a node that is not this article names (a WebPage's, a related story's) is that node's.
     own = {c.day for c in candidates if c.source in _STRUCTURED}
