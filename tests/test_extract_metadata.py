@@ -89,3 +89,19 @@ def test_title_variants_are_the_other_titles_once_each():
     shown = "Wie hoch sind die Zinsen für einen Privatkredit?"
     sources = [None, seo, shown, f" {seo} ", f"{seo} | SMAVA"]
     assert title_variants(sources, shown) == [seo, f"{seo} | SMAVA"]
+
+
+def test_the_sites_title_set_as_an_h1_linking_home_is_not_the_headline():
+    from newscrawler.extract.article import extract_article
+    from newscrawler.extract.page import Page
+
+    text = "".join(
+        f"<p>Paragraph {i} of a story about the city budget and its long debate.</p>" for i in range(5)
+    )
+    html = (
+        "<html><head><title>City passes budget | Kleine Zeitung</title></head><body>"
+        '<h1 class="site-title"><a href="https://news.example.org/" rel="home">Kleine Zeitung</a></h1>'
+        f"<article><h1>City passes budget after late-night debate</h1>{text}</article></body></html>"
+    )
+    title = extract_article(Page(html, "https://news.example.org/2024/05/budget")).title
+    assert title == "City passes budget after late-night debate"

@@ -132,11 +132,29 @@ def _rel_tokens(link: etree._Element) -> list[str]:
 
 
 def _h1(page: Page) -> str | None:
+    """The page's headline heading: its first <h1> of headline length that is not the site's own
+    title (themes print the site's name as an <h1> linking home above the article's)."""
     for h1 in page.tagged("h1"):
         text = " ".join(h1.text_content().split())
-        if 5 <= len(text) <= 400:
+        if 5 <= len(text) <= 400 and not _site_title(page, h1):
             return text
     return None
+
+
+# Classes and ids of headings that hold the site's name or a menu, not the article's headline.
+_SITE_HEADING = re.compile(r"site[-_]?(?:title|name|logo|branding)|logo|brand|masthead|menu", re.IGNORECASE)
+
+
+def _site_title(page: Page, h1: etree._Element) -> bool:
+    if _SITE_HEADING.search(f"{h1.get('class') or ''} {h1.get('id') or ''}"):
+        return True
+    for link in h1.iter("a"):
+        if "home" in _rel_tokens(link):
+            return True
+        url = page.absolute(link.get("href"))
+        if url and urlsplit(url).path in ("", "/") and not urlsplit(url).query:
+            return True
+    return False
 
 
 def _words(text: str | None) -> set[str]:
@@ -144,7 +162,7 @@ def _words(text: str | None) -> set[str]:
 
 
 def choose_title(page: Page, node: Node | None, site_names: list[str]) -> str | None:
-    """The article's headline: the title most of the page's sources agree on (see headline.py)."""
+    """The article's headline among the page's title sources (see headline.py)."""
     meta = page.structured
     page_title = page.tree.findtext(".//title")
     return choose_headline(
@@ -156,6 +174,7 @@ def choose_title(page: Page, node: Node | None, site_names: list[str]) -> str | 
             page_title,
         ],
         [*site_names, *_host_names(page.url)],
+        h1_count=sum(not _site_title(page, h1) for h1 in page.tagged("h1")),
     )
 
 
