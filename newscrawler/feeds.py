@@ -194,6 +194,23 @@ class RunManifest:
         if path.exists():
             self.feeds.append(path)
 
+    def extra_sections(self) -> dict[str, Any]:
+        """Sections other components add (WARC capture and replay list their archives): whatever
+        `manifest_sections()` returns on the crawler's extensions, downloader middlewares or spider."""
+        engine = self.crawler.engine
+        downloader = getattr(getattr(engine, "downloader", None), "middleware", None)
+        extensions = getattr(self.crawler, "extensions", None)
+        owners = [
+            *getattr(extensions, "middlewares", ()),
+            *getattr(downloader, "middlewares", ()),
+            self.crawler.spider,
+        ]
+        sections: dict[str, Any] = {}
+        for owner in owners:
+            if callable(provide := getattr(owner, "manifest_sections", None)):
+                sections.update(provide())
+        return sections
+
     def engine_stopped(self) -> None:
         spider = self.crawler.spider
         if not self.feeds or spider is None:
@@ -226,6 +243,9 @@ class RunManifest:
             "responses": stats.get("downloader/response_count", 0),
             "files": files,
         }
+        if archive := error_counts(stats, "archive/"):
+            manifest["archive"] = archive
+        manifest.update(self.extra_sections())
         # One manifest per run, named after the run, however many batch files it lists.
         write_atomically(
             self.feeds[0].with_name(f"{spider.name}-{spider.crawl_id}.manifest.json"),

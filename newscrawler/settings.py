@@ -64,6 +64,12 @@ NEWSCRAWLER_DATA_DIR = "data"
 NEWSCRAWLER_FEED_GZIP = False
 NEWSCRAWLER_FEED_GZIP_LEVEL = 6
 NEWSCRAWLER_FEED_BATCH_SIZE = 0
+# `-s NEWSCRAWLER_WARC=True` (or `warc = true` in a site profile) archives every response with its
+# request in WARC files beside the feed (newscrawler.archive.capture), a new file every
+# NEWSCRAWLER_WARC_MAX_MB megabytes.
+NEWSCRAWLER_WARC = False
+NEWSCRAWLER_WARC_MAX_MB = 1000
+NEWSCRAWLER_WARC_GZIP_LEVEL = 6
 FEED_EXPORT_ENCODING = "utf-8"
 FEEDS = {
     "%(data_dir)s/%(name)s/%(crawl_date)s/%(name)s-%(crawl_id)s.jsonl": {
@@ -117,6 +123,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "newscrawler.middlewares.MetaRefreshLoopMiddleware": 580,  # Scrapy's, with loops caught
     "newscrawler.incremental.ConditionalRequestsMiddleware": 620,
+    # WARC capture (NEWSCRAWLER_WARC): next to the downloader, so it sees responses as served.
+    "newscrawler.archive.capture.WarcCaptureMiddleware": 950,
 }
 SPIDER_MIDDLEWARES = {
     "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
