@@ -14,6 +14,7 @@ from w3lib.encoding import html_to_unicode
 
 from newscrawler import __version__
 from newscrawler.api import extract_records
+from newscrawler.archive.commands import add_commands as add_archive_commands
 from newscrawler.crawl import add_commands as add_crawl_commands
 from newscrawler.runner import CrawlJob, CrawlOutcome, run_crawls
 from newscrawler.warehouse.commands import add_commands as add_warehouse_commands
@@ -124,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_warehouse_commands(commands)  # load, schema
     add_crawl_commands(commands)  # crawl, sites
+    add_archive_commands(commands)  # replay, ccnews
     return parser
 
 

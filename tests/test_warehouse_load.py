@@ -43,7 +43,10 @@ def test_types_come_from_the_schema_even_when_every_list_is_empty(tmp_path, caps
     types = column_types(db, "articles")
     assert list(types) == list(field_names("article"))
     assert types["authors"] == "VARCHAR[]" and types["tags"] == "VARCHAR[]"
-    assert types["raw"] == "STRUCT(title VARCHAR, authors VARCHAR[], published VARCHAR, modified VARCHAR)"
+    assert types["raw"] == (
+        "STRUCT(title VARCHAR, authors VARCHAR[], published VARCHAR, modified VARCHAR, archive STRUCT(file "
+        'VARCHAR, "offset" BIGINT, record_id VARCHAR, captured_at TIMESTAMP WITH TIME ZONE))'
+    )
     assert types["published_at"] == types["crawled_at"] == "TIMESTAMP WITH TIME ZONE"
     assert types["word_count"] == "BIGINT"
     posts = column_types(db, "forum_posts")

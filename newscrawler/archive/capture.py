@@ -73,8 +73,8 @@ class CaptureIndex:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.connection = sqlite3.connect(path, timeout=30)
         self.connection.execute(
-            "CREATE TABLE IF NOT EXISTS captures (digest TEXT NOT NULL, uri TEXT NOT NULL, date TEXT NOT NULL,"
-            " record_id TEXT NOT NULL, file TEXT NOT NULL, PRIMARY KEY (digest, uri))"
+            "CREATE TABLE IF NOT EXISTS captures (digest TEXT NOT NULL, uri TEXT NOT NULL,"
+            " date TEXT NOT NULL, record_id TEXT NOT NULL, file TEXT NOT NULL, PRIMARY KEY (digest, uri))"
         )
         self.connection.execute("CREATE INDEX IF NOT EXISTS captures_uri ON captures (uri, date)")
 
@@ -228,7 +228,7 @@ class WarcCaptureMiddleware:
     # -- records ----------------------------------------------------------------------------------
 
     def process_response(self, request: Request, response: Response) -> Response:
-        if self.files is None or response.flags and "archive" in response.flags:
+        if self.files is None or (response.flags and "archive" in response.flags):
             return response
         address = getattr(response, "ip_address", None)
         if address is not None and self.policy.refuses(address):

@@ -85,16 +85,63 @@ def history_table(table: Table) -> Table:
     return replace(table, name=f"{table.name}_history", columns=table.columns + lineage, key=HISTORY_KEY)
 
 
-def json_structure(field_type: FieldType) -> Any:
-    """DuckDB's json_transform structure for a type: the column types, stated, never inferred."""
+def json_structure(field_type: FieldType, *, skip_optional: bool = False) -> Any:
+    """DuckDB's json_transform structure for a type: the column types, stated, never inferred.
+    `skip_optional` leaves out a struct's optional fields, which json_transform_strict would
+    require (they are read on their own: see optional_fields)."""
     match field_type:
         case Scalar(name):
             return DuckDB.scalars[name]
         case ListOf(item):
             return [json_structure(item)]
         case Struct(fields):
-            return {f.name: json_structure(f.type) for f in fields}
+            return {f.name: json_structure(f.type) for f in fields if not (skip_optional and f.optional)}
     raise TypeError(field_type)
+
+
+def optional_fields(table: Table) -> list[tuple[Column, Column]]:
+    """(struct column, field) for each field of a top-level struct that a record may leave out
+    (`raw.archive`, added to the schema after feeds without it were written)."""
+    return [
+        (column, child)
+        for column in table.columns
+        if isinstance(column.type, Struct)
+        for child in column.type.fields
+        if child.optional
+    ]
+
+
+def staging_sql(table: Table) -> tuple[str, list[str]]:
+    """The INSERT that stages a chunk of lines (the last parameter), and its other parameters.
+    Every value is read by json_transform_strict, so a value the column type cannot hold is refused,
+    never made NULL; a struct's optional fields are read on their own, NULL when absent."""
+    structure = {c.name: json_structure(c.type, skip_optional=True) for c in table.columns}
+    optional = optional_fields(table)
+    if not optional:
+        sql = (
+            f"INSERT INTO stage_{table.name} BY NAME "
+            "SELECT unnest(json_transform_strict(line, ?)) FROM (SELECT unnest(?::VARCHAR[]) AS line)"
+        )
+        return sql, [json.dumps(structure)]
+    aliases = {(c.name, f.name): f"optional_{c.name}_{f.name}" for c, f in optional}
+    extracts = ", ".join(f"json_extract(line, '$.{c}.{f}') AS {alias}" for (c, f), alias in aliases.items())
+    replaced = []
+    parameters = []
+    for column in dict.fromkeys(c for c, _ in optional):
+        inserts = []
+        for owner, child in optional:
+            if owner is column:
+                alias = aliases[(column.name, child.name)]
+                inserts.append(f"{child.name} := json_transform_strict({alias}, ?)")
+                parameters.append(json.dumps(json_structure(child.type)))
+        replaced.append(f"struct_insert({column.name}, {', '.join(inserts)}) AS {column.name}")
+    sql = (
+        f"INSERT INTO stage_{table.name} BY NAME "
+        f"SELECT * EXCLUDE ({', '.join(aliases.values())}) REPLACE ({', '.join(replaced)}) "
+        f"FROM (SELECT unnest(json_transform_strict(line, ?)), {extracts} "
+        "FROM (SELECT unnest(?::VARCHAR[]) AS line))"
+    )
+    return sql, [*parameters, json.dumps(structure)]
 
 
 def newer_than(new: str, old: str) -> str:
@@ -197,7 +244,26 @@ class Warehouse:
             self.con.execute(f"CREATE OR REPLACE TEMP TABLE stage_{table.name} AS FROM {table.name} LIMIT 0")
         self.con.execute(BOOKKEEPING_DDL)
 
+    def _add_optional_fields(self, table: Table) -> None:
+        """A table made before the schema gained an optional struct field (`raw.archive`) gets
+        it, NULL in the rows it has: an additive change, made in place."""
+        spelling = DuckDB()
+        name = spelling.quote(table.name)
+        for column, child in optional_fields(table):
+            path = f"{spelling.quote(column.name)}.{spelling.quote(child.name)}"
+            try:
+                self.con.execute(f"SELECT {spelling.quote(column.name)} FROM {name} LIMIT 0")
+            except duckdb.BinderException:
+                continue  # not even the struct: a mismatch _check_columns reports
+            try:
+                self.con.execute(f"SELECT {path} FROM {name} LIMIT 0")
+                continue  # there already
+            except duckdb.BinderException:
+                pass
+            self.con.execute(f"ALTER TABLE {name} ADD COLUMN {path} {spelling.type_sql(child.type)}")
+
     def _check_columns(self, table: Table) -> None:
+        self._add_optional_fields(table)
         expected = replace(table, name=f"expected_{table.name}")
         ddl = DuckDB().create_table(expected).replace("CREATE TABLE IF NOT EXISTS", "CREATE TEMP TABLE")
         self.con.execute(ddl)
@@ -276,12 +342,8 @@ class Warehouse:
         report.bad_lines.sort(key=lambda b: b.number)
 
     def _insert_staged(self, table: Table, texts: list[str]) -> None:
-        structure = json.dumps({c.name: json_structure(c.type) for c in table.columns})
-        self.con.execute(
-            f"INSERT INTO stage_{table.name} BY NAME "
-            "SELECT unnest(json_transform_strict(line, ?)) FROM (SELECT unnest(?::VARCHAR[]) AS line)",
-            [structure, texts],
-        )
+        sql, parameters = staging_sql(table)
+        self.con.execute(sql, [*parameters, texts])
 
     def _commit(self, report: FileReport) -> None:
         now = datetime.now(UTC)

@@ -39,6 +39,7 @@ class Column:
     name: str
     type: FieldType
     nullable: bool
+    optional: bool = False  # the key may be absent from a record (not in the schema's `required`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +120,8 @@ def _columns(node: dict[str, Any], root: dict[str, Any], where: str) -> tuple[Co
     columns = []
     for name, child in properties.items():
         field_type, nullable = _field_type(child, root, f"{where}.{name}" if where else name)
-        columns.append(Column(name, field_type, nullable or name not in required))
+        optional = name not in required
+        columns.append(Column(name, field_type, nullable or optional, optional))
     return tuple(columns)
 
 
