@@ -9,6 +9,7 @@ import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -207,6 +208,78 @@ def report_replay(plan: Any, outcome: CrawlOutcome, seconds: float, *, quiet: bo
     return ExitCode.CRAWL_ERROR if failed else ExitCode.OK
 
 
+def parse_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def cmd_ccnews(args: argparse.Namespace) -> int:
+    from newscrawler.archive.ccnews import Archive, CcNewsRun, list_files, wanted_sites
+    from newscrawler.pathnames import UnsafeName, checked_name
+
+    prog = "newscrawler ccnews"
+    if args.end < args.start:
+        print(f"{prog}: --to {args.end} is before --from {args.start}", file=sys.stderr)
+        return ExitCode.USAGE_ERROR
+    try:
+        checked_name("name", args.name)
+    except UnsafeName as error:
+        print(f"{prog}: {error}", file=sys.stderr)
+        return ExitCode.USAGE_ERROR
+
+    def say(line: str) -> None:
+        if not args.quiet:
+            print(line, file=sys.stderr, flush=True)
+
+    archive = Archive(args.base_url)
+    files, problems = list_files(archive, args.start, args.end)
+    for problem in problems:
+        print(f"{prog}: {problem}", file=sys.stderr)
+    if args.max_files:
+        files = files[: args.max_files]
+    sites = wanted_sites(args.site)
+    say(
+        f"{len(files)} CC-NEWS files from {args.start} to {args.end}"
+        + (f", keeping {', '.join(sorted(sites))}" if sites else ", keeping every site")
+    )
+    if not files:
+        return ExitCode.CRAWL_ERROR if problems else ExitCode.OK
+    settings = parse_settings(args.set, prog)
+    settings.setdefault("LOG_LEVEL", args.log_level)
+    if args.log_file:
+        settings["LOG_FILE"] = args.log_file
+    run = CcNewsRun(
+        archive,
+        files,
+        sites,
+        Path(args.data_dir),
+        name=args.name,
+        timezone=args.timezone,
+        crawled_at=args.crawled_at,
+        keep_warc=args.keep_warc,
+        settings=settings,
+        interval=args.progress_interval,
+        say=say,
+    )
+    outcomes = run.run()
+    status = Counter(o.status for o in outcomes)
+    records: Counter[str] = Counter()
+    for outcome in outcomes:
+        records.update(outcome.records)
+    written = ", ".join(f"{n} {t}" for t, n in sorted(records.items())) or "no records"
+    failed = status["failed"] + len(files) - len(outcomes)  # files an interruption left undone
+    done, before = status["done"], status["skipped"]
+    line = f"{done} files replayed, {before} done before, {failed} failed or left: {written}"
+    if failed or problems or not args.quiet:
+        print(line)
+        for outcome in outcomes:
+            if outcome.status == "failed":
+                print(f"  FAILED {outcome.path}: {outcome.message}")
+    return ExitCode.CRAWL_ERROR if failed or problems else ExitCode.OK
+
+
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register `replay` and `ccnews` on the `newscrawler` command's subparsers."""
     replay = commands.add_parser(
@@ -242,3 +315,55 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="a Scrapy setting"
     )
     replay.set_defaults(func=cmd_replay)
+
+    ccnews = commands.add_parser(
+        "ccnews",
+        help="backfill from Common Crawl's CC-NEWS archives: the sites asked for, over a period",
+        description="List the CC-NEWS WARC files of the period, stream each (or read a local mirror), "
+        "keep the records of the sites asked for and replay them into a feed per file. Files done "
+        "before are skipped. Exit codes: 0 every file done, 1 a file or listing failed, 2 usage error.",
+    )
+    ccnews.add_argument(
+        "--from", dest="start", type=parse_day, required=True, help="first day (YYYY-MM-DD, UTC)"
+    )
+    ccnews.add_argument("--to", dest="end", type=parse_day, required=True, help="last day (YYYY-MM-DD, UTC)")
+    ccnews.add_argument(
+        "--site",
+        action="append",
+        default=[],
+        metavar="DOMAIN",
+        help="a site to keep (repeatable; default: all)",
+    )
+    ccnews.add_argument(
+        "--base-url",
+        default=os.environ.get("NEWSCRAWLER_CCNEWS_BASE_URL") or "https://data.commoncrawl.org/",
+        help="the archive: an http(s) URL or a local mirror's directory (default: Common Crawl's; "
+        "also $NEWSCRAWLER_CCNEWS_BASE_URL)",
+    )
+    ccnews.add_argument("--data-dir", default=default_data_dir(), help="where feeds go (default: data)")
+    ccnews.add_argument("--name", default="ccnews", help="spider name and output folder (default: ccnews)")
+    ccnews.add_argument("--timezone", help="the time zone for dates printed without one (default UTC)")
+    ccnews.add_argument(
+        "--crawled-at",
+        choices=("capture", "now"),
+        default="capture",
+        help="records' crawled_at: the capture's time (default: a fresher crawl of the page wins in the "
+        "warehouse) or the replay's",
+    )
+    ccnews.add_argument(
+        "--keep-warc",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="keep the copy of the kept records beside the feed (default: yes; replayable later)",
+    )
+    ccnews.add_argument("--max-files", type=int, default=0, help="at most this many files (0: all)")
+    ccnews.add_argument(
+        "--progress-interval", type=float, default=10.0, help="seconds between progress lines"
+    )
+    ccnews.add_argument("--log-level", default="WARNING")
+    ccnews.add_argument("--log-file")
+    ccnews.add_argument("-q", "--quiet", action="store_true", help="print nothing unless something failed")
+    ccnews.add_argument(
+        "-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="a Scrapy setting"
+    )
+    ccnews.set_defaults(func=cmd_ccnews)
