@@ -292,8 +292,6 @@ class CcNewsRun:
         """Every file in turn, in one process (Scrapy's reactor runs once): filter in a thread,
         replay as a crawl. Files done before are skipped."""
         from scrapy.crawler import CrawlerProcess
-        from twisted.internet import reactor, threads
-        from twisted.internet.defer import Deferred
 
         from newscrawler.runner import project_settings
 
@@ -302,6 +300,14 @@ class CcNewsRun:
         process = CrawlerProcess(
             project_settings({"NEWSCRAWLER_DATA_DIR": str(self.data_dir), **self.settings})
         )
+        # The reactor the settings ask for, before anything imports the default one (Scrapy would
+        # install it with the first crawler, which comes later here).
+        from scrapy.utils.reactor import install_reactor
+
+        if reactor_path := process.settings.get("TWISTED_REACTOR"):
+            install_reactor(reactor_path, process.settings.get("ASYNCIO_EVENT_LOOP"))
+        from twisted.internet import reactor, threads
+        from twisted.internet.defer import Deferred
 
         async def drive() -> None:
             for number, path in enumerate(self.files, start=1):
@@ -338,9 +344,9 @@ class CcNewsRun:
         local = folder / f"{self.name}-{crawl_id}.warc.gz"
 
         def progress(found: Filtered) -> None:
-            size = f" of {found.size / 1e6:.0f} MB" if found.size else ""
+            size = f" of {found.size / 1e6:.1f} MB" if found.size else ""
             self.say(
-                f"[{number}/{total}] {path}: {found.bytes_read / 1e6:.0f} MB{size} read, "
+                f"[{number}/{total}] {path}: {found.bytes_read / 1e6:.1f} MB{size} read, "
                 f"{found.read} responses, {found.kept} kept"
             )
 

@@ -313,6 +313,8 @@ REPLAY_SETTINGS: dict[str, Any] = {
     },
     "DOWNLOADER_MIDDLEWARES": {"newscrawler.archive.replay.ArchiveSource": 950},
     "ITEM_PIPELINES": replay_pipelines(),
+    # No incremental state: a replay writes every record it finds (and says nothing about it).
+    "EXTENSIONS": {**project_defaults.EXTENSIONS, "newscrawler.incremental.IncrementalSession": None},
     "ROBOTSTXT_OBEY": False,
     "AUTOTHROTTLE_ENABLED": False,
     "DOWNLOAD_DELAY": 0,

@@ -75,6 +75,7 @@ class SiteProfile:
     limits: Limits = Limits()
     monitors: MonitorRules = field(default_factory=lambda: MonitorRules(fields=()))
     settings: Mapping[str, Any] = field(default_factory=dict)  # Scrapy settings for this site only
+    warc: bool = False  # archive every response in WARC files beside the feed (newscrawler.archive)
 
     @property
     def spider(self) -> str:
@@ -293,6 +294,7 @@ def parse_profile(
         limits=limits,
         monitors=monitors,
         settings=dict(settings_table.data),
+        warc=top.get("warc", bool, False),
     )
     top.check_unknown()
     return profile

@@ -24,6 +24,8 @@ def profile_settings(profile: SiteProfile) -> dict[str, Any]:
         "CONCURRENT_REQUESTS_PER_DOMAIN": limits.concurrency,
         "DOWNLOAD_DELAY": limits.delay,
     }
+    if profile.warc:
+        settings["NEWSCRAWLER_WARC"] = True
     settings.update(profile.settings)
     return settings
 
