@@ -138,9 +138,12 @@ def _member(buffer: _Buffer, keep_raw: bool, max_bytes: int) -> Member:
     size, used = 0, 0
     while not inflater.eof:
         if used >= len(buffer.data) and not buffer.more():
-            length = len(buffer.data)
+            # The end came first. A broken header can make inflating swallow the records after it:
+            # if a gzip header follows, this was a damaged member and reading goes on there.
+            skip = buffer.find_magic(1)
+            length = len(buffer.data) if skip < 0 else skip
             buffer.drop(length)
-            return Member(offset, length, None, problem="truncated")
+            return Member(offset, length, None, problem="truncated" if skip < 0 else "corrupt")
         chunk = bytes(buffer.data[used : used + READ_CHUNK])
         try:
             piece = inflater.decompress(chunk, INFLATE_CHUNK)
@@ -277,9 +280,12 @@ def parse_member(data: bytes, file: str, offset: int, length: int, *, body: bool
     """The record a gzip member holds; raises ValueError when it is not a WARC record."""
     try:
         record = _LOADER.parse_record_stream(BytesIO(data), ensure_http_headers=False)
-        return to_archived(record, file, offset, length, body=body)
+        found = to_archived(record, file, offset, length, body=body)
     except (ArchiveLoadFailed, StatusAndHeadersParserException, EOFError, ValueError, KeyError) as error:
         raise ValueError(f"not a WARC record: {error}") from None
+    if not found.type or not found.record_id:
+        raise ValueError("not a WARC record: no WARC-Type or WARC-Record-ID")
+    return found
 
 
 class _Prefixed:
@@ -329,10 +335,13 @@ def _plain_records(
     offset = 0
     try:
         for record in iterator:
-            offset = iterator.get_record_offset()
-            found = to_archived(record, file, offset, 0, body=body)
-            iterator.read_to_end(record)
-            found.length = iterator.get_record_length()
+            found = to_archived(record, file, 0, 0, body=body)  # reads the payload first: the offset
+            iterator.read_to_end(record)  # is known once the record has been read through
+            found.offset, found.length = iterator.get_record_offset(), iterator.get_record_length()
+            if not found.type or not found.record_id:
+                yield Damaged(file, found.offset, found.length, "bad_record"), None
+                return
+            offset = found.offset + found.length
             yield found, None
     except (ArchiveLoadFailed, StatusAndHeadersParserException, EOFError, ValueError) as error:
         yield Damaged(file, offset, 0, f"bad_record: {error}"), None
