@@ -1,6 +1,6 @@
 """Crawl throughput and memory: bare Scrapy against the full newscrawler crawl, same site, same run.
 
-    python benchmarks/crawl.py [--sizes 5000 10000] [--concurrency 32] [--profile]
+    python benchmarks/crawl.py [--sizes 5000 10000] [--concurrency 32] [--profile] [--capture]
 
 For each size, generates a news site of that many article pages (benchmarks/crawlsite.py), serves it
 on loopback from its own process, then crawls it twice with the same settings and concurrency:
@@ -14,6 +14,8 @@ engine start to close, so interpreter start-up is left out), peak RSS comes from
 Targets: full >= 40 % of bare; peak RSS < 300 MB and within 20 % between the sizes.
 
 `--profile` adds a full crawl of the first size under pyinstrument and prints where it spends its time.
+`--capture` adds a row: the full crawl with WARC capture on (NEWSCRAWLER_WARC), and the archive's
+size per page.
 """
 
 from __future__ import annotations
@@ -178,7 +180,10 @@ def run_crawl(command: list[str], log_path: Path) -> tuple[dict[str, object], fl
 
 def measure(kind: str, articles: int, base_url: str, work: Path, concurrency: int) -> Measurement:
     data_dir = work / f"{kind}-{articles}"
-    command = [sys.executable, *scrapy_arguments(kind, base_url, common_settings(data_dir, concurrency))]
+    settings = common_settings(data_dir, concurrency)
+    if kind == "capture":
+        settings["NEWSCRAWLER_WARC"] = True
+    command = [sys.executable, *scrapy_arguments(kind, base_url, settings)]
     stats, peak, cpu = run_crawl(command, work / f"{kind}-{articles}.log")
     return Measurement(
         articles,
@@ -208,7 +213,7 @@ def table(rows: list[Measurement]) -> str:
     bare = {m.articles: m for m in rows if m.crawl == "bare"}
     for m in rows:
         ratio = m.pages_per_second / bare[m.articles].pages_per_second if m.articles in bare else 0
-        name = "bare Scrapy" if m.crawl == "bare" else "newscrawler full"
+        name = {"bare": "bare Scrapy", "capture": "full + WARC capture"}.get(m.crawl, "newscrawler full")
         lines.append(
             f"{m.articles:>8}  {name:<18} {m.responses:>6} {m.records:>7} {m.seconds:>8.1f} "
             f"{m.pages_per_second:>8.1f} {ratio:>8.0%} {m.cpu_ms_per_page:>11.1f} {m.peak_rss_mb:>11.0f}"
@@ -245,12 +250,30 @@ def verdicts(rows: list[Measurement]) -> list[str]:
     return out
 
 
+def capture_costs(rows: list[Measurement], work: Path) -> list[str]:
+    """What WARC capture adds to the full crawl: CPU per page, and disk per page."""
+    full = {m.articles: m for m in rows if m.crawl == "full"}
+    out = []
+    for m in (m for m in rows if m.crawl == "capture" and m.articles in full):
+        warcs = sum(p.stat().st_size for p in (work / f"capture-{m.articles}").rglob("*.warc.gz"))
+        feeds = sum(p.stat().st_size for p in (work / f"capture-{m.articles}").rglob("*.jsonl"))
+        extra = m.cpu_ms_per_page - full[m.articles].cpu_ms_per_page
+        out.append(
+            f"capture at {m.articles}: {extra:+.2f} CPU ms/page "
+            f"({extra / full[m.articles].cpu_ms_per_page:+.0%}), pages/s {m.pages_per_second:.1f} vs "
+            f"{full[m.articles].pages_per_second:.1f}; WARC {warcs / 1e6:.1f} MB "
+            f"({warcs / m.responses / 1024:.1f} KB/page, feed {feeds / 1e6:.1f} MB)"
+        )
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[5000, 10000])
     parser.add_argument("--concurrency", type=int, default=32, help="CONCURRENT_REQUESTS(_PER_DOMAIN)")
     parser.add_argument("--profile", action="store_true", help="also profile a full crawl (pyinstrument)")
     parser.add_argument("--keep", action="store_true", help="keep the crawl logs and output")
+    parser.add_argument("--capture", action="store_true", help="also a full crawl with WARC capture on")
     args = parser.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="newscrawler-crawl-bench-"))
@@ -260,7 +283,7 @@ def main(argv: list[str] | None = None) -> int:
     for articles in args.sizes:
         print(f"{articles} articles:", file=sys.stderr)
         with served_site(articles) as base_url:
-            for kind in ("bare", "full"):
+            for kind in ("bare", "full", *(["capture"] if args.capture else [])):
                 rows.append(measure(kind, articles, base_url, work, args.concurrency))
                 m = rows[-1]
                 print(f"  {kind}: {m.responses} pages in {m.seconds:.1f} s", file=sys.stderr)
@@ -270,6 +293,8 @@ def main(argv: list[str] | None = None) -> int:
     print(table(rows))
     print()
     print("\n".join(verdicts(rows)))
+    for line in capture_costs(rows, work):
+        print(line)
     if report:
         print("\nProfile of the full crawl (pyinstrument, heaviest call paths):")
         print("\n".join(report.splitlines()[:90]))

@@ -6,9 +6,10 @@ pipelines, the feed exporter, the manifest), so they have the same ids as the cr
 Two passes. `scan` reads every record's headers (no extraction) and picks what to replay: the latest
 capture of each URL (a revisit stands for the response it refers to), 2xx responses only, only
 pages (our captures say which callback a response went to: sitemaps, feeds and robots.txt are not
-pages). Then the `ReplaySpider` asks for each picked response; `ArchiveSource`, the only downloader
-middleware with Scrapy's decompression, answers from the archive by offset, so reading costs one
-seek and one inflate per page and a replay is bounded by extraction.
+pages). Then the `ReplaySpider` reads each picked response by its offset (one seek, one inflate),
+makes it the Scrapy response the downloader would have made (Scrapy's own decompression included)
+and hands it to the spiders' extraction; its drafts go to the item pipelines as items of the start.
+No request is made, so nothing of Scrapy's downloader runs: a replay is bounded by extraction.
 """
 
 from __future__ import annotations
@@ -22,12 +23,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
 from scrapy import Request, signals
+from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
-from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet.task import deferLater
-from twisted.python.failure import Failure
 
 from newscrawler import settings as project_defaults
 from newscrawler.archive.reader import (
@@ -51,7 +50,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 # The callbacks of our spiders that extract records from a page (captures name the callback).
 PAGE_CALLBACKS = frozenset({"parse_page"})
-MAX_PENDING = 64  # archived responses handed to the engine and not yet extracted
 CRAWLED_AT = ("capture", "now")
 
 
@@ -255,28 +253,6 @@ def response_of(record: ArchivedRecord, request: Request) -> Response:
     )
 
 
-class ArchiveSource:
-    """Downloader middleware: answers each replay request from the archive; nothing is fetched."""
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler)
-
-    def process_request(self, request: Request) -> Response:
-        selected: Selected | None = request.meta.get("archived")
-        if selected is None:  # replay never goes to the network, whatever asks
-            raise IgnoreRequest(f"not in the archive: {request.url}")
-        try:
-            record = read_record_at(selected.path, selected.offset, selected.length, selected.label)
-        except (OSError, ValueError, EOFError) as error:
-            self.crawler.stats.inc_value("archive/unreadable")
-            raise IgnoreRequest(f"{selected.path}@{selected.offset}: {error}") from error
-        return response_of(record, request)
-
-
 class ReplayNormalizePipeline(NormalizePipeline):
     """The crawl's normalization, with what replay knows of each page: relative dates ("3 hours
     ago") are read as of the capture, and `raw.archive` says which record the page came from.
@@ -305,13 +281,11 @@ def replay_pipelines() -> dict[str, int]:
 
 
 REPLAY_SETTINGS: dict[str, Any] = {
-    # Scrapy's decompression and stats only: no robots.txt, address checks, cookies, redirects or
-    # retries, none of which apply to what is already archived.
-    "DOWNLOADER_MIDDLEWARES_BASE": {
-        "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": 590,
-        "scrapy.downloadermiddlewares.stats.DownloaderStats": 850,
-    },
-    "DOWNLOADER_MIDDLEWARES": {"newscrawler.archive.replay.ArchiveSource": 950},
+    # No request is ever made; should one be, it reaches no middleware and no network.
+    "DOWNLOADER_MIDDLEWARES_BASE": {},
+    "DOWNLOADER_MIDDLEWARES": {},
+    "DOWNLOAD_HANDLERS_BASE": {},
+    "DOWNLOAD_HANDLERS": {},
     "ITEM_PIPELINES": replay_pipelines(),
     # No incremental state: a replay writes every record it finds (and says nothing about it).
     "EXTENSIONS": {**project_defaults.EXTENSIONS, "newscrawler.incremental.IncrementalSession": None},
@@ -364,7 +338,6 @@ class ReplaySpider(ForumSpider):
         self.source = source
         self.allowed_domains = []
         self._origins: dict[int, Selected] = {}
-        self._pending = 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -391,26 +364,35 @@ class ReplaySpider(ForumSpider):
         return self._origins.pop(id(draft), None)
 
     async def start(self) -> AsyncIterator[Any]:
-        from twisted.internet import reactor
-
+        """The drafts of every picked page, in capture order (Scrapy takes them one by one)."""
+        decoder = HttpCompressionMiddleware.from_crawler(self.crawler)
         for selected in self.plan.selected:
-            while self._pending >= MAX_PENDING:  # the plan may be millions long: hand it over as needed
-                await maybe_deferred_to_future(deferLater(reactor, 0.002, lambda: None))  # type: ignore[arg-type]
-            self._pending += 1
-            yield Request(
-                selected.uri,
-                callback=self.parse_archived,
-                errback=self.archive_failed,
-                meta={"archived": selected, "generic_thread": selected.generic_thread},
-                dont_filter=True,
-            )
+            response = self.archived_response(selected, decoder)
+            if response is not None:
+                for item in self.parse_archived(response):
+                    yield item
 
-    def archive_failed(self, failure: Failure) -> None:
-        self._pending -= 1
-        self.logger.error("Could not replay %s: %s", failure.request.url, failure.getErrorMessage())
+    def archived_response(self, selected: Selected, decoder: HttpCompressionMiddleware) -> Response | None:
+        """The response as Scrapy's downloader would have given it to the spider, or None (counted)
+        when the archive cannot give it back."""
+        request = Request(
+            selected.uri,
+            meta={"archived": selected, "generic_thread": selected.generic_thread},
+            dont_filter=True,
+        )
+        try:
+            record = read_record_at(selected.path, selected.offset, selected.length, selected.label)
+            response = decoder.process_response(request, response_of(record, request))
+        except (OSError, ValueError, EOFError, IgnoreRequest) as error:
+            self.crawler.stats.inc_value("archive/unreadable")
+            self.logger.error(
+                "Could not replay %s from %s@%d: %s", selected.uri, selected.path, selected.offset, error
+            )
+            return None
+        self.crawler.stats.inc_value("archive/replayed")
+        return response
 
     def parse_archived(self, response: Response) -> Iterator[Any]:
-        self._pending -= 1
         selected: Selected = response.meta["archived"]
         result = self.extract(response)
         if result is None:
