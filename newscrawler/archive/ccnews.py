@@ -12,6 +12,7 @@ file, named after it: a file whose manifest exists is done, and a later run skip
 from __future__ import annotations
 
 import hashlib
+import http.client
 import logging
 import os
 import re
@@ -232,7 +233,7 @@ def filter_file(
                 raise DownloadFailed(f"{path}: cut off after {counted.count} of {found.size} bytes")
             copy.flush()
             os.fsync(copy.fileno())
-    except (OSError, urllib.error.URLError) as error:
+    except (OSError, http.client.HTTPException) as error:  # refused, reset, cut-off chunked body
         part.unlink(missing_ok=True)
         raise DownloadFailed(f"{archive.location(path)}: {error}") from error
     except BaseException:
