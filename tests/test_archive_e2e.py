@@ -161,7 +161,8 @@ def test_replay_gives_the_crawls_records_and_loads_as_new_versions(captured: Pat
 
 
 def test_an_existing_warehouse_gains_the_archive_field(tmp_path: Path, captured: Path) -> None:
-    """A DuckDB file made before `raw.archive` existed: the loader adds the field, NULL in old rows."""
+    """A DuckDB file made before `raw.archive` (and `raw.published_source`) existed: the loader adds
+    the fields in the schema's order, NULL in the rows it had, and loads into it."""
     db = tmp_path / "old.duckdb"
     con = duckdb.connect(str(db))
     from newscrawler.warehouse.ddl import DuckDB
@@ -173,24 +174,40 @@ def test_an_existing_warehouse_gains_the_archive_field(tmp_path: Path, captured:
         old_columns = []
         for column in table.columns:
             if column.name == "raw" and isinstance(column.type, Struct):
-                fields = tuple(f for f in column.type.fields if f.name != "archive")
+                fields = tuple(f for f in column.type.fields if not f.optional)
                 column = type(column)(column.name, Struct(fields), column.nullable)
             old_columns.append(column)
         old = type(table)(table.name, table.record_type, tuple(old_columns), table.key)
         for wanted in (old, history_table(old)):
             con.execute(DuckDB().create_table(wanted))
+        if record_type == "article":  # a row the old table already held
+            con.execute(
+                "INSERT INTO articles VALUES ('0' || repeat('a', 39), 'article', 'http://old.example/a',"
+                " 'http://old.example/a', 'old.example', 'Old', [], NULL, NULL, NULL, NULL, 'Body', 1, [],"
+                " NULL, NULL, {'title': 'Old', 'authors': [], 'published': NULL, 'modified': NULL}, "
+                "'2020-01-01T00:00:00Z', repeat('b', 40), 'c', 's', '1.0')"
+            )
     con.close()
     loaded = newscrawler("load", str(captured), "--db", str(db))
     assert loaded.returncode == 0, explain(loaded)
     con = duckdb.connect(str(db), read_only=True)
-    assert con.execute("SELECT count(*) FROM articles WHERE raw.archive IS NULL").fetchone()[0] > 0
-    assert (
-        "archive"
-        in con.execute(
-            "SELECT data_type FROM information_schema.columns"
-            " WHERE table_name = 'articles_history' AND column_name = 'raw'"
-        ).fetchone()[0]
-    )
+    old_row = con.execute("SELECT raw FROM articles WHERE site = 'old.example'").fetchone()[0]
+    assert old_row == {
+        "title": "Old",
+        "authors": [],
+        "published": None,
+        "published_source": None,
+        "modified": None,
+        "archive": None,
+    }
+    crawled = len(records_in(captured, "news"))
+    assert con.execute("SELECT count(*) FROM articles WHERE raw.archive IS NULL").fetchone()[0] == crawled + 1
+    for table in ("articles", "articles_history", "forum_posts", "forum_posts_history"):
+        [raw_type] = con.execute(
+            "SELECT data_type FROM information_schema.columns WHERE table_name = ? AND column_name = 'raw'",
+            [table],
+        ).fetchone()
+        assert raw_type.endswith("captured_at TIMESTAMP WITH TIME ZONE))"), raw_type
 
 
 def test_incremental_runs_write_revisits_that_replay_resolves(

@@ -44,8 +44,9 @@ def test_types_come_from_the_schema_even_when_every_list_is_empty(tmp_path, caps
     assert list(types) == list(field_names("article"))
     assert types["authors"] == "VARCHAR[]" and types["tags"] == "VARCHAR[]"
     assert types["raw"] == (
-        "STRUCT(title VARCHAR, authors VARCHAR[], published VARCHAR, modified VARCHAR, archive STRUCT(file "
-        'VARCHAR, "offset" BIGINT, record_id VARCHAR, captured_at TIMESTAMP WITH TIME ZONE))'
+        "STRUCT(title VARCHAR, authors VARCHAR[], published VARCHAR, published_source VARCHAR, "
+        'modified VARCHAR, archive STRUCT(file VARCHAR, "offset" BIGINT, record_id VARCHAR, '
+        "captured_at TIMESTAMP WITH TIME ZONE))"
     )
     assert types["published_at"] == types["crawled_at"] == "TIMESTAMP WITH TIME ZONE"
     assert types["word_count"] == "BIGINT"

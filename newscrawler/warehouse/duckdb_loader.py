@@ -245,22 +245,29 @@ class Warehouse:
         self.con.execute(BOOKKEEPING_DDL)
 
     def _add_optional_fields(self, table: Table) -> None:
-        """A table made before the schema gained an optional struct field (`raw.archive`) gets
-        it, NULL in the rows it has: an additive change, made in place."""
+        """A table made before the schema gained optional struct fields (`raw.published_source`,
+        `raw.archive`) gets them, NULL in the rows it has, in the schema's order: an additive change,
+        made in place. A table that lacks anything else is left for _check_columns to refuse."""
         spelling = DuckDB()
         name = spelling.quote(table.name)
-        for column, child in optional_fields(table):
-            path = f"{spelling.quote(column.name)}.{spelling.quote(child.name)}"
+        for column in table.columns:
+            if not isinstance(column.type, Struct) or not any(f.optional for f in column.type.fields):
+                continue
             try:
                 self.con.execute(f"SELECT {spelling.quote(column.name)} FROM {name} LIMIT 0")
             except duckdb.BinderException:
-                continue  # not even the struct: a mismatch _check_columns reports
-            try:
-                self.con.execute(f"SELECT {path} FROM {name} LIMIT 0")
-                continue  # there already
-            except duckdb.BinderException:
-                pass
-            self.con.execute(f"ALTER TABLE {name} ADD COLUMN {path} {spelling.type_sql(child.type)}")
+                continue  # not even the struct: a mismatch
+            missing = []
+            for child in column.type.fields:
+                path = f"{spelling.quote(column.name)}.{spelling.quote(child.name)}"
+                try:
+                    self.con.execute(f"SELECT {path} FROM {name} LIMIT 0")
+                except duckdb.BinderException:
+                    missing.append(child)
+            if missing and all(child.optional for child in missing):
+                # A struct cast goes by field name: the fields it lacked come in as NULL.
+                wanted = spelling.type_sql(column.type)
+                self.con.execute(f"ALTER TABLE {name} ALTER {spelling.quote(column.name)} TYPE {wanted}")
 
     def _check_columns(self, table: Table) -> None:
         self._add_optional_fields(table)
