@@ -149,6 +149,28 @@ _WEAK_WIDGET = frozenset(
         "morestories",
     ]
 )
+# Of the strong words, those naming prose that is never this article's (readers' comments, other
+# stories): no amount of text inside makes them the article. The rest (share bars, ads, sign-up
+# boxes) hold little text; a "sharingContainer" wrapping most of the article's prose is a layout box.
+_OTHER_PROSE = frozenset(
+    [
+        "related",
+        "recommended",
+        "recommendations",
+        "comment",
+        "comments",
+        "disqus",
+        "outbrain",
+        "taboola",
+        "popular",
+        "trending",
+        "mostread",
+    ]
+)
+_GLUED_OTHER_PROSE = re.compile(r"related|outbrain|taboola|recommended")
+_STRONG = 2  # widget_kind: a widget, unless it holds most of the article's prose
+_OTHERS_TEXT = 3  # widget_kind: other prose (comments, related stories), unless it is nearly all
+_MOST = 0.75  # of the container's prose: a widget holding this much is the article's own wrapper
 # A class word that says "this is a layout box" outweighs a weak widget word next to it
 # ("sidebar-grid__content" is the article's column, not a sidebar; "widget-title" a subhead;
 # "overflow-hidden" a utility class of shown content).
@@ -178,7 +200,7 @@ _LAYOUT = frozenset(
 )
 # Strong widget words glued to others in one lowercase token ("relatedposts", "sharebox"): only
 # words long enough not to hide inside ordinary ones.
-_GLUED_WIDGET = re.compile(r"related|newsletter|outbrain|taboola|sharing|sponsored|recommended|subscribe")
+_GLUED_WIDGET = re.compile(r"newsletter|sharing|sponsored|subscribe")
 # Words of a class token, camelCase split too ("imageEmbedCredit" -> image, embed, credit).
 _CLASS_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 
@@ -199,10 +221,12 @@ def _widget_kind_cached(class_: str | None, id_: str | None) -> int:
             continue
         found = set(words)
         joined = "".join(words)
+        if found & _OTHER_PROSE or joined in _OTHER_PROSE or _GLUED_OTHER_PROSE.search(joined):
+            return _OTHERS_TEXT
         if found & _STRONG_WIDGET or joined in _STRONG_WIDGET or _GLUED_WIDGET.search(joined):
-            return 2
+            kind = _STRONG
         if (found & _WEAK_WIDGET or joined in _WEAK_WIDGET) and not found & _LAYOUT:
-            kind = 1
+            kind = max(kind, 1)
     return kind
 
 
@@ -418,7 +442,9 @@ def _choose_container(
         in_hint = hint_key is not None and block.words >= 4 and _words_key(block.text) in hint_key
         # Prose inside a comment thread, newsletter box or footer must not attract the choice,
         # unless that "widget" holds nearly all of the page's prose (a theme's odd class names).
-        strong_widget = any(kind == 2 and everywhere.get(f, 0) < 0.75 * total for f, kind in block.flagged)
+        strong_widget = any(
+            kind >= _STRONG and everywhere.get(f, 0) < _MOST * total for f, kind in block.flagged
+        )
         good = (block.content_like and not strong_widget) or in_hint
         value = len(block.text) * (2 if in_hint else 1) if good else -_NOISE_WEIGHT * len(block.text)
         for element in _ancestors(block.owner, chains):
@@ -446,7 +472,7 @@ def _with_siblings(
     return [
         child
         for child in parent
-        if child is container or (gain.get(child, 0.0) >= least and widget_kind(child) != 2)
+        if child is container or (gain.get(child, 0.0) >= least and widget_kind(child) < _STRONG)
     ]
 
 
@@ -485,11 +511,15 @@ def _inside(element: lxml.html.HtmlElement, container: lxml.html.HtmlElement) ->
 def _in_widget(
     block: Block, part: lxml.html.HtmlElement, good_chars: dict[lxml.html.HtmlElement, int], least: float
 ) -> bool:
-    """In a widget within this part of the article. A weak widget class counts for small parts
-    only (under `least` characters of content): WordPress themes put "tag-..." classes on the
-    article element itself."""
+    """In a widget within this part of the article. A share, ad or weak widget class counts for
+    small parts only (under `least`, half the container's content): WordPress themes put "tag-..."
+    classes on the article element itself, and some CMSs wrap the whole text in a
+    "sharingContainer". Comments and other stories count unless they hold nearly all of it (a
+    "related" modifier on the article's own wrapper)."""
     return any(
-        (kind == 2 or good_chars.get(widget, 0) < least) and widget is not part and _inside(widget, part)
+        good_chars.get(widget, 0) < (2 * _MOST * least if kind == _OTHERS_TEXT else least)
+        and widget is not part
+        and _inside(widget, part)
         for widget, kind in block.flagged
     )
 
