@@ -222,7 +222,7 @@ def test_widget_classes_know_layout_boxes_from_widgets():
     def kind(cls: str) -> int:
         return widget_kind(lxml.html.fromstring(f'<div class="{cls}">x</div>'))
 
-    assert kind("related-posts") == 2 and kind("comments-area") == 2 and kind("ad-container") == 2
+    assert kind("related-posts") == 3 and kind("comments-area") == 3 and kind("ad-container") == 2
     assert kind("sidebar") == 1 and kind("sidebar-grid__content") == 0 and kind("article-body") == 0
 
 

@@ -53,7 +53,8 @@ def test_utility_and_title_class_words_do_not_make_a_widget():
     assert kind("widget-title mb-5 font-bold") == 0
     assert kind("wrapper px-5 overflow-hidden") == 0
     assert kind("widget") == 1 and kind("visually-hidden") == 1
-    assert kind("relatedposts") == 2 and kind("newsletterbox") == 2 and kind("postcontent") == 0
+    # Other prose (3: related stories, comments) and widgets of little text (2: sign-up boxes, ads).
+    assert kind("relatedposts") == 3 and kind("newsletterbox") == 2 and kind("postcontent") == 0
 
 
 def test_a_subhead_classed_as_a_widget_title_is_part_of_the_body():
@@ -379,3 +380,15 @@ def test_the_consent_box_standing_in_for_an_embed_is_not_body_text():
     texts = [*PARAGRAPHS[:2], *boxes, prose, *PARAGRAPHS[2:]]
     article = f'<div class="article-body">{paragraphs_html(texts)}</div>'
     assert extract_paragraphs(page(article)) == [*PARAGRAPHS[:2], prose, *PARAGRAPHS[2:]]
+
+
+def test_a_share_classed_wrapper_holding_the_text_is_a_layout_box():
+    # A CMS puts the article's text (below its standfirst) in a "sharingContainer"; the share bar
+    # and a comment thread beside the text still stay out.
+    share_bar = '<div class="share-bar"><a href="/s">Share on Facebook</a> <a href="/t">Tweet</a></div>'
+    comment = "<p>I read this twice and still think the council got the figures wrong, sadly.</p>"
+    standfirst = "The port's biggest project in a generation cleared its last hurdle this week."
+    text = f'<div class="documentContent__sharingContainer">{paragraphs_html(PARAGRAPHS)}</div>'
+    comments = f'<section class="comments">{comment}</section>'
+    article = f'<article class="documentContent"><p>{standfirst}</p>{share_bar}{text}{comments}</article>'
+    assert extract_paragraphs(page(article)) == [standfirst, *PARAGRAPHS]
