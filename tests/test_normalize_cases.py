@@ -12,7 +12,7 @@ import pytest
 
 from newscrawler.normalize.authors import split_authors
 from newscrawler.normalize.dates import normalize_date
-from newscrawler.normalize.text import clean_paragraphs, content_hash, word_count
+from newscrawler.normalize.text import clean_inline, clean_paragraphs, content_hash, word_count
 from newscrawler.normalize.titles import normalize_title
 
 # The crawl time every relative date below resolves against: Friday 4 October 2024, 10:00 UTC.
@@ -417,3 +417,10 @@ def test_there_are_at_least_150_cases():
         + len(BODIES)
     )
     assert total >= 150, total
+
+
+def test_soft_hyphens_and_zero_width_spaces_leave_the_text():
+
+    assert clean_inline("Schon im Mit\xadtel\xadal\xadter war der St. Mag\u200bda\xadle\xadner") == (
+        "Schon im Mittelalter war der St. Magdalener"
+    )

@@ -12,7 +12,9 @@ from functools import lru_cache
 import ftfy
 from ftfy.badness import is_bad
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u2060\ufeff\ufffe]")
+# Control characters, and invisible format characters that split words for a reader's software
+# only: zero-width spaces and soft hyphens ("Mit\xadtel\xadal\xadter"), which break every search.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\xad\u200b\u200e\u200f\u2060\ufeff\ufffe]")
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _WORD = re.compile(r"\w+")
 # Ideographs and kana are words of their own: CJK text has no spaces to count by.
