@@ -49,6 +49,7 @@ from w3lib.url import safe_url_string
 
 from newscrawler.failures import REFUSED, failure_reason
 from newscrawler.normalize.urls import canonicalize_url, public_suffixes, site_of
+from newscrawler.scheduling import site_capped
 
 if TYPE_CHECKING:
     from http.cookiejar import Cookie, CookieJar
@@ -214,6 +215,8 @@ class PageBudgetMiddleware:
                 logger.warning("Page cap reached for %s: %d pages; the rest is skipped", site, self.cap)
             raise Declined("page_cap", f"{request.url}: page cap of {self.cap} reached for {site}")
         self.fetched[site] = count + 1
+        if count + 1 == self.cap:  # its last page: the scheduler drops what the site still has queued
+            self.crawler.signals.send_catch_log(signal=site_capped, site=site)
         return None
 
 

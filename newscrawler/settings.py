@@ -48,10 +48,26 @@ NEWSCRAWLER_MAX_PAGES_PER_SITE = 20_000
 DEPTH_PRIORITY = 1
 SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
+# Scrapy's scheduler, bounded (newscrawler.scheduling): past this many requests in memory the queue
+# spills to disk (a temporary folder under NEWSCRAWLER_QUEUE_DIR, default the system's); at most
+# NEWSCRAWLER_MAX_REQUESTS_PER_SITE requests per site and run (skipped/request_cap); a site at its
+# page cap has its queued requests dropped at once.
+SCHEDULER = "newscrawler.scheduling.BoundedScheduler"
+NEWSCRAWLER_QUEUE_MEMORY_REQUESTS = 10_000
+NEWSCRAWLER_QUEUE_DIR = ""
+NEWSCRAWLER_MAX_REQUESTS_PER_SITE = 100_000
 # A crawl that grows without bound is stopped (finish reason memusage_exceeded) before the machine is.
+# Checked every second; past the limit the crawl stops at once (newscrawler.stopping.MemoryLimit:
+# queue dropped, downloads in flight stopped), keeping its feed and manifest.
 MEMUSAGE_LIMIT_MB = 2048
 MEMUSAGE_WARNING_MB = 1024
-MEMUSAGE_CHECK_INTERVAL_SECONDS = 10.0
+MEMUSAGE_CHECK_INTERVAL_SECONDS = 1.0
+# A response's header block is cut off past this many bytes (errors/headers_too_large).
+NEWSCRAWLER_MAX_HEADER_BYTES = 256 * 1024
+DOWNLOAD_HANDLERS = {
+    "http": "newscrawler.downloading.BoundedHTTPDownloadHandler",
+    "https": "newscrawler.downloading.BoundedHTTPDownloadHandler",
+}
 
 # An HTTP endpoint that runs arbitrary Python inside the crawler has no place in unattended crawls.
 REMOTE_CONTROL_ENABLED = False
@@ -98,6 +114,10 @@ EXTENSIONS = {
     "newscrawler.feeds.RunManifest": 500,
     "newscrawler.incremental.IncrementalSession": 510,
     "newscrawler.recovery.StalePartFiles": 100,  # removes the .part files of killed runs
+    "newscrawler.loopwatch.LoopStallMonitor": 520,  # loop/longest_stall_ms: the event loop's worst stall
+    "newscrawler.loopwatch.QuietCollector": 530,  # NEWSCRAWLER_GC_THRESHOLD: fewer, shorter GC pauses
+    "scrapy.extensions.memusage.MemoryUsage": None,  # replaced: stops at once, keeping the feed
+    "newscrawler.stopping.MemoryLimit": 0,
     # Not loaded at all, whatever REMOTE_CONTROL_ENABLED / TELNETCONSOLE_ENABLED say (see above).
     "scrapy.extensions.remote_control.RemoteControl": None,
     "scrapy.extensions.telnet.TelnetConsole": None,
@@ -135,5 +155,15 @@ SPIDER_MIDDLEWARES = {
 # runs "incremental" (only new or changed records) or, with --full, "full" (everything, remembered).
 NEWSCRAWLER_STATE_MODE = "off"
 NEWSCRAWLER_STATE = ""  # a SQLite path or a store URL; empty: <NEWSCRAWLER_DATA_DIR>/state.sqlite
+
+# Extraction runs in a pool of worker processes (newscrawler.pool), off the crawl's event loop: -1,
+# the machine's cores; 0 extracts in the crawl's own process (for debugging). A page taking more
+# than NEWSCRAWLER_EXTRACT_TIMEOUT seconds, or a worker passing NEWSCRAWLER_EXTRACT_MEMORY_MB of
+# resident memory, is cut (errors/extract_timeout, errors/extract_memory) and the worker replaced.
+NEWSCRAWLER_EXTRACT_WORKERS = -1
+NEWSCRAWLER_EXTRACT_TIMEOUT = 20.0
+NEWSCRAWLER_EXTRACT_MEMORY_MB = 1024
+# Links one page may hand to the crawl (next pages and feeds first): skipped/link_cap past it.
+NEWSCRAWLER_MAX_LINKS_PER_PAGE = 2000
 
 LOG_LEVEL = "INFO"

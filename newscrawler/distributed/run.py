@@ -39,6 +39,7 @@ from newscrawler.distributed.lock import RedisLockHeld, RedisSiteLock, acquire
 from newscrawler.exitcodes import ExitCode, worst
 from newscrawler.lock import LockHeld, site_locks
 from newscrawler.monitors import judge
+from newscrawler.pool import default_size
 from newscrawler.runner import CrawlJob, CrawlOutcome, run_crawls
 from newscrawler.sites import SiteProfile
 from newscrawler.spiders.base import new_crawl_id
@@ -237,6 +238,9 @@ def child_command(args: argparse.Namespace, profiles: list[SiteProfile], crawl_i
         command += ["--sites-dir", str(Path(directory).resolve())]
     for pair in args.set:
         command += ["-s", pair]
+    if not any(pair.partition("=")[0].strip() == "NEWSCRAWLER_EXTRACT_WORKERS" for pair in args.set):
+        # The workers on this machine share its cores for extraction (newscrawler.pool).
+        command += ["-s", f"NEWSCRAWLER_EXTRACT_WORKERS={max(1, default_size() // max(1, args.workers))}"]
     if args.full:
         command.append("--full")
     return command

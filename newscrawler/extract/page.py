@@ -9,7 +9,7 @@ import lxml.html
 from lxml import etree
 from parsel import Selector
 
-from newscrawler.extract.document import parse_html
+from newscrawler.extract.document import parse_document
 from newscrawler.extract.structured import StructuredData
 
 _EMPTY = "<html><head></head><body></body></html>"
@@ -22,9 +22,11 @@ _ID_VALUES = etree.XPath("//@id", smart_strings=False)
 
 class Page:
     def __init__(self, html: str | bytes, url: str) -> None:
-        self.url = url
+        self.url = _splittable(url)
         self.source = html  # the text as fetched: engines reading JSON APIs need it, not the tree
-        self._parsed = parse_html(html)
+        parsed = parse_document(html)
+        self._parsed = parsed.root
+        self.limits = parsed.limits  # what parsing had to do about the page (extract/document.py)
 
     @property
     def is_empty(self) -> bool:
@@ -72,7 +74,10 @@ class Page:
             parent = base.getparent()
             href = base.get("href")
             if href is not None and parent is not None and parent.tag == "head":
-                return urljoin(self.url, href.strip())
+                try:
+                    return urljoin(self.url, href.strip())
+                except ValueError:  # "http://[::1/x": links are read against the page's own URL
+                    break
         return self.url
 
     @cached_property
@@ -110,6 +115,16 @@ class Page:
         if parts.scheme not in ("http", "https") or not parts.netloc:
             return None
         return f"{parts.scheme}://{parts.netloc}/"
+
+
+def _splittable(url: str) -> str:
+    """The page's URL as given, unless urllib cannot split it ("http://[::1/x", an unclosed IPv6
+    bracket): then with its brackets percent-encoded, so that reading its host never raises."""
+    try:
+        urlsplit(url)
+    except ValueError:
+        return url.replace("[", "%5B").replace("]", "%5D")
+    return url
 
 
 @lru_cache(maxsize=16384)

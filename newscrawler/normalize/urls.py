@@ -53,11 +53,15 @@ def canonicalize_url(url: str, base: str | None = None) -> str:
     `;` separators and parameters without `=` (`?action=dlattach;attach=7`, `?123-title/page2`).
     """
     if base:
-        url = urljoin(base, url.strip())
+        with contextlib.suppress(ValueError):  # a base or link with a broken host: the link as written
+            url = urljoin(base, url.strip())
     url = url.strip()
     with contextlib.suppress(ValueError):  # e.g. a port out of range: canonicalize what can be
         url = safe_url_string(url)
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[::1/x": no host to read; the URL stays as written, never a crash
+        return url
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").rstrip(".")
     try:
@@ -75,7 +79,10 @@ def canonicalize_url(url: str, base: str | None = None) -> str:
 def url_identity(url: str) -> str:
     """The part of a canonical URL that names the document: http/https and a trailing
     slash do not make a different article."""
-    parts = urlsplit(canonicalize_url(url))
+    try:
+        parts = urlsplit(canonicalize_url(url))
+    except ValueError:  # a host nobody can reach ("http://[::1/x"): the URL itself is its identity
+        return url.strip()
     path = parts.path.rstrip("/") or "/"
     return urlunsplit(("", parts.netloc, path, parts.query, "")).lstrip("/")
 
@@ -88,7 +95,11 @@ def record_id(*parts: str) -> str:
 def site_of(url: str) -> str:
     """Registered domain under the full public suffix list ("tekedia.com", "bbc.co.uk",
     "victim.blogspot.com"); the bare host for IPs, single-label hosts and bare suffixes."""
-    return _site_of_host(urlsplit(url).hostname or "")
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:  # "http://[::1/x": a host nobody can reach is on no site
+        return ""
+    return _site_of_host(host)
 
 
 @cache

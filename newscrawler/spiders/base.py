@@ -7,19 +7,19 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Self
 
-from charset_normalizer import from_bytes
 from scrapy import Request, Spider
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
-from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
-from newscrawler.extract import PageResult, extract_page
+from newscrawler.extract import PageResult
+from newscrawler.extract.encoding import decode_page, looks_binary
 from newscrawler.extract.links import IGNORED_EXTENSIONS, extension, followable_path
-from newscrawler.extract.structured import counting_cuts
 from newscrawler.failures import REFUSED, failure_reason
 from newscrawler.incremental import session_of
 from newscrawler.normalize.urls import canonicalize_url, site_of
 from newscrawler.pathnames import checked_name
+from newscrawler.pool.crawl import PageExtractor
+from newscrawler.pool.jobs import PageJob, PageOutcome
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -27,19 +27,6 @@ if TYPE_CHECKING:
 HTML_TYPES = (b"text/html", b"application/xhtml+xml")
 # Refused in bulk (a trap's thousands of URLs): logged once per site by the middleware, per URL at DEBUG.
 QUIET_REASONS = frozenset({"page_cap", "depth_limit"})
-# Bytes text never has (all C0 controls but tab, line feed, vertical tab, form feed, carriage return).
-CONTROL_BYTES = bytes([*range(9), *range(14, 32)])
-# A body whose first bytes say it is an image, archive or document, whatever the Content-Type claims.
-BINARY_MAGIC = (
-    b"\x89PNG",
-    b"\xff\xd8\xff",
-    b"GIF8",
-    b"%PDF",
-    b"PK\x03\x04",
-    b"\x1f\x8b",
-    b"\x7fELF",
-    b"RIFF",
-)
 
 
 def new_crawl_id(now: datetime | None = None) -> str:
@@ -54,54 +41,10 @@ def fetched_as(response: Response) -> set[str]:
     return {canonicalize_url(u) for u in asked}
 
 
-def looks_binary(body: bytes) -> bool:
-    """An image, archive or other binary file, not text: a known file signature, or more control
-    bytes than text ever has (a few stray NULs in a page do not make it binary; UTF-16 has a BOM)."""
-    if body.startswith(BINARY_MAGIC):
-        return True
-    head = body[:4096]
-    if not head or read_bom(head)[0]:
-        return False
-    controls = len(head) - len(head.translate(None, CONTROL_BYTES))  # counted in C: this runs per page
-    return controls > len(head) // 30
-
-
-def detect_encoding(body: bytes) -> str:
-    """The likeliest encoding of undeclared bytes. Detection often cannot tell the Western, Central
-    and Baltic code pages apart (same score); then windows-1252, the web's default, is the answer."""
-    matches = from_bytes(body[:200_000])
-    best = matches.best()
-    if best is None:
-        return "cp1252"
-    tied = [m for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)]
-    return "cp1252" if any("cp1252" in m.could_be_from_charset for m in tied) else best.encoding
-
-
 def decode_html(response: TextResponse) -> str:
-    """The page as text. A BOM, the HTTP charset or the page's <meta> decide; with none of them,
-    UTF-8 if the bytes are, else detection. When the declared charset contradicts the bytes (a
-    Latin-1 page served as UTF-8), the page's own <meta> or detection wins over U+FFFD."""
-    body = response.body
-    header = http_content_type_encoding(response.headers.get(b"Content-Type", b"").decode("latin-1"))
-    if not (read_bom(body)[0] or header or html_body_declared_encoding(body)):
-        try:
-            return body.decode("utf-8")
-        except UnicodeDecodeError:
-            return body.decode(detect_encoding(body), errors="replace")
-    text = response.text
-    if "\ufffd" not in text or read_bom(body)[0]:
-        return text
-    try:
-        body.decode(response.encoding)
-        return text  # the replacement characters are in the page itself
-    except (UnicodeDecodeError, LookupError):
-        pass
-    for encoding in (html_body_declared_encoding(body), detect_encoding(body)):
-        try:
-            return body.decode(encoding)
-        except (UnicodeDecodeError, LookupError, TypeError):
-            continue
-    return text
+    """The page as text (newscrawler.extract.encoding: BOM, HTTP charset, <meta>, checked against
+    the bytes)."""
+    return decode_page(response.body, response.headers.get(b"Content-Type", b"").decode("latin-1"))
 
 
 class NewscrawlerSpider(Spider):
@@ -135,6 +78,7 @@ class NewscrawlerSpider(Spider):
         # Incremental runs: pages fetched, and pages listed unchanged (not fetched) -> their records.
         self.fetched_pages: set[str] = set()
         self.listed_unchanged: dict[str, int] = {}
+        self._extractor: PageExtractor | None = None
         if self.start_urls and not getattr(self, "allowed_domains", None):
             self.allowed_domains = sorted({site_of(u) for u in self.start_urls})
         self.site = getattr(self, "site", None) or (site_of(self.start_urls[0]) if self.start_urls else None)
@@ -145,6 +89,7 @@ class NewscrawlerSpider(Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         if not spider.start_urls:
             raise ValueError(f"{spider.name}: give a start URL, e.g. -a start_url=https://example.com/")
+        spider._extractor = PageExtractor(crawler)
         return spider
 
     # -- requests and their failures --------------------------------------------------------------
@@ -191,45 +136,76 @@ class NewscrawlerSpider(Spider):
 
     # -- pages ------------------------------------------------------------------------------------
 
-    def html_of(self, response: Response) -> str | None:
-        """The page's text if it is HTML we can read; counts why not otherwise."""
+    def readable(self, response: Response) -> bool:
+        """Whether the response is a page extraction can read; counts why not otherwise."""
         content_type = response.headers.get(b"Content-Type", b"").lower()
         if not isinstance(response, TextResponse) or (
             content_type and not content_type.startswith(HTML_TYPES)
         ):
             self.count("errors", "not_html", response.url)
-            return None
+            return False
         if looks_binary(response.body):
             self.count("errors", "binary_content", response.url)
-            return None
-        try:
-            return decode_html(response)
-        except (UnicodeDecodeError, LookupError):
-            return response.body.decode("utf-8", errors="replace")
+            return False
+        return True
 
-    def extract(self, response: Response) -> PageResult | None:
+    def html_of(self, response: Response) -> str | None:
+        """The page's text if it is HTML we can read; counts why not otherwise."""
+        return decode_html(response) if self.readable(response) else None  # type: ignore[arg-type]
+
+    @property
+    def extractor(self) -> PageExtractor:
+        """Pages go to the extraction pool (newscrawler.pool): the crawl's thread never parses."""
+        if self._extractor is None:
+            self._extractor = PageExtractor(self.crawler)
+            self._extractor.spider_opened()
+        return self._extractor
+
+    async def extract(self, response: Response, *, continuation: bool = False) -> PageOutcome | None:
+        """What extraction made of the page (decoding included, in a worker), or None when there
+        is nothing to read (a 304, not HTML) or extraction failed (counted and logged)."""
         self.fetched_pages.update(fetched_as(response))
         if response.status == 304:
             self.not_modified(response)
             return None
-        html = self.html_of(response)
-        if html is None:
+        if not self.readable(response):
             return None
-        try:
-            with counting_cuts() as cuts:
-                result = extract_page(html, response.url, overrides=self.selector_overrides)
-        except Exception:
-            # One page must never end the run: count it, log it with its traceback, go on.
+        job = PageJob(
+            response.url,
+            response.body,
+            response.headers.get(b"Content-Type", b"").decode("latin-1"),
+            self.selector_overrides,
+            continuation=continuation,
+            link_cap=self.extractor.link_cap,
+        )
+        outcome = await self.extractor.extract(job)
+        stats = self.crawler.stats
+        if outcome.notes.get("replaced"):
+            stats.inc_value("pool/workers_replaced")
+        if outcome.failure == "stopped":  # the crawl is ending now (newscrawler.stopping)
+            self.count("skipped", "stopped", response.url)
+            return None
+        if outcome.failure:
+            # One page must never end the run, nor hold up the others: count it, log it, go on.
+            self.count("errors", outcome.failure, response.url, log=False)
+            self.logger.error("errors: %s %s: %s", outcome.failure, response.url, outcome.detail)
+            return None
+        if outcome.continuation_failed:
             self.count("errors", "extract_failed", response.url, log=False)
-            self.logger.exception("errors: extract_failed %s", response.url)
-            return None
-        self.crawler.stats.inc_value(f"pages/{result.kind}")
-        for what, count in cuts.items():  # JSON-LD past its bounds (extract/structured.py)
-            self.crawler.stats.inc_value(f"cut/{what}", count)
-        if cuts:
-            self.logger.info("cut: %s %s", ", ".join(f"{n} {what}" for what, n in cuts.items()), response.url)
+            self.logger.error("errors: extract_failed %s: %s", response.url, outcome.continuation_failed)
+        if outcome.links_cut:
+            stats.inc_value("skipped/link_cap", outcome.links_cut)
+            self.logger.info("skipped: link_cap %s (%d links past the cap)", response.url, outcome.links_cut)
+        result = outcome.result
+        assert result is not None
+        stats.inc_value(f"pages/{result.kind}")
+        for what, count in outcome.cuts.items():  # JSON-LD past its bounds (extract/structured.py)
+            stats.inc_value(f"cut/{what}", count)
+        if outcome.cuts:
+            cut = ", ".join(f"{n} {what}" for what, n in outcome.cuts.items())
+            self.logger.info("cut: %s %s", cut, response.url)
         self.remember_page(response, result)
-        return result
+        return outcome
 
     def drafts(self, result: PageResult) -> Iterator[Any]:
         yield from result.drafts

@@ -140,18 +140,20 @@ class NewsSpider(NewscrawlerSpider):
         if mark is not None and mark.records:
             self.listed_unchanged[url] = mark.records
 
-    def parse_page(self, response: Response) -> Iterator[Any]:
-        result = self.extract(response)
-        if result is None:
+    async def parse_page(self, response: Response) -> AsyncIterator[Any]:
+        outcome = await self.extract(response)
+        if outcome is None or (result := outcome.result) is None:
             return
         if result.reason and not result.drafts:
             self.count("skipped", result.reason, response.url, log=False)
-        yield from self.drafts(result)
+        for draft in self.drafts(result):
+            yield draft
         for link in result.links:
             if link.role == "feed":
                 yield self.request(link.url, self.parse_feed)
             elif link.role in FOLLOW_ROLES and (result.kind != "article" or link.role == "next_page"):
-                yield from self.follow(link.url, response.url, source=link.role)
+                for request in self.follow(link.url, response.url, source=link.role):
+                    yield request
 
     def follow(self, url: str, from_url: str, *, source: str) -> Iterator[Any]:
         url = canonicalize_url(url)

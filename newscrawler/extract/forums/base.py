@@ -195,6 +195,16 @@ def shown_date(element: Element) -> str:
 
 
 def lang_of(page: Page) -> str | None:
+    """The page's language: read once per page (each post asks; reading it per post is quadratic)."""
+    if _LANGUAGE_ATTR not in page.__dict__:
+        page.__dict__[_LANGUAGE_ATTR] = _read_lang(page)
+    return page.__dict__[_LANGUAGE_ATTR]
+
+
+_LANGUAGE_ATTR = "_forum_language"
+
+
+def _read_lang(page: Page) -> str | None:
     lang = (page.tree.get("lang") or "").strip()
     if not lang:
         lang = (

@@ -18,6 +18,7 @@ import copy
 import re
 import weakref
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import lru_cache
 
@@ -71,6 +72,7 @@ _INLINE = frozenset(
     {"span", "a", "b", "strong", "em", "i", "small", "font", "time", "abbr", "cite", "label", "u"}
 )
 _MIN_POSTS = 2
+_MAX_GROUPS = 25  # author groups weighed per page (real pages have a handful)
 _MAX_WIDENING = 40  # characters of text outside links a wrapper may add to its post
 _PROSE = 120  # characters of a paragraph that is running text, not a post's byline
 _CACHE_ATTR = "_forum_blocks"
@@ -119,8 +121,8 @@ def is_date_mark(element: Element) -> bool:
     # quadratic on a big page).
     if len(element) > 3 or any(len(child) > 2 for child in element):
         return False
-    own = " ".join("".join(element.itertext()).split())
-    if len(own) > _MAX_DATE_TEXT:
+    own = _short_text(element, _MAX_DATE_TEXT)
+    if own is None:
         return False
     if DATE_CLASS.search(element.get("class") or "") and looks_like_date(own):
         dated = True
@@ -135,6 +137,39 @@ def is_date_mark(element: Element) -> bool:
     return dated and not _labelled_join_date(element)
 
 
+def _short_text(element: Element, limit: int) -> str | None:
+    """The element's text with its whitespace collapsed, or None when that is longer than `limit`:
+    read only as far as needed (an element wrapping a whole thread is not read to its end)."""
+    parts: list[str] = []
+    size = 0
+    for chunk in element.itertext():
+        parts.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            text = " ".join("".join(parts).split())
+            if len(text) > limit:
+                return None
+            parts = [text, " "] if chunk[-1:].isspace() else [text]
+            size = len(text)
+    return " ".join("".join(parts).split())
+
+
+def _leading_text(element: Element, limit: int) -> str:
+    """The first `limit` characters of the element's collapsed text, read only as far as needed."""
+    parts: list[str] = []
+    size = 0
+    for chunk in element.itertext():
+        parts.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            text = " ".join("".join(parts).split())
+            if len(text) >= limit:
+                return text[:limit]
+            parts = [text, " "] if chunk[-1:].isspace() else [text]
+            size = len(text)
+    return " ".join("".join(parts).split())[:limit]
+
+
 def direct_text(element: Element) -> str:
     """The element's own words, without its children's (their tails kept)."""
     parts = [element.text or ""] + [child.tail or "" for child in element]
@@ -144,7 +179,7 @@ def direct_text(element: Element) -> str:
 def _labelled_join_date(element: Element) -> bool:
     """A profile box's "Join Date: Mar 2019" is a date, but not the post's."""
     parent = element.getparent()
-    label = text_of(parent)[:80] if parent is not None else text_of(element)[:80]
+    label = _leading_text(parent if parent is not None else element, 80)
     return bool(_JOIN_LABEL.search(label) or _JOIN_LABEL.search(element.get("class") or ""))
 
 
@@ -213,13 +248,15 @@ def _in_prose(element: Element) -> bool:
 
 def _alike(posts: list[Element]) -> bool:
     """Posts are repeated blocks: at least two share their tag and a class (or both have none),
-    or share a class across tags (Vanilla's div.Item opening post and li.Item comments)."""
-    for index, first in enumerate(posts):
-        first_classes = set((first.get("class") or "").split())
-        for second in posts[index + 1 :]:
-            classes = set((second.get("class") or "").split())
-            if first_classes & classes or (first.tag == second.tag and not first_classes and not classes):
-                return True
+    or share a class across tags (Vanilla's div.Item opening post and li.Item comments).
+    Counted, not compared pairwise: a class or a classless tag that two posts have."""
+    seen: set[str | tuple[str, None]] = set()
+    for post in posts:
+        classes = set((post.get("class") or "").split())
+        keys: set[str | tuple[str, None]] = set(classes) if classes else {(post.tag, None)}
+        if keys & seen:
+            return True
+        seen |= keys
     return False
 
 
@@ -349,81 +386,135 @@ def _shape(mark: Element) -> tuple[str, str, str]:
 
 
 class _Index:
-    """Which author and date marks each element holds, computed once per page.
+    """What each element holds, computed once per page, so that every question the finder asks
+    of an element is answered in constant time (the finder asks for each author mark of each of
+    its ancestors: reading the answers off the tree each time was quadratic in the posts).
+
+    - per element and group: how many of the group's author marks it holds and up to two of the
+      names they show (two different names settle "another author is in here");
+    - per element: the date marks it holds, and (memoized) its own text outside links and its
+      dates' text.
 
     Dates are only looked for where a post can be: in the largest block around each grouped
     author that holds no other author of its group (`_container` never climbs above it).
     Reading every element of a news page for dates cost more than all the rest of detection."""
 
     def __init__(self, body: Element, marks: list[Element], groups: list[list[Element]]) -> None:
-        self.marks: dict[Element, list[Element]] = defaultdict(list)
-        for mark in marks:
-            for holder in (mark, *mark.iterancestors()):
-                self.marks[holder].append(mark)
+        self._names: dict[Element, str] = {}
+        self.counts: dict[tuple[Element, int], int] = defaultdict(int)
+        self.authors: dict[tuple[Element, int], list[str]] = {}
+        for key, group in enumerate(groups):
+            for mark in group:
+                name = self.name(mark)
+                for holder in (mark, *mark.iterancestors()):
+                    self.counts[holder, key] += 1
+                    shown = self.authors.setdefault((holder, key), [])
+                    if len(shown) < 2 and name not in shown:
+                        shown.append(name)
         self.dates: dict[Element, list[Element]] = defaultdict(list)
-        regions = {self._region(mark, set(group)) for group in groups for mark in group}
+        regions = outermost(
+            list({self._region(mark, key) for key, group in enumerate(groups) for mark in group})
+        )
         found = {date for region in regions for date in date_marks(region) if not _in_quote(date, body)}
-        for date in found:
+        for date in sorted(found, key=_document_order(body)):
             for holder in (date, *date.iterancestors()):
                 self.dates[holder].append(date)
+        self._own_text: dict[Element, int] = {}
+        self._date_text: dict[Element, int] = {}
 
-    def _region(self, mark: Element, group: set[Element]) -> Element:
-        name = text_of(mark)
+    def name(self, mark: Element) -> str:
+        if mark not in self._names:
+            self._names[mark] = text_of(mark)
+        return self._names[mark]
+
+    def other_author(self, holder: Element, key: int | None, name: str) -> bool:
+        """Whether `holder` holds an author mark of group `key` showing another name than `name`."""
+        return key is not None and any(shown != name for shown in self.authors.get((holder, key), ()))
+
+    def own_text(self, element: Element) -> int:
+        if element not in self._own_text:
+            self._own_text[element] = _own_text(element)
+        return self._own_text[element]
+
+    def date_text(self, element: Element) -> int:
+        """Characters of the outermost unlinked dates `element` holds."""
+        if element not in self._date_text:
+            dates = self.dates.get(element, ())
+            self._date_text[element] = sum(len(text_of(d)) for d in outermost(list(dates)) if not _linked(d))
+        return self._date_text[element]
+
+    def _region(self, mark: Element, key: int) -> Element:
+        name = self.name(mark)
         region = mark
         for ancestor in mark.iterancestors():
-            if ancestor.tag in ("body", "html"):
-                break
-            if any(o in group and o is not mark and text_of(o) != name for o in self.marks[ancestor]):
+            if ancestor.tag in ("body", "html") or self.other_author(ancestor, key, name):
                 break
             region = ancestor
         return region
 
 
-def _container(mark: Element, group: set[Element], index: _Index) -> Element | None:
+def _document_order(root: Element) -> Callable[[Element], int]:
+    order = {e: i for i, e in enumerate(root.iter())}
+    return lambda element: order.get(element, 0)
+
+
+def _container(mark: Element, key: int | None, index: _Index) -> Element | None:
     """The nearest ancestor of `mark` holding a date and text of its own, holding no other author
-    of the group (unless it names the same person: an author shown twice in one post)."""
-    name = text_of(mark)
-    own_dates = set(index.dates.get(mark, ()))
+    of the group `key` (unless it names the same person: an author shown twice in one post).
+    `key` None: the mark has no group (the only author the page is known to have)."""
+    name = index.name(mark)
+    own_dates = index.dates.get(mark, ())
     for ancestor in mark.iterancestors():
         if ancestor.tag in ("body", "html"):
             return None
         if ancestor.tag in _INLINE:
             continue  # a post is a block: "<span><a>bob</a> (Bob Smith) <time>" is its byline
-        others = [o for o in index.marks.get(ancestor, ()) if o is not mark and o in group]
-        if any(text_of(o) != name for o in others):
+        if index.other_author(ancestor, key, name):
             return None
-        dates = [d for d in index.dates.get(ancestor, ()) if d not in own_dates]
-        if not dates:
+        held = index.dates.get(ancestor, ())
+        if len(held) <= len(own_dates):  # no date besides those inside the mark itself
             continue
         # Link text is not counted as a post's own text: neither are a linked name or date.
-        own = _own_text(ancestor) - (0 if _linked(mark) else len(name))
-        own -= sum(len(text_of(d)) for d in outermost(dates) if not _linked(d))
+        own = index.own_text(ancestor) - (0 if _linked(mark) else len(name))
+        if own_dates:
+            mine = set(own_dates)
+            own -= sum(
+                len(text_of(d)) for d in outermost([d for d in held if d not in mine]) if not _linked(d)
+            )
+        else:
+            own -= index.date_text(ancestor)
         if own >= _MIN_OWN_TEXT:
             return ancestor
     return None
 
 
-def _common_level(containers: list[Element], group: set[Element], index: _Index) -> list[Element] | None:
+def _common_level(containers: list[Element], key: int, index: _Index) -> list[Element] | None:
     """Containers found at different depths (one post's byline holds enough text to pass for a
     post: "<a>bob</a> (Bob Smith) <time>"), lifted to the nearest level every one of them has in
     common: an ancestor of the same tag and class, still holding no other author of the group."""
 
     def chain(container: Element) -> list[Element]:
-        mine = {m for m in index.marks.get(container, ()) if m in group}
+        mine = index.counts.get((container, key), 0)
         found = [container]
         for ancestor in container.iterancestors():
-            if ancestor.tag in ("body", "html") or any(
-                o in group and o not in mine for o in index.marks.get(ancestor, ())
-            ):
+            if ancestor.tag in ("body", "html") or index.counts.get((ancestor, key), 0) > mine:
                 break
             found.append(ancestor)
         return found
 
+    def signature(element: Element) -> tuple[str, str]:
+        return element.tag, element.get("class") or ""
+
     chains = [chain(c) for c in containers]
-    signature = lambda e: (e.tag, e.get("class") or "")  # noqa: E731
+    firsts: list[dict[tuple[str, str], Element]] = []
+    for elements in chains:
+        first: dict[tuple[str, str], Element] = {}
+        for element in elements:
+            first.setdefault(signature(element), element)
+        firsts.append(first)
     for candidate in chains[0]:
         wanted = signature(candidate)
-        lifted = [next((e for e in c if signature(e) == wanted), None) for c in chains]
+        lifted = [first.get(wanted) for first in firsts]
         if all(e is not None for e in lifted) and len(set(map(id, lifted))) == len(lifted):
             return lifted  # type: ignore[return-value]
     return None
@@ -446,24 +537,28 @@ def _contains_tag(anchor: Element, root: Element) -> bool:
     return False
 
 
-def _contains(ancestor: Element, element: Element) -> bool:
-    return element is ancestor or any(a is ancestor for a in element.iterancestors())
-
-
-def _widen(container: Element, siblings: list[Element]) -> Element:
+def _widen(container: Element, holding: dict[Element, int], index: _Index) -> Element:
     """The outermost ancestor holding this post and nothing else of note (a list item or wrapper
-    carrying the post's id): climbing stops at one holding another post or more text."""
-    size = _own_text(container)
-    others = [s for s in siblings if s is not container]
+    carrying the post's id): climbing stops at one holding another post or more text.
+    `holding`: how many of the posts each element is or holds."""
+    size = index.own_text(container)
     current = container
     for parent in container.iterancestors():
-        if parent.tag in ("body", "html") or any(_contains(parent, o) for o in others):
+        if parent.tag in ("body", "html") or holding.get(parent, 0) > 1:
             break
         # A side column with the poster's name, rank and post count is still this post.
-        if _own_text(parent) > size + _MAX_WIDENING:
+        if index.own_text(parent) > size + _MAX_WIDENING:
             break
         current = parent
     return current
+
+
+def _holding(posts: list[Element]) -> dict[Element, int]:
+    holding: dict[Element, int] = defaultdict(int)
+    for post in posts:
+        for holder in (post, *post.iterancestors()):
+            holding[holder] += 1
+    return holding
 
 
 def find_post_blocks(page: Page) -> list[Element]:
@@ -488,12 +583,12 @@ def find_continued_posts(page: Page) -> list[Element]:
     if not marks:
         return []
     index = _Index(body, marks, [marks])
-    containers = []
+    containers: dict[Element, None] = {}
     for mark in marks:
-        container = _container(mark, {mark}, index)
-        if container is not None and container not in containers:
-            containers.append(container)
-    posts = outermost(containers)
+        container = _container(mark, None, index)
+        if container is not None:
+            containers.setdefault(container)
+    posts = outermost(list(containers))
     return [max(posts, key=lambda e: len(text_of(e)))] if posts else []
 
 
@@ -536,26 +631,23 @@ def _find(page: Page) -> list[Element]:
     if not groups:
         return []
     body = page.tree.find("body")
+    if len(groups) > _MAX_GROUPS:  # the largest groups, in page order: a page has a few
+        smallest = sorted((len(g) for g in groups), reverse=True)[_MAX_GROUPS - 1]
+        groups = [g for g in groups if len(g) >= smallest][:_MAX_GROUPS]
     index = _Index(body, marks, groups)
     best: list[Element] = []
-    for group in groups:
-        members = set(group)
-        containers: list[Element] = []
+    for key, group in enumerate(groups):
         names: dict[Element, str] = {}
         for mark in group:
-            container = _container(mark, members, index)
-            if container is not None and container not in containers:
-                containers.append(container)
-                names[container] = text_of(mark)
-        posts = outermost(containers)
-        if (
-            len(posts) >= _MIN_POSTS
-            and not _alike(posts)
-            and (lifted := _common_level(posts, members, index))
-        ):
+            container = _container(mark, key, index)
+            if container is not None and container not in names:
+                names[container] = index.name(mark)
+        posts = outermost(list(names))
+        if len(posts) >= _MIN_POSTS and not _alike(posts) and (lifted := _common_level(posts, key, index)):
             names = {new: names[old] for old, new in zip(posts, lifted, strict=True)}
             posts = lifted
-        widened = {_widen(c, posts): names[c] for c in posts}
+        holding = _holding(posts)
+        widened = {_widen(c, holding, index): names[c] for c in posts}
         containers = list(widened)
         if not _alike(containers) or not _a_conversation(widened, page):
             continue
@@ -563,8 +655,7 @@ def _find(page: Page) -> list[Element]:
             best = containers
     if len(best) < _MIN_POSTS:
         return []
-    order = {e: i for i, e in enumerate(body.iter())}
-    return sorted(best, key=lambda e: order.get(e, 0))
+    return sorted(best, key=_document_order(body))
 
 
 _OWN_WORDS = etree.XPath(

@@ -1,0 +1,130 @@
+"""The extraction pool: real worker processes, killed for real when a page runs over its time budget
+or a worker over its memory ceiling, replaced while the others go on; outcomes in hand-in order."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from newscrawler.extract.types import Link
+from newscrawler.pool import ExtractionPool, PageJob, run_job
+from newscrawler.pool.jobs import cap_links
+from newscrawler.pool.ordered import InOrder
+
+GOLDEN = Path(__file__).parent / "golden" / "articles"
+URL = "https://news.example.org/2024/05/02/council-budget"
+
+
+def story(paragraphs: int) -> bytes:
+    """An article of `paragraphs` paragraphs: about 1 s of extraction per 10,000."""
+    body = "".join(
+        f"<div class='c{i % 7}'><p>Paragraph {i} says things about the city council and its budget, "
+        f"at length.</p><span>{i}</span></div>"
+        for i in range(paragraphs)
+    )
+    return (
+        "<html><head><title>Council budget</title></head><body><article><h1>Council passes the budget"
+        f"</h1>{body}</article></body></html>"
+    ).encode()
+
+
+def golden_jobs() -> list[PageJob]:
+    return [
+        PageJob(URL, page.read_bytes(), "text/html; charset=utf-8") for page in sorted(GOLDEN.glob("*.html"))
+    ]
+
+
+def test_workers_extract_what_the_crawl_process_would():
+    jobs = golden_jobs() * 3
+    expected = [run_job(job) for job in jobs]
+    with ExtractionPool(2, timeout=30) as pool:
+        outcomes = list(pool.map(jobs))
+    assert [o.failure for o in outcomes] == [None] * len(jobs)
+    # Drafts compare without the body's evidence (compare=False), which stays in the worker.
+    assert [o.result for o in outcomes] == [e.result for e in expected]
+    assert all(d.evidence is None for o in outcomes for d in o.result.drafts)
+    assert any(o.result.drafts for o in outcomes)
+
+
+def test_a_page_over_its_budget_is_cut_and_its_worker_replaced():
+    with ExtractionPool(1, timeout=0.3) as pool:
+        [warm] = pool.map([PageJob(URL, story(10))])
+        first_pid = pool.pids[0]
+        started = time.monotonic()
+        slow, quick = pool.map([PageJob(URL, story(40_000)), PageJob(URL, story(10))])
+        elapsed = time.monotonic() - started
+        assert warm.failure is None
+        assert slow.failure == "extract_timeout" and slow.result is None and slow.notes == {"replaced": 1}
+        assert quick.failure is None and quick.result.kind == "article"  # the next page, on a new worker
+        assert pool.pids and pool.pids[0] != first_pid
+        assert pool.stats.replaced == 1 and pool.stats.failures == {"extract_timeout": 1}
+        assert elapsed < 15  # cut at 0.3 s: only the replacement's start-up comes on top
+    with pytest.raises(ProcessLookupError):
+        os.kill(first_pid, 0)
+
+
+def test_a_worker_over_its_memory_ceiling_is_replaced():
+    # A 5 MB page takes some 150 MB more to parse and read than a worker holds at rest.
+    with ExtractionPool(1, timeout=60, memory_mb=60) as pool:
+        big, small = pool.map([PageJob(URL, story(40_000)), PageJob(URL, story(10))])
+    assert big.failure == "extract_memory" and big.result is None
+    assert small.failure is None and small.result.kind == "article"
+
+
+def test_a_worker_that_dies_mid_page_is_counted_and_replaced():
+    with ExtractionPool(2, timeout=60) as pool:
+        list(pool.map([PageJob(URL, story(10))] * 2))
+        slow = pool.submit(PageJob(URL, story(40_000)))
+        deadline = time.monotonic() + 10
+        while not pool.busy_pids() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        [busy] = pool.busy_pids()
+        os.kill(busy, signal.SIGSEGV)
+        after = list(pool.map([PageJob(URL, story(10))] * 4))
+        crashed = slow.result(timeout=30)
+    assert crashed.failure == "extract_crashed" and "exit status -11" in crashed.detail
+    assert [o.failure for o in after] == [None] * 4
+
+
+def test_size_zero_extracts_in_this_process():
+    with ExtractionPool(0) as pool:
+        assert pool.pids == []
+        [outcome] = pool.map([PageJob(URL, story(10))])
+    assert outcome.result.kind == "article"
+    assert outcome.result.drafts[0].evidence is not None  # nothing crossed a pipe
+
+
+@given(st.permutations(list(range(12))))
+def test_outcomes_are_handed_over_in_hand_in_order(finishing_order):
+    handed: list[tuple[int, str]] = []
+    in_order: InOrder[int, str] = InOrder(lambda waiter, value: handed.append((waiter, value)))
+    for waiter in range(12):
+        in_order.add(waiter)
+    for step, waiter in enumerate(finishing_order):
+        in_order.finish(waiter, f"outcome {waiter}")
+        # Everything handed over so far is a prefix of the hand-in order, and all of it finished.
+        assert [w for w, _ in handed] == list(range(len(handed)))
+        assert {w for w, _ in handed} <= set(finishing_order[: step + 1])
+    assert handed == [(w, f"outcome {w}") for w in range(12)] and len(in_order) == 0
+
+
+@given(
+    st.lists(st.sampled_from(["article", "listing", "next_page", "feed", "thread"]), max_size=60),
+    st.integers(0, 20),
+)
+def test_link_cap_keeps_next_pages_and_feeds_first(roles, cap):
+    links = [Link(f"https://ex.com/{i}", role) for i, role in enumerate(roles)]
+    kept, cut = cap_links(links, cap)
+    if cap == 0 or len(links) <= cap:
+        assert kept == links and cut == 0
+        return
+    assert len(kept) == cap and cut == len(links) - cap
+    assert kept == [link for link in links if link in kept]  # page order
+    continuing = [link for link in links if link.role in ("next_page", "feed")]
+    assert [link for link in kept if link.role in ("next_page", "feed")] == continuing[:cap]
