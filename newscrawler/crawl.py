@@ -181,6 +181,8 @@ def crawl_problem(outcome: CrawlOutcome, run: RunSummary) -> str | None:
     """Why a site's crawl counts as failed rather than merely of poor quality; None when it ran."""
     if outcome.failure:
         return f"the crawl did not run: {outcome.failure}"
+    if message := outcome.stats.get("write_failed/message"):  # newscrawler.writeguard
+        return f"{message}; the crawl stopped there, keeping what was written"
     if outcome.stats.get("incremental/commit") == "skipped_feed_not_stored":
         return "the feed file could not be stored; the state was left unchanged"
     if outcome.manifest is None:

@@ -45,11 +45,14 @@ DOWNLOAD_REASONS = {
     "offsite": "a redirect or sitemap entry leading to another site",
     "private_address": "the host is, or resolves to, a non-public address",
     "ignored": "dropped by a downloader middleware without a reason",
+    "headers_too_large": "the response's header block passed NEWSCRAWLER_MAX_HEADER_BYTES",
+    "stopped": "in flight when the crawl had to end at once (memory limit, failing writes)",
     "download_failed": "any other failure (its message is in the log)",
 }
 # Requests declined on purpose: counted under skipped/, not errors/ (they are not the site's fault).
 REFUSED = frozenset(
     {"robots_disallowed", "robots_unreachable", "offsite", "private_address", "page_cap", "depth_limit"}
+    | {"stopped"}  # the crawl was ending (memory limit, failing writes: newscrawler.stopping)
 )
 # Class names of the errors Twisted lists inside a ResponseFailed / ResponseNeverReceived.
 _CONNECTION_CLOSED = frozenset({"ConnectionLost", "ConnectionDone", "ConnectionAborted"})
@@ -97,6 +100,9 @@ def failure_reason(failure: Failure) -> str:
     if isinstance(error, IgnoreRequest):
         return _ignored_reason(error)
     chain = list(_chain(error))
+    for inner in chain:  # an error of ours that names its reason (newscrawler.downloading)
+        if isinstance(reason := getattr(inner, "download_reason", None), str):
+            return reason
     names = _names(chain)
     if _any(chain, DownloadTimeoutError) or names & {"TimeoutError", "DNSLookupTimeout"}:
         return "timeout"

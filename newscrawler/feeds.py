@@ -22,6 +22,7 @@ from newscrawler.normalize.surrogates import fix_surrogates
 from newscrawler.pathnames import checked_name, inside
 from newscrawler.recovery import lock_for_writing
 from newscrawler.schemas import RECORD_TYPES, SCHEMA_VERSION, field_names
+from newscrawler.writeguard import GuardedFile, cut_to_last_record, report_write_failure
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -132,20 +133,48 @@ class RecordJsonLinesExporter(JsonLinesItemExporter):
 
 
 class AtomicFileFeedStorage(FileFeedStorage):
-    """Writes `<path>.part` and renames it to `<path>` only once the feed is complete."""
+    """Writes `<path>.part` and renames it to `<path>` only once the feed is complete. A write
+    that fails stops the crawl and the file keeps its whole records (newscrawler.writeguard)."""
+
+    crawler: Crawler | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, uri: str, *, feed_options: dict[str, Any] | None = None) -> Self:
+        storage = cls(uri, feed_options=feed_options)
+        storage.crawler = crawler
+        return storage
 
     def open(self, spider: Spider) -> IO[bytes]:
         final = Path(self.path)
-        final.parent.mkdir(parents=True, exist_ok=True)
-        handle = Path(str(final) + PART_SUFFIX).open("wb")  # noqa: SIM115 - store() closes it
+        part = str(final) + PART_SUFFIX
+        try:
+            final.parent.mkdir(parents=True, exist_ok=True)
+            handle = Path(part).open("wb")  # noqa: SIM115 - store() closes it
+        except OSError as error:  # a read-only or unusable data directory: nothing can be kept
+            report_write_failure(self.crawler, part, error)
+            raise
         lock_for_writing(handle)  # held until closed: a .part nobody holds is a dead run's (recovery.py)
-        return handle
+        return GuardedFile(handle, part, self.crawler)  # type: ignore[return-value]
 
     def store(self, file: IO[bytes]) -> None:
+        part = str(self.path) + PART_SUFFIX
+        guarded = file if isinstance(file, GuardedFile) else None
         file.flush()
-        os.fsync(file.fileno())
+        if guarded is None or guarded.failed is None:
+            try:
+                os.fsync(file.fileno())
+            except OSError as error:
+                if guarded is None:
+                    raise
+                guarded._fail(error)
         file.close()
-        os.replace(str(self.path) + PART_SUFFIX, self.path)
+        if guarded is not None and guarded.failed is not None:
+            if str(self.path).endswith(GZIP_SUFFIX):
+                logger.error("The compressed feed %s cannot be completed: left as %s", self.path, part)
+                return None
+            kept = cut_to_last_record(part)
+            logger.error("The feed %s keeps the %d records written before the failure", self.path, kept)
+        os.replace(part, self.path)
         return None
 
 
@@ -247,8 +276,11 @@ class RunManifest:
             manifest["archive"] = archive
         manifest.update(self.extra_sections())
         # One manifest per run, named after the run, however many batch files it lists.
-        write_atomically(
-            self.feeds[0].with_name(f"{spider.name}-{spider.crawl_id}.manifest.json"),
-            json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8"),
-        )
+        path = self.feeds[0].with_name(f"{spider.name}-{spider.crawl_id}.manifest.json")
+        try:
+            write_atomically(path, json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8"))
+        except OSError as error:  # the disk that failed the feed may fail this too: say so, once
+            logger.error("Cannot write the manifest %s: %s", path, error)
+            self.crawler.stats.set_value("manifest/failed", str(error))
+            return
         logger.info("Wrote manifest for %s: %d records", spider.name, manifest["records"]["total"])

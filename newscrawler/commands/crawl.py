@@ -1,14 +1,17 @@
 """`scrapy crawl`, refusing names that would become unsafe paths with a one-line usage error (exit
-code 2) before any crawler starts. The spider checks them again, for crawls started from Python."""
+code 2) before any crawler starts. The spider checks them again, for crawls started from Python.
+A crawl whose feed could not be written (newscrawler.writeguard) exits 1 with one line saying why."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
 from newscrawler.pathnames import UnsafeName, checked_name
+from newscrawler.writeguard import failed_writes
 
 # Spider arguments and settings that end up in file names: the spider's name, the run's crawl id,
 # and the job id Scrapyd passes to every job it runs.
@@ -31,3 +34,9 @@ class Command(ScrapyCrawlCommand):
                     checked_name(kind, value)
         except UnsafeName as error:
             raise UsageError(str(error), print_help=False) from None
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().run(args, opts)
+        if failed_writes:
+            print(f"scrapy crawl: {failed_writes[0]}; the crawl stopped there", file=sys.stderr)
+            self.exitcode = 1
