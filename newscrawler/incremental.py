@@ -127,6 +127,7 @@ class IncrementalSession:
     def feed_exporter_closed(self) -> None:
         stats = self.crawler.stats.get_stats()
         failed = sum(v for k, v in stats.items() if k.startswith("feedexport/failed_count/"))
+        failed += int(stats.get("errors/write_failed", 0))  # stored, but short of records (writeguard)
         stored = sum(v for k, v in stats.items() if k.startswith("feedexport/success_count/"))
         if failed or not stored:
             self.crawler.stats.set_value("incremental/commit", "skipped_feed_not_stored")

@@ -18,6 +18,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from scrapy.extensions.memusage import MemoryUsage
+from scrapy.utils.asyncio import create_looping_call
 from scrapy.utils.defer import deferred_from_coro
 
 if TYPE_CHECKING:
@@ -42,6 +43,21 @@ def stop_now(crawler: Crawler, reason: str) -> bool:
 
 
 class MemoryLimit(MemoryUsage):
+    def engine_started(self) -> None:
+        # As Scrapy's, except that the limit is first checked one interval after the start, not
+        # at once: a limit below what the process holds when it starts still lets it begin.
+        self._stats.set_value("memusage/startup", self.get_virtual_size())
+        self.tasks = []
+        checks = [(self.update, True)]
+        if self.limit:
+            checks.append((self._check_limit, False))
+        if self.warning:
+            checks.append((self._check_warning, True))
+        for check, now in checks:
+            task = create_looping_call(check)
+            self.tasks.append(task)
+            task.start(self.check_interval, now=now)
+
     def _check_limit(self) -> None:
         peak = self.get_virtual_size()
         if peak <= self.limit:
