@@ -152,7 +152,7 @@ class AtomicFileFeedStorage(FileFeedStorage):
             handle = Path(part).open("wb")  # noqa: SIM115 - store() closes it
         except OSError as error:  # a read-only or unusable data directory: nothing can be kept
             report_write_failure(self.crawler, part, error)
-            raise
+            return GuardedFile(None, part, self.crawler, failed=error)  # type: ignore[return-value]
         lock_for_writing(handle)  # held until closed: a .part nobody holds is a dead run's (recovery.py)
         return GuardedFile(handle, part, self.crawler)  # type: ignore[return-value]
 
@@ -169,6 +169,8 @@ class AtomicFileFeedStorage(FileFeedStorage):
                 guarded._fail(error)
         file.close()
         if guarded is not None and guarded.failed is not None:
+            if guarded.handle is None:
+                return None  # never opened: nothing was written, nothing to store
             if str(self.path).endswith(GZIP_SUFFIX):
                 logger.error("The compressed feed %s cannot be completed: left as %s", self.path, part)
                 return None

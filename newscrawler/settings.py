@@ -118,6 +118,7 @@ EXTENSIONS = {
     "newscrawler.loopwatch.QuietCollector": 530,  # NEWSCRAWLER_GC_THRESHOLD: fewer, shorter GC pauses
     "scrapy.extensions.memusage.MemoryUsage": None,  # replaced: stops at once, keeping the feed
     "newscrawler.stopping.MemoryLimit": 0,
+    "newscrawler.writeguard.DataDirectoryCheck": 90,  # a read-only data directory stops the crawl at once
     # Not loaded at all, whatever REMOTE_CONTROL_ENABLED / TELNETCONSOLE_ENABLED say (see above).
     "scrapy.extensions.remote_control.RemoteControl": None,
     "scrapy.extensions.telnet.TelnetConsole": None,

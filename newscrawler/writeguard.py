@@ -18,7 +18,11 @@ from __future__ import annotations
 
 import logging
 import os
+import tempfile
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
+
+from scrapy import signals
 
 from newscrawler.stopping import stop_now
 
@@ -33,26 +37,56 @@ FINISH_REASON = "write_failed"
 failed_writes: list[str] = []
 
 
-def report_write_failure(crawler: Crawler | None, path: str, error: OSError) -> None:
+def report_write_failure(crawler: Crawler | None, path: str, error: OSError, what: str = "the feed") -> None:
     """Count, log once and stop the crawl (see the module's docstring)."""
-    message = f"Cannot write the feed {path}: {error}"
+    if crawler is not None and getattr(crawler, "_newscrawler_write_failed", False):
+        crawler.stats.inc_value("dropped/write_failed")  # type: ignore[union-attr]
+        return
+    message = f"Cannot write {what} {path}: {error}"
     failed_writes.append(message)
-    if crawler is not None and crawler.stats is not None:
+    logger.error("%s; stopping the crawl, keeping what was written", message)
+    if crawler is None:
+        return
+    crawler._newscrawler_write_failed = True  # type: ignore[attr-defined]
+    if crawler.stats is not None:
         crawler.stats.inc_value("errors/write_failed")
         crawler.stats.set_value("write_failed/message", message)
-    logger.error("%s; stopping the crawl, keeping what was written", message)
-    if crawler is not None:
-        stop_now(crawler, FINISH_REASON)
+    stop_now(crawler, FINISH_REASON)
+
+
+class DataDirectoryCheck:
+    """An extension: the data directory must take a file before the first page is fetched (Scrapy
+    opens the feed only with its first record): a read-only or unusable one stops the crawl at once."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> DataDirectoryCheck:
+        check = cls(crawler)
+        crawler.signals.connect(check.spider_opened, signal=signals.spider_opened)
+        return check
+
+    def spider_opened(self) -> None:
+        data_dir = Path(self.crawler.settings.get("NEWSCRAWLER_DATA_DIR", "data"))
+        try:
+            data_dir.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryFile(dir=data_dir):
+                pass
+        except OSError as error:
+            report_write_failure(self.crawler, str(data_dir), error, "to the data directory")
 
 
 class GuardedFile:
     """A binary file whose failing writes stop the crawl instead of failing record by record."""
 
-    def __init__(self, handle: IO[bytes], path: str, crawler: Crawler | None) -> None:
-        self.handle = handle
+    def __init__(
+        self, handle: IO[bytes] | None, path: str, crawler: Crawler | None, failed: OSError | None = None
+    ) -> None:
+        self.handle = handle  # None: it could not even be opened (`failed` says why)
         self.path = path
         self.crawler = crawler
-        self.failed: OSError | None = None
+        self.failed = failed
         self.written = 0  # bytes handed to the file before any failure
 
     def write(self, data: Buffer) -> int:
@@ -60,7 +94,7 @@ class GuardedFile:
             self._lost()
             return 0
         try:
-            count = self.handle.write(data)
+            count = self.handle.write(data)  # type: ignore[union-attr]
         except OSError as error:
             self._fail(error)
             return 0
@@ -71,14 +105,18 @@ class GuardedFile:
         if self.failed is not None:
             return
         try:
-            self.handle.flush()
+            self.handle.flush()  # type: ignore[union-attr]
         except OSError as error:
             self._fail(error)
 
     def fileno(self) -> int:
+        if self.handle is None:
+            raise OSError(f"{self.path} was never opened")
         return self.handle.fileno()
 
     def close(self) -> None:
+        if self.handle is None:
+            return
         try:
             self.handle.close()
         except OSError as error:
@@ -87,7 +125,7 @@ class GuardedFile:
 
     @property
     def closed(self) -> bool:
-        return self.handle.closed
+        return self.handle is None or self.handle.closed
 
     def __getattr__(self, name: str) -> Any:  # what else exporters and plugins ask of a file
         return getattr(self.handle, name)
