@@ -14,8 +14,9 @@ No request is made, so nothing of Scrapy's downloader runs: a replay is bounded 
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -40,6 +41,7 @@ from newscrawler.archive.reader import (
 from newscrawler.normalize.dates import isoformat
 from newscrawler.normalize.urls import canonicalize_url
 from newscrawler.pipelines import NormalizePipeline
+from newscrawler.pool.jobs import PageOutcome
 from newscrawler.spiders.forum import ForumSpider
 
 if TYPE_CHECKING:
@@ -364,13 +366,26 @@ class ReplaySpider(ForumSpider):
         return self._origins.pop(id(draft), None)
 
     async def start(self) -> AsyncIterator[Any]:
-        """The drafts of every picked page, in capture order (Scrapy takes them one by one)."""
+        """The drafts of every picked page, in capture order (Scrapy takes them one by one). Pages
+        go to the extraction pool a window at a time, so every worker is busy; their drafts come
+        out in capture order all the same."""
         decoder = HttpCompressionMiddleware.from_crawler(self.crawler)
+        window: deque[tuple[Response, asyncio.Future[PageOutcome | None]]] = deque()
+        size = max(2, 4 * (self.extractor.pool.size if self.extractor.pool is not None else 0))
         for selected in self.plan.selected:
             response = self.archived_response(selected, decoder)
-            if response is not None:
-                for item in self.parse_archived(response):
+            if response is None:
+                continue
+            continued = bool(response.meta.get("generic_thread"))
+            window.append((response, asyncio.ensure_future(self.extract(response, continuation=continued))))
+            while len(window) >= size:
+                oldest, extracting = window.popleft()
+                for item in self.drafts_of(oldest, await extracting):
                     yield item
+        while window:
+            response, extracting = window.popleft()
+            for item in self.drafts_of(response, await extracting):
+                yield item
 
     def archived_response(self, selected: Selected, decoder: HttpCompressionMiddleware) -> Response | None:
         """The response as Scrapy's downloader would have given it to the spider, or None (counted)
@@ -392,13 +407,12 @@ class ReplaySpider(ForumSpider):
         self.crawler.stats.inc_value("archive/replayed")
         return response
 
-    def parse_archived(self, response: Response) -> Iterator[Any]:
+    def drafts_of(self, response: Response, outcome: PageOutcome | None) -> Iterator[Any]:
         selected: Selected = response.meta["archived"]
-        result = self.extract(response)
-        if result is None:
+        if outcome is None or (result := outcome.result) is None:
             return
-        if result.engine is None and response.meta.get("generic_thread"):
-            result = self.continuation(response) or result
+        if result.engine is None and outcome.continued is not None:
+            result = outcome.continued
         if result.reason and not result.drafts:
             self.count("skipped", result.reason, response.url, log=False)
         if result.engine is not None:
