@@ -185,16 +185,19 @@ def published_candidates(
         ),
     ]
     candidates = []
+    headlines = page.tagged("h1")
+    headline = headlines[0] if headlines else None
     for source, text, element in found:
         if text and (day := _day(text, order)) is not None:
-            candidates.append(
-                DateCandidate(text, source, day, element is not None and _before_headline(element))
-            )
+            before = element is not None and _before_headline(element, headline)
+            candidates.append(DateCandidate(text, source, day, before))
     # htmldate looks at the address and the date meta tags and JSON first, and answers with them
     # when they name a day: beside a structured date it is an echo, at the cost of a parse of its
     # own. Without one, its markup and text heuristics are a witness of their own.
+    # Its text search (extensive mode) is most of its cost: it runs where nothing else named a day.
     stated = any(c.source in _STATED_PUBLISHED for c in candidates)
-    if not stated and (text := _htmldate(page)) and (day := _day(text, order)) is not None:
+    text = None if stated else _htmldate(page, extensive=not candidates)
+    if text and (day := _day(text, order)) is not None:
         candidates.append(DateCandidate(text, "htmldate", day))
     # htmldate reads the first datePublished of the page's JSON, whichever node it is on: a day
     # only a node that is not this article names (a WebPage's, a related story's) is that node's.
@@ -310,8 +313,14 @@ def _other_node_date(
     return None
 
 
-def _before_headline(element: etree._Element) -> bool:
-    """Printed before the page's first <h1> (a page without one has no "before")."""
+def _before_headline(element: etree._Element, headline: etree._Element | None) -> bool:
+    """Printed before the page's first <h1> (a page without one has no "before"). The parser's
+    line numbers answer without a walk, unless both stand on one line (minified pages)."""
+    if headline is None:
+        return False
+    mine, its = element.sourceline, headline.sourceline
+    if mine is not None and its is not None and mine != its:
+        return mine < its
     return bool(_NO_H1_BEFORE(element)) and bool(_H1_AFTER(element))
 
 
@@ -374,13 +383,13 @@ def _url_date(url: str) -> str | None:
     return None
 
 
-def _htmldate(page: Page) -> str | None:
+def _htmldate(page: Page, *, extensive: bool) -> str | None:
     """htmldate's answer in extensive mode, original (not updated) date, on our parsed tree (it
     works on a copy)."""
     from htmldate import find_date
 
     try:
-        found = find_date(page.tree, url=page.url, extensive_search=True, original_date=True)
+        found = find_date(page.tree, url=page.url, extensive_search=extensive, original_date=True)
     except Exception:  # htmldate trips over odd markup; it is one candidate among several
         return None
     # When htmldate finds only a year (a copyright line) it answers 1 January of that year: not a
