@@ -20,14 +20,19 @@ def extract_records(
     crawl_id: str = "adhoc",
     spider: str = "extract",
     overrides: Mapping[str, str] | None = None,
+    date_order: str | None = None,
+    site_names: tuple[str, ...] = (),
 ) -> list[dict[str, Any]]:
     """The normalized records a page yields (articles or forum posts), as the pipelines emit them.
 
     `timezone` is the site's zone for dates the page prints without one (default UTC);
     `now` is the crawl time that relative dates ("2 hours ago") resolve against;
-    `overrides` maps fields to selectors, as a site profile's `selectors` table does.
+    `overrides` maps fields to selectors, as a site profile's `selectors` table does;
+    `date_order` ("DMY", "MDY", "YMD") and `site_names` are a site profile's too.
     """
-    ctx = RecordContext(crawl_id=crawl_id, spider=spider, timezone=timezone)
+    ctx = RecordContext(
+        crawl_id=crawl_id, spider=spider, timezone=timezone, date_order=date_order, site_names=site_names
+    )
     if now is not None:
         ctx.crawled_at = now
     result = extract_page(html, url, overrides=overrides)

@@ -23,6 +23,7 @@ from typing import IO, Any
 from newscrawler.exitcodes import ExitCode, worst
 from newscrawler.lock import LockHeld, site_locks
 from newscrawler.monitors import COVERAGE_FIELDS, RECORD_TYPE, Check, judge
+from newscrawler.ops.afterrun import RunExtras, after_run
 from newscrawler.report import SiteSection, write_report
 from newscrawler.runner import CrawlJob, CrawlOutcome, Progress, run_crawls
 from newscrawler.schemas import schema_errors
@@ -193,6 +194,28 @@ def crawl_problem(outcome: CrawlOutcome, run: RunSummary) -> str | None:
     return None
 
 
+def selector_and_example_evidence(profile: SiteProfile, stats: dict[str, Any]) -> dict[str, Any]:
+    """What the monitors show besides counts: URLs of records that lack each field, and how often
+    each of the profile's selectors matched nothing on an article page (sites/selectors.py)."""
+    examples = {
+        key.removeprefix("coverage/missing_examples/"): tuple(value)
+        for key, value in stats.items()
+        if key.startswith("coverage/missing_examples/") and isinstance(value, list)
+    }
+    selectors = {
+        name: (
+            int(stats.get(f"selectors/missed/{name}", 0)),
+            tuple(stats.get(f"selectors/missed_examples/{name}") or ()),
+        )
+        for name in profile.selectors
+    }
+    return {
+        "missing_examples": examples,
+        "selectors": selectors,
+        "article_pages": int(stats.get("selectors/article_pages", 0)),
+    }
+
+
 def fetched_count(run: RunSummary) -> int:
     """Fetches for the error rate: responses, plus failures that never got one (DNS, timeouts)."""
     return run.pages + sum(v for k, v in run.errors.items() if not k.startswith("http_"))
@@ -214,6 +237,7 @@ def assess(
         fetched=fetched_count(run),
         invalid=feed_schema_problems(outcome.feed_paths),
         schema_dropped=int(outcome.stats.get("dropped/schema_invalid", 0)),
+        **selector_and_example_evidence(profile, outcome.stats),
     )
     run.passed = all(c.passed for c in checks)
     return SiteResult(profile, outcome, run, history, "ok" if run.passed else "monitor_failed", checks)
@@ -243,6 +267,7 @@ def print_summary(
     log_file: Path,
     config_problems: list[str],
     stream: IO[str],
+    notes: list[str] | None = None,
 ) -> None:
     def say(text: str = "") -> None:
         stream.write(text + "\n")
@@ -253,7 +278,10 @@ def print_summary(
     failures = [c for r in results for c in r.checks if not c.passed]
     problems = [f"CRAWL ERROR {r.profile.name}: {r.problem}" for r in results if r.problem]
     problems += [
-        f"FAIL {c.site}: {c.monitor}" + (f" {c.field}" if c.field else "") + f": {c.message}"
+        f"FAIL {c.site}: {c.monitor}"
+        + (f" {c.field}" if c.field else "")
+        + f": {c.message}"
+        + (f" (e.g. {c.examples[0]})" if c.examples else "")
         for c in failures
     ]
     problems += [f"PROFILE {p}" for p in config_problems]
@@ -269,6 +297,8 @@ def print_summary(
         say("Feeds:")
         for path in feeds:
             say(f"  {path}")
+    for note in notes or ():
+        say(note)
     say(f"Exit code {int(code)} ({EXIT_MEANING[code]})")
     stream.flush()
 
@@ -303,6 +333,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         return ExitCode.USAGE_ERROR
     try:
         extra_settings = parse_set(args.set)
+        extras = RunExtras.from_args(args, extra_settings)  # alerts and retention, checked before crawling
     except ValueError as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return ExitCode.USAGE_ERROR
@@ -327,7 +358,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
                         file=sys.stderr,
                     )
             return _crawl_locked(
-                args, profiles, problems, crawl_id, data_dir, state_location, log_file, extra_settings
+                args, profiles, problems, crawl_id, data_dir, state_location, log_file, extra_settings, extras
             )
     except LockHeld as held:
         print(f"{PROG}: {held}; nothing crawled (exit code {int(ExitCode.LOCK_HELD)})", file=sys.stderr)
@@ -343,6 +374,7 @@ def _crawl_locked(
     state_location: str,
     log_file: Path,
     extra_settings: dict[str, str],
+    extras: RunExtras | None = None,
 ) -> ExitCode:
     from newscrawler.sites.spider import spider_arguments, spider_class
 
@@ -383,6 +415,7 @@ def _crawl_locked(
         seconds=time.monotonic() - started,
         log_file=log_file,
         quiet=args.quiet,
+        extras=extras,
     )
 
 
@@ -396,6 +429,7 @@ def finish_run(
     seconds: float,
     log_file: Path | None,
     quiet: bool,
+    extras: RunExtras | None = None,
 ) -> int:
     """The run's exit code, its HTML report, and the summary (printed unless quiet and all good):
     the same for a one-process and a distributed run."""
@@ -412,12 +446,25 @@ def finish_run(
             problem=r.problem,
             feeds=r.outcome.feed_paths,
             stats=r.outcome.stats,
+            manifest=r.outcome.manifest_path,
         )
         for r in results
     ]
     finished_at = datetime.now(UTC).replace(microsecond=0).isoformat()
-    report = write_report(data_dir / "reports", crawl_id, sections, started=started_at, finished=finished_at)
-    if not quiet or code != ExitCode.OK:
+    report = write_report(
+        data_dir / "reports", crawl_id, sections, started=started_at, finished=finished_at, log_file=log_file
+    )
+    notes = after_run(
+        results,
+        code,
+        config_problems,
+        data_dir=data_dir,
+        crawl_id=crawl_id,
+        report=report,
+        log_file=log_file,
+        extras=extras,
+    )
+    if not quiet or code != ExitCode.OK or any(n.startswith("Alert NOT sent") for n in notes):
         print_summary(
             results,
             code,
@@ -427,6 +474,7 @@ def finish_run(
             log_file=log_file,
             config_problems=config_problems,
             stream=sys.stdout,
+            notes=notes,
         )
     return code
 

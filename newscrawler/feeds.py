@@ -52,11 +52,27 @@ def uri_params(params: dict[str, Any], spider: Spider) -> dict[str, Any]:
     }
 
 
+def current_umask() -> int:
+    """The process's umask, read without changing it where Linux tells (/proc), else set back at once."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_atomically(path: Path, data: bytes) -> None:
-    """Readers see the old file or the whole new one, never a part."""
+    """Readers see the old file or the whole new one, never a part. The file gets the permissions
+    any file the process creates gets (0644 under the usual umask), like the feeds: a temporary
+    file would be 0600, unreadable to the people and loaders the report and manifest are for."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=PART_SUFFIX)
     try:
+        os.fchmod(fd, 0o666 & ~current_umask())
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -225,6 +241,15 @@ class RunManifest:
         if path.exists():
             self.feeds.append(path)
 
+    @staticmethod
+    def remove_if_empty(path: Path, facts: dict[str, Any], spider: Spider) -> bool:
+        """A feed of ours that holds no record is not left behind (a run that found nothing new):
+        the manifest says the run wrote nothing. Feeds someone else named (-o, Scrapyd) stay."""
+        if facts["records"] or not path.name.startswith(f"{spider.name}-{spider.crawl_id}"):
+            return False
+        path.unlink(missing_ok=True)
+        return True
+
     def extra_sections(self) -> dict[str, Any]:
         """Sections other components add (WARC capture and replay list their archives): whatever
         `manifest_sections()` returns on the crawler's extensions, downloader middlewares or spider."""
@@ -247,7 +272,9 @@ class RunManifest:
         if not self.feeds or spider is None:
             return
         stats = self.crawler.stats.get_stats()
+        manifest_path = self.feeds[0].with_name(f"{spider.name}-{spider.crawl_id}.manifest.json")
         files = [file_facts(p) for p in sorted(self.feeds)]  # batches close in any order
+        files = [f for f in files if not self.remove_if_empty(manifest_path.with_name(f["path"]), f, spider)]
         manifest = {
             "crawl_id": spider.crawl_id,
             "spider": spider.name,
@@ -278,7 +305,7 @@ class RunManifest:
             manifest["archive"] = archive
         manifest.update(self.extra_sections())
         # One manifest per run, named after the run, however many batch files it lists.
-        path = self.feeds[0].with_name(f"{spider.name}-{spider.crawl_id}.manifest.json")
+        path = manifest_path
         try:
             write_atomically(path, json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8"))
         except OSError as error:  # the disk that failed the feed may fail this too: say so, once

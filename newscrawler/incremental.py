@@ -57,7 +57,7 @@ class IncrementalSession:
         if mode not in MODES:
             raise ValueError(f"NEWSCRAWLER_STATE_MODE must be one of {', '.join(MODES)}, got {mode!r}")
         if mode == "off":
-            raise NotConfigured("incremental state is off")
+            raise NotConfigured  # off is the normal case: no message, so Scrapy logs no warning
         session = cls(crawler, open_state(state_location(crawler.settings)), mode)
         crawler.signals.connect(session.feed_exporter_closed, signals.feed_exporter_closed)
         crawler.signals.connect(session.engine_stopped, signals.engine_stopped)
@@ -176,7 +176,7 @@ class ConditionalRequestsMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         if crawler.settings.get("NEWSCRAWLER_STATE_MODE", "off") != "incremental":
-            raise NotConfigured("conditional requests only in incremental runs")
+            raise NotConfigured  # only in incremental runs; no message, so Scrapy logs no warning
         return cls(crawler)
 
     @property

@@ -58,6 +58,7 @@ class MonitorRules:
     item_drop: float = 0.5  # fail when records seen fall below this share of the recent median
     max_error_rate: float = 0.1  # errors per fetched URL
     history: int = 5  # recent passing runs compared against
+    selector_miss: float = 0.5  # fail when a profile selector matched nothing on more of the article pages
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class Check:
     message: str
     field: str | None = None
     judged: bool = True  # False: too little evidence to judge; counts as passed
+    examples: tuple[str, ...] = ()  # URLs of pages or records that show the failure
 
     def line(self) -> str:
         status = "ok" if self.passed else "FAIL"
@@ -99,7 +101,12 @@ def last_runs(count: int) -> str:
 
 
 def check_coverage(
-    site: str, name: str, run: RunSummary, history: list[RunSummary], rules: MonitorRules
+    site: str,
+    name: str,
+    run: RunSummary,
+    history: list[RunSummary],
+    rules: MonitorRules,
+    examples: tuple[str, ...] = (),
 ) -> Check:
     n = run.coverage_sample
     if n == 0:
@@ -108,9 +115,8 @@ def check_coverage(
     present = round(share * n)
     floor = rules.min_coverage.get(name)
     if floor is not None and n >= MIN_RECORDS_FOR_FLOOR and share < floor:
-        return Check(
-            site, "coverage", False, f"{pct(share)} of {n} records, below the floor {pct(floor)}", name
-        )
+        message = f"{pct(share)} of {n} records, below the floor {pct(floor)}"
+        return Check(site, "coverage", False, message, name, examples=examples)
     past = [r.coverage[name] for r in history if r.coverage_sample and name in r.coverage]
     if not past:
         return Check(
@@ -120,7 +126,7 @@ def check_coverage(
     unlikely = binomial_tail(present, n, min(expected, MAX_EXPECTED)) < SIGNIFICANCE
     if share < expected - rules.coverage_drop and unlikely:
         message = f"{pct(share)} of {n} records, down from {pct(expected)} in {last_runs(len(past))}"
-        return Check(site, "coverage", False, message + " that measured it", name)
+        return Check(site, "coverage", False, message + " that measured it", name, examples=examples)
     return Check(site, "coverage", True, f"{pct(share)} of {n} records (recent runs {pct(expected)})", name)
 
 
@@ -171,6 +177,21 @@ def check_schema(site: str, invalid: Mapping[str, tuple[int, str]], dropped: int
     return checks
 
 
+def check_selector(
+    site: str, name: str, missed: int, article_pages: int, rules: MonitorRules, examples: tuple[str, ...] = ()
+) -> Check:
+    """A profile's selector for `name` matched nothing on `missed` of the run's article pages."""
+    if not article_pages:
+        return Check(site, "selector", True, "no article pages to apply it to", name, judged=False)
+    share = missed / article_pages
+    message = f"matched nothing on {missed} of {article_pages} article pages"
+    if share > rules.selector_miss:
+        return Check(
+            site, "selector", False, f"{message}, above {pct(rules.selector_miss)}", name, examples=examples
+        )
+    return Check(site, "selector", True, message, name)
+
+
 def judge(
     run: RunSummary,
     history: list[RunSummary],
@@ -179,12 +200,23 @@ def judge(
     fetched: int,
     invalid: Mapping[str, tuple[int, str]],
     schema_dropped: int,
+    missing_examples: Mapping[str, tuple[str, ...]] | None = None,
+    selectors: Mapping[str, tuple[int, tuple[str, ...]]] | None = None,
+    article_pages: int = 0,
 ) -> list[Check]:
-    """Every monitor for one site's run. `history`: its recent passing runs, newest first."""
+    """Every monitor for one site's run. `history`: its recent passing runs, newest first;
+    `missing_examples`: per field, URLs of records without it; `selectors`: per field with a
+    profile selector, on how many article pages it matched nothing, and some of them."""
     site = run.site
+    examples = missing_examples or {}
     checks = check_schema(site, invalid, schema_dropped)
     checks.append(check_finish_reason(site, run.finish_reason))
     checks.append(check_item_count(site, run, history, rules))
     checks.append(check_error_rate(site, run.errors, fetched, rules))
-    checks.extend(check_coverage(site, name, run, history, rules) for name in rules.fields)
+    checks.extend(
+        check_coverage(site, name, run, history, rules, tuple(examples.get(name, ())))
+        for name in rules.fields
+    )
+    for name, (missed, pages) in sorted((selectors or {}).items()):
+        checks.append(check_selector(site, name, missed, article_pages, rules, pages))
     return checks

@@ -241,6 +241,9 @@ class DedupPipeline:
         return item
 
 
+MISSING_EXAMPLES = 5  # URLs kept per field of records that lack it
+
+
 class CoveragePipeline:
     """Counts, for every record extracted (written or not), which content fields it has: stats
     `coverage/records` and `coverage/field/<name>`. Runs before IncrementalPipeline so that
@@ -264,6 +267,10 @@ class CoveragePipeline:
         for name in COVERAGE_FIELDS[item.type]:
             if getattr(item, name) not in (None, "", [], {}):
                 stats.inc_value(f"coverage/field/{name}")
+            else:  # a few records without it, for the report and alerts to show
+                examples = stats.get_value(f"coverage/missing_examples/{name}") or []
+                if len(examples) < MISSING_EXAMPLES:
+                    stats.set_value(f"coverage/missing_examples/{name}", [*examples, item.url])
         return item
 
 

@@ -6,6 +6,7 @@ scripts, no external files), which monitors failed, and the errors by reason."""
 from __future__ import annotations
 
 import html
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,7 @@ class SiteSection:
     problem: str | None = None  # why the crawl failed, when it did
     feeds: list[Path] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)  # the crawl's Scrapy stats
+    manifest: Path | None = None  # the run's manifest (it lists the feeds' sizes and checksums)
 
 
 def _work_saved(stats: dict[str, Any]) -> str:
@@ -208,9 +210,15 @@ def _checks(section: SiteSection) -> str:
         if check.passed and not check.judged:
             icon, color = "·", MUTED
         subject = check.monitor + (f" · {check.field}" if check.field else "")
+        examples = ""
+        if check.examples and not check.passed:
+            links = "".join(
+                f'<div><a href="{e(url)}"><code>{e(url)}</code></a></div>' for url in check.examples
+            )
+            examples = f"<div class=sub>for example:</div>{links}"
         rows.append(
             f'<tr class="{"" if check.passed else "fail"}"><td class=check style="color:{color}">{icon}</td>'
-            f"<td>{e(subject)}</td><td>{e(check.message)}</td></tr>"
+            f"<td>{e(subject)}</td><td>{e(check.message)}{examples}</td></tr>"
         )
     return "<h3>Monitors</h3><table>" + "".join(rows) + "</table>"
 
@@ -243,13 +251,26 @@ def _item_history(section: SiteSection) -> str:
     )
 
 
-def _site(section: SiteSection) -> str:
+def href(path: Path, base: Path | None) -> str:
+    """A link to a file from the page's own directory (the report moves with the data directory)."""
+    return Path(os.path.relpath(path, base)).as_posix() if base else path.resolve().as_uri()
+
+
+def _file_link(path: Path, base: Path | None, label: str = "") -> str:
+    return f'<div>{e(label)}<a href="{e(href(path, base))}"><code>{e(str(path))}</code></a></div>'
+
+
+def _site(section: SiteSection, base: Path | None = None) -> str:
     run = section.run
     color = STATUS_COLOR[section.status]
     title = f" <span class=sub>{e(section.title)}</span>" if section.title else ""
     mode = "full run (state ignored)" if run.full else "incremental run"
     problem = f"<p class=problem>{e(section.problem)}</p>" if section.problem else ""
-    files = "".join(f"<div><code>{e(str(p))}</code></div>" for p in section.feeds)
+    files = "".join(_file_link(p, base) for p in section.feeds)
+    if section.manifest:
+        files += _file_link(section.manifest, base, "manifest: ")
+    if not section.feeds and section.manifest:
+        files = "<p class=sub>No feed: nothing new or changed to write.</p>" + files
     return (
         f'<section class=card id="site-{e(section.name)}"><div class=head>'
         f"<div><h2>{e(section.name)}{title}</h2>"
@@ -259,12 +280,21 @@ def _site(section: SiteSection) -> str:
         f"{problem}{_tiles(run)}<div style='margin-top:12px'>{_split_bar(run)}</div>"
         f"{_work_saved(section.stats)}"
         f"{_checks(section)}{_coverage_table(section)}{_item_history(section)}{_errors(run)}"
-        + (f"<h3>Feed files</h3>{files}" if files else "")
+        + (f"<h3>Files</h3>{files}" if files else "")
         + "</section>"
     )
 
 
-def render(crawl_id: str, sections: list[SiteSection], *, started: str, finished: str) -> str:
+def render(
+    crawl_id: str,
+    sections: list[SiteSection],
+    *,
+    started: str,
+    finished: str,
+    base: Path | None = None,
+    log_file: Path | None = None,
+) -> str:
+    """`base`: the directory the page is written to, for links to the log, feeds and manifests."""
     overall = (
         "crawl_error"
         if any(s.status == "crawl_error" for s in sections)
@@ -281,15 +311,31 @@ def render(crawl_id: str, sections: list[SiteSection], *, started: str, finished
         f"<div class=head><div><h1>Crawl {e(crawl_id)}</h1><div class=sub>{e(started)} → {e(finished)} · "
         f"{len(sections)} site{'s' if len(sections) != 1 else ''}</div></div>"
         f'<span class=badge style="background:{STATUS_COLOR[overall]}">{STATUS_TEXT[overall]}</span></div>'
-        f"<p class=sites>{links}</p>"
-        + "".join(_site(s) for s in sections)
+        f"<p class=sites>{links}</p>{_run_links(base, log_file)}"
+        + "".join(_site(s, base) for s in sections)
         + f"<p class=sub>newscrawler {e(__version__)}</p></main></body></html>\n"
     )
 
 
+def _run_links(base: Path | None, log_file: Path | None) -> str:
+    parts = ['<a href="index.html">all runs</a>'] if base else []
+    if log_file:
+        parts.append(f'<a href="{e(href(log_file, base))}">log</a> <code>{e(str(log_file))}</code>')
+    return f"<p class=sub>{' · '.join(parts)}</p>" if parts else ""
+
+
 def write_report(
-    reports_dir: Path, crawl_id: str, sections: list[SiteSection], *, started: str, finished: str
+    reports_dir: Path,
+    crawl_id: str,
+    sections: list[SiteSection],
+    *,
+    started: str,
+    finished: str,
+    log_file: Path | None = None,
 ) -> Path:
     path = reports_dir / f"{crawl_id}.html"
-    write_atomically(path, render(crawl_id, sections, started=started, finished=finished).encode("utf-8"))
+    page = render(
+        crawl_id, sections, started=started, finished=finished, base=reports_dir.resolve(), log_file=log_file
+    )
+    write_atomically(path, page.encode("utf-8"))
     return path

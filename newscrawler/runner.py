@@ -28,6 +28,7 @@ class CrawlOutcome:
     manifest: dict[str, Any] | None
     feed_paths: list[Path]
     failure: str | None = None  # the exception that stopped the crawl from starting or running
+    manifest_path: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -106,11 +107,12 @@ def run_crawls(
 def _outcome(name: str, crawler: Crawler, failure: str | None) -> CrawlOutcome:
     stats = crawler.stats.get_stats() if crawler.stats else {}
     spider = crawler.spider
-    manifest, paths = None, []
+    manifest, paths, manifest_path = None, [], None
     if spider is not None:
         data_dir = Path(crawler.settings.get("NEWSCRAWLER_DATA_DIR", "data"))
         found = sorted(data_dir.glob(f"{spider.name}/*/{spider.name}-{spider.crawl_id}.manifest.json"))
         if found:
+            manifest_path = found[0]
             manifest = json.loads(found[0].read_text("utf-8"))
             paths = [found[0].parent / f["path"] for f in manifest["files"]]
-    return CrawlOutcome(spider.name if spider else name, stats, manifest, paths, failure)
+    return CrawlOutcome(spider.name if spider else name, stats, manifest, paths, failure, manifest_path)

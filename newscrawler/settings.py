@@ -167,4 +167,14 @@ NEWSCRAWLER_EXTRACT_MEMORY_MB = 1024
 # Links one page may hand to the crawl (next pages and feeds first): skipped/link_cap past it.
 NEWSCRAWLER_MAX_LINKS_PER_PAGE = 2000
 
+# Retention (newscrawler.ops.retention), applied at the end of each `newscrawler crawl`: the logs,
+# reports, manifests and empty feeds of each site's last NEWSCRAWLER_KEEP_RUNS runs, or of runs
+# younger than NEWSCRAWLER_KEEP_DAYS days, are kept, older ones removed (0 and 0: keep everything).
+# Feeds with records go only with NEWSCRAWLER_PRUNE_LOADED_FEEDS, and only those the warehouse
+# (NEWSCRAWLER_WAREHOUSE, default <data dir>/warehouse.duckdb) has loaded.
+NEWSCRAWLER_KEEP_RUNS = 0
+NEWSCRAWLER_KEEP_DAYS = 0
+NEWSCRAWLER_PRUNE_LOADED_FEEDS = False
+NEWSCRAWLER_WAREHOUSE = ""
+
 LOG_LEVEL = "INFO"

@@ -61,23 +61,31 @@ def postgres() -> Iterator[dict[str, str]]:
     subprocess.run(as_postgres_user(start), check=True, capture_output=True, timeout=60)
     env = {**os.environ, "PGHOST": "127.0.0.1", "PGPORT": str(port), "PGUSER": "newscrawler"}
     try:
-        subprocess.run(["createdb", "news"], env=env, check=True, capture_output=True)
+        done = run_readme_block(env, "against a fresh server")  # createdb and the tables, as written
+        assert done.returncode == 0, done.stderr
         yield env
     finally:
         subprocess.run(as_postgres_user([pg_ctl, "stop", "-m", "fast", "-D", str(data)]), capture_output=True)
         shutil.rmtree(home, ignore_errors=True)
 
 
-def readme_postgres_block() -> str:
+def readme_postgres_block(when: str) -> str:
     readme = (REPO / "README.md").read_text("utf-8")
-    marker = "<!-- tests/test_warehouse_postgres.py runs this block as it is, against a real server -->"
+    marker = f"<!-- tests/test_warehouse_postgres.py runs this block as it is, {when} -->"
     block = readme.split(marker, 1)[1]
     return block.split("```sh\n", 1)[1].split("```", 1)[0]
 
 
 def run_readme_load(env: dict[str, str], feed: Path, table: str = "articles") -> subprocess.CompletedProcess:
-    script = re.sub(r"^FEED=.*$", f"FEED={feed}", readme_postgres_block(), flags=re.MULTILINE)
-    script = script.replace("articles", table)
+    script = re.sub(r"^FEED=.*$", f"FEED={feed}", readme_postgres_block("for each feed"), flags=re.MULTILINE)
+    return run_script(env, script.replace("articles", table))
+
+
+def run_readme_block(env: dict[str, str], when: str) -> subprocess.CompletedProcess:
+    return run_script(env, readme_postgres_block(when))
+
+
+def run_script(env: dict[str, str], script: str) -> subprocess.CompletedProcess:
     path = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"  # `newscrawler` of this venv
     return subprocess.run(
         ["bash", "-euo", "pipefail", "-c", script],

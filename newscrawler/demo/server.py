@@ -200,10 +200,17 @@ def serve(
 
 @contextlib.contextmanager
 def running_demo_site(
-    root: Path | None = None, access_log: Path | None = None, *, site: str = "news", delay: float = 0.0
+    root: Path | None = None,
+    access_log: Path | None = None,
+    *,
+    site: str = "news",
+    delay: float = 0.0,
+    port: int = 0,
 ) -> Iterator[str]:
-    """Start the demo server in its own process; yields its base URL; stops it afterwards."""
+    """Start the demo server in its own process (on `port`, 0: a free one); yields its base URL;
+    stops it afterwards."""
     command = [sys.executable, "-m", "newscrawler.demo.server", "--site", site, "--delay", str(delay)]
+    command += ["--port", str(port)]
     if root:
         command += ["--root", str(root)]
     if access_log:

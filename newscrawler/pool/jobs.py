@@ -17,6 +17,7 @@ from newscrawler.extract.page import Page
 from newscrawler.extract.router import extract_page
 from newscrawler.extract.structured import counting_cuts
 from newscrawler.extract.types import Link, PageResult
+from newscrawler.sites.selectors import unmatched
 
 # Links a page may hand to the crawl: a listing has hundreds, a link bomb a hundred thousand.
 DEFAULT_LINK_CAP = 2000
@@ -47,6 +48,8 @@ class PageOutcome:
     continuation_failed: str | None = None  # the traceback of a failed continuation reading
     notes: dict[str, int] = field(default_factory=dict)  # what the pool did: worker replaced, ...
     cuts: dict[str, int] = field(default_factory=dict)  # JSON-LD past its bounds (extract/structured.py)
+    # On an article page: the fields whose profile selector matched nothing (sites/selectors.py).
+    unmatched: tuple[str, ...] = ()
 
 
 def cap_links(links: list[Link], cap: int) -> tuple[list[Link], int]:
@@ -78,6 +81,8 @@ def run_job(job: PageJob, *, portable: bool = False) -> PageOutcome:
     if len(html) > MAX_HTML_CHARS and not result.drafts and result.reason == "not_article":
         result.reason = "page_truncated"  # its end was never read: not the same as no article
     outcome = PageOutcome(result, cuts=dict(cuts))
+    if job.overrides and result.kind == "article":  # parsed again, here in the worker: profiles only
+        outcome.unmatched = tuple(unmatched(html, job.url, job.overrides))
     if job.continuation and result.engine is None:
         try:
             continued = parse_continuation(Page(html, job.url))

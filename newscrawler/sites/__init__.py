@@ -270,6 +270,7 @@ def parse_profile(
         item_drop=rules.number("item_drop", 0.5, high=1),
         max_error_rate=rules.number("max_error_rate", 0.1, high=1),
         history=int(rules.number("history", 5, low=1, high=100)),
+        selector_miss=rules.number("selector_miss", 0.5, high=1),
     )
     rules.check_unknown()
 

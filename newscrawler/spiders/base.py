@@ -20,6 +20,7 @@ from newscrawler.normalize.urls import canonicalize_url, site_of
 from newscrawler.pathnames import checked_name
 from newscrawler.pool.crawl import PageExtractor
 from newscrawler.pool.jobs import PageJob, PageOutcome
+from newscrawler.sites.selectors import SelectorWatch
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -54,6 +55,7 @@ class NewscrawlerSpider(Spider):
     date_order: str | None = None
     site_names: tuple[str, ...] = ()
     selector_overrides: dict[str, str] | None = None  # field -> selector, from a site profile
+    _selector_watch: SelectorWatch | None = None
 
     def __init__(
         self,
@@ -199,6 +201,10 @@ class NewscrawlerSpider(Spider):
         result = outcome.result
         assert result is not None
         stats.inc_value(f"pages/{result.kind}")
+        if self.selector_overrides and result.kind == "article":  # a profile's selectors still match?
+            if self._selector_watch is None:
+                self._selector_watch = SelectorWatch(self.selector_overrides)
+            self._selector_watch.article_page(stats, self.logger, outcome.unmatched, response.url)
         for what, count in outcome.cuts.items():  # JSON-LD past its bounds (extract/structured.py)
             stats.inc_value(f"cut/{what}", count)
         if outcome.cuts:
