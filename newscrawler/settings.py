@@ -7,6 +7,13 @@ SPIDER_MODULES = ["newscrawler.spiders"]
 NEWSPIDER_MODULE = "newscrawler.spiders"
 # `scrapy crawl` checks the names that become paths (crawl id, spider, Scrapyd job) before it starts.
 COMMANDS_MODULE = "newscrawler.commands"
+# `scrapy list`, `crawl`, `parse` and `check` know the site profiles as spiders too.
+SPIDER_LOADER_CLASS = "newscrawler.sites.loader.ProfileSpiderLoader"
+# `scrapy check`: sample pages on the bundled demo site, and the records the drafts make.
+SPIDER_CONTRACTS = {
+    "newscrawler.contracts.DemoUrlContract": 1,
+    "newscrawler.contracts.RecordContract": 15,
+}
 
 # An honest user agent: who we are and where to read about it.
 USER_AGENT = (

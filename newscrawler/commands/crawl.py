@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
+from newscrawler.feeds import URI_PARAMS
 from newscrawler.pathnames import UnsafeName, checked_name
 from newscrawler.writeguard import failed_writes
 
@@ -34,9 +36,25 @@ class Command(ScrapyCrawlCommand):
                     checked_name(kind, value)
         except UnsafeName as error:
             raise UsageError(str(error), print_help=False) from None
+        if opts.output or opts.overwrite_output:
+            only_where_asked(self.settings)
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         super().run(args, opts)
         if failed_writes:
             print(f"scrapy crawl: {failed_writes[0]}; the crawl stopped there", file=sys.stderr)
             self.exitcode = 1
+
+
+def only_where_asked(settings: Any) -> None:
+    """`-o FILE`/`-O FILE`: the records go there and nowhere else. Scrapy adds the FEEDS setting's
+    entries to the ones given on the command line, which would also write our dated feed (and its
+    manifest) under NEWSCRAWLER_DATA_DIR."""
+    feeds = {
+        uri: options
+        for uri, options in settings.getdict("FEEDS").items()
+        if dict(options).get("uri_params") != URI_PARAMS
+    }
+    settings.set("FEEDS", feeds, priority="cmdline")
+    extensions = {**settings.getdict("EXTENSIONS"), "newscrawler.feeds.RunManifest": None}
+    settings.set("EXTENSIONS", extensions, priority="cmdline")

@@ -4,7 +4,10 @@ its limits are per-spider settings."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
+
+from scrapy.http import Response
 
 from newscrawler.sites import SiteProfile
 from newscrawler.spiders.base import NewscrawlerSpider
@@ -49,6 +52,19 @@ def spider_class(profile: SiteProfile) -> type[NewscrawlerSpider]:
             feed_urls=profile.discovery.feeds,
             stop_after_seen=profile.discovery.stop_after_seen,
         )
+
+    def __init__(self: NewscrawlerSpider, *args: Any, **kwargs: Any) -> None:
+        # `scrapy crawl NAME` (the spider loader) gives no start URL: the profile's are the default.
+        if not kwargs.get("start_url") and not kwargs.get("start_urls"):
+            kwargs["start_urls"] = list(profile.start_urls)
+        base.__init__(self, *args, **kwargs)
+
+    async def parse(self: NewscrawlerSpider, response: Response, **kwargs: Any) -> AsyncIterator[Any]:
+        """A page of the profile's site (no contracts: `newscrawler sites test` checks profiles)."""
+        async for output in self.parse_page(response):  # type: ignore[attr-defined]
+            yield output
+
+    attributes.update(__init__=__init__, parse=parse)
     class_name = "".join(part.capitalize() for part in profile.name.replace("-", "_").split("_")) + "Spider"
     return type(class_name, (base,), attributes)
 

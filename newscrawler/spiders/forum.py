@@ -36,6 +36,16 @@ class ForumSpider(NewscrawlerSpider):
             return site_of(url) in self.allowed_domains
         return super().may_follow(url)
 
+    async def parse(self, response: Response, **kwargs: Any) -> AsyncIterator[Any]:
+        """Any page of the forum, as the crawl reads it (Scrapy's default callback: `scrapy parse`).
+
+        @demo /forum/topic/lagos-and-a-privacy-law-news-roundup/
+        @returns items 2 2
+        @record author published_at body thread_title board
+        """
+        async for output in self.parse_page(response):
+            yield output
+
     async def parse_page(self, response: Response) -> AsyncIterator[Any]:
         # A thread the generic engine reads may end on a page of one post, which alone would not
         # prove a thread: the page is read as this thread's continuation (in the same job).

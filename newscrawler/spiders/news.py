@@ -140,6 +140,16 @@ class NewsSpider(NewscrawlerSpider):
         if mark is not None and mark.records:
             self.listed_unchanged[url] = mark.records
 
+    async def parse(self, response: Response, **kwargs: Any) -> AsyncIterator[Any]:
+        """Any page of the site, as the crawl reads it (Scrapy's default callback: `scrapy parse`).
+
+        @demo /articles/001-lagos-expands-solar-leasing-who-pays.html
+        @returns items 1 1
+        @record title authors published_at body language
+        """
+        async for output in self.parse_page(response):
+            yield output
+
     async def parse_page(self, response: Response) -> AsyncIterator[Any]:
         outcome = await self.extract(response)
         if outcome is None or (result := outcome.result) is None:
