@@ -178,7 +178,7 @@ def complete_help(parser: argparse.ArgumentParser) -> None:
                 complete_help(sub)
             continue
         for option in action.option_strings:
-            if option in argtypes.BY_OPTION and action.type is None:
+            if option in argtypes.BY_OPTION and action.type in (None, str, float, int):
                 action.type = argtypes.BY_OPTION[option]
             if action.help is None and option in COMMON_HELP:
                 action.help = COMMON_HELP[option]

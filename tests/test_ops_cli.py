@@ -15,7 +15,9 @@ from newscrawler.cli import build_parser, main
 NEWSCRAWLER = [sys.executable, "-m", "newscrawler.cli"]
 
 
-def subcommands(parser: argparse.ArgumentParser, prefix: str = "newscrawler") -> list[tuple[str, argparse.ArgumentParser]]:
+def subcommands(
+    parser: argparse.ArgumentParser, prefix: str = "newscrawler"
+) -> list[tuple[str, argparse.ArgumentParser]]:
     found = []
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
@@ -28,7 +30,12 @@ def subcommands(parser: argparse.ArgumentParser, prefix: str = "newscrawler") ->
 def test_every_subcommand_has_a_description_and_every_option_a_help_text():
     commands = subcommands(build_parser())
     names = {name for name, _ in commands}
-    assert {"newscrawler crawl", "newscrawler sites test", "newscrawler status", "newscrawler extract"} <= names
+    assert {
+        "newscrawler crawl",
+        "newscrawler sites test",
+        "newscrawler status",
+        "newscrawler extract",
+    } <= names
     missing = []
     for name, parser in commands:
         if not parser.description:
@@ -60,7 +67,10 @@ def page(tmp_path: Path) -> Path:
 
 
 BAD_INPUT = [
-    (["extract", "{page}", "--url", "https://example.com/a", "--timezone", "America/New_Yorkk"], "unknown time zone"),
+    (
+        ["extract", "{page}", "--url", "https://example.com/a", "--timezone", "America/New_Yorkk"],
+        "unknown time zone",
+    ),
     (["extract", "{page}", "--url", "example.com/a"], "not an http(s) URL"),
     (["extract", "{missing}", "--url", "https://example.com/a"], "cannot read"),
     (["extract", "{page}", "--url", "https://example.com/a", "--profile", "nosuch"], "no site profile named"),
@@ -102,4 +112,7 @@ def test_a_reader_that_goes_away_ends_the_command_without_a_traceback():
     err = process.stderr.read().decode()
     assert process.wait(timeout=60) == 1
     assert "Traceback" not in err and "BrokenPipeError" not in err
-    assert err.strip() == "newscrawler schema: output closed before it was all written (the reading command ended)"
+    assert (
+        err.strip()
+        == "newscrawler schema: output closed before it was all written (the reading command ended)"
+    )
