@@ -57,4 +57,6 @@ def only_where_asked(settings: Any) -> None:
     }
     settings.set("FEEDS", feeds, priority="cmdline")
     extensions = {**settings.getdict("EXTENSIONS"), "newscrawler.feeds.RunManifest": None}
+    if not settings.getbool("NEWSCRAWLER_WARC"):  # nothing else writes there: no empty data/ either
+        extensions["newscrawler.writeguard.DataDirectoryCheck"] = None
     settings.set("EXTENSIONS", extensions, priority="cmdline")
