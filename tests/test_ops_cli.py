@@ -75,7 +75,7 @@ BAD_INPUT = [
     (["extract", "{missing}", "--url", "https://example.com/a"], "cannot read"),
     (["extract", "{page}", "--url", "https://example.com/a", "--profile", "nosuch"], "no site profile named"),
     (["crawl", "demo", "--log-level", "LOUD"], "unknown log level"),
-    (["crawl", "demo", "--progress-interval", "-1"], "must be more than 0"),
+    (["crawl", "demo", "--progress-interval", "-1"], "must be 0 or more"),
     (["crawl", "demo", "--state", "foo://x"], "unknown state store"),
     (["crawl", "demo", "--data-dir", "/proc/no/such"], "No such file"),
     (["crawl", "nosuch"], "no site profile named"),

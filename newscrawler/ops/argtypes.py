@@ -46,6 +46,16 @@ def positive_number(text: str) -> float:
     return value
 
 
+def non_negative_number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text}")
+    return value
+
+
 def count(text: str) -> int:
     """A whole number, 0 or more."""
     try:
@@ -72,7 +82,7 @@ def state_store(text: str) -> str:
 BY_OPTION = {
     "--timezone": timezone,
     "--log-level": log_level,
-    "--progress-interval": positive_number,
+    "--progress-interval": non_negative_number,
     "--url": http_url,
     "--state": state_store,
 }
