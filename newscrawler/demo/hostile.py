@@ -25,14 +25,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
 from newscrawler.demo.render import BASE, write_site
-from newscrawler.demo.server import Reply, Route, redirect, route
-
-if TYPE_CHECKING:
-    from newscrawler.demo.server import DemoHandler
+from newscrawler.demo.routes import Reply, Request, Route, redirect, route
 
 e = html.escape
 SECRET_MARKER = "XXE-LEAK-MARKER-7f3a9c"  # the content of the local file the XXE documents point at
@@ -399,7 +395,7 @@ _attempts = _Counter()
 
 
 def _serve_article(article: HostileArticle) -> Route:
-    def serve(handler: DemoHandler) -> Reply:
+    def serve(handler: Request) -> Reply:
         return Reply(200, article_bytes(article, handler.server.base_url), article.content_type)
 
     return serve
@@ -412,7 +408,7 @@ route(SAME_STORY.path + "/")(_serve_article(SAME_STORY))
 
 
 @route("/hostile/articles/flaky-story.html")
-def _flaky(handler: DemoHandler) -> Reply:
+def _flaky(handler: Request) -> Reply:
     flaky = ARTICLES_BY_PATH[handler.path.partition("?")[0]]
     if _attempts.next(flaky.path) % (FLAKY_FAILURES + 1) != 0:
         return Reply(503, b"<html><body><h1>Service unavailable</h1></body></html>")
@@ -420,37 +416,37 @@ def _flaky(handler: DemoHandler) -> Reply:
 
 
 @route("/hostile/huge-page.html")
-def _huge(_: DemoHandler) -> Reply:
+def _huge(_: Request) -> Reply:
     return Reply(200, stream=lambda: _filler(HUGE_BYTES))
 
 
 @route("/hostile/huge-declared.html")
-def _huge_declared(_: DemoHandler) -> Reply:
+def _huge_declared(_: Request) -> Reply:
     return Reply(200, headers=(("Content-Length", str(HUGE_BYTES)),), stream=lambda: _filler(HUGE_BYTES))
 
 
 @route("/hostile/gzip-bomb.html")
-def _bomb(_: DemoHandler) -> Reply:
+def _bomb(_: Request) -> Reply:
     return Reply(200, gzip_bomb(), headers=(("Content-Encoding", "gzip"),))
 
 
 @route("/hostile/binary-as-html.html")
-def _png(_: DemoHandler) -> Reply:
+def _png(_: Request) -> Reply:
     return Reply(200, _png_bytes())
 
 
 @route("/hostile/noise-as-html.html")
-def _noise(_: DemoHandler) -> Reply:
+def _noise(_: Request) -> Reply:
     return Reply(200, random.Random(9).randbytes(64 * 1024), "text/html")
 
 
 @route("/hostile/loop/a")
-def _loop_a(_: DemoHandler) -> Reply:
+def _loop_a(_: Request) -> Reply:
     return redirect(302, "/hostile/loop/b")
 
 
 @route("/hostile/loop/b")
-def _loop_b(_: DemoHandler) -> Reply:
+def _loop_b(_: Request) -> Reply:
     return redirect(301, "/hostile/loop/a?utm_source=loop")
 
 
@@ -463,40 +459,40 @@ for _n in range(1, 10):
 
 
 @route("/hostile/server-error.html")
-def _error(_: DemoHandler) -> Reply:
+def _error(_: Request) -> Reply:
     return Reply(500, b"<html><body><h1>Internal server error</h1></body></html>")
 
 
 @route("/hostile/stall.html")
-def _stall(_: DemoHandler) -> Reply:
+def _stall(_: Request) -> Reply:
     return Reply(200, stream=_trickle)
 
 
 @route("/hostile/cut-transfer.html")
-def _cut(handler: DemoHandler) -> Reply:
+def _cut(handler: Request) -> Reply:
     body = article_bytes(SAME_STORY, handler.server.base_url)
     return Reply(200, headers=(("Content-Length", str(len(body) * 2)),), stream=lambda: iter([body]))
 
 
 @route("/hostile/go/metadata")
-def _metadata(_: DemoHandler) -> Reply:
+def _metadata(_: Request) -> Reply:
     return redirect(302, "http://169.254.169.254/latest/meta-data/")
 
 
 @route("/hostile/sitemaps/corrupt.xml.gz")
-def _corrupt_sitemap(_: DemoHandler) -> Reply:
+def _corrupt_sitemap(_: Request) -> Reply:
     return Reply(
         200, b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03" + bytes(range(256)) * 4, "application/x-gzip"
     )
 
 
 @route("/hostile/calendar")
-def _calendar(handler: DemoHandler) -> Reply:
+def _calendar(handler: Request) -> Reply:
     return Reply(200, calendar_page(query_of(handler.path)).encode())
 
 
 @route("/hostile/topics")
-def _topics(handler: DemoHandler) -> Reply:
+def _topics(handler: Request) -> Reply:
     return Reply(200, topics_page(query_of(handler.path)).encode())
 
 

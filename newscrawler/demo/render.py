@@ -13,49 +13,18 @@ from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
+from newscrawler.demo.chrome import chrome, section_slug
 from newscrawler.demo.content import (
     SECTIONS,
     SITE_NAME,
     Story,
     make_stories,
 )
+from newscrawler.demo.forums import build_forums
 
 BASE = "__BASE__"
 PER_PAGE = 10
 e = html.escape
-
-
-def _section_slug(section: str) -> str:
-    return section.lower()
-
-
-def chrome(title: str, body: str, *, head: str = "", lang: str = "en") -> str:
-    """A page with real-looking site furniture around `body`: what an extractor must ignore."""
-    nav = "".join(f'<li><a href="/sections/{_section_slug(s)}/">{s}</a></li>' for s in SECTIONS)
-    return f"""<!DOCTYPE html>
-<html lang="{lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{e(title)}</title>
-<link rel="alternate" type="application/rss+xml" title="{SITE_NAME} RSS" href="/feed.xml">
-<link rel="stylesheet" href="/static/site.css">
-{head}
-</head>
-<body>
-<div class="cookie-banner" id="cookie-consent"><p>We use cookies to improve your experience. By continuing you accept our cookie policy.</p><button>Accept all</button></div>
-<header class="site-header"><a class="logo" href="/">{SITE_NAME}</a>
-<nav class="main-nav"><ul><li><a href="/">Home</a></li><li><a href="/news/">Latest</a></li>{nav}<li><a href="/forum/">Forum</a></li></ul></nav>
-<form class="search" action="/search"><input name="q" placeholder="Search"></form>
-</header>
-<div class="ad-slot ad-leaderboard"><span>Advertisement</span><a href="/ads/click?id=17">Refinance today and save on your monthly payments</a></div>
-{body}
-<footer class="site-footer"><p>&copy; 2025 {SITE_NAME}. All rights reserved.</p>
-<ul><li><a href="/about/">About us</a></li><li><a href="/privacy/">Privacy policy</a></li><li><a href="/contact/">Contact</a></li></ul>
-<p>{SITE_NAME} is an independent newsroom. Sign up for our newsletter to get the morning briefing.</p></footer>
-</body>
-</html>
-"""
 
 
 def _printed_date(moment: datetime) -> str:
@@ -156,7 +125,7 @@ def _jsonld_graph(story: Story, stories: list[Story]) -> str:
     data = json.dumps({"@context": "https://schema.org", "@graph": graph}, ensure_ascii=False)
     head = f'<link rel="canonical" href="{url}">\n<script type="application/ld+json">{data}</script>'
     body = f"""<main id="main"><article class="post">
-<nav class="breadcrumbs"><a href="/">Home</a> › <a href="/sections/{_section_slug(story.section)}/">{story.section}</a></nav>
+<nav class="breadcrumbs"><a href="/">Home</a> › <a href="/sections/{section_slug(story.section)}/">{story.section}</a></nav>
 <h1 class="entry-title">{e(story.title)}</h1>
 <div class="entry-meta"><span class="byline">By {" and ".join(e(a) for a in story.authors)}</span></div>
 <div class="entry-content">
@@ -307,7 +276,7 @@ def build_news(stories: list[Story]) -> dict[str, str | bytes]:
     for section in SECTIONS:
         files.update(
             _listing(
-                section, [s for s in newest if s.section == section], f"/sections/{_section_slug(section)}/"
+                section, [s for s in newest if s.section == section], f"/sections/{section_slug(section)}/"
             )
         )
     dated = [s for s in newest if s.published]
@@ -336,7 +305,6 @@ def build_news(stories: list[Story]) -> dict[str, str | bytes]:
 
 def build_site(root: Path) -> dict[str, str | bytes]:
     """Every page of the demo site, by URL path (query included); also written under `root`."""
-    from newscrawler.demo.forums import build_forums  # the forum sections render with this module's chrome
 
     files: dict[str, str | bytes] = {**build_news(make_stories()), **build_forums()}
     write_site(files, root)

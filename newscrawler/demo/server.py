@@ -16,52 +16,28 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from email.message import Message
 from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
+# The hostile section registers its dynamic routes in the same table when imported.
+from newscrawler.demo import hostile
 from newscrawler.demo.render import BASE, build_site, file_for
+from newscrawler.demo.routes import ROUTES, Reply, Request, redirect, route
 
 HOST = "127.0.0.1"
 
 
-@dataclass
-class Reply:
-    status: int
-    body: bytes = b""
-    content_type: str = "text/html; charset=utf-8"
-    headers: tuple[tuple[str, str], ...] = ()
-    # A body sent piece by piece as produced (huge or stalling pages); the connection closes after it.
-    stream: Callable[[], Iterator[bytes]] | None = None
-
-
-Route = Callable[["DemoHandler"], Reply]
-ROUTES: dict[str, Route] = {}
-
-
-def route(path: str) -> Callable[[Route], Route]:
-    def register(handler: Route) -> Route:
-        ROUTES[path] = handler
-        return handler
-
-    return register
-
-
-def redirect(status: int, location: str) -> Reply:
-    return Reply(status, b"", headers=(("Location", location),))
-
-
 @route("/go/top-story")
-def _top_story(_: DemoHandler) -> Reply:
+def _top_story(_: Request) -> Reply:
     return redirect(301, "/go/top-story-2")
 
 
 @route("/go/top-story-2")
-def _top_story_2(handler: DemoHandler) -> Reply:
+def _top_story_2(handler: Request) -> Reply:
     first = sorted(p for p in (handler.server.root / "articles").glob("003-*.html"))
     return redirect(302, f"/articles/{first[0].name}" if first else "/")
 
@@ -242,11 +218,5 @@ def main(argv: list[str] | None = None) -> None:
     serve(args.root, args.port, args.access_log, site=args.site, delay=args.delay)
 
 
-# The hostile section registers its dynamic routes with @route; imported last, as it needs Reply/route.
-import newscrawler.demo.hostile as hostile  # noqa: E402
-
 if __name__ == "__main__":
-    # Run the imported module's main, so the hostile routes land in the one ROUTES table it serves.
-    from newscrawler.demo import server
-
-    server.main()
+    main()

@@ -9,14 +9,28 @@ import argparse
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from newscrawler.monitors import Check
 from newscrawler.ops.alerts import AlertConfig, RunVerdict, SiteVerdict, find_config, load_config, report_link
 from newscrawler.ops.history import RunEntry, append_runs, relative, write_index
 from newscrawler.ops.retention import Policy, prune
+from newscrawler.state import RunSummary
 
-if TYPE_CHECKING:
-    from newscrawler.crawl import SiteResult
+
+class SiteResult(Protocol):
+    """A site's judged run (newscrawler.crawl.SiteResult), as far as this module reads it."""
+
+    run: RunSummary
+    status: str
+    checks: list[Check]
+    problem: str | None
+
+    @property
+    def outcome(self) -> Any: ...  # newscrawler.runner.CrawlOutcome
+
+    @property
+    def profile(self) -> Any: ...  # newscrawler.sites.SiteProfile
 
 
 @dataclass(frozen=True)
@@ -41,7 +55,7 @@ class RunExtras:
         return cls.from_arguments(getattr(args, "alerts", None), settings)
 
 
-def check_line(check: Any) -> str:
+def check_line(check: Check) -> str:
     subject = check.monitor + (f" {check.field}" if check.field else "")
     example = f" (e.g. {check.examples[0]})" if check.examples else ""
     return f"{subject}: {check.message}{example}"

@@ -12,8 +12,9 @@ No Scrapy here: the Scrapy side (pipeline, middleware, commit on feed close) is 
 
 from __future__ import annotations
 
+import importlib
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -118,25 +119,25 @@ class CrawlState(ABC):
         self.close()
 
 
-def _open_sqlite(location: str) -> CrawlState:
-    from newscrawler.state.sqlite import SqliteState
-
-    return SqliteState(Path(location.removeprefix("sqlite://")))
-
-
-def _open_redis(location: str) -> CrawlState:
-    from newscrawler.distributed.state import RedisState
-
-    return RedisState.from_url(location)
-
-
-# URL scheme -> opener. A path without a scheme is a SQLite file.
-BACKENDS: dict[str, Callable[[str], CrawlState]] = {
-    "sqlite": _open_sqlite,
-    "redis": _open_redis,
-    "rediss": _open_redis,
-    "unix": _open_redis,
+# URL scheme -> the store class ("module:Class"), loaded when a location asks for it: the state
+# package knows its backends by name only, so a backend (Redis, newscrawler.distributed) depends on
+# this interface and never the other way round. A path without a scheme is a SQLite file.
+BACKENDS: dict[str, str] = {
+    "sqlite": "newscrawler.state.sqlite:SqliteState",
+    "redis": "newscrawler.distributed.state:RedisState",
+    "rediss": "newscrawler.distributed.state:RedisState",
+    "unix": "newscrawler.distributed.state:RedisState",
 }
+
+
+def _backend(scheme: str) -> Any:
+    module, _, name = BACKENDS[scheme].partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def _open_sqlite(location: str) -> CrawlState:
+    store: CrawlState = _backend("sqlite")(Path(location.removeprefix("sqlite://")))
+    return store
 
 
 def open_state(location: str | Path) -> CrawlState:
@@ -147,4 +148,7 @@ def open_state(location: str | Path) -> CrawlState:
         return _open_sqlite(text)
     if scheme not in BACKENDS:
         raise ValueError(f"unknown state store {text!r}: known schemes are {', '.join(sorted(BACKENDS))}")
-    return BACKENDS[scheme](text)
+    if scheme == "sqlite":
+        return _open_sqlite(text)
+    store: CrawlState = _backend(scheme).from_url(text)
+    return store

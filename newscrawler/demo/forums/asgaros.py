@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import html
 
+from newscrawler.demo.chrome import chrome
 from newscrawler.demo.content import SITE_NAME, ForumThread
-from newscrawler.demo.render import chrome
 
 POSTS_PER_THREAD_PAGE = 10
 e = html.escape
