@@ -230,7 +230,9 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "warehouse has loaded whole.",
     )
     prune.add_argument("--keep-runs", type=argtypes.count, default=0, help="keep each site's last N runs")
-    prune.add_argument("--keep-days", type=float, default=0, help="keep runs younger than D days")
+    prune.add_argument(
+        "--keep-days", type=argtypes.non_negative_number, default=0, help="keep runs younger than D days"
+    )
     prune.add_argument(
         "--loaded-feeds", action="store_true", help="also remove old feeds the warehouse has loaded whole"
     )
