@@ -392,3 +392,13 @@ def test_a_share_classed_wrapper_holding_the_text_is_a_layout_box():
     comments = f'<section class="comments">{comment}</section>'
     article = f'<article class="documentContent"><p>{standfirst}</p>{share_bar}{text}{comments}</article>'
     assert extract_paragraphs(page(article)) == [standfirst, *PARAGRAPHS]
+
+
+def test_a_long_paragraph_whose_words_another_holds_is_kept_and_a_pull_quote_is_not():
+    # Placeholder text and summaries repeat whole stretches of a paragraph; a pull quote repeats
+    # a sentence. Only the sentence goes.
+    second_half = " ".join(PARAGRAPHS[1].split()[:20]) + " " + " ".join(PARAGRAPHS[2].split())
+    longer = f"{PARAGRAPHS[0]} {second_half}"
+    quote = " ".join(PARAGRAPHS[0].split()[:12])
+    article = f"<article><p>{longer}</p><p>{quote}</p><p>{second_half}</p><p>{PARAGRAPHS[3]}</p></article>"
+    assert extract_paragraphs(page(article)) == [longer, second_half, PARAGRAPHS[3]]

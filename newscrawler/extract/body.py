@@ -553,6 +553,11 @@ def _next_kept_is_content(inside: list[Block], keep: list[bool], index: int) -> 
     return keep[index + 1] and inside[index + 1].content_like
 
 
+# A pull quote repeats a sentence or two of the text; a longer paragraph whose words another one
+# also holds is still the text's own (placeholder text does that, and so do summaries).
+_PULL_QUOTE_WORDS = 30
+
+
 def _without_repeats(kept: list[Block]) -> list[Block]:
     """Drop a short block whose words also stand inside a longer kept block (pull quotes). A
     subhead often names what a paragraph below says in the same words: it stays."""
@@ -565,7 +570,7 @@ def _without_repeats(kept: list[Block]) -> list[Block]:
         # A pull quote appears once as itself and once more inside the paragraph it quotes.
         if (
             block.tag not in _HEADINGS
-            and block.words <= 60
+            and block.words <= _PULL_QUOTE_WORDS
             and key
             and joined.count(f" {key} ") > keys.count(key)
         ):
