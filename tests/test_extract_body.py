@@ -55,6 +55,8 @@ def test_utility_and_title_class_words_do_not_make_a_widget():
     assert kind("widget") == 1 and kind("visually-hidden") == 1
     # Other prose (3: related stories, comments) and widgets of little text (2: sign-up boxes, ads).
     assert kind("relatedposts") == 3 and kind("newsletterbox") == 2 and kind("postcontent") == 0
+    # A heading made into an anchor names a section of the text, not a widget.
+    assert kind("sharing-with-a-single-developer") == 0 and kind("share-buttons-bar-top") == 2
 
 
 def test_a_subhead_classed_as_a_widget_title_is_part_of_the_body():

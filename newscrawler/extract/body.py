@@ -201,12 +201,23 @@ _LAYOUT = frozenset(
 # Strong widget words glued to others in one lowercase token ("relatedposts", "sharebox"): only
 # words long enough not to hide inside ordinary ones.
 _GLUED_WIDGET = re.compile(r"newsletter|sharing|sponsored|subscribe")
+# A token of this many words with a function word among them spells a phrase, not a widget's name:
+# documentation generators and CMSs make heading anchors and section ids from the heading's words.
+_SLUG_WORDS = 4
+# fmt: off
+_FUNCTION_WORDS = frozenset({
+    "a", "an", "the", "of", "to", "in", "on", "for", "with", "and", "or", "at", "by", "from", "is", "are",
+    "der", "die", "das", "und", "mit", "von", "zu", "im", "la", "le", "les", "des", "du", "et", "en",
+    "el", "los", "las", "y", "del", "di", "il",
+})
+# fmt: on
 # Words of a class token, camelCase split too ("imageEmbedCredit" -> image, embed, credit).
 _CLASS_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 
 
 def widget_kind(element: lxml.html.HtmlElement) -> int:
-    """2 for a strong widget class, 1 for a weak one, 0 for none (class and id tokens)."""
+    """3 for other prose (comments, related stories), 2 for a strong widget class, 1 for a weak
+    one, 0 for none (class and id tokens)."""
     return _widget_kind_cached(element.get("class"), element.get("id"))
 
 
@@ -217,8 +228,8 @@ def _widget_kind_cached(class_: str | None, id_: str | None) -> int:
     kind = 0
     for token in f"{class_ or ''} {id_ or ''}".split():
         words = [w.lower() for w in _CLASS_WORD.findall(token)]
-        if not words:
-            continue
+        if not words or (len(words) >= _SLUG_WORDS and _FUNCTION_WORDS & set(words)):
+            continue  # a heading's words made into an anchor ("sharing-with-a-single-developer")
         found = set(words)
         joined = "".join(words)
         if found & _OTHER_PROSE or joined in _OTHER_PROSE or _GLUED_OTHER_PROSE.search(joined):
