@@ -57,6 +57,9 @@ def test_utility_and_title_class_words_do_not_make_a_widget():
     assert kind("relatedposts") == 3 and kind("newsletterbox") == 2 and kind("postcontent") == 0
     # A heading made into an anchor names a section of the text, not a widget.
     assert kind("sharing-with-a-single-developer") == 0 and kind("share-buttons-bar-top") == 2
+    # A post's own element names the terms it is filed under; they are not widgets.
+    assert kind("post-7972 post type-post category-no-newsletter-rss tag-comments entry") == 0
+    assert kind("entry category-no-newsletter-rss") == 0 and kind("newsletter-box") == 2
 
 
 def test_a_subhead_classed_as_a_widget_title_is_part_of_the_body():
@@ -404,3 +407,12 @@ def test_a_long_paragraph_whose_words_another_holds_is_kept_and_a_pull_quote_is_
     quote = " ".join(PARAGRAPHS[0].split()[:12])
     article = f"<article><p>{longer}</p><p>{quote}</p><p>{second_half}</p><p>{PARAGRAPHS[3]}</p></article>"
     assert extract_paragraphs(page(article)) == [longer, second_half, PARAGRAPHS[3]]
+
+
+def test_the_pages_own_body_classes_name_no_widget():
+    html = (
+        '<html><head><title>Harbour plan approved</title></head><body class="footer-widgets-visible">'
+        f"<article>{paragraphs_html(PARAGRAPHS)}</article></body></html>"
+    )
+    assert extract_paragraphs(Page(html, URL)) == PARAGRAPHS
+

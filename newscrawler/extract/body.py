@@ -211,6 +211,10 @@ _FUNCTION_WORDS = frozenset({
     "el", "los", "las", "y", "del", "di", "il",
 })
 # fmt: on
+# The classes blog engines put on a post's own element (WordPress's post_class: "post-7972
+# type-post status-publish hentry"), and the taxonomy terms among them.
+_POST_WRAPPER = re.compile(r"post-\d+$|type-post$|hentry$|status-publish$")
+_TAXONOMY = re.compile(r"(?:category|tag|tags|topic)-", re.IGNORECASE)
 # Words of a class token, camelCase split too ("imageEmbedCredit" -> image, embed, credit).
 _CLASS_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 
@@ -225,8 +229,13 @@ def widget_kind(element: lxml.html.HtmlElement) -> int:
 def _widget_kind_cached(class_: str | None, id_: str | None) -> int:
     if not class_ and not id_:
         return 0
+    tokens = f"{class_ or ''} {id_ or ''}".split()
+    if any(_POST_WRAPPER.match(token) for token in tokens):
+        return 0  # the post's own element: its classes describe the post (its categories and tags)
     kind = 0
-    for token in f"{class_ or ''} {id_ or ''}".split():
+    for token in tokens:
+        if _TAXONOMY.match(token):
+            continue  # "category-no-newsletter-rss", "tag-comments": a term the post is filed under
         words = [w.lower() for w in _CLASS_WORD.findall(token)]
         if not words or (len(words) >= _SLUG_WORDS and _FUNCTION_WORDS & set(words)):
             continue  # a heading's words made into an anchor ("sharing-with-a-single-developer")
@@ -251,6 +260,7 @@ _CELLS = frozenset(["td", "th"])
 _BLOCKS = BLOCK_TAGS - _CELLS | {"tr"}
 _HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 _SUBHEADINGS = frozenset(["h2", "h3", "h4"])
+_ROOTS = frozenset(["html", "body"])
 _LIST_ITEMS = frozenset(["li", "dd", "dt"])
 
 # Weight of text that does not look like content against the text that does (container choice).
@@ -308,7 +318,8 @@ class _Collector:
             if attrib.get("role") in _SKIP_ROLES or (not self.include_hidden and is_hidden(element)):
                 self._add_text(element.tail, in_link)
                 return
-            widget = _widget_kind_cached(attrib.get("class"), attrib.get("id"))
+            # The page's own <body> and <html> classes describe the page ("footer-widgets-visible").
+            widget = _widget_kind_cached(attrib.get("class"), attrib.get("id")) if tag not in _ROOTS else 0
         if tag == "form":  # usually a search or sign-up box, but some sites wrap the whole page in one
             widget = max(widget, 1)
         elif tag == "header" and element.find(".//h1") is None and element.find(".//h2") is None:
