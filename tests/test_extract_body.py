@@ -415,4 +415,3 @@ def test_the_pages_own_body_classes_name_no_widget():
         f"<article>{paragraphs_html(PARAGRAPHS)}</article></body></html>"
     )
     assert extract_paragraphs(Page(html, URL)) == PARAGRAPHS
-
