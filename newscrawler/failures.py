@@ -46,7 +46,7 @@ DOWNLOAD_REASONS = {
     "private_address": "the host is, or resolves to, a non-public address",
     "ignored": "dropped by a downloader middleware without a reason",
     "headers_too_large": "the response's header block passed NEWSCRAWLER_MAX_HEADER_BYTES",
-    "stopped": "in flight when the crawl had to end at once (memory limit, failing writes)",
+    "stopped": "not sent or not finished: the run was stopping (SIGTERM, a cancel, a limit, memory)",
     "download_failed": "any other failure (its message is in the log)",
 }
 # Requests declined on purpose: counted under skipped/, not errors/ (they are not the site's fault).
