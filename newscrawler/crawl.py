@@ -15,6 +15,7 @@ import os
 import sys
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -114,6 +115,7 @@ class SiteResult:
     status: str  # ok, monitor_failed, crawl_error
     checks: list[Check] = field(default_factory=list)
     problem: str | None = None
+    notes: list[str] = field(default_factory=list)  # what else happened (a worker lost, its work redone)
 
     @property
     def code(self) -> ExitCode:
@@ -188,9 +190,23 @@ def crawl_problem(outcome: CrawlOutcome, run: RunSummary) -> str | None:
     if outcome.manifest is None:
         return "no feed or manifest was written (see the log)"
     if run.pages == 0:
+        if not run.errors and (refused := refusals(outcome.stats)):
+            return "every request was refused: " + "; ".join(refused)
         reasons = ", ".join(f"{k} {v}" for k, v in run.errors.items()) or "no response"
         return f"not a single page could be fetched ({reasons})"
     return None
+
+
+def refusals(stats: dict[str, Any]) -> list[str]:
+    """What our own safety checks refused, each with why and the setting that allows it."""
+    from newscrawler.failures import REFUSAL_HINTS
+
+    found = []
+    for reason, hint in REFUSAL_HINTS.items():
+        if count := int(stats.get(f"skipped/{reason}", 0)):
+            example = stats.get(f"refused/{reason}")  # what was refused first: "127.0.0.1"
+            found.append(f"{reason} {count}: " + (f"{example} is {hint}" if example else hint))
+    return found
 
 
 def fetched_count(run: RunSummary) -> int:
@@ -243,6 +259,8 @@ def print_summary(
     log_file: Path,
     config_problems: list[str],
     stream: IO[str],
+    run_problems: Sequence[str] = (),
+    run_notes: Sequence[str] = (),
 ) -> None:
     def say(text: str = "") -> None:
         stream.write(text + "\n")
@@ -257,6 +275,12 @@ def print_summary(
         for c in failures
     ]
     problems += [f"PROFILE {p}" for p in config_problems]
+    problems += [f"CRAWL ERROR {p}" for p in run_problems]
+    notes = [*run_notes, *(f"{r.profile.name}: {n}" for r in results for n in r.notes)]
+    if notes:
+        say("Notes:")
+        for line in notes:
+            say(f"  {line}")
     if problems:
         say("Problems:")
         for line in problems:
@@ -396,10 +420,17 @@ def finish_run(
     seconds: float,
     log_file: Path | None,
     quiet: bool,
+    run_problems: Sequence[str] = (),
+    run_notes: Sequence[str] = (),
 ) -> int:
     """The run's exit code, its HTML report, and the summary (printed unless quiet and all good):
-    the same for a one-process and a distributed run."""
-    code = worst([r.code for r in results] + ([ExitCode.USAGE_ERROR] if config_problems else []))
+    the same for a one-process and a distributed run. `run_problems` fail the run as a crawl error
+    without belonging to one site; `run_notes` say what else happened (a distributed run's workers)."""
+    code = worst(
+        [r.code for r in results]
+        + ([ExitCode.USAGE_ERROR] if config_problems else [])
+        + ([ExitCode.CRAWL_ERROR] if run_problems else [])
+    )
     sections = [
         SiteSection(
             name=r.profile.name,
@@ -412,11 +443,20 @@ def finish_run(
             problem=r.problem,
             feeds=r.outcome.feed_paths,
             stats=r.outcome.stats,
+            notes=r.notes,
         )
         for r in results
     ]
     finished_at = datetime.now(UTC).replace(microsecond=0).isoformat()
-    report = write_report(data_dir / "reports", crawl_id, sections, started=started_at, finished=finished_at)
+    report = write_report(
+        data_dir / "reports",
+        crawl_id,
+        sections,
+        started=started_at,
+        finished=finished_at,
+        problems=[*(f"Profile: {p}" for p in config_problems), *run_problems],
+        notes=run_notes,
+    )
     if not quiet or code != ExitCode.OK:
         print_summary(
             results,
@@ -427,6 +467,8 @@ def finish_run(
             log_file=log_file,
             config_problems=config_problems,
             stream=sys.stdout,
+            run_problems=run_problems,
+            run_notes=run_notes,
         )
     return code
 

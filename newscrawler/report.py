@@ -33,6 +33,7 @@ class SiteSection:
     problem: str | None = None  # why the crawl failed, when it did
     feeds: list[Path] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)  # the crawl's Scrapy stats
+    notes: Sequence[str] = ()  # what else happened (a distributed worker lost, its work redone)
 
 
 def _work_saved(stats: dict[str, Any]) -> str:
@@ -53,8 +54,13 @@ def _work_saved(stats: dict[str, Any]) -> str:
     return f"<p class=sub>Saved by the state: {e('; '.join(parts))}.</p>"
 
 
-STATUS_TEXT = {"ok": "All good", "monitor_failed": "Monitor failed", "crawl_error": "Crawl failed"}
-STATUS_COLOR = {"ok": GOOD, "monitor_failed": BAD, "crawl_error": BAD}
+STATUS_TEXT = {
+    "ok": "All good",
+    "monitor_failed": "Monitor failed",
+    "crawl_error": "Crawl failed",
+    "problems": "Problems",
+}
+STATUS_COLOR = {"ok": GOOD, "monitor_failed": BAD, "crawl_error": BAD, "problems": BAD}
 
 CSS = """
 * { box-sizing: border-box }
@@ -249,6 +255,7 @@ def _site(section: SiteSection) -> str:
     title = f" <span class=sub>{e(section.title)}</span>" if section.title else ""
     mode = "full run (state ignored)" if run.full else "incremental run"
     problem = f"<p class=problem>{e(section.problem)}</p>" if section.problem else ""
+    problem += "".join(f"<p class=sub>{e(note)}</p>" for note in section.notes)
     files = "".join(f"<div><code>{e(str(p))}</code></div>" for p in section.feeds)
     return (
         f'<section class=card id="site-{e(section.name)}"><div class=head>'
@@ -264,12 +271,26 @@ def _site(section: SiteSection) -> str:
     )
 
 
-def render(crawl_id: str, sections: list[SiteSection], *, started: str, finished: str) -> str:
+def render(
+    crawl_id: str,
+    sections: list[SiteSection],
+    *,
+    started: str,
+    finished: str,
+    problems: Sequence[str] = (),
+    notes: Sequence[str] = (),
+) -> str:
+    """`problems`: what failed the run outside any one site (a profile that did not load, a worker
+    whose part was lost); `notes`: what else happened. Both are shown above the sites."""
     overall = (
         "crawl_error"
         if any(s.status == "crawl_error" for s in sections)
         else ("monitor_failed" if any(s.status == "monitor_failed" for s in sections) else "ok")
     )
+    if overall == "ok" and problems:
+        overall = "problems"
+    above = "".join(f"<p class=problem>{e(p)}</p>" for p in problems)
+    above += "".join(f"<p class=sub>{e(n)}</p>" for n in notes)
     links = "".join(
         f'<a href="#site-{e(s.name)}"><span style="color:{STATUS_COLOR[s.status]}">●</span> {e(s.name)}</a>'
         for s in sections
@@ -281,15 +302,23 @@ def render(crawl_id: str, sections: list[SiteSection], *, started: str, finished
         f"<div class=head><div><h1>Crawl {e(crawl_id)}</h1><div class=sub>{e(started)} → {e(finished)} · "
         f"{len(sections)} site{'s' if len(sections) != 1 else ''}</div></div>"
         f'<span class=badge style="background:{STATUS_COLOR[overall]}">{STATUS_TEXT[overall]}</span></div>'
-        f"<p class=sites>{links}</p>"
+        f"{above}<p class=sites>{links}</p>"
         + "".join(_site(s) for s in sections)
         + f"<p class=sub>newscrawler {e(__version__)}</p></main></body></html>\n"
     )
 
 
 def write_report(
-    reports_dir: Path, crawl_id: str, sections: list[SiteSection], *, started: str, finished: str
+    reports_dir: Path,
+    crawl_id: str,
+    sections: list[SiteSection],
+    *,
+    started: str,
+    finished: str,
+    problems: Sequence[str] = (),
+    notes: Sequence[str] = (),
 ) -> Path:
     path = reports_dir / f"{crawl_id}.html"
-    write_atomically(path, render(crawl_id, sections, started=started, finished=finished).encode("utf-8"))
+    page = render(crawl_id, sections, started=started, finished=finished, problems=problems, notes=notes)
+    write_atomically(path, page.encode("utf-8"))
     return path

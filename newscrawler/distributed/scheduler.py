@@ -14,6 +14,11 @@ What scrapy-redis 0.9.1 gets wrong or leaves open on Scrapy 2.19, and what this 
   between loses the request for the whole crawl. `WorkerScheduler` does both in one script.
 - `SCHEDULER_PERSIST` must stay on: a worker that closes must not flush the queue and dupefilter
   the other workers are still using. `WorkerScheduler` refuses to run with it off.
+- Scrapy's engine takes requests from the scheduler until CONCURRENT_REQUESTS are in its downloader,
+  whatever the site's own concurrency: one worker took 31 requests off the shared queue and fetched
+  them 8 at a time while another idled. `WorkerScheduler` hands out a request only while the
+  downloader holds fewer than NEWSCRAWLER_WORKER_PREFETCH (default 2) per download slot beyond
+  those it is transferring; the rest stay on the shared queue for whichever worker is free.
 """
 
 from __future__ import annotations
@@ -50,6 +55,7 @@ class WorkerScheduler(Scheduler):
     """The shared queue and dupefilter of one distributed crawl, for one worker."""
 
     crawler: Crawler
+    prefetch: int = 2
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -69,6 +75,7 @@ class WorkerScheduler(Scheduler):
         )
         scheduler.stats = crawler.stats
         scheduler.crawler = crawler
+        scheduler.prefetch = max(1, settings.getint("NEWSCRAWLER_WORKER_PREFETCH", 2))
         return scheduler
 
     def open(self, spider: Spider) -> None:
@@ -89,7 +96,20 @@ class WorkerScheduler(Scheduler):
         self.stats.inc_value("scheduler/enqueued/redis")
         return True
 
+    def holding_enough(self) -> bool:
+        """The downloader already holds `prefetch` requests per slot that it is not transferring
+        (waiting in a slot's queue, for a delay, for robots.txt or a DNS answer)."""
+        engine = self.crawler.engine
+        if engine is None:
+            return False
+        downloader = engine.downloader
+        slots = list(downloader.slots.values())
+        waiting = len(downloader.active) - sum(len(slot.transferring) for slot in slots)
+        return waiting >= self.prefetch * max(1, len(slots))
+
     def next_request(self) -> Request | None:
+        if self.holding_enough():
+            return None
         request = self.queue.pop()
         if request is not None:
             self.stats.inc_value("scheduler/dequeued/redis")
