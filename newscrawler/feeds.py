@@ -204,10 +204,31 @@ def error_counts(stats: dict[str, Any], prefix: str) -> dict[str, int]:
     return {k[len(prefix) :]: int(v) for k, v in sorted(stats.items()) if k.startswith(prefix)}
 
 
+def manifest_name(spider: Spider, first_feed: Path) -> str:
+    """`<spider>-<crawl_id>.manifest.json` beside our own feeds (batches included); beside a feed
+    someone else named (Scrapyd's `<job>.jl`), that feed's name with `.manifest.json`, so each file
+    finds its manifest by name."""
+    own = f"{spider.name}-{spider.crawl_id}"
+    if first_feed.name.startswith(own):
+        return f"{own}.manifest.json"
+    stem = first_feed.name
+    for suffix in (GZIP_SUFFIX, FEED_SUFFIX, ".jl", ".json"):
+        stem = stem.removesuffix(suffix)
+    return f"{stem}.manifest.json"
+
+
+def how_it_ended(spider: Spider, reason: Any) -> Any:
+    """The finish reason, except that a Scrapyd job stopped by a signal was cancelled (Scrapyd's
+    cancel.json sends SIGINT; Scrapy calls every signal stop `shutdown`)."""
+    if reason == "shutdown" and getattr(spider, "_job", None):
+        return "cancelled"
+    return reason
+
+
 class RunManifest:
     """Writes `<spider>-<crawl_id>.manifest.json` beside a run's feed files: counts, errors by reason,
-    schema version, start and end, and each file's checksum. Written last, so its presence means the
-    run finished."""
+    schema version, start and end, how it ended, and each file's checksum. Written last, so its
+    presence means the run ended (`finish_reason`: finished, shutdown, cancelled, a limit...)."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -255,7 +276,8 @@ class RunManifest:
             "schema_version": SCHEMA_VERSION,
             "started_at": spider.crawl_started.isoformat(),
             "finished_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
-            "finish_reason": stats.get("finish_reason"),
+            "finish_reason": how_it_ended(spider, stats.get("finish_reason")),
+            "scrapyd_job": getattr(spider, "_job", None),
             "records": {
                 "total": sum(f["records"] for f in files),
                 **error_counts(stats, "records/"),
@@ -278,7 +300,7 @@ class RunManifest:
             manifest["archive"] = archive
         manifest.update(self.extra_sections())
         # One manifest per run, named after the run, however many batch files it lists.
-        path = self.feeds[0].with_name(f"{spider.name}-{spider.crawl_id}.manifest.json")
+        path = self.feeds[0].with_name(manifest_name(spider, self.feeds[0]))
         try:
             write_atomically(path, json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8"))
         except OSError as error:  # the disk that failed the feed may fail this too: say so, once
