@@ -37,9 +37,9 @@ def add_arguments(crawl: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--idle-timeout",
         type=float,
-        default=1.0,
+        default=0.5,
         metavar="SECONDS",
-        help="how long the queue must stay empty, every worker idle, before the workers stop (default 1)",
+        help="how long the queue must stay empty, every worker idle, before the workers stop (default 0.5)",
     )
     group.add_argument(
         "--worker-timeout",

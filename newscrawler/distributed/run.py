@@ -38,6 +38,7 @@ from newscrawler.distributed.keys import RunKeys, check_name
 from newscrawler.distributed.lock import RedisLockHeld, RedisSiteLock, acquire
 from newscrawler.distributed.supervise import (
     Child,
+    ForkedWorker,
     coordinator,
     crawl_progress,
     orphaned,
@@ -366,9 +367,10 @@ class Crew:
         command = worker_command(
             self.args, sites, self.crawl_id, name, state_location(self.args), sharing=self.args.workers
         )
-        # A session of its own: a Ctrl-C on the terminal reaches the parent, which stops each worker
-        # once (a second signal would make Scrapy stop at once, without storing its feed).
-        self.running.append(Child(name, subprocess.Popen(command, start_new_session=True)))
+        # Forked (this process never runs a reactor), in a session of its own: a Ctrl-C on the
+        # terminal reaches the parent, which stops each worker once (a second signal would make
+        # Scrapy stop at once, without storing its feed).
+        self.running.append(Child(name, ForkedWorker(command[3:])))
         self.workforce.started += 1
 
     def stop(self, signum: int, _frame: Any) -> None:

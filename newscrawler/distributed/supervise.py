@@ -4,12 +4,16 @@ the helper a `--worker` process starts to finish a site whose workers died)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import signal
 import subprocess
 import sys
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import redis
 
@@ -79,10 +83,63 @@ def worker_command(
     return command
 
 
+class ForkedWorker:
+    """A worker forked from this process, in a session of its own: it starts with every module
+    already imported, in a fraction of the time a new interpreter takes (seconds, with four of them
+    starting at once on two cores). Only a process that has not run Twisted's reactor may fork one
+    (the `--workers` parent); the same interface as `subprocess.Popen` for what the parent needs."""
+
+    def __init__(self, argv: list[str]) -> None:
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()  # or the child would write what the parent had buffered a second time
+        pid = os.fork()
+        if pid == 0:
+            _run_forked(argv)
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def wait(self) -> int:
+        if self.returncode is None:
+            _, status = os.waitpid(self.pid, 0)
+            self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        if self.poll() is None:
+            os.kill(self.pid, signum)
+
+
+def _run_forked(argv: list[str]) -> NoReturn:
+    code = 1
+    try:
+        os.setsid()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, signal.SIG_DFL)  # the parent's handlers are not the worker's
+        from newscrawler.cli import main
+
+        code = int(main(argv) or 0)
+    except SystemExit as leaving:
+        code = leaving.code if isinstance(leaving.code, int) else 1
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(code)
+
+
 @dataclass
 class Child:
     name: str
-    process: subprocess.Popen[bytes]
+    process: subprocess.Popen[bytes] | ForkedWorker
 
     @property
     def pid(self) -> int:

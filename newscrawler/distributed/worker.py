@@ -8,7 +8,7 @@ workers seed from the site profile's start URLs instead, exactly once per crawl.
 
 Settings: NEWSCRAWLER_REDIS_URL (turns this on), NEWSCRAWLER_DISTRIBUTED_CRAWL_ID, NEWSCRAWLER_WORKER,
 NEWSCRAWLER_WORKER_IDLE_TIMEOUT (seconds the crawl must stay drained before a worker leaves,
-default 1), NEWSCRAWLER_WORKER_DEAD_AFTER (seconds without a heartbeat before a worker's work is
+default 0.5), NEWSCRAWLER_WORKER_DEAD_AFTER (seconds without a heartbeat before a worker's work is
 reclaimed, default 15), NEWSCRAWLER_WORKER_POLL (seconds between looks at the queue while idle,
 default 0.25).
 """
@@ -53,7 +53,7 @@ class DistributedWorker:
         self.worker = settings.get("NEWSCRAWLER_WORKER")
         if not self.crawl_id or not self.worker:
             raise ValueError("NEWSCRAWLER_DISTRIBUTED_CRAWL_ID and NEWSCRAWLER_WORKER must be set")
-        self.idle_timeout = settings.getfloat("NEWSCRAWLER_WORKER_IDLE_TIMEOUT", 1.0)
+        self.idle_timeout = settings.getfloat("NEWSCRAWLER_WORKER_IDLE_TIMEOUT", 0.5)
         self.dead_after = settings.getfloat("NEWSCRAWLER_WORKER_DEAD_AFTER", 15.0)
         self.poll_interval = settings.getfloat("NEWSCRAWLER_WORKER_POLL", 0.25)
         self.coordinator: Coordinator | None = None
@@ -66,6 +66,7 @@ class DistributedWorker:
         self.keep_seconds = int(settings.getfloat("NEWSCRAWLER_REDIS_KEEP_HOURS", 24) * 3600)
         self.lock: RedisSiteLock | None = None
         self.feeds: list[Path] = []
+        self.result: dict[str, Any] | None = None  # this worker's part, handed in with its feed
         self._progress: LoopingCall | None = None
 
     @classmethod
@@ -226,8 +227,8 @@ class DistributedWorker:
             logger.error("The feed was not stored: %d requests back on the queue for other workers", moved)
             self.stats.set_value("distributed/requeued_requests", moved)
             return
-        result = worker_result(self.crawler, self.worker, self.drained, self.feeds)
-        moved = coordinator.settle(requeue=not self.drained, result=result)
+        self.result = worker_result(self.crawler, self.worker, self.drained, self.feeds)
+        moved = coordinator.settle(requeue=not self.drained, result=self.result)
         if not self.drained:
             logger.info("Leaving before the crawl is over: %d requests back on the queue", moved)
             self.stats.set_value("distributed/requeued_requests", moved)
@@ -246,7 +247,10 @@ class DistributedWorker:
             return
         # The final stats (finish reason and time) replace those handed in when the feed was stored;
         # a worker whose feed was not stored hands in nothing (its requests went back to the queue).
-        result = worker_result(self.crawler, self.worker, self.drained, self.feeds) if self.feeds else None
+        result = None
+        if self.result is not None:  # its feed files were read once, when it settled
+            stats = {k: _plain(v) for k, v in self.crawler.stats.get_stats().items()}
+            result = {**self.result, "stats": stats}
         try:
             self.last_out = coordinator.leave(result)
         finally:
