@@ -1,7 +1,7 @@
 """Distributed crawl throughput: one process against 2 and 4 Redis workers, where a site's latency,
 not the CPU, is the limit; and the demo profiles, where start-up and the end dominate.
 
-    python benchmarks/workers.py [--articles 1500] [--latency 0.1] [--concurrency 2]
+    python benchmarks/workers.py [--articles 2000] [--latency 0.1] [--concurrency 2]
 
 1. A generated news site of N article pages (benchmarks/crawlsite.py, served on loopback by its own
    process) that answers every request `--latency` seconds late (100 ms), as a distant site would.
@@ -181,7 +181,7 @@ def table(rows: list[Row]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=1500)
+    parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--latency", type=float, default=0.1, help="seconds the slow site takes per reply")
     parser.add_argument("--concurrency", type=int, default=2, help="requests in flight per worker")
     parser.add_argument("--idle-timeout", type=float, default=1.0, help="seconds the workers wait at the end")
