@@ -191,3 +191,39 @@ def test_workers_replaces_a_worker_that_died_and_says_so(
     crawl_id = re.search(r"^Crawl (\S+):", output, re.M).group(1)
     report = (data / "reports" / f"{crawl_id}.html").read_text("utf-8")
     assert "killed by signal 9" in report and "All good" in report
+
+
+def test_sigterm_stops_a_workers_crawl_within_seconds(redis_url: str, tmp_path: Path):
+    """SIGTERM to `--workers`: each worker is stopped once, the requests in flight finish, nothing new
+    is sent, every feed is stored whole, the manifests say `shutdown`, and what was not fetched is
+    still queued in Redis (a worker that stops early puts back what it took)."""
+    with counting_site(tmp_path / "site", delay=0.5) as slow:
+        data = tmp_path / "data"
+        with (tmp_path / "out").open("w") as out:
+            parent = subprocess.Popen(
+                command(data, *SITES, "--redis", redis_url, "--workers", "2", *FAST),
+                env=env(slow),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        try:
+            wait_for(lambda: len([p for p in slow.paths() if "/articles/" in p]) >= 4, "articles", parent)
+            sent = len(slow.hits)
+            parent.send_signal(signal.SIGTERM)
+            stopped = time.monotonic()
+            assert parent.wait(timeout=60) == 3, (tmp_path / "out").read_text()
+            took = time.monotonic() - stopped
+        finally:
+            if parent.poll() is None:
+                parent.kill()
+                parent.wait()
+        in_flight = 2 * 8  # two workers, each at most the profiles' concurrency (8) in flight
+        assert len(slow.hits) <= sent + in_flight
+    assert took < 10, took
+    output = (tmp_path / "out").read_text()
+    assert "FAIL demo: finish_reason: the crawl ended with 'shutdown'" in output, output
+    _, manifests, feeds = read_output(data)
+    assert feeds and not list(data.glob("*/*/*.part"))
+    assert {m["finish_reason"] for m in manifests if m["spider"] == "demo"} == {"shutdown"}
+    crawl_id = re.search(r"^Crawl (\S+):", output, re.M).group(1)
+    assert redis.Redis.from_url(redis_url).zcard(CrawlKeys(crawl_id, "demo").requests) > 0
