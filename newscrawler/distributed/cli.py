@@ -37,9 +37,9 @@ def add_arguments(crawl: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--idle-timeout",
         type=float,
-        default=0.5,
+        default=0.2,
         metavar="SECONDS",
-        help="how long the queue must stay empty, every worker idle, before the workers stop (default 0.5)",
+        help="how long the queue must stay empty, every worker idle, before the workers stop (default 0.2)",
     )
     group.add_argument(
         "--worker-timeout",

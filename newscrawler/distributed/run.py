@@ -437,7 +437,7 @@ class Crew:
                 if line is not None and time.monotonic() >= next_line:
                     next_line = time.monotonic() + self.args.progress_interval
                     print_progress(line, self.client, self.crawl_id, self.profiles)
-                time.sleep(0.2)
+                time.sleep(0.1)
         finally:
             if line is not None:
                 print_progress(line, self.client, self.crawl_id, self.profiles)

@@ -8,9 +8,9 @@ workers seed from the site profile's start URLs instead, exactly once per crawl.
 
 Settings: NEWSCRAWLER_REDIS_URL (turns this on), NEWSCRAWLER_DISTRIBUTED_CRAWL_ID, NEWSCRAWLER_WORKER,
 NEWSCRAWLER_WORKER_IDLE_TIMEOUT (seconds the crawl must stay drained before a worker leaves,
-default 0.5), NEWSCRAWLER_WORKER_DEAD_AFTER (seconds without a heartbeat before a worker's work is
+default 0.2), NEWSCRAWLER_WORKER_DEAD_AFTER (seconds without a heartbeat before a worker's work is
 reclaimed, default 15), NEWSCRAWLER_WORKER_POLL (seconds between looks at the queue while idle,
-default 0.25).
+default 0.1).
 """
 
 from __future__ import annotations
@@ -53,9 +53,9 @@ class DistributedWorker:
         self.worker = settings.get("NEWSCRAWLER_WORKER")
         if not self.crawl_id or not self.worker:
             raise ValueError("NEWSCRAWLER_DISTRIBUTED_CRAWL_ID and NEWSCRAWLER_WORKER must be set")
-        self.idle_timeout = settings.getfloat("NEWSCRAWLER_WORKER_IDLE_TIMEOUT", 0.5)
+        self.idle_timeout = settings.getfloat("NEWSCRAWLER_WORKER_IDLE_TIMEOUT", 0.2)
         self.dead_after = settings.getfloat("NEWSCRAWLER_WORKER_DEAD_AFTER", 15.0)
-        self.poll_interval = settings.getfloat("NEWSCRAWLER_WORKER_POLL", 0.25)
+        self.poll_interval = settings.getfloat("NEWSCRAWLER_WORKER_POLL", 0.1)
         self.coordinator: Coordinator | None = None
         self.joined = False
         self.drained = False  # the crawl was over when this worker left
