@@ -68,9 +68,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(command: list[str]) -> Iterator[str]:
+def serving(command: list[str], stderr: Path | None = None) -> Iterator[str]:
     """A site server that prints `serving URL ...` once it listens; yields the URL."""
-    server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    errors = stderr.open("w") if stderr else None
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, text=True)
     try:
         line = server.stdout.readline() if server.stdout else ""
         if not line.startswith("serving "):
@@ -83,6 +84,8 @@ def serving(command: list[str]) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+        if errors:
+            errors.close()
 
 
 @contextmanager
