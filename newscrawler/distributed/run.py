@@ -303,7 +303,11 @@ def wait_for_crawl(
         if not unfinished and helper is None:
             return
         for site in unfinished:
-            acquire(client, site, crawl_id)  # joins the crawl's own lock: renews its lease
+            try:
+                acquire(client, site, crawl_id)  # joins the crawl's own lock: renews its lease
+            except RedisLockHeld as held:  # its lease ran out and another crawl took the site
+                workforce.gave_up = f"site {site} left unfinished: {held}"
+                return
         lone = orphaned(statuses, args.worker_timeout)
         if helper is None and lone:
             if helpers >= args.max_restarts:
