@@ -87,6 +87,19 @@ def wait_for(
         time.sleep(0.01)
 
 
+def children_of(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (from /proc: no procps needed)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue  # ended meanwhile
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
 def assert_same_records(data: Path, expected: set[str]) -> None:
     records, _, _ = read_output(data)
     twice = [i for i, n in collections.Counter(r["id"] for r in records).items() if n > 1]
@@ -171,9 +184,7 @@ def test_workers_replaces_a_worker_that_died_and_says_so(
         )
     try:
         wait_for(lambda: len([p for p in site.paths()[since:] if "/articles/" in p]) >= 6, "articles", parent)
-        children = subprocess.run(
-            ["pgrep", "-P", str(parent.pid)], capture_output=True, text=True
-        ).stdout.split()
+        children = [str(pid) for pid in children_of(parent.pid)]
         assert len(children) == 2
         os.kill(int(children[0]), signal.SIGKILL)
         assert parent.wait(timeout=240) == 0, (tmp_path / "out").read_text()
