@@ -1,6 +1,6 @@
 """A generated news site of N article pages for the crawl benchmark, and a fast loopback server for it.
 
-    python benchmarks/crawlsite.py --articles 5000 [--port 0]
+    python benchmarks/crawlsite.py --articles 5000 [--port 0] [--latency 0.1]
 
 prints `serving http://127.0.0.1:PORT (N pages, M bytes)` once it accepts connections.
 
@@ -11,6 +11,8 @@ section listings, robots.txt and a sitemap index with sitemaps of 1,000 URLs.
 
 The server is an asyncio protocol answering from a dict of prebuilt responses with HTTP/1.1
 keep-alive: far faster than a crawler can ask, so the benchmark measures the crawler, not the server.
+`--latency S` answers each request S seconds late (a site far away or slow to render), without
+holding anything up meanwhile: the site's latency, not its server, then limits a polite crawl.
 It binds 127.0.0.1 only.
 """
 
@@ -145,8 +147,9 @@ NOT_FOUND = b"HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\nContent-Lengt
 class Site(asyncio.Protocol):
     """HTTP/1.1 with keep-alive over a dict of whole responses; GET and HEAD only."""
 
-    def __init__(self, responses: dict[bytes, bytes]) -> None:
+    def __init__(self, responses: dict[bytes, bytes], latency: float = 0.0) -> None:
         self.responses = responses
+        self.latency = latency
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
@@ -161,10 +164,17 @@ class Site(asyncio.Protocol):
             response = self.responses.get(target, NOT_FOUND)
             if method == b"HEAD":
                 response = response[: response.index(b"\r\n\r\n") + 4]
+            if self.latency:
+                asyncio.get_running_loop().call_later(self.latency, self.send, response)
+            else:
+                self.transport.write(response)  # type: ignore[attr-defined]
+
+    def send(self, response: bytes) -> None:
+        if not self.transport.is_closing():  # type: ignore[attr-defined]
             self.transport.write(response)  # type: ignore[attr-defined]
 
 
-async def serve(articles: int, port: int) -> None:
+async def serve(articles: int, port: int, latency: float = 0.0) -> None:
     files = build(articles)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -172,7 +182,9 @@ async def serve(articles: int, port: int) -> None:
     base_url = f"http://{HOST}:{sock.getsockname()[1]}"
     responses = prebuilt(files, base_url)
     size = sum(len(r) for r in responses.values())
-    server = await asyncio.get_running_loop().create_server(lambda: Site(responses), sock=sock, backlog=1024)
+    server = await asyncio.get_running_loop().create_server(
+        lambda: Site(responses, latency), sock=sock, backlog=1024
+    )
     print(f"serving {base_url} ({len(responses)} pages, {size} bytes)", flush=True)
     async with server:
         await server.serve_forever()
@@ -182,9 +194,10 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=5000)
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds before each reply")
     args = parser.parse_args(argv)
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(args.articles, args.port))
+        asyncio.run(serve(args.articles, args.port, args.latency))
 
 
 if __name__ == "__main__":

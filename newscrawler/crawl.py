@@ -15,6 +15,7 @@ import os
 import sys
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -115,6 +116,7 @@ class SiteResult:
     status: str  # ok, monitor_failed, crawl_error
     checks: list[Check] = field(default_factory=list)
     problem: str | None = None
+    notes: list[str] = field(default_factory=list)  # what else happened (a worker lost, its work redone)
 
     @property
     def code(self) -> ExitCode:
@@ -189,6 +191,8 @@ def crawl_problem(outcome: CrawlOutcome, run: RunSummary) -> str | None:
     if outcome.manifest is None:
         return "no feed or manifest was written (see the log)"
     if run.pages == 0:
+        if not run.errors and (refused := refusals(outcome.stats)):
+            return "every request was refused: " + "; ".join(refused)
         reasons = ", ".join(f"{k} {v}" for k, v in run.errors.items()) or "no response"
         return f"not a single page could be fetched ({reasons})"
     return None
@@ -214,6 +218,18 @@ def selector_and_example_evidence(profile: SiteProfile, stats: dict[str, Any]) -
         "selectors": selectors,
         "article_pages": int(stats.get("selectors/article_pages", 0)),
     }
+
+
+def refusals(stats: dict[str, Any]) -> list[str]:
+    """What our own safety checks refused, each with why and the setting that allows it."""
+    from newscrawler.failures import REFUSAL_HINTS
+
+    found = []
+    for reason, hint in REFUSAL_HINTS.items():
+        if count := int(stats.get(f"skipped/{reason}", 0)):
+            example = stats.get(f"refused/{reason}")  # what was refused first: "127.0.0.1"
+            found.append(f"{reason} {count}: " + (f"{example} is {hint}" if example else hint))
+    return found
 
 
 def fetched_count(run: RunSummary) -> int:
@@ -267,7 +283,9 @@ def print_summary(
     log_file: Path,
     config_problems: list[str],
     stream: IO[str],
-    notes: list[str] | None = None,
+    run_problems: Sequence[str] = (),
+    run_notes: Sequence[str] = (),
+    after_notes: Sequence[str] = (),
 ) -> None:
     def say(text: str = "") -> None:
         stream.write(text + "\n")
@@ -285,6 +303,12 @@ def print_summary(
         for c in failures
     ]
     problems += [f"PROFILE {p}" for p in config_problems]
+    problems += [f"CRAWL ERROR {p}" for p in run_problems]
+    notes = [*run_notes, *(f"{r.profile.name}: {n}" for r in results for n in r.notes)]
+    if notes:
+        say("Notes:")
+        for line in notes:
+            say(f"  {line}")
     if problems:
         say("Problems:")
         for line in problems:
@@ -297,7 +321,7 @@ def print_summary(
         say("Feeds:")
         for path in feeds:
             say(f"  {path}")
-    for note in notes or ():
+    for note in after_notes:
         say(note)
     say(f"Exit code {int(code)} ({EXIT_MEANING[code]})")
     stream.flush()
@@ -430,10 +454,17 @@ def finish_run(
     log_file: Path | None,
     quiet: bool,
     extras: RunExtras | None = None,
+    run_problems: Sequence[str] = (),
+    run_notes: Sequence[str] = (),
 ) -> int:
     """The run's exit code, its HTML report, and the summary (printed unless quiet and all good):
-    the same for a one-process and a distributed run."""
-    code = worst([r.code for r in results] + ([ExitCode.USAGE_ERROR] if config_problems else []))
+    the same for a one-process and a distributed run. `run_problems` fail the run as a crawl error
+    without belonging to one site; `run_notes` say what else happened (a distributed run's workers)."""
+    code = worst(
+        [r.code for r in results]
+        + ([ExitCode.USAGE_ERROR] if config_problems else [])
+        + ([ExitCode.CRAWL_ERROR] if run_problems else [])
+    )
     sections = [
         SiteSection(
             name=r.profile.name,
@@ -447,14 +478,22 @@ def finish_run(
             feeds=r.outcome.feed_paths,
             stats=r.outcome.stats,
             manifest=r.outcome.manifest_path,
+            notes=r.notes,
         )
         for r in results
     ]
     finished_at = datetime.now(UTC).replace(microsecond=0).isoformat()
     report = write_report(
-        data_dir / "reports", crawl_id, sections, started=started_at, finished=finished_at, log_file=log_file
+        data_dir / "reports",
+        crawl_id,
+        sections,
+        started=started_at,
+        finished=finished_at,
+        log_file=log_file,
+        problems=[*(f"Profile: {p}" for p in config_problems), *run_problems],
+        notes=run_notes,
     )
-    notes = after_run(
+    after_notes = after_run(
         results,
         code,
         config_problems,
@@ -463,8 +502,9 @@ def finish_run(
         report=report,
         log_file=log_file,
         extras=extras,
+        run_problems=run_problems,
     )
-    if not quiet or code != ExitCode.OK or any(n.startswith("Alert NOT sent") for n in notes):
+    if not quiet or code != ExitCode.OK or any(n.startswith("Alert NOT sent") for n in after_notes):
         print_summary(
             results,
             code,
@@ -474,7 +514,9 @@ def finish_run(
             log_file=log_file,
             config_problems=config_problems,
             stream=sys.stdout,
-            notes=notes,
+            run_problems=run_problems,
+            run_notes=run_notes,
+            after_notes=after_notes,
         )
     return code
 

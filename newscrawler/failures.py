@@ -46,7 +46,7 @@ DOWNLOAD_REASONS = {
     "private_address": "the host is, or resolves to, a non-public address",
     "ignored": "dropped by a downloader middleware without a reason",
     "headers_too_large": "the response's header block passed NEWSCRAWLER_MAX_HEADER_BYTES",
-    "stopped": "in flight when the crawl had to end at once (memory limit, failing writes)",
+    "stopped": "not sent or not finished: the run was stopping (SIGTERM, a cancel, a limit, memory)",
     "download_failed": "any other failure (its message is in the log)",
 }
 # Requests declined on purpose: counted under skipped/, not errors/ (they are not the site's fault).
@@ -54,6 +54,17 @@ REFUSED = frozenset(
     {"robots_disallowed", "robots_unreachable", "offsite", "private_address", "page_cap", "depth_limit"}
     | {"stopped"}  # the crawl was ending (memory limit, failing writes: newscrawler.stopping)
 )
+# Why a refusal happened and what allows it: said when a run fetched nothing because of them.
+REFUSAL_HINTS = {
+    "private_address": "not a public address; set NEWSCRAWLER_ALLOW_PRIVATE_HOSTS to allow it "
+    '(True, or the networks: "127.0.0.1", "10.0.0.0/8")',
+    "robots_disallowed": "robots.txt disallows it (ROBOTSTXT_OBEY; ask the site's owner)",
+    "robots_unreachable": "robots.txt answered 5xx or could not be fetched, so everything is disallowed "
+    "(RFC 9309); asked again after NEWSCRAWLER_ROBOTS_RETRY_SECONDS",
+    "offsite": "another site than the start URLs' (add its start URL to the profile)",
+    "page_cap": "the page cap was reached (NEWSCRAWLER_MAX_PAGES_PER_SITE)",
+    "depth_limit": "deeper than the depth limit ([limits] max_depth, DEPTH_LIMIT)",
+}
 # Class names of the errors Twisted lists inside a ResponseFailed / ResponseNeverReceived.
 _CONNECTION_CLOSED = frozenset({"ConnectionLost", "ConnectionDone", "ConnectionAborted"})
 _MALFORMED = frozenset({"ParseError", "_MalformedChunkedDataError", "BadHeaders", "ValueError"})

@@ -220,10 +220,31 @@ def error_counts(stats: dict[str, Any], prefix: str) -> dict[str, int]:
     return {k[len(prefix) :]: int(v) for k, v in sorted(stats.items()) if k.startswith(prefix)}
 
 
+def manifest_name(spider: Spider, first_feed: Path) -> str:
+    """`<spider>-<crawl_id>.manifest.json` beside our own feeds (batches included); beside a feed
+    someone else named (Scrapyd's `<job>.jl`), that feed's name with `.manifest.json`, so each file
+    finds its manifest by name."""
+    own = f"{spider.name}-{spider.crawl_id}"
+    if first_feed.name.startswith(own):
+        return f"{own}.manifest.json"
+    stem = first_feed.name
+    for suffix in (GZIP_SUFFIX, FEED_SUFFIX, ".jl", ".json"):
+        stem = stem.removesuffix(suffix)
+    return f"{stem}.manifest.json"
+
+
+def how_it_ended(spider: Spider, reason: Any) -> Any:
+    """The finish reason, except that a Scrapyd job stopped by a signal was cancelled (Scrapyd's
+    cancel.json sends SIGINT; Scrapy calls every signal stop `shutdown`)."""
+    if reason == "shutdown" and getattr(spider, "_job", None):
+        return "cancelled"
+    return reason
+
+
 class RunManifest:
     """Writes `<spider>-<crawl_id>.manifest.json` beside a run's feed files: counts, errors by reason,
-    schema version, start and end, and each file's checksum. Written last, so its presence means the
-    run finished."""
+    schema version, start and end, how it ended, and each file's checksum. Written last, so its
+    presence means the run ended (`finish_reason`: finished, shutdown, cancelled, a limit...)."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -272,7 +293,7 @@ class RunManifest:
         if not self.feeds or spider is None:
             return
         stats = self.crawler.stats.get_stats()
-        manifest_path = self.feeds[0].with_name(f"{spider.name}-{spider.crawl_id}.manifest.json")
+        manifest_path = self.feeds[0].with_name(manifest_name(spider, self.feeds[0]))
         files = [file_facts(p) for p in sorted(self.feeds)]  # batches close in any order
         files = [f for f in files if not self.remove_if_empty(manifest_path.with_name(f["path"]), f, spider)]
         manifest = {
@@ -282,7 +303,8 @@ class RunManifest:
             "schema_version": SCHEMA_VERSION,
             "started_at": spider.crawl_started.isoformat(),
             "finished_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
-            "finish_reason": stats.get("finish_reason"),
+            "finish_reason": how_it_ended(spider, stats.get("finish_reason")),
+            "scrapyd_job": getattr(spider, "_job", None),
             "records": {
                 "total": sum(f["records"] for f in files),
                 **error_counts(stats, "records/"),

@@ -180,6 +180,8 @@ class PrivateAddressMiddleware:
     def refuse(self, request: Request, address: IPAddress) -> None:
         if not self._hinted:
             self._hinted = True
+            # The first refusal, kept for the run's summary when nothing could be fetched at all.
+            self.crawler.stats.set_value("refused/private_address", str(address))
             logger.warning(
                 "Refusing %s: %s is not a public address (set NEWSCRAWLER_ALLOW_PRIVATE_HOSTS to allow it)",
                 request.url,
@@ -289,13 +291,16 @@ ROBOTS_META = "newscrawler_robots"  # marks the requests this middleware makes f
 class RobotsRules:
     """What one host's robots.txt says, and until when it is trusted."""
 
-    __slots__ = ("expires", "outcome", "parser", "verdict")
+    __slots__ = ("body", "expires", "outcome", "parser", "verdict")
 
-    def __init__(self, verdict: str, outcome: str, expires: float, parser: Any = None) -> None:
+    def __init__(
+        self, verdict: str, outcome: str, expires: float, parser: Any = None, body: bytes | None = None
+    ) -> None:
         self.verdict = verdict  # "rules" (the parser decides), "allow_all" or "disallow_all"
         self.outcome = outcome  # the robots/<outcome> it was counted under
         self.expires = expires  # time.monotonic() after which robots.txt is fetched again
         self.parser = parser
+        self.body = body  # what the parser read (distributed workers share it)
 
 
 class RobotsTxtPolicyMiddleware(RobotsTxtMiddleware):
@@ -399,7 +404,7 @@ class RobotsTxtPolicyMiddleware(RobotsTxtMiddleware):
         await self.crawler.signals.send_catch_log_async(
             signal=signals.robots_parsed, robotparser=parser, request=robots
         )
-        return self.counted(RobotsRules("rules", "parsed", self.fresh(), parser))
+        return self.counted(RobotsRules("rules", "parsed", self.fresh(), parser, body))
 
     def fresh(self) -> float:
         return time.monotonic() + self.max_age_seconds

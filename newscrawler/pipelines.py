@@ -188,7 +188,11 @@ class NormalizePipeline:
             self._release(self.warmup.release_all())
 
     def _engine_closing_or_backing_out(self) -> bool:
-        slot = getattr(getattr(self.crawler.engine, "scraper", None), "slot", None)
+        engine = self.crawler.engine
+        # A run that is stopping (SIGTERM, a limit) waits for these records before it closes.
+        if engine is not None and (not engine.running or getattr(engine._slot, "closing", None) is not None):
+            return True
+        slot = getattr(getattr(engine, "scraper", None), "slot", None)
         return slot is not None and (slot.closing is not None or slot.needs_backout())
 
     def _engine_has_nothing_to_fetch(self) -> bool:

@@ -35,6 +35,7 @@ class SiteSection:
     feeds: list[Path] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)  # the crawl's Scrapy stats
     manifest: Path | None = None  # the run's manifest (it lists the feeds' sizes and checksums)
+    notes: Sequence[str] = ()  # what else happened (a distributed worker lost, its work redone)
 
 
 def _work_saved(stats: dict[str, Any]) -> str:
@@ -55,8 +56,13 @@ def _work_saved(stats: dict[str, Any]) -> str:
     return f"<p class=sub>Saved by the state: {e('; '.join(parts))}.</p>"
 
 
-STATUS_TEXT = {"ok": "All good", "monitor_failed": "Monitor failed", "crawl_error": "Crawl failed"}
-STATUS_COLOR = {"ok": GOOD, "monitor_failed": BAD, "crawl_error": BAD}
+STATUS_TEXT = {
+    "ok": "All good",
+    "monitor_failed": "Monitor failed",
+    "crawl_error": "Crawl failed",
+    "problems": "Problems",
+}
+STATUS_COLOR = {"ok": GOOD, "monitor_failed": BAD, "crawl_error": BAD, "problems": BAD}
 
 CSS = """
 * { box-sizing: border-box }
@@ -266,6 +272,7 @@ def _site(section: SiteSection, base: Path | None = None) -> str:
     title = f" <span class=sub>{e(section.title)}</span>" if section.title else ""
     mode = "full run (state ignored)" if run.full else "incremental run"
     problem = f"<p class=problem>{e(section.problem)}</p>" if section.problem else ""
+    problem += "".join(f"<p class=sub>{e(note)}</p>" for note in section.notes)
     files = "".join(_file_link(p, base) for p in section.feeds)
     if section.manifest:
         files += _file_link(section.manifest, base, "manifest: ")
@@ -293,13 +300,21 @@ def render(
     finished: str,
     base: Path | None = None,
     log_file: Path | None = None,
+    problems: Sequence[str] = (),
+    notes: Sequence[str] = (),
 ) -> str:
-    """`base`: the directory the page is written to, for links to the log, feeds and manifests."""
+    """`base`: the directory the page is written to, for links to the log, feeds and manifests.
+    `problems`: what failed the run outside any one site (a profile that did not load, a worker
+    whose part was lost); `notes`: what else happened. Both are shown above the sites."""
     overall = (
         "crawl_error"
         if any(s.status == "crawl_error" for s in sections)
         else ("monitor_failed" if any(s.status == "monitor_failed" for s in sections) else "ok")
     )
+    if overall == "ok" and problems:
+        overall = "problems"
+    above = "".join(f"<p class=problem>{e(p)}</p>" for p in problems)
+    above += "".join(f"<p class=sub>{e(n)}</p>" for n in notes)
     links = "".join(
         f'<a href="#site-{e(s.name)}"><span style="color:{STATUS_COLOR[s.status]}">●</span> {e(s.name)}</a>'
         for s in sections
@@ -311,7 +326,7 @@ def render(
         f"<div class=head><div><h1>Crawl {e(crawl_id)}</h1><div class=sub>{e(started)} → {e(finished)} · "
         f"{len(sections)} site{'s' if len(sections) != 1 else ''}</div></div>"
         f'<span class=badge style="background:{STATUS_COLOR[overall]}">{STATUS_TEXT[overall]}</span></div>'
-        f"<p class=sites>{links}</p>{_run_links(base, log_file)}"
+        f"{above}<p class=sites>{links}</p>{_run_links(base, log_file)}"
         + "".join(_site(s, base) for s in sections)
         + f"<p class=sub>newscrawler {e(__version__)}</p></main></body></html>\n"
     )
@@ -332,10 +347,19 @@ def write_report(
     started: str,
     finished: str,
     log_file: Path | None = None,
+    problems: Sequence[str] = (),
+    notes: Sequence[str] = (),
 ) -> Path:
     path = reports_dir / f"{crawl_id}.html"
     page = render(
-        crawl_id, sections, started=started, finished=finished, base=reports_dir.resolve(), log_file=log_file
+        crawl_id,
+        sections,
+        started=started,
+        finished=finished,
+        base=reports_dir.resolve(),
+        log_file=log_file,
+        problems=problems,
+        notes=notes,
     )
     write_atomically(path, page.encode("utf-8"))
     return path

@@ -30,6 +30,9 @@ NEWSCRAWLER_ROBOTS_MAX_AGE_SECONDS = 86400
 CONCURRENT_REQUESTS = 32
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0.25
+# At most `CONCURRENT_REQUESTS_PER_DOMAIN` requests in flight per site at any delay, and nothing new
+# sent once the run stops (Scrapy's own sends every queued request at once when the delay is 0).
+DOWNLOADER = "newscrawler.politeness.PoliteDownloader"
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0

@@ -5,7 +5,6 @@ site lock and shared site learning."""
 from __future__ import annotations
 
 import itertools
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from newscrawler.distributed.learning import SharedSiteLearner
 from newscrawler.distributed.lock import RedisLockHeld, acquire
 from newscrawler.distributed.queue import LedgerPriorityQueue
 from newscrawler.distributed.state import RedisState
+from newscrawler.distributed.supervise import orphaned
 from newscrawler.normalize.sitewide import SiteLearner
 from newscrawler.state import PageMark, RunSummary, SeenRecord
 from newscrawler.state.sqlite import SqliteState
@@ -173,25 +173,39 @@ def test_the_crawl_is_drained_only_when_seeded_empty_and_everyone_idle(client: r
     assert not Coordinator(client, a.keys, "later").register({})  # over, and everyone gone
 
 
-def test_a_worker_that_dies_idle_stops_looking_drained_before_anyone_may_leave(client: redis.Redis):
-    """An idle worker may hold records in a feed it has yet to store. If it dies right after its
-    beat, the crawl still looks drained for a while: a worker leaves only after it has stayed drained
-    for `silence_shows_after`, so the death must show within that time, and be reclaimed later."""
-    a, b = crew(client, "a", "b", dead_after=1.2)
+def test_a_worker_that_dies_after_the_others_left_leaves_its_site_unfinished(client: redis.Redis):
+    """An idle worker may hold records in a feed it has yet to store. If it dies then, after the
+    others found the crawl drained and left, the site shows as unfinished and orphaned: whoever
+    supervises the crawl starts a worker, which reclaims the dead one's requests and does them."""
+    a, b = crew(client, "a", "b", dead_after=1.0)
     a.seeding_done()
     queue_of(b, client).pop()  # nothing queued; b has done its part and holds its ledger
     client.zadd(b.keys.taken("b"), {"request": 0})
-    a.idle(), b.idle(), b.beat()  # b's last beat, then it is killed
-    died = time.monotonic()
+    a.idle(), b.idle(), b.beat()
     assert a.check().drained
-    states = []
-    while time.monotonic() - died < a.silence_shows_after:
-        states.append(a.check().state)
-        time.sleep(0.05)
-    assert states[0] == "drained" and states[-1] in {"stale", "dead"}, states
-    while a.check().state != "dead":
-        time.sleep(0.05)
-    assert a.reclaim("b") == 1 and client.zcard(a.keys.requests) == 1
+    a.mark_done()
+    a.settle(requeue=False, result={"worker": "a"})
+    assert not a.leave()  # b is still registered
+    status = a.status()
+    assert not status.finished and set(status.registered) == {"b"}
+    assert orphaned({"site": status}, dead_after=1.0) == []  # b still beats recently
+    client.hset(b.keys.beats, "b", 0)  # b died long ago
+    assert orphaned({"site": a.status()}, dead_after=1.0) == ["site"]
+    newcomer = Coordinator(client, a.keys, "c", dead_after=1.0)
+    assert newcomer.register({})  # done, but b is still registered: the newcomer may join
+    assert newcomer.check().state == "dead" and newcomer.reclaim("b") == 1
+    assert client.zcard(a.keys.requests) == 1 and not client.exists(a.keys.done)  # work again
+    assert newcomer.lost() == {"b": 1}
+
+
+def test_the_parent_reclaims_a_worker_it_saw_die_at_once(client: redis.Redis):
+    a, b = crew(client, "a", "b")
+    a.seeding_done()
+    queue_of(b, client).push(Request("https://example.org/1", callback=Site().parse_page))
+    queue_of(b, client).pop()
+    assert a.reclaim("b") == -1  # its beat is fresh
+    assert a.reclaim("b", known_dead=True) == 1  # its parent saw it end
+    assert a.lost() == {"b": 1} and a.status().queued == 1
 
 
 def test_a_dead_workers_requests_and_claims_go_back(client: redis.Redis):
@@ -214,12 +228,23 @@ def test_a_dead_workers_requests_and_claims_go_back(client: redis.Redis):
     assert a.reclaim("b") == -1  # once only
 
 
-def test_the_last_worker_out_finishes_the_crawl(client: redis.Redis):
+def test_a_worker_hands_in_its_part_as_it_settles(client: redis.Redis):
+    """Its part (stats, feeds) is in Redis from the moment its feed is stored: a death after that
+    loses neither its records (its claims stay) nor its part of the verdict."""
     a, b = crew(client, "a", "b")
-    assert not a.leave({"worker": "a", "n": 1})
-    assert b.leave({"worker": "b", "n": 2})
-    assert client.get(a.keys.finisher) == b"b"
-    assert a.results() == {"a": {"worker": "a", "n": 1}, "b": {"worker": "b", "n": 2}}
+    a.seeding_done()
+    queue = queue_of(b, client)
+    queue.push(Request("https://example.org/1", callback=queue.spider.parse_page))
+    queue.pop()
+    assert b.claim("record-1") == "b"
+    assert b.settle(requeue=False, result={"worker": "b", "n": 2}) == 1
+    assert a.results() == {"b": {"worker": "b", "n": 2}}
+    client.hset(a.keys.beats, "b", 0)  # killed before it could leave
+    assert a.reclaim("b") == 0
+    assert a.claim("record-1") == "b"  # its stored records keep their writer
+    assert a.results() == {"b": {"worker": "b", "n": 2}}
+    assert a.leave({"worker": "a", "n": 1})  # the last one out
+    assert a.status().finished
     a.expire(60)
     assert 0 < client.ttl(a.keys.results) <= 60
 

@@ -55,6 +55,11 @@ def test_utility_and_title_class_words_do_not_make_a_widget():
     assert kind("widget") == 1 and kind("visually-hidden") == 1
     # Other prose (3: related stories, comments) and widgets of little text (2: sign-up boxes, ads).
     assert kind("relatedposts") == 3 and kind("newsletterbox") == 2 and kind("postcontent") == 0
+    # A heading made into an anchor names a section of the text, not a widget.
+    assert kind("sharing-with-a-single-developer") == 0 and kind("share-buttons-bar-top") == 2
+    # A post's own element names the terms it is filed under; they are not widgets.
+    assert kind("post-7972 post type-post category-no-newsletter-rss tag-comments entry") == 0
+    assert kind("entry category-no-newsletter-rss") == 0 and kind("newsletter-box") == 2
 
 
 def test_a_subhead_classed_as_a_widget_title_is_part_of_the_body():
@@ -392,3 +397,21 @@ def test_a_share_classed_wrapper_holding_the_text_is_a_layout_box():
     comments = f'<section class="comments">{comment}</section>'
     article = f'<article class="documentContent"><p>{standfirst}</p>{share_bar}{text}{comments}</article>'
     assert extract_paragraphs(page(article)) == [standfirst, *PARAGRAPHS]
+
+
+def test_a_long_paragraph_whose_words_another_holds_is_kept_and_a_pull_quote_is_not():
+    # Placeholder text and summaries repeat whole stretches of a paragraph; a pull quote repeats
+    # a sentence. Only the sentence goes.
+    second_half = " ".join(PARAGRAPHS[1].split()[:20]) + " " + " ".join(PARAGRAPHS[2].split())
+    longer = f"{PARAGRAPHS[0]} {second_half}"
+    quote = " ".join(PARAGRAPHS[0].split()[:12])
+    article = f"<article><p>{longer}</p><p>{quote}</p><p>{second_half}</p><p>{PARAGRAPHS[3]}</p></article>"
+    assert extract_paragraphs(page(article)) == [longer, second_half, PARAGRAPHS[3]]
+
+
+def test_the_pages_own_body_classes_name_no_widget():
+    html = (
+        '<html><head><title>Harbour plan approved</title></head><body class="footer-widgets-visible">'
+        f"<article>{paragraphs_html(PARAGRAPHS)}</article></body></html>"
+    )
+    assert extract_paragraphs(Page(html, URL)) == PARAGRAPHS

@@ -149,7 +149,7 @@ def _escape(value: str) -> str:
     return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     head=st.lists(st.tuples(st.sampled_from(PLACES), url_strategy), max_size=4),
     links=st.lists(url_strategy, max_size=4),
@@ -172,7 +172,7 @@ def test_malformed_urls_never_raise_and_keep_the_record(head, links, json_ld_url
         assert len(records) == 1
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     tags=st.lists(
         st.tuples(

@@ -1,7 +1,10 @@
 """End to end: the documented Scrapyd path against a real `scrapyd` on a free loopback port. The
 project (a copy, so the build files scrapyd-deploy leaves behind land there) is deployed with
 scrapyd-deploy, the news spider is scheduled over schedule.json with spider arguments and settings,
-listjobs.json is polled until the job finished, and the records are fetched over HTTP."""
+listjobs.json is polled until the job finished, and the records are fetched over HTTP. A second job,
+against a site that answers once a second, is cancelled mid-crawl: it ends within seconds, its items
+file complete and its manifest saying `cancelled`. `newscrawler load` then loads the items directory
+into DuckDB, as the README says."""
 
 from __future__ import annotations
 
@@ -17,7 +20,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
+from counting_server import CountingServer, counting_site
 from redis_support import free_port
 from support import REPO, DemoSite
 
@@ -96,7 +101,34 @@ def untracked(directory: Path) -> set[str]:
     return {line[3:] for line in done.stdout.splitlines()}
 
 
-def test_deploy_schedule_poll_and_fetch_items(demo_site: DemoSite, scrapyd: tuple[str, Path], tmp_path: Path):
+def cancel_doomed_job(base: str, home: Path, job: str, site: CountingServer) -> None:
+    """Cancel the job once it has fetched a few articles: it ends within seconds, sending nothing new."""
+    deadline = time.monotonic() + 120
+    while len([p for p in site.paths() if p.startswith("/articles/")]) < 3:
+        assert time.monotonic() < deadline, site.paths()
+        time.sleep(0.1)
+    sent = len(site.paths())
+    assert call(base, "cancel.json", [("project", "newscrawler"), ("job", job)])["prevstate"] == "running"
+    cancelled = time.monotonic()
+    while not [j for j in call(base, "listjobs.json?project=newscrawler")["finished"] if j["id"] == job]:
+        assert time.monotonic() - cancelled < 15, "the cancelled job is still running"
+        time.sleep(0.2)
+    assert time.monotonic() - cancelled < 8
+    assert len(site.paths()) <= sent + 1  # the request in flight, nothing new
+    log = (home / "logs" / "newscrawler" / "news" / f"{job}.log").read_text("utf-8")
+    assert "Spider closed (shutdown)" in log
+
+
+@pytest.fixture
+def slow_site(tmp_path: Path) -> Iterator[CountingServer]:
+    """The demo site answering once a second, for a job to be cancelled mid-crawl."""
+    with counting_site(tmp_path / "slow-site", delay=1.0) as server:
+        yield server
+
+
+def test_deploy_schedule_cancel_and_load_items(
+    demo_site: DemoSite, slow_site: CountingServer, scrapyd: tuple[str, Path], tmp_path: Path
+):
     base, home = scrapyd
     project = project_copy(tmp_path / "project", base)
     before = untracked(project)
@@ -123,6 +155,20 @@ def test_deploy_schedule_poll_and_fetch_items(demo_site: DemoSite, scrapyd: tupl
     assert {"news", "forum"} <= set(spiders.stdout.split())
 
     data_dir = tmp_path / "data"
+    doomed = call(
+        base,
+        "schedule.json",
+        [
+            ("project", "newscrawler"),
+            ("spider", "news"),
+            ("start_url", f"{slow_site.base_url}/"),
+            ("setting", "NEWSCRAWLER_ALLOW_PRIVATE_HOSTS=True"),
+            ("setting", "AUTOTHROTTLE_ENABLED=False"),
+            ("setting", "DOWNLOAD_DELAY=0"),
+            ("setting", "CONCURRENT_REQUESTS_PER_DOMAIN=1"),
+            ("setting", f"NEWSCRAWLER_DATA_DIR={data_dir}"),
+        ],
+    )["jobid"]
     job = call(
         base,
         "schedule.json",
@@ -147,6 +193,7 @@ def test_deploy_schedule_poll_and_fetch_items(demo_site: DemoSite, scrapyd: tupl
         assert time.monotonic() < deadline, jobs
         time.sleep(0.5)
     [entry] = finished
+    cancel_doomed_job(base, home, doomed, slow_site)
     log = home / "logs" / "newscrawler" / "news" / f"{job}.log"
     assert "Spider closed (finished)" in log.read_text("utf-8")
 
@@ -160,14 +207,43 @@ def test_deploy_schedule_poll_and_fetch_items(demo_site: DemoSite, scrapyd: tupl
     assert not [e for r in records for e in schema_errors(r)]
     assert list(records[0]) == list(json.loads(lines[-1]))  # schema field order, our exporter
     # Beside it, on disk, the run manifest; no feed under NEWSCRAWLER_DATA_DIR (items_dir replaced it).
+    # Beside each items file, its manifest under the same name.
     items = home / "items" / "newscrawler" / "news"
-    [manifest_path] = items.glob("news-*.manifest.json")
-    manifest = json.loads(manifest_path.read_text("utf-8"))
+    manifest = json.loads((items / f"{job}.manifest.json").read_text("utf-8"))
     assert manifest["records"]["total"] == 44 and manifest["finish_reason"] == "finished"
+    assert manifest["scrapyd_job"] == job
     [facts] = manifest["files"]
     assert facts["path"] == f"{job}.jl"
     assert facts["sha256"] == hashlib.sha256((items / f"{job}.jl").read_bytes()).hexdigest()
     assert not list(data_dir.glob("*/*/*.jsonl"))
+    cancelled = json.loads((items / f"{doomed}.manifest.json").read_text("utf-8"))
+    assert cancelled["finish_reason"] == "cancelled"
+    doomed_lines = (items / f"{doomed}.jl").read_bytes().count(b"\n")
+    assert cancelled["records"]["total"] == doomed_lines
+    assert not list(items.glob("*.part"))
+
+    # The items directory loads as the README says: both jobs' records, the cancelled one's too
+    # (its file is complete; its manifest says the crawl was not).
+    db = tmp_path / "warehouse.duckdb"
+    load = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "newscrawler.cli",
+            "load",
+            str(home / "items" / "newscrawler"),
+            "--db",
+            str(db),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert load.returncode == 0, load.stdout + load.stderr
+    with duckdb.connect(str(db), read_only=True) as connection:
+        loaded = {row[0] for row in connection.execute("select id from articles").fetchall()}
+    assert {r["id"] for r in records} <= loaded
+    assert len(loaded) == 44 + doomed_lines
 
     # A crawl id that is a path is refused before anything is written: the job fails at once, saying
     # why, and nothing lands outside the data directory.

@@ -37,9 +37,9 @@ def add_arguments(crawl: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--idle-timeout",
         type=float,
-        default=5.0,
+        default=0.2,
         metavar="SECONDS",
-        help="how long the queue must stay empty, every worker idle, before the workers stop (default 5)",
+        help="how long the queue must stay empty, every worker idle, before the workers stop (default 0.2)",
     )
     group.add_argument(
         "--worker-timeout",
@@ -47,6 +47,13 @@ def add_arguments(crawl: argparse.ArgumentParser) -> None:
         default=15.0,
         metavar="SECONDS",
         help="a worker silent this long is dead: its taken requests go back on the queue (default 15)",
+    )
+    group.add_argument(
+        "--max-restarts",
+        type=int,
+        default=3,
+        metavar="N",
+        help="workers started to replace ones that died, or to finish a site they left (default 3)",
     )
     # Set by the --workers parent for its children: they leave the verdict to it.
     group.add_argument("--coordinated", action="store_true", help=argparse.SUPPRESS)

@@ -5,12 +5,17 @@ so the machines' clocks do not matter) and says when it is idle. The crawl is **
 start requests have been queued, the queue is empty, and every other registered worker beat
 recently and is idle. That state is stable: only a busy worker can add requests, and taking a
 request off the queue makes a worker busy in the same atomic step (`queue.POP`). A worker leaves
-once the crawl has been drained for its idle timeout, and never sooner than a worker that died
-idle takes to show as silent (`silence_shows_after`): it may hold records in an unstored feed.
+once the crawl has been drained for its idle timeout.
 
-A worker that stops beating for `dead_after` seconds is dead: another worker **reclaims** its work
-(its taken requests go back on the queue, its record-id claims are released, its seeding role is
-freed), all in one script that first checks once more that it is really silent.
+A worker that stops beating for `dead_after` seconds is dead (or its parent saw it die): another
+worker **reclaims** its work (its taken requests go back on the queue, its record-id claims are
+released, its seeding role is freed, and it is listed as lost with the number of requests it held),
+all in one script that first checks once more that it is really silent. A worker that dies after
+the others left leaves the site unfinished (`SiteStatus`): whoever supervises the crawl (the
+`--workers` parent, or a `--worker` process waiting for the whole crawl) starts a worker to finish it.
+
+A worker hands in its part of the crawl (stats, feed files, schema problems) in the same step as it
+settles its ledger, once its feed is stored: from then on a death loses none of it.
 """
 
 from __future__ import annotations
@@ -32,11 +37,14 @@ NOW_MS = (
     "local t = redis.call('TIME')\nlocal now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n"
 )
 
-# A crawl found drained takes no new workers, unless some are still registered: one of them may
-# die before it has stored its feed, and a newcomer must be able to reclaim its work.
+# A crawl found drained takes no new workers, unless some are still registered (one of them may
+# die before it has stored its feed, and a newcomer must be able to reclaim its work) or requests
+# are queued (put back by a worker that left early).
+# KEYS: done workers beats requests; ARGV: w info
 REGISTER = (
     """
-if redis.call('EXISTS', KEYS[1]) == 1 and redis.call('HLEN', KEYS[2]) == 0 then return 0 end
+if redis.call('EXISTS', KEYS[1]) == 1 and redis.call('HLEN', KEYS[2]) == 0
+  and redis.call('ZCARD', KEYS[4]) == 0 then return 0 end
 """
     + NOW_MS
     + """
@@ -77,14 +85,20 @@ return {'drained', ''}
 """
 )
 
-# KEYS: requests workers beats idle seeder seeded claims taken(w) claimed(w); ARGV: w dead_ms
+# KEYS: requests workers beats idle seeder seeded claims taken(w) claimed(w) lost done;
+# ARGV: w dead_ms (-1: known dead, do not look at its beat)
 RECLAIM = (
     NOW_MS
     + """
 if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 0 then return -1 end
-if now - tonumber(redis.call('HGET', KEYS[3], ARGV[1]) or '0') <= tonumber(ARGV[2]) then return -1 end
+if ARGV[2] ~= '-1' and now - tonumber(redis.call('HGET', KEYS[3], ARGV[1]) or '0') <= tonumber(ARGV[2]) then
+  return -1
+end
 local moved = redis.call('ZCARD', KEYS[8])
-if moved > 0 then redis.call('ZUNIONSTORE', KEYS[1], 2, KEYS[1], KEYS[8], 'AGGREGATE', 'MIN') end
+if moved > 0 then
+  redis.call('ZUNIONSTORE', KEYS[1], 2, KEYS[1], KEYS[8], 'AGGREGATE', 'MIN')
+  redis.call('DEL', KEYS[11])
+end
 redis.call('DEL', KEYS[8])
 for _, id in ipairs(redis.call('SMEMBERS', KEYS[9])) do
   if redis.call('HGET', KEYS[7], id) == ARGV[1] then redis.call('HDEL', KEYS[7], id) end
@@ -96,19 +110,25 @@ redis.call('SREM', KEYS[4], ARGV[1])
 if redis.call('GET', KEYS[5]) == ARGV[1] and redis.call('EXISTS', KEYS[6]) == 0 then
   redis.call('DEL', KEYS[5])
 end
+redis.call('HINCRBY', KEYS[10], ARGV[1], moved)
 return moved
 """
 )
 
-# Give the taken requests back: to the queue (the worker stops early; its records are claimed, so
-# whoever fetches those pages again drops them as duplicates), and forget them (their records are
-# in a stored feed). KEYS: requests taken(w); ARGV: requeue (1/0)
+# The feed is stored: hand in this worker's part of the crawl and give the taken requests back, to
+# the queue (the worker stops early; its records are claimed, so whoever fetches those pages again
+# drops them as duplicates) or to nobody (their records are in the stored feed). From here on the
+# worker's claims are final: its claimed set goes, so a reclaim never frees them.
+# KEYS: requests taken(w) results claimed(w) done; ARGV: requeue (1/0) w result
 SETTLE = """
 local count = redis.call('ZCARD', KEYS[2])
 if ARGV[1] == '1' and count > 0 then
   redis.call('ZUNIONSTORE', KEYS[1], 2, KEYS[1], KEYS[2], 'AGGREGATE', 'MIN')
+  redis.call('DEL', KEYS[5])
 end
 redis.call('DEL', KEYS[2])
+if ARGV[3] ~= '' then redis.call('HSET', KEYS[3], ARGV[2], ARGV[3]) end
+redis.call('DEL', KEYS[4])
 return count
 """
 
@@ -121,14 +141,14 @@ redis.call('DEL', KEYS[2])
 return 1
 """
 
-# KEYS: workers beats idle claimed(w) results finisher; ARGV: w result -> 1 when the last one out
+# KEYS: workers beats idle claimed(w) results; ARGV: w result -> 1 when the last one out
 LEAVE = """
-redis.call('HSET', KEYS[5], ARGV[1], ARGV[2])
+if ARGV[2] ~= '' then redis.call('HSET', KEYS[5], ARGV[1], ARGV[2]) end
 redis.call('HDEL', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('SREM', KEYS[3], ARGV[1])
 redis.call('DEL', KEYS[4])
-if redis.call('HLEN', KEYS[1]) == 0 and redis.call('SET', KEYS[6], ARGV[1], 'NX') then return 1 end
+if redis.call('HLEN', KEYS[1]) == 0 then return 1 end
 return 0
 """
 
@@ -140,6 +160,36 @@ redis.call('HSET', KEYS[1], ARGV[2], ARGV[1])
 redis.call('SADD', KEYS[2], ARGV[2])
 return ARGV[1]
 """
+
+# KEYS: workers beats seeded requests -> {seeded, queued, worker, age_ms, worker, age_ms, ...}
+STATUS = (
+    NOW_MS
+    + """
+local out = {redis.call('EXISTS', KEYS[3]), redis.call('ZCARD', KEYS[4])}
+for _, w in ipairs(redis.call('HKEYS', KEYS[1])) do
+  out[#out + 1] = w
+  out[#out + 1] = now - tonumber(redis.call('HGET', KEYS[2], w) or '0')
+end
+return out
+"""
+)
+
+
+@dataclass(frozen=True)
+class SiteStatus:
+    """Where one site's crawl stands, seen from outside any worker."""
+
+    seeded: bool
+    queued: int
+    registered: dict[str, float]  # worker -> seconds since its last beat
+
+    @property
+    def finished(self) -> bool:
+        """Seeded, nothing queued, every worker gone: nothing left that anybody could do."""
+        return self.seeded and not self.queued and not self.registered
+
+    def dead(self, dead_after: float) -> list[str]:
+        return [w for w, age in self.registered.items() if age > dead_after]
 
 
 @dataclass(frozen=True)
@@ -180,19 +230,14 @@ class Coordinator:
         self._register, self._beat, self._check = script(REGISTER), script(BEAT), script(CHECK)
         self._reclaim, self._settle, self._leave = script(RECLAIM), script(SETTLE), script(LEAVE)
         self._claim, self._release_claims = script(CLAIM), script(RELEASE_CLAIMS)
+        self._status = script(STATUS)
         self._beating: threading.Event | None = None
-
-    @property
-    def silence_shows_after(self) -> float:
-        """Seconds after which a worker that died idle, with its beat just sent, shows as stale.
-        Until then `check` cannot tell it from a live idle worker whose feed is yet to be stored."""
-        return self.fresh_ms / 1000 + self.beat_interval
 
     # -- taking part -------------------------------------------------------------------------------
 
     def register(self, info: dict[str, Any]) -> bool:
         """Join the crawl; False when it is over (found drained, and every worker has left)."""
-        keys = [self.keys.done, self.keys.workers, self.keys.beats]
+        keys = [self.keys.done, self.keys.workers, self.keys.beats, self.keys.requests]
         return bool(self._register(keys=keys, args=[self.worker, json.dumps(info)]))
 
     def beat(self) -> bool:
@@ -218,17 +263,16 @@ class Coordinator:
         if self._beating is not None:
             self._beating.set()
 
-    def leave(self, result: dict[str, Any]) -> bool:
-        """Hand in this worker's result and leave; True when this was the last worker out."""
+    def leave(self, result: dict[str, Any] | None = None) -> bool:
+        """Hand in this worker's final result (if any) and leave; True when this was the last worker out."""
         keys = [
             self.keys.workers,
             self.keys.beats,
             self.keys.idle,
             self.keys.claimed(self.worker),
             self.keys.results,
-            self.keys.finisher,
         ]
-        return bool(self._leave(keys=keys, args=[self.worker, json.dumps(result)]))
+        return bool(self._leave(keys=keys, args=[self.worker, json.dumps(result) if result else ""]))
 
     # -- seeding -----------------------------------------------------------------------------------
 
@@ -261,9 +305,10 @@ class Coordinator:
     def mark_done(self) -> None:
         self.client.set(self.keys.done, self.worker)
 
-    def reclaim(self, worker: str) -> int:
+    def reclaim(self, worker: str, *, known_dead: bool = False) -> int:
         """Put a dead worker's taken requests back on the queue and release its claims; the number
-        of requests moved, or -1 when it turned out to be alive (or already reclaimed)."""
+        of requests moved, or -1 when it turned out to be alive (or already reclaimed). `known_dead`:
+        the caller saw the process end (its parent), so its beat need not age first."""
         keys = [
             self.keys.requests,
             self.keys.workers,
@@ -274,8 +319,10 @@ class Coordinator:
             self.keys.claims,
             self.keys.taken(worker),
             self.keys.claimed(worker),
+            self.keys.lost,
+            self.keys.done,
         ]
-        return int(self._reclaim(keys=keys, args=[worker, self.dead_ms]))
+        return int(self._reclaim(keys=keys, args=[worker, -1 if known_dead else self.dead_ms]))
 
     # -- records -----------------------------------------------------------------------------------
 
@@ -286,15 +333,33 @@ class Coordinator:
 
     # -- after the feed ----------------------------------------------------------------------------
 
-    def settle(self, *, requeue: bool) -> int:
-        """The feed is stored: forget the taken requests, or put them back when the crawl goes on."""
-        keys = [self.keys.requests, self.keys.taken(self.worker)]
-        return int(self._settle(keys=keys, args=["1" if requeue else "0"]))
+    def settle(self, *, requeue: bool, result: dict[str, Any] | None = None) -> int:
+        """The feed is stored: hand in `result` and forget the taken requests, or put them back
+        when the crawl goes on. The number of taken requests."""
+        keys = [
+            self.keys.requests,
+            self.keys.taken(self.worker),
+            self.keys.results,
+            self.keys.claimed(self.worker),
+            self.keys.done,
+        ]
+        payload = json.dumps(result) if result else ""
+        return int(self._settle(keys=keys, args=["1" if requeue else "0", self.worker, payload]))
 
     def abandon(self) -> int:
         """The feed was not stored: what this worker did is lost, so others must do it again."""
         self._release_claims(keys=[self.keys.claims, self.keys.claimed(self.worker)], args=[self.worker])
         return self.settle(requeue=True)
+
+    def status(self) -> SiteStatus:
+        keys = [self.keys.workers, self.keys.beats, self.keys.seeded, self.keys.requests]
+        seeded, queued, *pairs = self._status(keys=keys)
+        registered = {_text(pairs[i]): int(pairs[i + 1]) / 1000 for i in range(0, len(pairs), 2)}
+        return SiteStatus(bool(seeded), int(queued), registered)
+
+    def lost(self) -> dict[str, int]:
+        """Workers that died in this crawl of the site, and how many requests each held then."""
+        return {_text(k): int(v) for k, v in self.client.hgetall(self.keys.lost).items()}
 
     def expire(self, seconds: int) -> None:
         """Let the crawl's keys go after a while (kept meanwhile to look into, or to resume)."""

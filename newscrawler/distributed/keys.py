@@ -94,9 +94,19 @@ class CrawlKeys:
         return f"{self.base}:results"
 
     @property
-    def finisher(self) -> str:
-        """String: the worker that left last and so judges the crawl (monitors, history, report)."""
-        return f"{self.base}:finisher"
+    def lost(self) -> str:
+        """Hash: worker -> the requests it held when it died, put back on the queue for the others."""
+        return f"{self.base}:lost"
+
+    @property
+    def progress(self) -> str:
+        """Hash: worker -> JSON of its counters (pages, records, errors), updated as it works."""
+        return f"{self.base}:progress"
+
+    @property
+    def robots(self) -> str:
+        """Hash: origin -> JSON of its robots.txt as the first worker to read it in this crawl found it."""
+        return f"{self.base}:robots"
 
     def all_fixed(self) -> list[str]:
         return [
@@ -111,8 +121,30 @@ class CrawlKeys:
             self.seeded,
             self.done,
             self.results,
-            self.finisher,
+            self.lost,
+            self.progress,
+            self.robots,
         ]
+
+
+@dataclass(frozen=True, slots=True)
+class RunKeys:
+    """The keys of a distributed crawl as a whole, over all its sites."""
+
+    crawl_id: str
+
+    @property
+    def sites(self) -> str:
+        """Set: the sites (spiders) this crawl covers, added by every worker that takes part."""
+        return f"{PREFIX}:crawl:{self.crawl_id}:sites"
+
+    @property
+    def judge(self) -> str:
+        """String: the process that judges the whole crawl (monitors, history, report), set once."""
+        return f"{PREFIX}:crawl:{self.crawl_id}:judge"
+
+    def all_fixed(self) -> list[str]:
+        return [self.sites, self.judge]
 
 
 def lock_key(site: str) -> str:

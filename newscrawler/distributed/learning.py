@@ -47,11 +47,16 @@ class SharedSiteLearner(SiteLearner):
         # Paragraphs the learner would skip anyway (too long to be furniture) are not sent.
         limit = self.rules.max_chars * 2
         entry = [site, title, [p for p in paragraphs if len(p) <= limit], list(dates)]
-        self.client.rpush(self.key, json.dumps(entry, ensure_ascii=False))
-        self.catch_up()
+        with self.client.pipeline(transaction=False) as pipe:  # one round trip: add, then read up to it
+            pipe.rpush(self.key, json.dumps(entry, ensure_ascii=False))
+            pipe.lrange(self.key, self.replayed, -1)
+            _, entries = pipe.execute()
+        self.replay(entries)
 
     def catch_up(self) -> None:
-        entries = self.client.lrange(self.key, self.replayed, -1)
+        self.replay(self.client.lrange(self.key, self.replayed, -1))
+
+    def replay(self, entries: list[bytes]) -> None:
         for raw in entries:
             site, title, paragraphs, dates = json.loads(raw)
             super().observe(site, title=title, paragraphs=paragraphs, dates=dates)

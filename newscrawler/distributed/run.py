@@ -2,10 +2,14 @@
 
 Two ways to run it:
 
-- `--workers N` (the default, N=2): this command starts N worker processes on this machine, waits for
-  them, then judges the crawl (monitors, history, report) and exits with one code;
+- `--workers N` (the default, N=2): this command starts N worker processes on this machine, keeps N
+  of them alive while the crawl has work (a worker that dies is replaced, up to --max-restarts, and
+  its work put back on the queue at once), prints the crawl's progress, then judges the crawl
+  (monitors, history, report) and exits with one code;
 - `--worker --crawl-id ID`: this process is one worker of crawl ID; start one per machine (same ID,
-  same Redis). The last worker to leave judges the crawl, prints the summary and exits with its code.
+  same Redis). Each worker, its own part done, waits for the whole crawl: a site left unfinished by
+  workers that died is finished by a helper worker it starts. The first worker to find every site
+  finished judges the crawl, prints the summary and exits with its code.
 
 Each worker writes its own feed files (`<site>-<crawl_id>.<worker>.jsonl`, atomic, with a manifest);
 the crawl's output is the union of its workers' files.
@@ -14,8 +18,10 @@ the crawl's output is the union of its workers' files.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -24,42 +30,27 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from newscrawler.crawl import (
-    PROG,
-    SiteResult,
-    crawl_problem,
-    fetched_count,
-    finish_run,
-    summarize,
-)
+import redis
+
+from newscrawler.crawl import PROG, ProgressLine
 from newscrawler.distributed.connection import RedisUnavailable, connect, redact
-from newscrawler.distributed.coordination import Coordinator
-from newscrawler.distributed.keys import CrawlKeys, check_name
+from newscrawler.distributed.keys import RunKeys, check_name
 from newscrawler.distributed.lock import RedisLockHeld, RedisSiteLock, acquire
+from newscrawler.distributed.supervise import (
+    Child,
+    ForkedWorker,
+    coordinator,
+    crawl_progress,
+    orphaned,
+    site_statuses,
+    worker_command,
+)
+from newscrawler.distributed.verdict import WorkerEnd, Workforce, finish_crawl
 from newscrawler.exitcodes import ExitCode, worst
 from newscrawler.lock import LockHeld, site_locks
-from newscrawler.monitors import judge
-from newscrawler.pool import default_size
-from newscrawler.runner import CrawlJob, CrawlOutcome, run_crawls
+from newscrawler.runner import CrawlJob, run_crawls
 from newscrawler.sites import SiteProfile
 from newscrawler.spiders.base import new_crawl_id
-from newscrawler.state import open_state
-
-SUM_PREFIXES = (
-    "coverage/",
-    "incremental/",
-    "errors/",
-    "skipped/",
-    "dropped/",
-    "records/",
-    "pages/",
-    "normalize/",
-    "discovery/",
-    "distributed/",
-    "downloader/",
-    "scheduler/",
-)
-SUMMED = {"response_received_count", "item_scraped_count", "item_dropped_count", "request_depth_max"}
 
 
 def default_worker_name() -> str:
@@ -124,6 +115,35 @@ def take_redis_locks(client: Any, profiles: list[SiteProfile], crawl_id: str) ->
     return taken
 
 
+KEEP_SECONDS = 24 * 3600
+
+
+def keep_seconds(args: argparse.Namespace) -> int:
+    for pair in args.set:
+        key, _, value = pair.partition("=")
+        if key.strip() == "NEWSCRAWLER_REDIS_KEEP_HOURS":
+            return int(float(value) * 3600)
+    return KEEP_SECONDS
+
+
+def claim_judging(client: redis.Redis, crawl_id: str, who: str, args: argparse.Namespace) -> bool:
+    """Whether this process judges the crawl: one does, whoever asks first."""
+    return bool(client.set(RunKeys(crawl_id).judge, who, nx=True, ex=keep_seconds(args)))
+
+
+def progress_printer(args: argparse.Namespace, started: float) -> ProgressLine | None:
+    return None if args.quiet else ProgressLine(sys.stderr, started)
+
+
+def print_progress(
+    line: ProgressLine | None, client: redis.Redis, crawl_id: str, profiles: list[SiteProfile]
+) -> None:
+    if line is None:
+        return
+    with contextlib.suppress(redis.RedisError):  # progress is a courtesy: a Redis hiccup must not end the run
+        line(crawl_progress(client, crawl_id, profiles))
+
+
 # -- one worker ----------------------------------------------------------------------------------------
 
 
@@ -136,6 +156,10 @@ def worker_settings(args: argparse.Namespace, crawl_id: str, worker: str) -> dic
     pipelines["newscrawler.distributed.learning.SharedLearningNormalizePipeline"] = order
     pipelines["newscrawler.distributed.worker.ClaimPipeline"] = 490
     extensions = {**project.getdict("EXTENSIONS"), "newscrawler.distributed.worker.DistributedWorker": 520}
+    middlewares = project.getdict("DOWNLOADER_MIDDLEWARES")
+    robots = middlewares.pop("newscrawler.middlewares.RobotsTxtPolicyMiddleware", 100)
+    middlewares["newscrawler.middlewares.RobotsTxtPolicyMiddleware"] = None
+    middlewares["newscrawler.distributed.robots.SharedRobotsTxtMiddleware"] = robots
     return {
         "NEWSCRAWLER_REDIS_URL": args.redis,
         "NEWSCRAWLER_DISTRIBUTED_CRAWL_ID": crawl_id,
@@ -149,6 +173,7 @@ def worker_settings(args: argparse.Namespace, crawl_id: str, worker: str) -> dic
         "SCHEDULER_SERIALIZER": "newscrawler.distributed.serializer",
         "ITEM_PIPELINES": pipelines,
         "EXTENSIONS": extensions,
+        "DOWNLOADER_MIDDLEWARES": middlewares,
     }
 
 
@@ -187,14 +212,27 @@ def run_worker(
     if str(overrides["SCHEDULER_PERSIST"]).lower() in {"0", "false", "off", "no", ""}:
         print(f"{PROG}: SCHEDULER_PERSIST must stay on in a distributed crawl", file=sys.stderr)
         return ExitCode.USAGE_ERROR
+    run_keys = RunKeys(crawl_id)
+    client.sadd(run_keys.sites, *(p.name for p in profiles))
+    client.expire(run_keys.sites, keep_seconds(args))
     jobs = [CrawlJob(worker_spider_class(spider_class(p)), spider_arguments(p)) for p in profiles]
+    line = None if args.coordinated else progress_printer(args, started)
     if not args.quiet:
         print(
             f"Worker {worker} of crawl {crawl_id} ({redact(args.redis)}): "
             f"{', '.join(p.name for p in profiles)}; log {log_file}",
             file=sys.stderr,
         )
-    outcomes = run_crawls(jobs, overrides, progress_interval=args.progress_interval)
+    try:
+        outcomes = run_crawls(
+            jobs,
+            overrides,
+            on_progress=(lambda _: print_progress(line, client, crawl_id, profiles)) if line else None,
+            progress_interval=args.progress_interval,
+        )
+    finally:
+        if line is not None:
+            line.close()
     own = ExitCode.OK
     for profile, outcome in zip(profiles, outcomes, strict=True):
         if outcome.failure or (outcome.stats.get("distributed/worker") and outcome.manifest is None):
@@ -204,46 +242,93 @@ def run_worker(
                 file=sys.stderr,
             )
             own = ExitCode.CRAWL_ERROR
-    finishing = [p for p, o in zip(profiles, outcomes, strict=True) if o.stats.get("distributed/last_out")]
     for outcome, lock in zip(outcomes, locks, strict=True):
         if lock.taken and not outcome.stats.get("distributed/worker"):
             lock.release()  # taken only to find the crawl already over: nobody else will free it
-    if args.coordinated or not finishing:
-        if not args.quiet and not args.coordinated:
+    if args.coordinated:
+        return own
+    stopped = any(o.stats.get("finish_reason") == "shutdown" for o in outcomes)
+    workforce = Workforce()
+    if stopped:
+        statuses = site_statuses(client, crawl_id, profiles)
+        if any(age <= args.worker_timeout for s in statuses.values() for age in s.registered.values()):
+            if not args.quiet:
+                print(
+                    f"Worker {worker}: stopped; the other workers of crawl {crawl_id} go on", file=sys.stderr
+                )
+            return own
+    else:
+        wait_for_crawl(args, client, profiles, crawl_id, worker, workforce)
+    if not claim_judging(client, crawl_id, worker, args):
+        if not args.quiet:
             print(f"Worker {worker}: done with its part of crawl {crawl_id}", file=sys.stderr)
         return own
     code = finish_crawl(
         args,
-        finishing,
+        client,
+        profiles,
         crawl_id,
         data_dir,
+        state_location=state_location(args),
         started_at=started_at,
         seconds=time.monotonic() - started,
         log_file=log_file,
         config_problems=config_problems,
+        workforce=workforce,
+        stopped=stopped,
     )
     return worst([own, code])
 
 
+def wait_for_crawl(
+    args: argparse.Namespace,
+    client: redis.Redis,
+    profiles: list[SiteProfile],
+    crawl_id: str,
+    worker: str,
+    workforce: Workforce,
+) -> None:
+    """Wait until every site of the crawl is finished. A site whose workers all died (or that has
+    requests nobody is there to take) is finished by a helper worker started here, up to
+    --max-restarts of them; meanwhile the unfinished sites' locks are kept."""
+    helper: Child | None = None
+    helpers = 0
+    while True:
+        statuses = site_statuses(client, crawl_id, profiles)
+        unfinished = [site for site, status in statuses.items() if not status.finished]
+        if helper is not None and (code := helper.process.poll()) is not None:
+            if code != 0:
+                workforce.ended.append(WorkerEnd(helper.name, helper.pid, code))
+            helper = None
+        if not unfinished and helper is None:
+            return
+        for site in unfinished:
+            try:
+                acquire(client, site, crawl_id)  # joins the crawl's own lock: renews its lease
+            except RedisLockHeld as held:  # its lease ran out and another crawl took the site
+                workforce.gave_up = f"site {site} left unfinished: {held}"
+                return
+        lone = orphaned(statuses, args.worker_timeout)
+        if helper is None and lone:
+            if helpers >= args.max_restarts:
+                workforce.gave_up = (
+                    f"sites {', '.join(lone)} were left unfinished by workers that died, and "
+                    f"{helpers} helper workers (--max-restarts) did not finish them"
+                )
+                return
+            helpers += 1
+            name = f"{worker}.h{helpers}"
+            command = worker_command(args, lone, crawl_id, name, state_location(args))
+            print(
+                f"{PROG}: {', '.join(lone)} left unfinished by a worker that died; worker {name} finishes it",
+                file=sys.stderr,
+            )
+            helper = Child(name, subprocess.Popen(command, start_new_session=True))
+            workforce.started += 1
+        time.sleep(0.5)
+
+
 # -- N workers on this machine ----------------------------------------------------------------------------
-
-
-def child_command(args: argparse.Namespace, profiles: list[SiteProfile], crawl_id: str) -> list[str]:
-    command = [sys.executable, "-m", "newscrawler.cli", "crawl", *(p.name for p in profiles)]
-    command += ["--redis", args.redis, "--worker", "--coordinated", "--crawl-id", crawl_id, "--quiet"]
-    command += ["--data-dir", str(Path(args.data_dir).resolve()), "--state", state_location(args)]
-    command += ["--log-level", args.log_level, "--idle-timeout", str(args.idle_timeout)]
-    command += ["--worker-timeout", str(args.worker_timeout)]
-    for directory in args.sites_dir:
-        command += ["--sites-dir", str(Path(directory).resolve())]
-    for pair in args.set:
-        command += ["-s", pair]
-    if not any(pair.partition("=")[0].strip() == "NEWSCRAWLER_EXTRACT_WORKERS" for pair in args.set):
-        # The workers on this machine share its cores for extraction (newscrawler.pool).
-        command += ["-s", f"NEWSCRAWLER_EXTRACT_WORKERS={max(1, default_size() // max(1, args.workers))}"]
-    if args.full:
-        command.append("--full")
-    return command
 
 
 def run_coordinator(
@@ -260,14 +345,112 @@ def run_coordinator(
             except RedisLockHeld as held:
                 print(f"{PROG}: {held}; nothing crawled (exit code 4)", file=sys.stderr)
                 return ExitCode.LOCK_HELD
-            return _coordinate(args, profiles, config_problems, crawl_id, data_dir)
+            return _coordinate(args, client, profiles, config_problems, crawl_id, data_dir)
     except LockHeld as held:
         print(f"{PROG}: {held}; nothing crawled (exit code {int(ExitCode.LOCK_HELD)})", file=sys.stderr)
         return ExitCode.LOCK_HELD
 
 
+class Crew:
+    """The worker processes of a `--workers N` crawl: N kept alive while the crawl has work."""
+
+    def __init__(
+        self, args: argparse.Namespace, client: redis.Redis, profiles: list[SiteProfile], crawl_id: str
+    ) -> None:
+        self.args, self.client, self.profiles, self.crawl_id = args, client, profiles, crawl_id
+        self.prefix = f"{default_worker_name()}-w"
+        self.running: list[Child] = []
+        self.workforce = Workforce()
+        self.replaced = 0
+        self.stopping = False
+
+    def start(self) -> None:
+        number = self.workforce.started + 1
+        name = f"{self.prefix}{number}"
+        sites = [p.name for p in self.profiles]
+        command = worker_command(
+            self.args, sites, self.crawl_id, name, state_location(self.args), sharing=self.args.workers
+        )
+        # Forked (this process never runs a reactor), in a session of its own: a Ctrl-C on the
+        # terminal reaches the parent, which stops each worker once (a second signal would make
+        # Scrapy stop at once, without storing its feed).
+        self.running.append(Child(name, ForkedWorker(command[3:])))
+        self.workforce.started += 1
+
+    def stop(self, signum: int, _frame: Any) -> None:
+        if not self.stopping:
+            print(f"{PROG}: stopping: the workers finish the requests in flight", file=sys.stderr)
+        self.stopping = True
+        for child in self.running:
+            if child.process.poll() is None:
+                child.process.send_signal(signal.SIGTERM)
+
+    def reap(self) -> None:
+        """Note the workers that ended; a dead one's work goes back on the queue at once."""
+        for child in list(self.running):
+            code = child.process.poll()
+            if code is None:
+                continue
+            self.running.remove(child)
+            if code == 0:
+                continue
+            self.workforce.ended.append(WorkerEnd(child.name, child.pid, code))
+            moved = [
+                coordinator(self.client, self.crawl_id, p.name).reclaim(child.name, known_dead=True)
+                for p in self.profiles
+            ]
+            print(
+                f"{PROG}: worker {child.name} (pid {child.pid}) {self.workforce.ended[-1].how}; "
+                f"{sum(m for m in moved if m > 0)} requests it held put back on the queue",
+                file=sys.stderr,
+            )
+
+    def supervise(self) -> None:
+        """Until the crawl is over: replace workers that died while work is left."""
+        line = progress_printer(self.args, time.monotonic())
+        next_line = time.monotonic() + self.args.progress_interval
+        try:
+            while True:
+                self.reap()
+                if self.stopping:
+                    if not self.running:
+                        return
+                else:
+                    statuses = site_statuses(self.client, self.crawl_id, self.profiles)
+                    unfinished = [s for s, status in statuses.items() if not status.finished]
+                    if not unfinished and not self.running:
+                        return
+                    lost = len(self.workforce.ended) - self.replaced
+                    while (
+                        unfinished
+                        and (lost > 0 or not self.running)
+                        and len(self.running) < self.args.workers
+                    ):
+                        if self.replaced >= self.args.max_restarts:
+                            if not self.running:
+                                self.workforce.gave_up = (
+                                    f"sites {', '.join(unfinished)} are unfinished and {self.replaced} "
+                                    "workers already replaced dead ones (--max-restarts)"
+                                )
+                                return
+                            break
+                        self.replaced += 1
+                        lost -= 1
+                        print(f"{PROG}: starting a worker to replace one that died", file=sys.stderr)
+                        self.start()
+                if line is not None and time.monotonic() >= next_line:
+                    next_line = time.monotonic() + self.args.progress_interval
+                    print_progress(line, self.client, self.crawl_id, self.profiles)
+                time.sleep(0.1)
+        finally:
+            if line is not None:
+                print_progress(line, self.client, self.crawl_id, self.profiles)
+                line.close()
+
+
 def _coordinate(
     args: argparse.Namespace,
+    client: redis.Redis,
     profiles: list[SiteProfile],
     config_problems: list[str],
     crawl_id: str,
@@ -281,148 +464,38 @@ def _coordinate(
             f"{', '.join(p.name for p in profiles)}; logs {data_dir / 'logs'}/{crawl_id}.*.log",
             file=sys.stderr,
         )
-    command = child_command(args, profiles, crawl_id)
-    children = [subprocess.Popen(command) for _ in range(args.workers)]
-    problems = []
+    run_keys = RunKeys(crawl_id)
+    client.sadd(run_keys.sites, *(p.name for p in profiles))
+    client.expire(run_keys.sites, keep_seconds(args))
+    crew = Crew(args, client, profiles, crawl_id)
+    previous = {sig: signal.signal(sig, crew.stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
-        for child in children:
-            child.wait()
-        # A worker killed after the others found the crawl drained, before it stored its feed, left
-        # work nobody reclaims: one more worker joins, reclaims it once its heartbeat is old enough,
-        # and finishes the crawl.
-        while any(c.returncode < 0 for c in children) and len(children) < 2 * args.workers:
-            if not unfinished_sites(profiles, crawl_id, args.redis):
-                break
-            print(f"{PROG}: a worker died; starting another to finish crawl {crawl_id}", file=sys.stderr)
-            children.append(subprocess.Popen(command))
-            children[-1].wait()
-    except KeyboardInterrupt:
-        for child in children:
-            child.terminate()
-        for child in children:
-            child.wait()
-    release_unused_locks(profiles, crawl_id, args.redis)
-    for child in children:
-        if child.returncode < 0:
-            problems.append(f"worker pid {child.pid} was killed by signal {-child.returncode}")
-        elif child.returncode == ExitCode.LOCK_HELD:
-            problems.append(f"worker pid {child.pid} found a site locked by another crawl")
-        elif child.returncode != 0:
-            problems.append(f"worker pid {child.pid} exited with code {child.returncode}")
-    code = finish_crawl(
+        for _ in range(args.workers):
+            crew.start()
+        crew.supervise()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    release_unused_locks(client, profiles, crawl_id)
+    claim_judging(client, crawl_id, "coordinator", args)
+    return finish_crawl(
         args,
+        client,
         profiles,
         crawl_id,
         data_dir,
+        state_location=state_location(args),
         started_at=started_at,
         seconds=time.monotonic() - started,
         log_file=data_dir / "logs" / f"{crawl_id}.*.log",
-        config_problems=config_problems + [f"WORKER {p}" for p in problems],
+        config_problems=config_problems,
+        workforce=crew.workforce,
+        stopped=crew.stopping,
     )
-    return worst([code, *([ExitCode.CRAWL_ERROR] if problems else [])])
 
 
-def unfinished_sites(profiles: list[SiteProfile], crawl_id: str, url: str) -> list[str]:
-    """Sites whose crawl still has a worker registered once every child has exited: a dead one."""
-    client = connect(url)
-    unfinished = []
-    for profile in profiles:
-        keys = CrawlKeys(crawl_id, profile.name)
-        if client.hlen(keys.workers):
-            unfinished.append(profile.name)
-    return unfinished
-
-
-def release_unused_locks(profiles: list[SiteProfile], crawl_id: str, url: str) -> None:
+def release_unused_locks(client: redis.Redis, profiles: list[SiteProfile], crawl_id: str) -> None:
     """After the workers: free the sites no worker is on (the last one out normally has)."""
-    client = connect(url)
     for profile in profiles:
-        keys = CrawlKeys(crawl_id, profile.name)
-        if not client.hlen(keys.workers):
+        if not coordinator(client, crawl_id, profile.name).status().registered:
             RedisSiteLock(client, profile.name, crawl_id, 0, True, None).release()
-
-
-# -- the verdict --------------------------------------------------------------------------------------------
-
-
-def merged_outcome(profile: SiteProfile, results: dict[str, dict[str, Any]]) -> CrawlOutcome:
-    """The site's crawl as one outcome: its workers' counters added up, their feed files together."""
-    stats: dict[str, Any] = {}
-    finish_reasons = []
-    for result in results.values():
-        for key, value in result["stats"].items():
-            if (
-                isinstance(value, (int, float))
-                and not isinstance(value, bool)
-                and (key in SUMMED or key.startswith(SUM_PREFIXES))
-            ):
-                stats[key] = stats.get(key, 0) + value
-        finish_reasons.append(result["stats"].get("finish_reason"))
-        for key, pick in (("start_time", min), ("finish_time", max)):
-            if moment := result["stats"].get(key):
-                value = datetime.fromisoformat(moment)
-                stats[key] = pick(stats[key], value) if key in stats else value
-    if results:
-        drained = any(r["drained"] for r in results.values())
-        others = [r for r in finish_reasons if r and r != "finished"]
-        stats["finish_reason"] = "finished" if drained and not others else (others or ["unfinished"])[0]
-    written = [r["manifest_records"] for r in results.values() if r["manifest_records"] is not None]
-    manifest = {"records": {"total": sum(written)}} if written else None
-    feeds = [Path(p) for r in results.values() for p in r["feeds"]]
-    failure = None if results else "no worker took part in the crawl"
-    return CrawlOutcome(profile.name, stats, manifest, feeds, failure)
-
-
-def finish_crawl(
-    args: argparse.Namespace,
-    profiles: list[SiteProfile],
-    crawl_id: str,
-    data_dir: Path,
-    *,
-    started_at: str,
-    seconds: float,
-    log_file: Path,
-    config_problems: list[str],
-) -> ExitCode:
-    """Judge each site's crawl from what its workers handed in; keep it in the history; report."""
-    client = connect(args.redis)
-    results: list[SiteResult] = []
-    with open_state(state_location(args)) as state:
-        for profile in profiles:
-            parts = Coordinator(client, CrawlKeys(crawl_id, profile.name), "-").results()
-            outcome = merged_outcome(profile, parts)
-            run = summarize(profile, outcome, crawl_id, args.full)
-            history = state.recent_runs(profile.name, profile.monitors.history, passed_only=True)
-            problem = crawl_problem(outcome, run)
-            if problem:
-                run.passed = False
-                result = SiteResult(profile, outcome, run, history, "crawl_error", problem=problem)
-            else:
-                invalid: dict[str, tuple[int, str]] = {}
-                for part in parts.values():
-                    for where, (count, message) in part["schema"].items():
-                        seen = invalid.get(where, (0, message))
-                        invalid[where] = (seen[0] + count, seen[1])
-                checks = judge(
-                    run,
-                    history,
-                    profile.monitors,
-                    fetched=fetched_count(run),
-                    invalid=invalid,
-                    schema_dropped=int(outcome.stats.get("dropped/schema_invalid", 0)),
-                )
-                run.passed = all(c.passed for c in checks)
-                status = "ok" if run.passed else "monitor_failed"
-                result = SiteResult(profile, outcome, run, history, status, checks)
-            state.add_run(result.run)
-            results.append(result)
-    return finish_run(
-        results,
-        config_problems,
-        data_dir=data_dir,
-        crawl_id=crawl_id,
-        started_at=started_at,
-        seconds=seconds,
-        log_file=log_file,
-        quiet=args.quiet,
-    )

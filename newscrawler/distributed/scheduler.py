@@ -14,6 +14,15 @@ What scrapy-redis 0.9.1 gets wrong or leaves open on Scrapy 2.19, and what this 
   between loses the request for the whole crawl. `WorkerScheduler` does both in one script.
 - `SCHEDULER_PERSIST` must stay on: a worker that closes must not flush the queue and dupefilter
   the other workers are still using. `WorkerScheduler` refuses to run with it off.
+- Every request a page links to is offered to the scheduler, most of them already seen (a site's
+  menus and related links): one Redis round trip each blocked the worker's reactor for most of its
+  time on a busy machine. A fingerprint in the shared dupefilter stays there for the whole crawl,
+  so the fingerprints this worker has offered once are remembered here and refused without asking.
+- Scrapy's engine takes requests from the scheduler until CONCURRENT_REQUESTS are in its downloader,
+  whatever the site's own concurrency: one worker took 31 requests off the shared queue and fetched
+  them 8 at a time while another idled. `WorkerScheduler` hands out a request only while the
+  downloader holds fewer than NEWSCRAWLER_WORKER_PREFETCH (default 2) per download slot beyond
+  those it is transferring; the rest stay on the shared queue for whichever worker is free.
 """
 
 from __future__ import annotations
@@ -31,6 +40,9 @@ from newscrawler.distributed.queue import LedgerPriorityQueue
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+
+# Fingerprints remembered as already in the shared dupefilter (about 100 bytes each).
+OFFERED_MAX = 500_000
 
 
 class CrawlerFingerprintDupeFilter(RFPDupeFilter):
@@ -50,6 +62,8 @@ class WorkerScheduler(Scheduler):
     """The shared queue and dupefilter of one distributed crawl, for one worker."""
 
     crawler: Crawler
+    prefetch: int = 2
+    offered: set[str]
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -69,6 +83,8 @@ class WorkerScheduler(Scheduler):
         )
         scheduler.stats = crawler.stats
         scheduler.crawler = crawler
+        scheduler.prefetch = max(1, settings.getint("NEWSCRAWLER_WORKER_PREFETCH", 2))
+        scheduler.offered = set()
         return scheduler
 
     def open(self, spider: Spider) -> None:
@@ -83,13 +99,34 @@ class WorkerScheduler(Scheduler):
 
     def enqueue_request(self, request: Request) -> bool:
         fingerprint = None if request.dont_filter else self.df.request_fingerprint(request)
-        if not self.queue.push_unseen(request, self.df.key, fingerprint):
+        if fingerprint is not None and fingerprint in self.offered:
+            self.df.log(request, self.spider)
+            return False
+        pushed = self.queue.push_unseen(request, self.df.key, fingerprint)
+        if fingerprint is not None:
+            if len(self.offered) >= OFFERED_MAX:
+                self.offered.clear()  # a cache: the shared dupefilter still answers
+            self.offered.add(fingerprint)
+        if not pushed:
             self.df.log(request, self.spider)
             return False
         self.stats.inc_value("scheduler/enqueued/redis")
         return True
 
+    def holding_enough(self) -> bool:
+        """The downloader already holds `prefetch` requests per slot that it is not transferring
+        (waiting in a slot's queue, for a delay, for robots.txt or a DNS answer)."""
+        engine = self.crawler.engine
+        if engine is None:
+            return False
+        downloader = engine.downloader
+        slots = list(downloader.slots.values())
+        waiting = len(downloader.active) - sum(len(slot.transferring) for slot in slots)
+        return waiting >= self.prefetch * max(1, len(slots))
+
     def next_request(self) -> Request | None:
+        if self.holding_enough():
+            return None
         request = self.queue.pop()
         if request is not None:
             self.stats.inc_value("scheduler/dequeued/redis")

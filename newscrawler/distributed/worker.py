@@ -8,9 +8,9 @@ workers seed from the site profile's start URLs instead, exactly once per crawl.
 
 Settings: NEWSCRAWLER_REDIS_URL (turns this on), NEWSCRAWLER_DISTRIBUTED_CRAWL_ID, NEWSCRAWLER_WORKER,
 NEWSCRAWLER_WORKER_IDLE_TIMEOUT (seconds the crawl must stay drained before a worker leaves,
-default 5; never less than the ~4 s a silent worker takes to show), NEWSCRAWLER_WORKER_DEAD_AFTER
-(seconds without a heartbeat before a worker's work is reclaimed, default 15),
-NEWSCRAWLER_WORKER_POLL (seconds between looks at the queue while idle, default 0.25).
+default 0.2), NEWSCRAWLER_WORKER_DEAD_AFTER (seconds without a heartbeat before a worker's work is
+reclaimed, default 15), NEWSCRAWLER_WORKER_POLL (seconds between looks at the queue while idle,
+default 0.1).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
+import redis
 from scrapy import Spider, signals
 from scrapy.exceptions import CloseSpider, DontCloseSpider, DropItem, NotConfigured
 from twisted.internet.task import LoopingCall
@@ -52,9 +53,9 @@ class DistributedWorker:
         self.worker = settings.get("NEWSCRAWLER_WORKER")
         if not self.crawl_id or not self.worker:
             raise ValueError("NEWSCRAWLER_DISTRIBUTED_CRAWL_ID and NEWSCRAWLER_WORKER must be set")
-        self.idle_timeout = settings.getfloat("NEWSCRAWLER_WORKER_IDLE_TIMEOUT", 5.0)
+        self.idle_timeout = settings.getfloat("NEWSCRAWLER_WORKER_IDLE_TIMEOUT", 0.2)
         self.dead_after = settings.getfloat("NEWSCRAWLER_WORKER_DEAD_AFTER", 15.0)
-        self.poll_interval = settings.getfloat("NEWSCRAWLER_WORKER_POLL", 0.25)
+        self.poll_interval = settings.getfloat("NEWSCRAWLER_WORKER_POLL", 0.1)
         self.coordinator: Coordinator | None = None
         self.joined = False
         self.drained = False  # the crawl was over when this worker left
@@ -64,6 +65,9 @@ class DistributedWorker:
         self._poll: LoopingCall | None = None
         self.keep_seconds = int(settings.getfloat("NEWSCRAWLER_REDIS_KEEP_HOURS", 24) * 3600)
         self.lock: RedisSiteLock | None = None
+        self.feeds: list[Path] = []
+        self.result: dict[str, Any] | None = None  # this worker's part, handed in with its feed
+        self._progress: LoopingCall | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -72,6 +76,7 @@ class DistributedWorker:
         extension = cls(crawler)
         crawler.signals.connect(extension.spider_opened, signals.spider_opened)
         crawler.signals.connect(extension.spider_idle, signals.spider_idle)
+        crawler.signals.connect(extension.feed_slot_closed, signals.feed_slot_closed)
         crawler.signals.connect(extension.feed_exporter_closed, signals.feed_exporter_closed)
         crawler.signals.connect(extension.spider_closed, signals.spider_closed)
         # After RunManifest (an earlier extension) has written the manifest on the same signal.
@@ -113,6 +118,8 @@ class DistributedWorker:
         self.coordinator.start_beating(also=self.lock.renew)
         self._poll = LoopingCall(self._poke)
         self._poll.start(self.poll_interval, now=False)
+        self._progress = LoopingCall(self._publish_progress)
+        self._progress.start(1.0, now=False)
         logger.info("Worker %s joined crawl %s of %s", self.worker, self.crawl_id, spider.name)
 
     def _poke(self) -> None:
@@ -121,6 +128,20 @@ class DistributedWorker:
         slot = getattr(self.crawler.engine, "_slot", None)
         if slot is not None and slot.closing is None:
             slot.nextcall.schedule()
+
+    def _publish_progress(self) -> None:
+        """This worker's counters for the crawl's progress line (summed over the workers by whoever
+        prints it)."""
+        if self.coordinator is None:
+            return
+        from newscrawler.runner import progress_of
+
+        progress = progress_of(self.crawler, self.crawler.spider.name if self.crawler.spider else "")
+        counts = {"pages": progress.pages, "records": progress.records, "errors": progress.errors}
+        try:
+            self.coordinator.client.hset(self.coordinator.keys.progress, self.worker, json.dumps(counts))
+        except redis.RedisError as error:
+            logger.warning("Could not publish progress: %s", error)
 
     # -- seeding -----------------------------------------------------------------------------------
 
@@ -162,11 +183,10 @@ class DistributedWorker:
         if verdict.drained:
             now = time.monotonic()
             self._drained_since = self._drained_since or now
-            # An idle worker still holds the requests whose records wait in its unstored feed. If it
-            # dies now, it looks drained until its beat ages: stay at least that long, so that its
-            # work is reclaimed and done again instead of being left to nobody.
-            hold = max(self.idle_timeout, coordinator.silence_shows_after)
-            if now - self._drained_since >= hold:
+            # Drained is a stable state (only a busy worker adds requests, and taking one makes a
+            # worker busy in the same step). A worker that dies after this, before its feed is
+            # stored, leaves its site unfinished: the crawl's supervisor starts a worker to finish it.
+            if now - self._drained_since >= self.idle_timeout:
                 self.drained = True
                 coordinator.mark_done()
                 logger.info("Crawl %s of %s drained: %s leaves", self.crawl_id, spider.name, self.worker)
@@ -184,8 +204,14 @@ class DistributedWorker:
 
     # -- leaving -----------------------------------------------------------------------------------
 
+    def feed_slot_closed(self, slot: Any) -> None:
+        path = Path(slot.uri[len("file://") :] if slot.uri.startswith("file://") else slot.uri)
+        if path.exists():
+            self.feeds.append(path)
+
     def feed_exporter_closed(self) -> None:
-        """The feed is stored (or not) and the state committed: settle the ledger of taken requests."""
+        """The feed is stored (or not) and the state committed: hand in this worker's part and
+        settle the ledger of taken requests, in one step."""
         coordinator = self.coordinator
         if not self.joined or coordinator is None or self.settled:
             return
@@ -201,14 +227,17 @@ class DistributedWorker:
             logger.error("The feed was not stored: %d requests back on the queue for other workers", moved)
             self.stats.set_value("distributed/requeued_requests", moved)
             return
-        moved = coordinator.settle(requeue=not self.drained)
+        self.result = worker_result(self.crawler, self.worker, self.drained, self.feeds)
+        moved = coordinator.settle(requeue=not self.drained, result=self.result)
         if not self.drained:
             logger.info("Leaving before the crawl is over: %d requests back on the queue", moved)
             self.stats.set_value("distributed/requeued_requests", moved)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        if self._poll is not None and self._poll.running:
-            self._poll.stop()
+        for call in (self._poll, self._progress):
+            if call is not None and call.running:
+                call.stop()
+        self._publish_progress()
 
     def engine_stopped(self) -> None:
         """Hand in this worker's part (stats, feed files) and leave the crawl. Beating goes on
@@ -216,7 +245,12 @@ class DistributedWorker:
         coordinator, spider = self.coordinator, self.crawler.spider
         if not self.joined or coordinator is None or spider is None:
             return
-        result = worker_result(self.crawler, self.worker, self.drained)
+        # The final stats (finish reason and time) replace those handed in when the feed was stored;
+        # a worker whose feed was not stored hands in nothing (its requests went back to the queue).
+        result = None
+        if self.result is not None:  # its feed files were read once, when it settled
+            stats = {k: _plain(v) for k, v in self.crawler.stats.get_stats().items()}
+            result = {**self.result, "stats": stats}
         try:
             self.last_out = coordinator.leave(result)
         finally:
@@ -236,29 +270,25 @@ def _plain(value: Any) -> Any:
     return value if isinstance(value, (int, float, str, bool)) or value is None else str(value)
 
 
-def worker_result(crawler: Crawler, worker: str, drained: bool) -> dict[str, Any]:
-    """What the crawl's verdict needs from this worker: its stats, its feed files and what in them
-    breaks the schema (read here, where the files are)."""
+def worker_result(crawler: Crawler, worker: str, drained: bool, feeds: list[Path]) -> dict[str, Any]:
+    """What the crawl's verdict needs from this worker: its stats, its stored feed files, the records
+    in them and what in them breaks the schema (read here, where the files are)."""
     from newscrawler.crawl import feed_schema_problems
+    from newscrawler.feeds import file_facts
 
     spider = crawler.spider
     assert spider is not None
     stats = {k: _plain(v) for k, v in crawler.stats.get_stats().items()}
-    data_dir = Path(crawler.settings.get("NEWSCRAWLER_DATA_DIR", "data")).resolve()
-    manifest_path = next(
-        iter(sorted(data_dir.glob(f"{spider.name}/*/{spider.name}-{spider.crawl_id}.manifest.json"))), None
-    )
-    manifest = json.loads(manifest_path.read_text("utf-8")) if manifest_path else None
-    feeds = [manifest_path.parent / f["path"] for f in manifest["files"]] if manifest_path else []
+    stored = sorted(p for p in set(feeds) if p.exists())
     return {
         "worker": worker,
         "host": socket.gethostname(),
         "run": spider.crawl_id,
         "drained": drained,
         "stats": stats,
-        "manifest_records": manifest["records"]["total"] if manifest else None,
-        "feeds": [str(p) for p in feeds],
-        "schema": {where: list(found) for where, found in feed_schema_problems(feeds).items()},
+        "manifest_records": sum(file_facts(p)["records"] for p in stored) if stored else None,
+        "feeds": [str(p) for p in stored],
+        "schema": {where: list(found) for where, found in feed_schema_problems(stored).items()},
     }
 
 

@@ -13,7 +13,7 @@ from newscrawler.extract.bylines import SiteNames, choose_authors
 from newscrawler.extract.dates import MODIFIED_META, choose_published, date_order
 from newscrawler.extract.headline import choose_headline
 from newscrawler.extract.page import Page
-from newscrawler.extract.structured import ARTICLE_TYPES, Node
+from newscrawler.extract.structured import ARTICLE_TYPES, Node, node_types
 from newscrawler.extract.types import ArticleDraft
 from newscrawler.normalize.urls import canonicalize_url, same_site, url_identity
 
@@ -184,6 +184,35 @@ def _host_names(url: str) -> list[str]:
     return [label for label in host.split(".")[:-1] if label not in {"www", "m", "amp", "mobile"}]
 
 
+def _stated_text(node: Node) -> str | None:
+    """The text structured data gives for the page's main content: an article's articleBody; a
+    recipe's description, ingredients and steps (HowToStep and HowToSection texts)."""
+    if body := _text(node.get("articleBody")):
+        return body
+    if "recipe" not in node_types(node):
+        return None
+    lines = [_text(node.get("description")) or ""]
+    lines.extend(_strings(node.get("recipeIngredient")))
+    lines.extend(_strings(node.get("recipeInstructions")))
+    text = "\n".join(line for line in lines if line)
+    return text or None
+
+
+def _strings(value: Any, depth: int = 0) -> list[str]:
+    """Texts of a schema.org value: strings, and the text/name of HowToStep and HowToSection
+    nodes, in order (sections hold their steps in itemListElement)."""
+    if depth > 4:
+        return []
+    if isinstance(value, str):
+        return [value.strip()] if value.strip() else []
+    if isinstance(value, list):
+        return [text for item in value for text in _strings(item, depth + 1)]
+    if isinstance(value, dict):
+        own = _text(value.get("text")) or _text(value.get("name"))
+        return ([own] if own else []) + _strings(value.get("itemListElement"), depth + 1)
+    return []
+
+
 def _language(page: Page, node: Node | None) -> str | None:
     for value in (
         page.tree.get("lang"),
@@ -225,7 +254,7 @@ def extract_article(page: Page) -> ArticleDraft:
     published = chosen.text if chosen else next((text for text, _ in choice.unreadable), None)
     date_problems = [reason for _, reason in choice.unreadable] if chosen else []
     authors = choose_authors(page, node, SiteNames(page, site_names), described_by[1:])
-    body = extract_body(page, hint=_text(node.get("articleBody")) if node else None)
+    body = extract_body(page, hint=_stated_text(node) if node else None)
     paragraphs = _without_header_lines(
         body.paragraphs, title, [*authors, published or "", modified or ""], authors
     )

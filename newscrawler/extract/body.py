@@ -201,12 +201,27 @@ _LAYOUT = frozenset(
 # Strong widget words glued to others in one lowercase token ("relatedposts", "sharebox"): only
 # words long enough not to hide inside ordinary ones.
 _GLUED_WIDGET = re.compile(r"newsletter|sharing|sponsored|subscribe")
+# A token of this many words with a function word among them spells a phrase, not a widget's name:
+# documentation generators and CMSs make heading anchors and section ids from the heading's words.
+_SLUG_WORDS = 4
+# fmt: off
+_FUNCTION_WORDS = frozenset({
+    "a", "an", "the", "of", "to", "in", "on", "for", "with", "and", "or", "at", "by", "from", "is", "are",
+    "der", "die", "das", "und", "mit", "von", "zu", "im", "la", "le", "les", "des", "du", "et", "en",
+    "el", "los", "las", "y", "del", "di", "il",
+})
+# fmt: on
+# The classes blog engines put on a post's own element (WordPress's post_class: "post-7972
+# type-post status-publish hentry"), and the taxonomy terms among them.
+_POST_WRAPPER = re.compile(r"post-\d+$|type-post$|hentry$|status-publish$")
+_TAXONOMY = re.compile(r"(?:category|tag|tags|topic)-", re.IGNORECASE)
 # Words of a class token, camelCase split too ("imageEmbedCredit" -> image, embed, credit).
 _CLASS_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 
 
 def widget_kind(element: lxml.html.HtmlElement) -> int:
-    """2 for a strong widget class, 1 for a weak one, 0 for none (class and id tokens)."""
+    """3 for other prose (comments, related stories), 2 for a strong widget class, 1 for a weak
+    one, 0 for none (class and id tokens)."""
     return _widget_kind_cached(element.get("class"), element.get("id"))
 
 
@@ -214,11 +229,16 @@ def widget_kind(element: lxml.html.HtmlElement) -> int:
 def _widget_kind_cached(class_: str | None, id_: str | None) -> int:
     if not class_ and not id_:
         return 0
+    tokens = f"{class_ or ''} {id_ or ''}".split()
+    if any(_POST_WRAPPER.match(token) for token in tokens):
+        return 0  # the post's own element: its classes describe the post (its categories and tags)
     kind = 0
-    for token in f"{class_ or ''} {id_ or ''}".split():
+    for token in tokens:
+        if _TAXONOMY.match(token):
+            continue  # "category-no-newsletter-rss", "tag-comments": a term the post is filed under
         words = [w.lower() for w in _CLASS_WORD.findall(token)]
-        if not words:
-            continue
+        if not words or (len(words) >= _SLUG_WORDS and _FUNCTION_WORDS & set(words)):
+            continue  # a heading's words made into an anchor ("sharing-with-a-single-developer")
         found = set(words)
         joined = "".join(words)
         if found & _OTHER_PROSE or joined in _OTHER_PROSE or _GLUED_OTHER_PROSE.search(joined):
@@ -240,6 +260,7 @@ _CELLS = frozenset(["td", "th"])
 _BLOCKS = BLOCK_TAGS - _CELLS | {"tr"}
 _HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 _SUBHEADINGS = frozenset(["h2", "h3", "h4"])
+_ROOTS = frozenset(["html", "body"])
 _LIST_ITEMS = frozenset(["li", "dd", "dt"])
 
 # Weight of text that does not look like content against the text that does (container choice).
@@ -297,7 +318,8 @@ class _Collector:
             if attrib.get("role") in _SKIP_ROLES or (not self.include_hidden and is_hidden(element)):
                 self._add_text(element.tail, in_link)
                 return
-            widget = _widget_kind_cached(attrib.get("class"), attrib.get("id"))
+            # The page's own <body> and <html> classes describe the page ("footer-widgets-visible").
+            widget = _widget_kind_cached(attrib.get("class"), attrib.get("id")) if tag not in _ROOTS else 0
         if tag == "form":  # usually a search or sign-up box, but some sites wrap the whole page in one
             widget = max(widget, 1)
         elif tag == "header" and element.find(".//h1") is None and element.find(".//h2") is None:
@@ -553,6 +575,11 @@ def _next_kept_is_content(inside: list[Block], keep: list[bool], index: int) -> 
     return keep[index + 1] and inside[index + 1].content_like
 
 
+# A pull quote repeats a sentence or two of the text; a longer paragraph whose words another one
+# also holds is still the text's own (placeholder text does that, and so do summaries).
+_PULL_QUOTE_WORDS = 30
+
+
 def _without_repeats(kept: list[Block]) -> list[Block]:
     """Drop a short block whose words also stand inside a longer kept block (pull quotes). A
     subhead often names what a paragraph below says in the same words: it stays."""
@@ -565,7 +592,7 @@ def _without_repeats(kept: list[Block]) -> list[Block]:
         # A pull quote appears once as itself and once more inside the paragraph it quotes.
         if (
             block.tag not in _HEADINGS
-            and block.words <= 60
+            and block.words <= _PULL_QUOTE_WORDS
             and key
             and joined.count(f" {key} ") > keys.count(key)
         ):

@@ -41,6 +41,7 @@ ARTICLE_TYPES = frozenset(
         "advertisercontentarticle",
         "medicalscholarlyarticle",
         "posting",
+        "recipe",  # a page with a main text of its own: ingredients and steps
     }
 )
 FORUM_TYPES = frozenset({"discussionforumposting", "comment", "question", "answer"})

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from newscrawler.exitcodes import ExitCode
 from newscrawler.monitors import Check
 from newscrawler.ops.alerts import AlertConfig, RunVerdict, SiteVerdict, find_config, load_config, report_link
 from newscrawler.ops.history import RunEntry, append_runs, relative, write_index
@@ -88,7 +89,9 @@ def run_status(results: Sequence[SiteResult], code: int) -> str:
     for status in ("crawl_error", "monitor_failed"):
         if status in statuses:
             return status
-    return "ok" if code == 0 else "usage_error"
+    if code == ExitCode.CRAWL_ERROR:  # a problem of the run as a whole (a distributed worker failed)
+        return "crawl_error"
+    return "ok" if code == ExitCode.OK else "usage_error"
 
 
 def after_run(
@@ -101,6 +104,7 @@ def after_run(
     report: Path | None,
     log_file: Path | None,
     extras: RunExtras | None,
+    run_problems: Sequence[str] = (),
 ) -> list[str]:
     """History, retention, index, alerts; returns what the summary should say about them."""
     notes: list[str] = []
@@ -132,7 +136,7 @@ def after_run(
             sites=[
                 SiteVerdict(e.site, e.status, e.problems, e.written, sum(e.errors.values())) for e in entries
             ],
-            problems=[f"profile: {p}" for p in config_problems],
+            problems=[*(f"profile: {p}" for p in config_problems), *run_problems],
         )
         checks = {
             r.profile.name: [

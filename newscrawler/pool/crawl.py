@@ -84,6 +84,7 @@ class PageExtractor:
         pool, self.pool = self.pool, None
         if pool is not None:
             self.crawler.stats.set_value("pool/workers_started", pool.stats.started)
+            self.crawler.stats.set_value("pool/worker_peak_rss_mb", pool.stats.peak_rss >> 20)
             await release_pool(pool)
 
     def crawl_stopping(self, reason: str) -> None:

@@ -65,6 +65,7 @@ class PoolStats:
     replaced: int = 0  # of which replaced one that was killed or died
     completed: int = 0
     failures: Counter[str] = field(default_factory=Counter)
+    peak_rss: int = 0  # the most resident memory a worker was seen holding (polled while busy)
 
 
 @dataclass(eq=False)
@@ -221,8 +222,11 @@ class AsyncExtractionPool:
                     break
                 if loop.time() >= deadline:
                     raise await self._death(worker, "extract_timeout")
-                if self.memory_mb and resident_bytes(worker.pid) > self.memory_mb * 1024 * 1024:
-                    raise await self._death(worker, "extract_memory")
+                if self.memory_mb:
+                    resident = resident_bytes(worker.pid)
+                    self.stats.peak_rss = max(self.stats.peak_rss, resident)
+                    if resident > self.memory_mb * 1024 * 1024:
+                        raise await self._death(worker, "extract_memory")
         finally:
             if not reading.done():
                 reading.cancel()

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 HTML_TYPES = (b"text/html", b"application/xhtml+xml")
 # Refused in bulk (a trap's thousands of URLs): logged once per site by the middleware, per URL at DEBUG.
-QUIET_REASONS = frozenset({"page_cap", "depth_limit"})
+QUIET_REASONS = frozenset({"page_cap", "depth_limit", "stopped"})
 
 
 def new_crawl_id(now: datetime | None = None) -> str:

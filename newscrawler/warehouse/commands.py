@@ -33,8 +33,8 @@ def add_commands(commands: Any) -> None:
     load = commands.add_parser(
         "load",
         help="load new feed files into typed DuckDB tables (idempotent)",
-        description="Load feed files (.jsonl, .jsonl.gz) into the DuckDB tables articles and forum_posts "
-        "(newest crawled_at per id) and their _history tables. Files loaded before (same sha256, "
+        description="Load feed files (.jsonl, .jsonl.gz, Scrapyd's .jl) into the DuckDB tables articles and "
+        "forum_posts (newest crawled_at per id) and their _history tables. Files loaded before (same sha256, "
         "wherever they are now) are skipped. Exit codes: 0 loaded, 1 nothing could be loaded, "
         "3 loaded but some lines or files were rejected, 4 database locked or unusable.",
     )
@@ -111,7 +111,11 @@ def print_load_report(report: LoadReport) -> None:
         print(f"Warehouse {report.db}: {counts}")
     verdict = {
         LoadExit.NOTHING_LOADED: "nothing loaded: "
-        + ("every new file was rejected or failed" if report.files else "no feed files (.jsonl, .jsonl.gz)"),
+        + (
+            "every new file was rejected or failed"
+            if report.files
+            else "no feed files (.jsonl, .jsonl.gz, .jl)"
+        ),
         LoadExit.PARTIAL: "loaded, but not everything: see the messages above",
     }.get(report.exit_code)
     if verdict:

@@ -13,7 +13,8 @@ from typing import IO, Any
 
 from newscrawler.schemas import schema_errors
 
-FEED_SUFFIXES = (".jsonl", ".jsonl.gz")
+# Scrapyd's items files (`<job>.jl`, with items_dir set) are JSON lines written by our exporter.
+FEED_SUFFIXES = (".jsonl", ".jsonl.gz", ".jl", ".jl.gz")
 MANIFEST_SUFFIX = ".manifest.json"
 # A record of a 10 MB page (DOWNLOAD_MAXSIZE) is a line of at most a few times that: a longer line is
 # not one of ours, and is skipped as it is read (never held in memory), counted as too long.
@@ -22,7 +23,8 @@ SKIP_CHUNK = 1 << 20
 
 
 def is_feed_name(name: str) -> bool:
-    """A finished feed file: `.jsonl` or `.jsonl.gz`, never a `.part` or a hidden temporary file."""
+    """A finished feed file: `.jsonl`, `.jsonl.gz` or Scrapyd's `.jl`, never a `.part` or a hidden
+    temporary file."""
     return name.endswith(FEED_SUFFIXES) and not name.startswith(".")
 
 
@@ -33,14 +35,17 @@ def find_feed_files(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
     problems = []
     for path in paths:
         if path.is_dir():
-            for candidate in sorted(path.rglob("*.jsonl*")):
+            candidates = [*path.rglob("*.jsonl*"), *path.rglob("*.jl*")]
+            for candidate in sorted(candidates):
                 if candidate.is_file() and is_feed_name(candidate.name):
                     found[candidate] = None
         elif path.is_file():
             if is_feed_name(path.name):
                 found[path] = None
             else:
-                problems.append(f"{path}: not a feed file (.jsonl or .jsonl.gz; .part files are unfinished)")
+                problems.append(
+                    f"{path}: not a feed file (.jsonl, .jsonl.gz, Scrapyd's .jl; .part files are unfinished)"
+                )
         else:
             problems.append(f"{path}: no such file or directory")
     return sorted(found), problems
