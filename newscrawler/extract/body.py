@@ -245,7 +245,11 @@ def _widget_kind_cached(class_: str | None, id_: str | None) -> int:
             return _OTHERS_TEXT
         if found & _STRONG_WIDGET or joined in _STRONG_WIDGET or _GLUED_WIDGET.search(joined):
             kind = _STRONG
-        if (found & _WEAK_WIDGET or joined in _WEAK_WIDGET) and not found & _LAYOUT:
+        # A BEM modifier describes a variant or a part of the element, not what it is: Drupal's
+        # "field--label-hidden" is a field whose label is hidden, "paragraph--type--infobox" a
+        # paragraph entity of that type.
+        named = [w.lower() for w in _CLASS_WORD.findall(token.split("--", 1)[0])] if "--" in token else words
+        if (_WEAK_WIDGET.intersection(named) or "".join(named) in _WEAK_WIDGET) and not found & _LAYOUT:
             kind = max(kind, 1)
     return kind
 
@@ -293,6 +297,15 @@ class _Collector:
         self._flagged: list[tuple[lxml.html.HtmlElement, int]] = []
         self._heading: str | None = None  # the heading being walked: its text is the heading's
 
+    def _walks_into(self, element: lxml.html.HtmlElement, tag: str) -> bool:
+        """Exceptions among the skipped tags. An `<aside>` around the page's `<h1>` is the page's
+        main column in a theme that misuses the tag, not a sidebar. When hidden text is read, so is
+        `<noscript>`: an element left open inside one (`<noscript><div></noscript>`) makes libxml2
+        put the rest of the page in it, where a browser running scripts reads it as text."""
+        if tag == "aside":
+            return element.find(".//h1") is not None
+        return tag == "noscript" and self.include_hidden
+
     def flush(self) -> None:
         if not self._parts:
             return
@@ -309,7 +322,7 @@ class _Collector:
         # The hottest loop of extraction (every element of every page): text is appended inline.
         parts = self._parts
         tag = element.tag
-        if not isinstance(tag, str) or tag in _SKIP_TAGS:
+        if not isinstance(tag, str) or (tag in _SKIP_TAGS and not self._walks_into(element, tag)):
             self._add_text(element.tail, in_link)
             return
         widget = 0
