@@ -215,6 +215,9 @@ _FUNCTION_WORDS = frozenset({
 # type-post status-publish hentry"), and the taxonomy terms among them.
 _POST_WRAPPER = re.compile(r"post-\d+$|type-post$|hentry$|status-publish$")
 _TAXONOMY = re.compile(r"(?:category|tag|tags|topic)-", re.IGNORECASE)
+# Page builders (Elementor, WordPress blocks) call every block of a page a widget and name its type
+# after "widget": the text and heading types hold the page's own prose.
+_TEXT_WIDGET = re.compile(r"widget[-_](?:text[-_]editor|heading|theme[-_]post[-_]content)$", re.IGNORECASE)
 # Words of a class token, camelCase split too ("imageEmbedCredit" -> image, embed, credit).
 _CLASS_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 
@@ -232,6 +235,8 @@ def _widget_kind_cached(class_: str | None, id_: str | None) -> int:
     tokens = f"{class_ or ''} {id_ or ''}".split()
     if any(_POST_WRAPPER.match(token) for token in tokens):
         return 0  # the post's own element: its classes describe the post (its categories and tags)
+    if any(_TEXT_WIDGET.search(token) for token in tokens):
+        return 0  # a page builder's text block ("elementor-widget-text-editor"): the page's prose
     kind = 0
     for token in tokens:
         if _TAXONOMY.match(token):
@@ -950,10 +955,15 @@ def _from_dom(blocks: list[Block], hint_key: str | None, headlines: list[frozens
         and not _is_disclosure(b)
         and not _is_reading_time(b)
         and not _is_media_teaser(b)
-        and not _is_caption(b)
         and not _is_credited_caption(b)
         and not _is_embed_consent(b)
     ]
+    # Text beside an image is a caption when the page has text of its own; where every paragraph
+    # stands beside one (a product's feature grid, an about page's one paragraph by a photo), the
+    # "captions" are the text.
+    uncaptioned = [b for b in kept if not _is_caption(b)]
+    if any(b.content_like for b in uncaptioned):
+        kept = uncaptioned
     kept = _without_head_lines(kept, headlines)
     # Trailing headings announce something the container does not hold (related links, comments);
     # calls to subscribe, follow or write in, and the desk's credits close many articles inside
