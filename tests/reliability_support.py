@@ -3,6 +3,7 @@ the kernel, or that are signalled mid-run."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -13,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from support import REPO, read_output
+
+LAUNCHER = Path(__file__).with_name("peak_rss_launcher.py")
 
 
 def crawl_command(
@@ -46,40 +49,41 @@ class MeasuredCrawl:
 def measured_crawl(
     spider: str, data_dir: Path, *args: str, settings: dict[str, Any] | None = None, timeout: float = 300
 ) -> MeasuredCrawl:
-    """Run a crawl to its end; its peak RSS comes from the kernel (wait4), not from sampling."""
+    """Run a crawl to its end; its peak RSS (extraction workers included) comes from the kernel, not
+    from sampling, measured by a small launcher so that pytest's own memory is not counted."""
     log = data_dir.parent / f"{data_dir.name}.stderr.log"
+    report = data_dir.parent / f"{data_dir.name}.peak.json"
     started = time.monotonic()
     with log.open("wb") as stderr:
         process = subprocess.Popen(
-            crawl_command(spider, data_dir, *args, settings=settings),
+            [
+                sys.executable,
+                str(LAUNCHER),
+                str(report),
+                *crawl_command(spider, data_dir, *args, settings=settings),
+            ],
             cwd=REPO,
             stdout=subprocess.DEVNULL,
             stderr=stderr,
+            start_new_session=True,  # a timeout kills the launcher and the crawl together
         )
-        status, usage = wait_with_timeout(process, timeout)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            raise TimeoutError(f"crawl still running after {timeout} s") from None
+    measured = json.loads(report.read_text("utf-8"))
     records, manifests, feeds = read_output(data_dir)
     return MeasuredCrawl(
-        os.waitstatus_to_exitcode(status),
+        measured["returncode"],
         log.read_text("utf-8", errors="replace"),
-        usage.ru_maxrss * 1024,  # kilobytes on Linux
+        measured["peak_rss_bytes"],
         time.monotonic() - started,
         records,
         manifests,
         feeds,
     )
-
-
-def wait_with_timeout(process: subprocess.Popen[bytes], timeout: float) -> tuple[int, Any]:
-    deadline = time.monotonic() + timeout
-    while True:
-        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-        if pid:
-            process.returncode = os.waitstatus_to_exitcode(status)
-            return status, usage
-        if time.monotonic() > deadline:
-            process.send_signal(signal.SIGKILL)
-            raise TimeoutError(f"crawl still running after {timeout} s")
-        time.sleep(0.05)
 
 
 def wait_for(predicate: Any, timeout: float, what: str) -> None:

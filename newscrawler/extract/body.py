@@ -215,6 +215,9 @@ _FUNCTION_WORDS = frozenset({
 # type-post status-publish hentry"), and the taxonomy terms among them.
 _POST_WRAPPER = re.compile(r"post-\d+$|type-post$|hentry$|status-publish$")
 _TAXONOMY = re.compile(r"(?:category|tag|tags|topic)-", re.IGNORECASE)
+# Page builders (Elementor, WordPress blocks) call every block of a page a widget and name its type
+# after "widget": the text and heading types hold the page's own prose.
+_TEXT_WIDGET = re.compile(r"widget[-_](?:text[-_]editor|heading|theme[-_]post[-_]content)$", re.IGNORECASE)
 # Words of a class token, camelCase split too ("imageEmbedCredit" -> image, embed, credit).
 _CLASS_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 
@@ -232,6 +235,8 @@ def _widget_kind_cached(class_: str | None, id_: str | None) -> int:
     tokens = f"{class_ or ''} {id_ or ''}".split()
     if any(_POST_WRAPPER.match(token) for token in tokens):
         return 0  # the post's own element: its classes describe the post (its categories and tags)
+    if any(_TEXT_WIDGET.search(token) for token in tokens):
+        return 0  # a page builder's text block ("elementor-widget-text-editor"): the page's prose
     kind = 0
     for token in tokens:
         if _TAXONOMY.match(token):
@@ -245,7 +250,11 @@ def _widget_kind_cached(class_: str | None, id_: str | None) -> int:
             return _OTHERS_TEXT
         if found & _STRONG_WIDGET or joined in _STRONG_WIDGET or _GLUED_WIDGET.search(joined):
             kind = _STRONG
-        if (found & _WEAK_WIDGET or joined in _WEAK_WIDGET) and not found & _LAYOUT:
+        # A BEM modifier describes a variant or a part of the element, not what it is: Drupal's
+        # "field--label-hidden" is a field whose label is hidden, "paragraph--type--infobox" a
+        # paragraph entity of that type.
+        named = [w.lower() for w in _CLASS_WORD.findall(token.split("--", 1)[0])] if "--" in token else words
+        if (_WEAK_WIDGET.intersection(named) or "".join(named) in _WEAK_WIDGET) and not found & _LAYOUT:
             kind = max(kind, 1)
     return kind
 
@@ -293,6 +302,15 @@ class _Collector:
         self._flagged: list[tuple[lxml.html.HtmlElement, int]] = []
         self._heading: str | None = None  # the heading being walked: its text is the heading's
 
+    def _walks_into(self, element: lxml.html.HtmlElement, tag: str) -> bool:
+        """Exceptions among the skipped tags. An `<aside>` around the page's `<h1>` is the page's
+        main column in a theme that misuses the tag, not a sidebar. When hidden text is read, so is
+        `<noscript>`: an element left open inside one (`<noscript><div></noscript>`) makes libxml2
+        put the rest of the page in it, where a browser running scripts reads it as text."""
+        if tag == "aside":
+            return element.find(".//h1") is not None
+        return tag == "noscript" and self.include_hidden
+
     def flush(self) -> None:
         if not self._parts:
             return
@@ -309,7 +327,7 @@ class _Collector:
         # The hottest loop of extraction (every element of every page): text is appended inline.
         parts = self._parts
         tag = element.tag
-        if not isinstance(tag, str) or tag in _SKIP_TAGS:
+        if not isinstance(tag, str) or (tag in _SKIP_TAGS and not self._walks_into(element, tag)):
             self._add_text(element.tail, in_link)
             return
         widget = 0
@@ -937,10 +955,15 @@ def _from_dom(blocks: list[Block], hint_key: str | None, headlines: list[frozens
         and not _is_disclosure(b)
         and not _is_reading_time(b)
         and not _is_media_teaser(b)
-        and not _is_caption(b)
         and not _is_credited_caption(b)
         and not _is_embed_consent(b)
     ]
+    # Text beside an image is a caption when the page has text of its own; where every paragraph
+    # stands beside one (a product's feature grid, an about page's one paragraph by a photo), the
+    # "captions" are the text.
+    uncaptioned = [b for b in kept if not _is_caption(b)]
+    if any(b.content_like for b in uncaptioned):
+        kept = uncaptioned
     kept = _without_head_lines(kept, headlines)
     # Trailing headings announce something the container does not hold (related links, comments);
     # calls to subscribe, follow or write in, and the desk's credits close many articles inside

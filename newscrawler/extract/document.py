@@ -9,7 +9,10 @@ linear in the page's size, and without losing what libxml2's own limits would dr
 - long pages: a text node over 10 MB stops the parser the same way (parsed again, huge); the page
   is only cut past `MAX_HTML_CHARS`, more than any crawled response can hold (DOWNLOAD_MAXSIZE);
 - attribute-heavy tags: libxml2 checks each attribute of a tag against all the earlier ones
-  (quadratic: 80,000 attributes take over a minute); a tag keeps its first `MAX_ATTRIBUTES`.
+  (quadratic: 80,000 attributes take over a minute); a tag keeps its first `MAX_ATTRIBUTES`;
+- mismatched headings: `<h2>…</h3>` is closed by a browser (any heading end tag closes the open
+  heading) but ignored by libxml2, which then reads the rest of the page, article and all, as
+  part of that heading. Such end tags are made to match before parsing.
 
 What happened is noted in `Parsed.limits` (`nesting_flattened`, `reparsed_huge`, `attributes_cut`,
 `page_truncated`), so a page that still yields nothing says why.
@@ -46,6 +49,7 @@ _VOID = frozenset(
 # Kept where they are when deep elements are unwrapped: a paragraph, heading, link or date is
 # what extraction reads; which wrapper held it no longer matters at that depth.
 _KEPT_WHEN_DEEP = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "a", "time", "br", "img"})
+_HEADING_OR_SCRIPT_TAG = re.compile(r"<(/?)(h[1-6]|script)\b[^>]*>", re.IGNORECASE)
 
 
 def _parser(huge: bool) -> lxml.html.HTMLParser:
@@ -100,6 +104,7 @@ def parse_document(html: str | bytes) -> Parsed:
     html = _XML_DECLARATION.sub("", html, count=1)
     if any(char in html for char in _BAD_CHAR_LIST):
         html = _BAD_CHARS.sub("", html)
+    html = _match_heading_ends(html)
     if len(html) >= _LONG_TAG:
         html, cut = _cap_attributes(html)
         if cut:
@@ -114,6 +119,34 @@ def parse_document(html: str | bytes) -> Parsed:
         if root is not None and _unwrap_deep(root, MAX_DEPTH):
             limits.append("deep_elements_unwrapped")
     return Parsed(root if isinstance(root, lxml.html.HtmlElement) else None, limits)
+
+
+def _match_heading_ends(html: str) -> str:
+    """`html` with each heading end tag naming the heading it closes, as a browser reads it
+    (HTML's tree construction: an `</hN>` closes whichever heading is open). Script text is left
+    alone."""
+    pieces: list[str] = []
+    done = 0
+    open_level: str | None = None
+    in_script = False
+    for tag in _HEADING_OR_SCRIPT_TAG.finditer(html):
+        closing, name = tag.group(1), tag.group(2).lower()
+        if name == "script":
+            in_script = not closing
+            continue
+        if in_script:
+            continue
+        if not closing:
+            open_level = name[1]
+        elif open_level is not None:
+            if name[1] != open_level:
+                pieces += (html[done : tag.start()], f"</h{open_level}>")
+                done = tag.end()
+            open_level = None
+    if not pieces:
+        return html
+    pieces.append(html[done:])
+    return "".join(pieces)
 
 
 def _parse(html: str, parser: lxml.html.HTMLParser) -> lxml.html.HtmlElement | None:

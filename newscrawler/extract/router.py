@@ -11,7 +11,7 @@ from newscrawler.extract.overrides import apply_overrides
 from newscrawler.extract.page import Page
 from newscrawler.extract.pagekind import is_article
 from newscrawler.extract.pagetype import classify
-from newscrawler.extract.types import PageResult
+from newscrawler.extract.types import Link, PageResult
 
 
 def extract_page(html: str | bytes, url: str, *, overrides: Mapping[str, str] | None = None) -> PageResult:
@@ -23,9 +23,15 @@ def extract_page(html: str | bytes, url: str, *, overrides: Mapping[str, str] | 
     if page.is_empty:
         return PageResult(kind="other", reason="empty_page")
     engine = detect_engine(page)
+    found_by_engine: list[Link] = []
     if engine is not None:
-        return engine.parse(page)
-    links = feed_links(page) + next_page_links(page)
+        read = engine.parse(page)
+        # Forum software also serves articles, wikis and pages of its add-ons: where the engine
+        # finds neither posts nor a board, the page is read like any other.
+        if read.drafts or read.kind != "other":
+            return read
+        found_by_engine = read.links
+    links = found_by_engine + feed_links(page) + next_page_links(page)
     if page.tree.find(".//body") is not None:
         draft = extract_article(page)
         if overrides:
