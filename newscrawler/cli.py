@@ -17,10 +17,10 @@ from w3lib.encoding import html_to_unicode
 from newscrawler import __version__
 from newscrawler.api import extract_records
 from newscrawler.archive.commands import add_commands as add_archive_commands
-from newscrawler.crawl import add_commands as add_crawl_commands
 from newscrawler.ops import argtypes
 from newscrawler.ops.commands import add_commands as add_ops_commands
-from newscrawler.runner import CrawlJob, CrawlOutcome, run_crawls
+from newscrawler.ops.crawl import add_commands as add_crawl_commands
+from newscrawler.ops.runner import CrawlJob, CrawlOutcome, run_crawls
 from newscrawler.warehouse.commands import add_commands as add_warehouse_commands
 from newscrawler.warehouse.commands import load_demo_output
 

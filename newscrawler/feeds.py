@@ -19,8 +19,8 @@ from scrapy.extensions.feedexport import FileFeedStorage
 from scrapy.utils.python import to_bytes
 
 from newscrawler.normalize.surrogates import fix_surrogates
+from newscrawler.ops.recovery import lock_for_writing
 from newscrawler.pathnames import checked_name, inside
-from newscrawler.recovery import lock_for_writing
 from newscrawler.schemas import RECORD_TYPES, SCHEMA_VERSION, field_names
 from newscrawler.writeguard import GuardedFile, cut_to_last_record, report_write_failure
 

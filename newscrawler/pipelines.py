@@ -20,9 +20,9 @@ from twisted.internet.task import LoopingCall
 from newscrawler.extract.types import ArticleDraft, PostDraft
 from newscrawler.incremental import session_of
 from newscrawler.items import Article, ForumPost, record_dict
-from newscrawler.monitors import COVERAGE_FIELDS
 from newscrawler.normalize.dates import zone
 from newscrawler.normalize.sitewide import LearningRules, SiteLearner, Warmup
+from newscrawler.ops.monitors import COVERAGE_FIELDS
 from newscrawler.records import RecordContext, build_record, draft_site, observe
 from newscrawler.schemas import schema_errors
 from newscrawler.state import SeenRecord

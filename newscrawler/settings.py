@@ -123,7 +123,7 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "newscrawler.feeds.RunManifest": 500,
     "newscrawler.incremental.IncrementalSession": 510,
-    "newscrawler.recovery.StalePartFiles": 100,  # removes the .part files of killed runs
+    "newscrawler.ops.recovery.StalePartFiles": 100,  # removes the .part files of killed runs
     "newscrawler.loopwatch.LoopStallMonitor": 520,  # loop/longest_stall_ms: the event loop's worst stall
     "newscrawler.loopwatch.QuietCollector": 530,  # NEWSCRAWLER_GC_THRESHOLD: fewer, shorter GC pauses
     "scrapy.extensions.memusage.MemoryUsage": None,  # replaced: stops at once, keeping the feed

@@ -24,7 +24,7 @@ from newscrawler.demo.server import running_demo_site
 from newscrawler.distributed.keys import CrawlKeys
 from newscrawler.distributed.lock import acquire
 from newscrawler.distributed.state import RedisState
-from newscrawler.exitcodes import ExitCode
+from newscrawler.ops.exitcodes import ExitCode
 from newscrawler.schemas import schema_errors
 
 pytestmark = pytest.mark.e2e

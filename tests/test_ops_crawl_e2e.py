@@ -18,7 +18,7 @@ import pytest
 from support import DemoSite, read_output
 
 from newscrawler.demo.content import make_forum, make_stories
-from newscrawler.exitcodes import ExitCode
+from newscrawler.ops.exitcodes import ExitCode
 from newscrawler.schemas import schema_errors
 from newscrawler.state import open_state
 

@@ -17,7 +17,7 @@ import pytest
 from alert_receivers import receivers
 from support import REPO, DemoSite
 
-from newscrawler.exitcodes import ExitCode
+from newscrawler.ops.exitcodes import ExitCode
 
 pytestmark = pytest.mark.e2e
 BIN = Path(sys.executable).parent

@@ -7,8 +7,8 @@ import math
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newscrawler.exitcodes import ExitCode, worst
-from newscrawler.monitors import MonitorRules, binomial_tail, judge
+from newscrawler.ops.exitcodes import ExitCode, worst
+from newscrawler.ops.monitors import MonitorRules, binomial_tail, judge
 from newscrawler.state import RunSummary
 
 RULES = MonitorRules(fields=("published_at", "authors", "body"))

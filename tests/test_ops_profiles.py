@@ -13,7 +13,7 @@ import pytest
 from support import shared_path
 
 from newscrawler import extract_records
-from newscrawler.exitcodes import ExitCode
+from newscrawler.ops.exitcodes import ExitCode
 from newscrawler.sites import PACKAGE_DIR, ProfileError, expand_env, load_catalog, load_profile
 from newscrawler.sites.spider import spider_class
 

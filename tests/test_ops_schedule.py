@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from support import REPO, DemoSite
 
-from newscrawler.exitcodes import ExitCode
-from newscrawler.lock import acquire
+from newscrawler.ops.exitcodes import ExitCode
+from newscrawler.ops.lock import acquire
 from newscrawler.sites import PACKAGE_DIR
 
 pytestmark = pytest.mark.e2e

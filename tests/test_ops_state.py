@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newscrawler.lock import LockHeld, acquire, site_locks
+from newscrawler.ops.lock import LockHeld, acquire, site_locks
 from newscrawler.state import PageMark, RunSummary, SeenRecord, open_state
 
 
@@ -151,7 +151,7 @@ def test_lock_of_a_killed_process_is_taken_over(tmp_path: Path):
                 f"""
                 import sys, time
                 from pathlib import Path
-                from newscrawler.lock import acquire
+                from newscrawler.ops.lock import acquire
                 acquire(Path({str(tmp_path)!r}), "demo", "doomed-run")
                 print("locked", flush=True)
                 time.sleep(600)

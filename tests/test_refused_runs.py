@@ -14,7 +14,7 @@ import pytest
 from counting_server import CountingServer, counting_site
 from redis_support import running_redis
 
-from newscrawler.exitcodes import ExitCode
+from newscrawler.ops.exitcodes import ExitCode
 
 pytestmark = pytest.mark.e2e
 

@@ -20,7 +20,7 @@ from support import DemoSite
 from newscrawler.demo.content import make_stories
 from newscrawler.demo.render import build_site
 from newscrawler.demo.server import running_demo_site
-from newscrawler.recovery import MIN_AGE_SECONDS, has_live_writer, stale_parts, whole_lines
+from newscrawler.ops.recovery import MIN_AGE_SECONDS, has_live_writer, stale_parts, whole_lines
 
 pytestmark = pytest.mark.e2e
 
@@ -147,7 +147,7 @@ def test_a_part_file_being_written_is_never_taken_for_stale(tmp_path):
         [
             sys.executable,
             "-c",
-            "import time; from newscrawler.recovery import lock_for_writing; "
+            "import time; from newscrawler.ops.recovery import lock_for_writing; "
             f"h = open({str(part)!r}, 'ab'); lock_for_writing(h); print('locked', flush=True); "
             "time.sleep(60)",
         ],

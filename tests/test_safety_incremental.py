@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from scripted_server import ScriptedServer, page, scripted_server
 
-from newscrawler.exitcodes import ExitCode
+from newscrawler.ops.exitcodes import ExitCode
 
 pytestmark = pytest.mark.e2e
 

@@ -32,7 +32,7 @@ from newscrawler import __version__
 from newscrawler.archive.reader import Damaged, read_records
 from newscrawler.archive.writer import PART_SUFFIX, file_facts
 from newscrawler.normalize.urls import site_of
-from newscrawler.recovery import lock_for_writing
+from newscrawler.ops.recovery import lock_for_writing
 
 logger = logging.getLogger(__name__)
 DEFAULT_BASE_URL = "https://data.commoncrawl.org/"
@@ -294,7 +294,7 @@ class CcNewsRun:
         replay as a crawl. Files done before are skipped."""
         from scrapy.crawler import CrawlerProcess
 
-        from newscrawler.runner import project_settings
+        from newscrawler.ops.runner import project_settings
 
         outcomes: list[FileOutcome] = []
         stop = threading.Event()
@@ -333,7 +333,7 @@ class CcNewsRun:
         self, process: Any, path: str, number: int, stop: threading.Event, threads: Any
     ) -> FileOutcome:
         from newscrawler.archive.replay import ReplaySpider, scan
-        from newscrawler.runner import _outcome
+        from newscrawler.ops.runner import _outcome
 
         total = len(self.files)
         crawl_id = self.crawl_id(path)

@@ -13,8 +13,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from newscrawler.exitcodes import ExitCode
-from newscrawler.runner import CrawlJob, CrawlOutcome, run_crawls
+from newscrawler.ops.exitcodes import ExitCode
+from newscrawler.ops.runner import CrawlJob, CrawlOutcome, run_crawls
 
 PROG = "newscrawler replay"
 

@@ -14,7 +14,7 @@ from typing import IO, Any
 from warcio.recordloader import ArcWarcRecord
 from warcio.warcwriter import WARCWriter
 
-from newscrawler.recovery import lock_for_writing
+from newscrawler.ops.recovery import lock_for_writing
 
 PART_SUFFIX = ".part"
 WARC_VERSION = "1.0"

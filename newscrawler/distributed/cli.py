@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from newscrawler.exitcodes import ExitCode
+from newscrawler.ops.exitcodes import ExitCode
 from newscrawler.sites import SiteProfile
 
 DEFAULT_WORKERS = 2

@@ -32,7 +32,6 @@ from typing import Any
 
 import redis
 
-from newscrawler.crawl import PROG, ProgressLine
 from newscrawler.distributed.connection import RedisUnavailable, connect, redact
 from newscrawler.distributed.keys import RunKeys, check_name
 from newscrawler.distributed.lock import RedisLockHeld, RedisSiteLock, acquire
@@ -46,9 +45,10 @@ from newscrawler.distributed.supervise import (
     worker_command,
 )
 from newscrawler.distributed.verdict import WorkerEnd, Workforce, finish_crawl
-from newscrawler.exitcodes import ExitCode, worst
-from newscrawler.lock import LockHeld, site_locks
-from newscrawler.runner import CrawlJob, run_crawls
+from newscrawler.ops.crawl import PROG, ProgressLine
+from newscrawler.ops.exitcodes import ExitCode, worst
+from newscrawler.ops.lock import LockHeld, site_locks
+from newscrawler.ops.runner import CrawlJob, run_crawls
 from newscrawler.sites import SiteProfile
 from newscrawler.spiders.base import new_crawl_id
 
@@ -148,7 +148,7 @@ def print_progress(
 
 
 def worker_settings(args: argparse.Namespace, crawl_id: str, worker: str) -> dict[str, Any]:
-    from newscrawler.runner import project_settings
+    from newscrawler.ops.runner import project_settings
 
     project = project_settings()
     pipelines = project.getdict("ITEM_PIPELINES")

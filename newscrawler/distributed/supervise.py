@@ -19,8 +19,8 @@ import redis
 
 from newscrawler.distributed.coordination import Coordinator, SiteStatus
 from newscrawler.distributed.keys import CrawlKeys
+from newscrawler.ops.runner import Progress
 from newscrawler.pool import default_size
-from newscrawler.runner import Progress
 from newscrawler.sites import SiteProfile
 
 

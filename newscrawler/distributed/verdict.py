@@ -12,7 +12,10 @@ from typing import Any
 
 import redis
 
-from newscrawler.crawl import (
+from newscrawler.distributed.coordination import Coordinator, SiteStatus
+from newscrawler.distributed.keys import CrawlKeys
+from newscrawler.ops.afterrun import RunExtras
+from newscrawler.ops.crawl import (
     SiteResult,
     crawl_problem,
     fetched_count,
@@ -21,12 +24,9 @@ from newscrawler.crawl import (
     selector_and_example_evidence,
     summarize,
 )
-from newscrawler.distributed.coordination import Coordinator, SiteStatus
-from newscrawler.distributed.keys import CrawlKeys
-from newscrawler.exitcodes import ExitCode
-from newscrawler.monitors import judge
-from newscrawler.ops.afterrun import RunExtras
-from newscrawler.runner import CrawlOutcome
+from newscrawler.ops.exitcodes import ExitCode
+from newscrawler.ops.monitors import judge
+from newscrawler.ops.runner import CrawlOutcome
 from newscrawler.sites import SiteProfile
 from newscrawler.state import open_state
 

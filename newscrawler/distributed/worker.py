@@ -134,7 +134,7 @@ class DistributedWorker:
         prints it)."""
         if self.coordinator is None:
             return
-        from newscrawler.runner import progress_of
+        from newscrawler.ops.runner import progress_of
 
         progress = progress_of(self.crawler, self.crawler.spider.name if self.crawler.spider else "")
         counts = {"pages": progress.pages, "records": progress.records, "errors": progress.errors}
@@ -273,8 +273,8 @@ def _plain(value: Any) -> Any:
 def worker_result(crawler: Crawler, worker: str, drained: bool, feeds: list[Path]) -> dict[str, Any]:
     """What the crawl's verdict needs from this worker: its stats, its stored feed files, the records
     in them and what in them breaks the schema (read here, where the files are)."""
-    from newscrawler.crawl import feed_schema_problems
     from newscrawler.feeds import file_facts
+    from newscrawler.ops.crawl import feed_schema_problems
 
     spider = crawler.spider
     assert spider is not None

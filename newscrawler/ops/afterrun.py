@@ -11,16 +11,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from newscrawler.exitcodes import ExitCode
-from newscrawler.monitors import Check
 from newscrawler.ops.alerts import AlertConfig, RunVerdict, SiteVerdict, find_config, load_config, report_link
+from newscrawler.ops.exitcodes import ExitCode
 from newscrawler.ops.history import RunEntry, append_runs, relative, write_index
+from newscrawler.ops.monitors import Check
 from newscrawler.ops.retention import Policy, prune
 from newscrawler.state import RunSummary
 
 
 class SiteResult(Protocol):
-    """A site's judged run (newscrawler.crawl.SiteResult), as far as this module reads it."""
+    """A site's judged run (newscrawler.ops.crawl.SiteResult), as far as this module reads it."""
 
     run: RunSummary
     status: str
@@ -28,7 +28,7 @@ class SiteResult(Protocol):
     problem: str | None
 
     @property
-    def outcome(self) -> Any: ...  # newscrawler.runner.CrawlOutcome
+    def outcome(self) -> Any: ...  # newscrawler.ops.runner.CrawlOutcome
 
     @property
     def profile(self) -> Any: ...  # newscrawler.sites.SiteProfile
@@ -43,7 +43,7 @@ class RunExtras:
     def from_arguments(cls, alerts: str | None, settings: dict[str, Any]) -> RunExtras:
         """From `--alerts` (or $NEWSCRAWLER_ALERTS, or the user's alerts.toml) and the project's
         settings with `-s` applied. Raises AlertConfigError for a configuration that does not load."""
-        from newscrawler.runner import project_settings
+        from newscrawler.ops.runner import project_settings
 
         path = find_config(alerts)
         return cls(

@@ -1,7 +1,7 @@
 """Alerts: a run's verdict reaches people by e-mail, Slack, a webhook or Sentry, with its report's link.
 
 Built on Spidermon, the Scrapy ecosystem's monitoring framework. Our monitors judge each site after
-its crawl against the site's recent runs (newscrawler.monitors: pure functions over the state's
+its crawl against the site's recent runs (newscrawler.ops.monitors: pure functions over the state's
 history); each of their checks becomes one Spidermon monitor, named `<site>/<monitor>[ <field>]`
 (`demo/coverage published_at`), in a Spidermon `MonitorSuite` run by Spidermon's `MonitorRunner`
 once the whole run is judged, so its monitors pass and fail exactly as our verdict says and its

@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from newscrawler.exitcodes import ExitCode
+from newscrawler.ops.exitcodes import ExitCode
 
 
 def default_data_dir() -> str:

@@ -153,7 +153,7 @@ def _href(target: str | None, reports_dir: Path, data_dir: Path) -> str | None:
 
 
 def _badge(status: str) -> str:
-    from newscrawler.report import STATUS_COLOR, STATUS_TEXT
+    from newscrawler.ops.report import STATUS_COLOR, STATUS_TEXT
 
     return (
         f'<span class=badge style="background:{STATUS_COLOR.get(status, "#8c959f")}">'
@@ -164,7 +164,7 @@ def _badge(status: str) -> str:
 def render_index(entries: list[RunEntry], reports_dir: Path, data_dir: Path) -> str:
     """Every run, newest first: when, how long, each site's verdict, records, errors, and links to
     the run's report and log; above, each site's latest run."""
-    from newscrawler.report import CSS
+    from newscrawler.ops.report import CSS
 
     crawls: dict[str, list[RunEntry]] = {}
     for entry in entries:
@@ -223,7 +223,7 @@ def render_index(entries: list[RunEntry], reports_dir: Path, data_dir: Path) -> 
 
 
 def _color(status: str) -> str:
-    from newscrawler.report import STATUS_COLOR
+    from newscrawler.ops.report import STATUS_COLOR
 
     return STATUS_COLOR.get(status, "#8c959f")
 

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from parsel import Selector
 
 from newscrawler.extract.overrides import OVERRIDABLE
-from newscrawler.monitors import COVERAGE_FIELDS, DEFAULT_MONITORED, RECORD_TYPE, MonitorRules
+from newscrawler.ops.monitors import COVERAGE_FIELDS, DEFAULT_MONITORED, RECORD_TYPE, MonitorRules
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 SITES_DIR_ENV = "NEWSCRAWLER_SITES_DIR"

@@ -15,7 +15,7 @@ from typing import Any
 
 from newscrawler import __version__
 from newscrawler.feeds import write_atomically
-from newscrawler.monitors import Check
+from newscrawler.ops.monitors import Check
 from newscrawler.state import RunSummary
 
 GOOD, BAD, NEUTRAL, MUTED = "#1a7f37", "#cf222e", "#0969da", "#8c959f"

@@ -3,7 +3,7 @@
 One command for cron or a systemd timer: take each site's lock, run the sites' spiders in one
 process (incremental unless --full), judge each site's run with the quality monitors against its
 recent runs, keep the run in the state's history, write the HTML report, print a summary, and exit
-with a code that says what happened (newscrawler.exitcodes).
+with a code that says what happened (newscrawler.ops.exitcodes).
 """
 
 from __future__ import annotations
@@ -21,12 +21,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from newscrawler.exitcodes import ExitCode, worst
-from newscrawler.lock import LockHeld, site_locks
-from newscrawler.monitors import COVERAGE_FIELDS, RECORD_TYPE, Check, judge
 from newscrawler.ops.afterrun import RunExtras, after_run
-from newscrawler.report import SiteSection, write_report
-from newscrawler.runner import CrawlJob, CrawlOutcome, Progress, run_crawls
+from newscrawler.ops.exitcodes import ExitCode, worst
+from newscrawler.ops.lock import LockHeld, site_locks
+from newscrawler.ops.monitors import COVERAGE_FIELDS, RECORD_TYPE, Check, judge
+from newscrawler.ops.report import SiteSection, write_report
+from newscrawler.ops.runner import CrawlJob, CrawlOutcome, Progress, run_crawls
 from newscrawler.schemas import schema_errors
 from newscrawler.sites import Catalog, SiteProfile, load_catalog
 from newscrawler.spiders.base import new_crawl_id
