@@ -45,10 +45,11 @@ from newscrawler.distributed.supervise import (
     worker_command,
 )
 from newscrawler.distributed.verdict import WorkerEnd, Workforce, finish_crawl
-from newscrawler.ops.crawl import PROG, ProgressLine
 from newscrawler.ops.exitcodes import ExitCode, worst
 from newscrawler.ops.lock import LockHeld, site_locks
+from newscrawler.ops.progress import ProgressLine
 from newscrawler.ops.runner import CrawlJob, run_crawls
+from newscrawler.ops.verdict import PROG
 from newscrawler.sites import SiteProfile
 from newscrawler.spiders.base import new_crawl_id
 
@@ -374,7 +375,7 @@ class Crew:
         # Forked (this process never runs a reactor), in a session of its own: a Ctrl-C on the
         # terminal reaches the parent, which stops each worker once (a second signal would make
         # Scrapy stop at once, without storing its feed).
-        self.running.append(Child(name, ForkedWorker(command[3:])))
+        self.running.append(Child(name, ForkedWorker(command)))
         self.workforce.started += 1
 
     def stop(self, signum: int, _frame: Any) -> None:

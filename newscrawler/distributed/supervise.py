@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import runpy
 import signal
 import subprocess
 import sys
@@ -89,12 +90,12 @@ class ForkedWorker:
     starting at once on two cores). Only a process that has not run Twisted's reactor may fork one
     (the `--workers` parent); the same interface as `subprocess.Popen` for what the parent needs."""
 
-    def __init__(self, argv: list[str]) -> None:
+    def __init__(self, command: list[str]) -> None:
         for stream in (sys.stdout, sys.stderr):
             stream.flush()  # or the child would write what the parent had buffered a second time
         pid = os.fork()
         if pid == 0:
-            _run_forked(argv)
+            _run_forked(command)
         self.pid = pid
         self.returncode: int | None = None
 
@@ -116,15 +117,21 @@ class ForkedWorker:
             os.kill(self.pid, signum)
 
 
-def _run_forked(argv: list[str]) -> NoReturn:
+def _run_forked(command: list[str]) -> NoReturn:
+    """Run `python -m MODULE ARGS...` (a worker_command) in this forked child, as the interpreter
+    would: the worker is the `newscrawler` program run anew, not a function this package calls,
+    so the distributed package does not import the command line that imports it."""
     code = 1
     try:
         os.setsid()
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, signal.SIG_DFL)  # the parent's handlers are not the worker's
-        from newscrawler.cli import main
-
-        code = int(main(argv) or 0)
+        _, flag, module, *argv = command
+        if flag != "-m":
+            raise ValueError(f"a forked worker runs `python -m MODULE ...`, not {command[:3]}")
+        sys.argv = [module, *argv]
+        runpy.run_module(module, run_name="__main__", alter_sys=True)  # ends in sys.exit(main())
+        code = 0
     except SystemExit as leaving:
         code = leaving.code if isinstance(leaving.code, int) else 1
     except BaseException:

@@ -15,18 +15,18 @@ import redis
 from newscrawler.distributed.coordination import Coordinator, SiteStatus
 from newscrawler.distributed.keys import CrawlKeys
 from newscrawler.ops.afterrun import RunExtras
-from newscrawler.ops.crawl import (
+from newscrawler.ops.argtypes import parse_set
+from newscrawler.ops.exitcodes import ExitCode
+from newscrawler.ops.monitors import judge
+from newscrawler.ops.runner import CrawlOutcome
+from newscrawler.ops.verdict import (
     SiteResult,
     crawl_problem,
     fetched_count,
     finish_run,
-    parse_set,
     selector_and_example_evidence,
     summarize,
 )
-from newscrawler.ops.exitcodes import ExitCode
-from newscrawler.ops.monitors import judge
-from newscrawler.ops.runner import CrawlOutcome
 from newscrawler.sites import SiteProfile
 from newscrawler.state import open_state
 

@@ -274,7 +274,7 @@ def worker_result(crawler: Crawler, worker: str, drained: bool, feeds: list[Path
     """What the crawl's verdict needs from this worker: its stats, its stored feed files, the records
     in them and what in them breaks the schema (read here, where the files are)."""
     from newscrawler.feeds import file_facts
-    from newscrawler.ops.crawl import feed_schema_problems
+    from newscrawler.ops.verdict import feed_schema_problems
 
     spider = crawler.spider
     assert spider is not None

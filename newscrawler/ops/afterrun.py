@@ -20,7 +20,7 @@ from newscrawler.state import RunSummary
 
 
 class SiteResult(Protocol):
-    """A site's judged run (newscrawler.ops.crawl.SiteResult), as far as this module reads it."""
+    """A site's judged run (newscrawler.ops.verdict.SiteResult), as far as this module reads it."""
 
     run: RunSummary
     status: str

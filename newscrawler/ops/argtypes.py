@@ -86,3 +86,14 @@ BY_OPTION = {
     "--url": http_url,
     "--state": state_store,
 }
+
+
+def parse_set(pairs: list[str]) -> dict[str, str]:
+    """`-s NAME=VALUE` pairs as Scrapy settings."""
+    settings = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise ValueError(f"--set wants NAME=VALUE, got {pair!r}")
+        settings[key.strip()] = value
+    return settings
