@@ -165,3 +165,10 @@ def test_only_single_case_words_are_recased(raws):
                 token == word or (token.casefold() == word.casefold() and _single_case(token))
                 for token in printed
             ), (word, raws)
+
+
+def test_a_lone_letter_credits_no_one_and_parsing_stays_idempotent():
+    # Found by Hypothesis: "Y." kept as "Y" beside another credit, then read as the conjunction "y".
+    names = split_authors(["Y.;0"])
+    assert names == []
+    assert split_authors(names) == names

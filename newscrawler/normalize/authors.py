@@ -306,6 +306,8 @@ def _candidate(piece: str) -> tuple[str | None, bool]:
     ]
     if not _single_case(text) and lower and (len(lower) > 1 or lower[0] == 0 or len(words) > 4):
         return None, False
+    if not any(part.strip(_EDGE) for part in _SPLIT.split(text)[::2]):
+        return None, True  # only a conjunction ("Y." beside another credit is the Spanish "y")
     return text, True
 
 
