@@ -107,6 +107,21 @@ def test_the_last_runs_of_each_site_are_kept_and_older_runs_lose_all_but_feeds_w
     assert {(e.site, e.crawl_id) for e in read_runs(tmp_path / "reports")} == {("a", recent), ("b", other)}
 
 
+def test_a_kept_report_keeps_the_manifests_it_links(tmp_path):
+    # One crawl ran sites a and b; a ran twice since, b never again: with the last run of each site
+    # kept, a's part of that crawl is past keeping, but the crawl's report stays for b's sake, and
+    # the manifest of a's run that it links stays with it.
+    shared, newer = crawl_id(10), crawl_id(1)
+    make_run(tmp_path, "a", shared, 0)
+    make_run(tmp_path, "b", shared, 0)
+    make_run(tmp_path, "a", crawl_id(5), 0)
+    make_run(tmp_path, "a", newer, 0)
+    prune(tmp_path, Policy(keep_runs=1), now=NOW.timestamp())
+    assert f"reports/{shared}.html" in left(tmp_path)
+    assert f"a/{shared[:8]}/a-{shared}.manifest.json" in left(tmp_path)
+    assert f"a/{crawl_id(5)[:8]}/a-{crawl_id(5)}.manifest.json" not in left(tmp_path)
+
+
 def test_days_keep_what_is_younger_and_either_limit_keeps_a_run(tmp_path):
     runs = [crawl_id(days, n) for n, days in enumerate((10, 5, 2, 1))]
     for cid in runs:

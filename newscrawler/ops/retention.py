@@ -6,7 +6,8 @@ Applied at the end of each `newscrawler crawl` (settings `NEWSCRAWLER_KEEP_RUNS`
 kept when it is among its site's last N runs or younger than D days (either limit keeps it). Of a
 run that is not kept, this goes:
 
-- its manifest, once none of the feeds it lists is left, and those of its feeds that hold no record;
+- those of its feeds that hold no record, and its manifest once none of the feeds it lists is left
+  and no site of that crawl is kept (the crawl's report links the manifest);
 - its log and its report, once no site of that crawl is kept;
 - feeds that hold records only when asked (`NEWSCRAWLER_PRUNE_LOADED_FEEDS`, `prune --loaded-feeds`),
   and then only those the DuckDB warehouse has loaded whole (same sha256 in `loaded_files`); the
@@ -161,7 +162,9 @@ def _unlink(path: Path, pruned: Pruned) -> None:
     pruned.removed.append(path)
 
 
-def prune_run(run: Run, policy: Policy, loaded: set[str] | None, pruned: Pruned) -> None:
+def prune_run(
+    run: Run, policy: Policy, loaded: set[str] | None, pruned: Pruned, *, keep_manifest: bool = False
+) -> None:
     for manifest_path in run.manifests:
         manifest = read_manifest(manifest_path) or {}
         left = 0
@@ -178,7 +181,7 @@ def prune_run(run: Run, policy: Policy, loaded: set[str] | None, pruned: Pruned)
                 if policy.loaded_feeds and loaded is None:
                     pruned.kept_loaded_unknown += 1
                 left += 1
-        if not left:
+        if not left and not keep_manifest:
             _unlink(manifest_path, pruned)
 
 
@@ -209,12 +212,13 @@ def prune(data_dir: Path, policy: Policy, *, now: float | None = None) -> Pruned
             pruned.notes.append(
                 "the warehouse could not be read (a load running?): loaded feeds kept this time"
             )
+    # A crawl's log and report go once none of its sites' runs is kept (until then the report's links
+    # to its sites' manifests hold); a crawl whose runs are not known (its manifests gone, a failed
+    # start) is judged by its own age and rank.
+    kept_crawls = {crawl_id for _, crawl_id in kept}
     for key, run in runs.items():
         if key not in kept:
-            prune_run(run, policy, loaded, pruned)
-    # A crawl's log and report go once none of its sites' runs is kept; a crawl whose runs are not
-    # known (its manifests gone, a failed start) is judged by its own age and rank.
-    kept_crawls = {crawl_id for _, crawl_id in kept}
+            prune_run(run, policy, loaded, pruned, keep_manifest=key[1] in kept_crawls)
     known_crawls = {crawl_id for _, crawl_id in runs}
     crawl_files: dict[str, list[Path]] = {}
     for path in data_dir.glob("reports/*.html"):
