@@ -350,3 +350,31 @@ def test_workers_learn_from_every_workers_pages_in_one_order(client: redis.Redis
     for seen in observations(10)[::4]:
         by_itself.observe(**seen)
     assert by_itself.knowledge("example.org") != alone.knowledge("example.org")  # why it is shared
+
+
+def test_a_verdict_from_workers_parts_names_example_urls_of_a_selector_that_missed():
+    """Each worker's stats travel as JSON; the selector misses are summed and the example URLs of
+    the first worker that saw any stay URLs (they once arrived as the text of a list)."""
+    import dataclasses
+    import json
+
+    from newscrawler.distributed.verdict import merged_outcome
+    from newscrawler.distributed.worker import plain_value
+    from newscrawler.ops.verdict import selector_and_example_evidence
+    from newscrawler.sites import load_catalog
+
+    profile = dataclasses.replace(load_catalog([]).profiles["demo"], selectors={"authors": ".nobody"})
+    parts = {}
+    for worker, pages in (("w1", ["https://example.org/a", "https://example.org/b"]), ("w2", [])):
+        stats = {
+            "selectors/article_pages": 3,
+            "selectors/missed/authors": len(pages),
+            **({"selectors/missed_examples/authors": tuple(pages)} if pages else {}),
+            "coverage/missing_examples/published_at": ["https://example.org/c"],
+        }
+        stats = json.loads(json.dumps({k: plain_value(v) for k, v in stats.items()}))
+        parts[worker] = {"stats": stats, "drained": True, "manifest_records": 0, "feeds": []}
+    evidence = selector_and_example_evidence(profile, merged_outcome(profile, parts).stats)
+    assert evidence["article_pages"] == 6
+    assert evidence["selectors"] == {"authors": (2, ("https://example.org/a", "https://example.org/b"))}
+    assert evidence["missing_examples"] == {"published_at": ("https://example.org/c",)}

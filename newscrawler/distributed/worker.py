@@ -249,7 +249,7 @@ class DistributedWorker:
         # a worker whose feed was not stored hands in nothing (its requests went back to the queue).
         result = None
         if self.result is not None:  # its feed files were read once, when it settled
-            stats = {k: _plain(v) for k, v in self.crawler.stats.get_stats().items()}
+            stats = {k: plain_value(v) for k, v in self.crawler.stats.get_stats().items()}
             result = {**self.result, "stats": stats}
         try:
             self.last_out = coordinator.leave(result)
@@ -264,9 +264,12 @@ class DistributedWorker:
             logger.info("Last worker out of crawl %s of %s", self.crawl_id, spider.name)
 
 
-def _plain(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
+    """A stat as JSON keeps it: lists (a field's example URLs) stay lists, anything else odd is text."""
     if isinstance(value, datetime):
         return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [plain_value(v) for v in value]
     return value if isinstance(value, (int, float, str, bool)) or value is None else str(value)
 
 
@@ -278,7 +281,7 @@ def worker_result(crawler: Crawler, worker: str, drained: bool, feeds: list[Path
 
     spider = crawler.spider
     assert spider is not None
-    stats = {k: _plain(v) for k, v in crawler.stats.get_stats().items()}
+    stats = {k: plain_value(v) for k, v in crawler.stats.get_stats().items()}
     stored = sorted(p for p in set(feeds) if p.exists())
     return {
         "worker": worker,

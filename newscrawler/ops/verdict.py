@@ -139,7 +139,7 @@ def selector_and_example_evidence(profile: SiteProfile, stats: dict[str, Any]) -
     selectors = {
         name: (
             int(stats.get(f"selectors/missed/{name}", 0)),
-            tuple(stats.get(f"selectors/missed_examples/{name}") or ()),
+            tuple(urls if isinstance(urls := stats.get(f"selectors/missed_examples/{name}"), list) else ()),
         )
         for name in profile.selectors
     }
