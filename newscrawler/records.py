@@ -15,7 +15,7 @@ from newscrawler.extract.types import ArticleDraft, PostDraft
 from newscrawler.items import SCHEMA_VERSION, Article, ForumPost
 from newscrawler.normalize.authors import normalize_forum_author, parse_authors
 from newscrawler.normalize.dateparse import DateOrder
-from newscrawler.normalize.dates import isoformat, normalize_date
+from newscrawler.normalize.dates import DateResult, isoformat, normalize_date
 from newscrawler.normalize.sitewide import NOTHING_KNOWN, SiteKnowledge, SiteLearner
 from newscrawler.normalize.text import (
     clean_inline,
@@ -81,7 +81,7 @@ def _date(
     known: SiteKnowledge,
     language: str | None,
     page_order: DateOrder | None = None,
-) -> str | None:
+) -> DateResult:
     order = ctx.date_order or known.date_order
     result = normalize_date(
         raw,
@@ -95,7 +95,7 @@ def _date(
         ctx.note(f"{what}_{result.reason}")
     if result.ambiguous:
         ctx.note(f"{what}_date_order_guessed")
-    return result.value
+    return result
 
 
 def _title_names(draft: Draft, ctx: RecordContext, site: str, known: SiteKnowledge) -> list[str]:
@@ -123,6 +123,8 @@ def build_article(draft: ArticleDraft, ctx: RecordContext) -> Article | None:
     authors = parse_authors(draft.authors, site_names=[*draft.site_names, *ctx.site_names])
     if authors.rejected and not authors.names:
         ctx.note("authors_unparsed")
+    published = _date(draft.published, ctx, "published", known, draft.language, draft.date_order)
+    modified = _date(draft.modified, ctx, "modified", known, draft.language, draft.date_order)
     return Article(
         id=record_id(url_identity(canonical)),
         type="article",
@@ -131,8 +133,8 @@ def build_article(draft: ArticleDraft, ctx: RecordContext) -> Article | None:
         site=site,
         title=title,
         authors=authors.names,
-        published_at=_date(draft.published, ctx, "published", known, draft.language, draft.date_order),
-        modified_at=_date(draft.modified, ctx, "modified", known, draft.language, draft.date_order),
+        published_at=published.value,
+        modified_at=modified.value,
         language=draft.language,
         description=clean_inline(draft.description),
         body=body,
@@ -145,6 +147,10 @@ def build_article(draft: ArticleDraft, ctx: RecordContext) -> Article | None:
             "authors": list(draft.authors),
             "published": draft.published,
             "published_source": draft.published_source,
+            # A date that names only a month ("October 2024") leaves published_at null and is
+            # kept here as far as it goes, with its precision, never completed with a day.
+            "published_partial": published.partial,
+            "published_precision": published.precision,
             "modified": draft.modified,
         },
         crawled_at=isoformat(ctx.crawled_at.astimezone(UTC)),
@@ -178,8 +184,8 @@ def build_forum_post(draft: PostDraft, ctx: RecordContext) -> ForumPost | None:
         post_id=draft.post_id,
         position=draft.position,
         author=normalize_forum_author(draft.author),
-        published_at=_date(draft.published, ctx, "published", known, draft.language),
-        modified_at=_date(draft.modified, ctx, "modified", known, draft.language),
+        published_at=_date(draft.published, ctx, "published", known, draft.language).value,
+        modified_at=_date(draft.modified, ctx, "modified", known, draft.language).value,
         language=draft.language,
         body=body,
         word_count=word_count(body),

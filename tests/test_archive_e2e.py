@@ -161,8 +161,8 @@ def test_replay_gives_the_crawls_records_and_loads_as_new_versions(captured: Pat
 
 
 def test_an_existing_warehouse_gains_the_archive_field(tmp_path: Path, captured: Path) -> None:
-    """A DuckDB file made before `raw.archive` (and `raw.published_source`) existed: the loader adds
-    the fields in the schema's order, NULL in the rows it had, and loads into it."""
+    """A DuckDB file made before `raw.archive` (and the optional `raw.published_*` fields) existed: the
+    loader adds the fields in the schema's order, NULL in the rows it had, and loads into it."""
     db = tmp_path / "old.duckdb"
     con = duckdb.connect(str(db))
     from newscrawler.warehouse.ddl import DuckDB
@@ -197,6 +197,8 @@ def test_an_existing_warehouse_gains_the_archive_field(tmp_path: Path, captured:
         "authors": [],
         "published": None,
         "published_source": None,
+        "published_partial": None,
+        "published_precision": None,
         "modified": None,
         "archive": None,
     }

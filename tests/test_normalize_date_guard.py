@@ -148,4 +148,11 @@ def test_a_month_reaches_the_record_as_printed():
     record = build_article(article("October 2024"), ctx)
     assert record is not None
     assert record.published_at is None and record.raw["published"] == "October 2024"
+    assert (record.raw["published_partial"], record.raw["published_precision"]) == ("2024-10", "month")
     assert ctx.issues["normalize/published_date_month_only"] == 1
+
+
+def test_a_day_leaves_no_partial_date_in_raw():
+    record = build_article(article("4 October 2024"), RecordContext(crawled_at=NOW))
+    assert record is not None and record.published_at == "2024-10-04T00:00:00+00:00"
+    assert (record.raw["published_partial"], record.raw["published_precision"]) == (None, None)

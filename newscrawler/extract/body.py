@@ -218,6 +218,11 @@ _TAXONOMY = re.compile(r"(?:category|tag|tags|topic)-", re.IGNORECASE)
 # Page builders (Elementor, WordPress blocks) call every block of a page a widget and name its type
 # after "widget": the text and heading types hold the page's own prose.
 _TEXT_WIDGET = re.compile(r"widget[-_](?:text[-_]editor|heading|theme[-_]post[-_]content)$", re.IGNORECASE)
+# Every word above, as it could appear inside a class or id once separators are dropped.
+_WIDGET_VOCABULARY = re.compile(
+    "|".join(sorted(_STRONG_WIDGET | _WEAK_WIDGET | _OTHER_PROSE, key=len, reverse=True))
+)
+_NOT_A_LETTER = re.compile(r"[^a-z]+")
 # Words of a class token, camelCase split too ("imageEmbedCredit" -> image, embed, credit).
 _CLASS_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 
@@ -232,6 +237,8 @@ def widget_kind(element: lxml.html.HtmlElement) -> int:
 def _widget_kind_cached(class_: str | None, id_: str | None) -> int:
     if not class_ and not id_:
         return 0
+    if not _WIDGET_VOCABULARY.search(_NOT_A_LETTER.sub("", f"{class_ or ''}{id_ or ''}".lower())):
+        return 0  # most class names hold none of the words (a cheap test before reading tokens)
     tokens = f"{class_ or ''} {id_ or ''}".split()
     if any(_POST_WRAPPER.match(token) for token in tokens):
         return 0  # the post's own element: its classes describe the post (its categories and tags)

@@ -32,6 +32,7 @@ MAX_HTML_CHARS = 11_000_000
 MAX_DEPTH = 200  # deeper elements are unwrapped: real pages stay well under 60 levels
 MAX_ATTRIBUTES = 1000  # per tag; real tags have a handful
 _LONG_TAG = 4096  # only tags at least this long can hold more than MAX_ATTRIBUTES attributes
+_LONG_TAG_START = re.compile(rf"<[^<>]{{{_LONG_TAG - 1},}}")  # one pass in C finds such a tag, if any
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -105,7 +106,7 @@ def parse_document(html: str | bytes) -> Parsed:
     if any(char in html for char in _BAD_CHAR_LIST):
         html = _BAD_CHARS.sub("", html)
     html = _match_heading_ends(html)
-    if len(html) >= _LONG_TAG:
+    if len(html) >= _LONG_TAG and _LONG_TAG_START.search(html):
         html, cut = _cap_attributes(html)
         if cut:
             limits.append("attributes_cut")
