@@ -64,6 +64,9 @@ _DATE_IN_LINE = re.compile(
     r"[^\W\d_]{3,}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d)\b"
 )
 _STORY_SLUG_WORDS = 4
+# Fewer words than a short news brief: a page that says this little and declares no article in its
+# markup ("No events are planned this month") has no main text. How much it weighs is learned.
+_BRIEF_WORDS = 30
 _HEADLINE_WORDS = 4
 _SLUG_WORDS = 5
 _SLUG_HEADLINE_WORDS = 3
@@ -102,12 +105,15 @@ def page_kind_features(page: Page, draft: ArticleDraft) -> dict[str, float]:
     )
     body_chars = sum(len(p) for p in draft.paragraphs)
     cards = _cards(site, own, body.owners)
+    structured_article = any(n.get("headline") or n.get("articleBody") for n in main_article_nodes(page))
+    og_type_article = (data.first_meta("og:type") or "").lower() == "article"
+    article_published_meta = bool(data.first_meta("article:published_time"))
+    marked = structured_article or og_type_article or article_published_meta
     return {
-        "structured_article": float(
-            any(n.get("headline") or n.get("articleBody") for n in main_article_nodes(page))
-        ),
-        "og_type_article": float((data.first_meta("og:type") or "").lower() == "article"),
-        "article_published_meta": float(bool(data.first_meta("article:published_time"))),
+        "structured_article": float(structured_article),
+        "og_type_article": float(og_type_article),
+        "article_published_meta": float(article_published_meta),
+        "short_unmarked_text": 0.0 if marked else max(0.0, _log(_BRIEF_WORDS) - _log(total_words)),
         "structured_listing": float(any(node_types(n) & LISTING_TYPES for n in data.jsonld_roots)),
         "url_is_root": float(not segments or last in {"index", "default", "home", "start"}),
         "url_depth": float(min(len(segments), 6)),
