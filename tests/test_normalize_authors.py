@@ -172,3 +172,11 @@ def test_a_lone_letter_credits_no_one_and_parsing_stays_idempotent():
     names = split_authors(["Y.;0"])
     assert names == []
     assert split_authors(names) == names
+
+
+def test_every_lead_in_is_stripped_so_a_second_reading_agrees():
+    # Found by Hypothesis: after three "By"s were stripped, the fourth stayed, and a second reading
+    # stripped it too.
+    for raw in ("By By By By Staff Writer ", "By By By By Jane Doe"):
+        names = split_authors([raw])
+        assert split_authors(names) == names

@@ -229,7 +229,9 @@ def title_case_name(name: str) -> str:
 
 
 def _strip_lead_in(text: str) -> str:
-    for _ in range(3):
+    # Every lead-in, however many ("By By Staff Writer"): each one stripped shortens the text, and
+    # stopping at a count would leave one that a second reading strips (parsing must be idempotent).
+    while True:
         match = _LEAD_IN.match(text)
         if match:
             rest = text[match.end() :]
@@ -243,7 +245,6 @@ def _strip_lead_in(text: str) -> str:
             text = text[lower.end() :]
             continue
         return text
-    return text
 
 
 _EDGE = " -–—:;,.·|*"
