@@ -20,6 +20,7 @@ from typing import Any
 from scrapy import Spider
 from scrapy.contracts import Contract
 from scrapy.exceptions import ContractFail
+from scrapy.settings import SETTINGS_PRIORITIES, Settings
 
 from newscrawler.extract.types import ArticleDraft, PostDraft
 from newscrawler.items import record_dict
@@ -32,6 +33,13 @@ DEMO_URL = "http://127.0.0.1:8765"
 
 def demo_base() -> str:
     return (os.environ.get(DEMO_URL_ENV) or DEMO_URL).rstrip("/")
+
+
+def extract_in_process(settings: Settings) -> None:
+    """`scrapy parse` and `scrapy check` read a few pages: they extract in the crawl's own process
+    (NEWSCRAWLER_EXTRACT_WORKERS=0) unless the command line asks for the pool."""
+    if (settings.getpriority("NEWSCRAWLER_EXTRACT_WORKERS") or 0) < SETTINGS_PRIORITIES["cmdline"]:
+        settings.set("NEWSCRAWLER_EXTRACT_WORKERS", 0, priority="cmdline")
 
 
 def final_records(output: Iterable[Any], spider: Spider) -> list[Any]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -238,16 +239,22 @@ def test_sites_test_passes_a_good_profile_and_fails_a_broken_one_naming_the_fiel
     assert "selector for authors ('.nobody') of profile watched matched nothing on this page" in done.stderr
 
 
-def scrapy(site: DemoSite, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def scrapy(site: DemoSite, cwd: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """A `scrapy` command; one that hangs is stopped with SIGABRT first, so that faulthandler prints
+    where each of its threads was into the failure's message."""
     shutil.copy(REPO / "scrapy.cfg", cwd / "scrapy.cfg")
-    return subprocess.run(
-        [str(BIN / "scrapy"), *args],
-        cwd=cwd,
-        env={**os.environ, "NEWSCRAWLER_DEMO_URL": site.base_url},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    command = [str(BIN / "scrapy"), *args]
+    env = {**os.environ, "NEWSCRAWLER_DEMO_URL": site.base_url, "PYTHONFAULTHANDLER": "1"}
+    with subprocess.Popen(
+        command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGABRT)
+            stdout, stderr = process.communicate()
+            pytest.fail(f"{command} still running after {timeout} s; its threads:\n{stderr[-8000:]}")
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
 
 def test_scrapy_parse_list_check_and_output_where_asked(demo_site: DemoSite, tmp_path: Path):

@@ -14,13 +14,14 @@ from urllib.parse import urlsplit
 from scrapy.commands.check import Command as ScrapyCheckCommand
 from scrapy.settings import SETTINGS_PRIORITIES
 
-from newscrawler.contracts import demo_base
+from newscrawler.contracts import demo_base, extract_in_process
 
 
 class Command(ScrapyCheckCommand):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
         assert self.settings is not None
+        extract_in_process(self.settings)  # a handful of sample pages: no worker processes
         base = demo_base()
         if not ({"start_url", "start_urls"} & set(opts.spargs)):
             opts.spargs["start_url"] = base + "/"

@@ -2,7 +2,9 @@
 
 `scrapy parse --spider=news URL` needs no `-a start_url`: the URL given is the start URL (the
 spiders keep to its site). The records are built as the crawl's NormalizePipeline builds a site's
-first records (newscrawler.contracts.final_records)."""
+first records (newscrawler.contracts.final_records). Pages are extracted in this process, not in
+the extraction pool (a pool's worker processes cost more than the few pages a parse reads, and a
+failure shows its traceback here); `-s NEWSCRAWLER_EXTRACT_WORKERS=N` asks for the pool."""
 
 from __future__ import annotations
 
@@ -12,12 +14,14 @@ from typing import Any
 from scrapy import Spider
 from scrapy.commands.parse import Command as ScrapyParseCommand
 
-from newscrawler.contracts import final_records
+from newscrawler.contracts import extract_in_process, final_records
 
 
 class Command(ScrapyParseCommand):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
+        assert self.settings is not None
+        extract_in_process(self.settings)
         if args and not ({"start_url", "start_urls"} & set(opts.spargs)):
             opts.spargs["start_url"] = args[0]
 
