@@ -156,3 +156,19 @@ def test_a_day_leaves_no_partial_date_in_raw():
     record = build_article(article("4 October 2024"), RecordContext(crawled_at=NOW))
     assert record is not None and record.published_at == "2024-10-04T00:00:00+00:00"
     assert (record.raw["published_partial"], record.raw["published_precision"]) == (None, None)
+
+
+def test_a_month_stated_in_meta_keeps_its_source_and_precision():
+    from newscrawler import extract_records
+
+    paragraph = "<p>" + "A sentence of the story, long enough to count as its text. " * 5 + "</p>"
+    page = (
+        '<html><head><title>A story about things</title><meta property="article:published_time" '
+        f'content="October 2024"></head><body><article><h1>A story about things</h1>{paragraph * 5}'
+        "</article></body></html>"
+    )
+    [record] = extract_records(page, "https://example.com/news/a-story-about-things")
+    assert record["published_at"] is None
+    raw = record["raw"]
+    assert (raw["published"], raw["published_source"]) == ("October 2024", "meta")
+    assert (raw["published_partial"], raw["published_precision"]) == ("2024-10", "month")

@@ -251,8 +251,9 @@ def extract_article(page: Page) -> ArticleDraft:
     chosen = choice.candidate
     # With no readable date anywhere, the record keeps the unreadable one as the page stated it
     # (normalization counts why it is null); beside a readable one, only the reason is counted.
-    published = chosen.text if chosen else next((text for text, _ in choice.unreadable), None)
-    date_problems = [reason for _, reason in choice.unreadable] if chosen else []
+    kept_unreadable = None if chosen else next(iter(choice.unreadable), None)
+    published = chosen.text if chosen else (kept_unreadable[0] if kept_unreadable else None)
+    date_problems = [reason for _, reason, _ in choice.unreadable] if chosen else []
     authors = choose_authors(page, node, SiteNames(page, site_names), described_by[1:])
     body = extract_body(page, hint=_stated_text(node) if node else None)
     paragraphs = _without_header_lines(
@@ -265,7 +266,7 @@ def extract_article(page: Page) -> ArticleDraft:
         site_names=site_names,
         authors=authors,
         published=published,
-        published_source=chosen.source if chosen else None,
+        published_source=chosen.source if chosen else (kept_unreadable[2] if kept_unreadable else None),
         date_order=date_order(page),
         date_problems=date_problems,
         modified=modified,

@@ -118,8 +118,9 @@ _MONTH_FIRST_REGIONS = frozenset({"", "us", "ph", "fm", "mh", "pw"})
 class PublishedChoice:
     candidate: DateCandidate | None
     # The page's own structured publication dates that could not be read, with why (date_unparsed,
-    # date_in_future, ...): counted by the crawl even when another source gave the date.
-    unreadable: tuple[tuple[str, str], ...] = ()
+    # date_in_future, ...) and where they were (json-ld, meta): counted by the crawl even when
+    # another source gave the date.
+    unreadable: tuple[tuple[str, str, str], ...] = ()
 
 
 def choose_published(
@@ -142,16 +143,16 @@ def choose_published(
     return PublishedChoice(chosen, unreadable)
 
 
-def _unreadable_structured_dates(page: Page, node: Node | None) -> tuple[tuple[str, str], ...]:
-    """(text, reason) of the page's own structured publication dates that name no day."""
+def _unreadable_structured_dates(page: Page, node: Node | None) -> tuple[tuple[str, str, str], ...]:
+    """(text, reason, source) of the page's own structured publication dates that name no day."""
     found = []
-    for text in (
-        (_text(node.get("datePublished")) or _text(node.get("dateCreated"))) if node else None,
-        page.structured.first_meta(*_PUBLISHED_META),
+    for source, text in (
+        ("json-ld", (_text(node.get("datePublished")) or _text(node.get("dateCreated"))) if node else None),
+        ("meta", page.structured.first_meta(*_PUBLISHED_META)),
     ):
         if text and _day(text, date_order(page)) is None:
             result = normalize_date(text, slow_path=False)
-            found.append((text, result.reason or "date_unparsed"))
+            found.append((text, result.reason or "date_unparsed", source))
     return tuple(found)
 
 
