@@ -144,6 +144,7 @@ def build_article(draft: ArticleDraft, ctx: RecordContext) -> Article | None:
         image_url=draft.image_url,
         raw={
             "title": draft.title,
+            "title_variants": list(draft.title_variants),
             "authors": list(draft.authors),
             "published": draft.published,
             "published_source": draft.published_source,

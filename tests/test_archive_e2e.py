@@ -194,6 +194,7 @@ def test_an_existing_warehouse_gains_the_archive_field(tmp_path: Path, captured:
     old_row = con.execute("SELECT raw FROM articles WHERE site = 'old.example'").fetchone()[0]
     assert old_row == {
         "title": "Old",
+        "title_variants": None,
         "authors": [],
         "published": None,
         "published_source": None,

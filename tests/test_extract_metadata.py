@@ -105,3 +105,22 @@ def test_the_sites_title_set_as_an_h1_linking_home_is_not_the_headline():
     )
     title = extract_article(Page(html, "https://news.example.org/2024/05/budget")).title
     assert title == "City passes budget after late-night debate"
+
+
+def test_the_seo_titles_go_to_raw_beside_the_headline_shown():
+    from newscrawler import extract_records
+
+    seo = "Privatkredit-Zinsen: So ermitteln Sie Ihre Kosten"
+    shown = "Wie hoch sind die Zinsen für einen Privatkredit?"
+    text = "".join(
+        f"<p>Paragraph {i} on what a personal loan costs, and how its rate is set.</p>" for i in range(8)
+    )
+    html = (
+        f'<html><head><title>{seo} | SMAVA</title><meta property="og:title" content="{seo}">'
+        f'<meta property="og:site_name" content="SMAVA"><meta property="og:type" content="article">'
+        f'<script type="application/ld+json">{{"@type": "Article", "headline": "{shown}"}}</script></head>'
+        f"<body><article><h1>{shown}</h1>{text}</article></body></html>"
+    )
+    [record] = extract_records(html, "https://www.smava.example/kredit/privatkredit-zinsen-kosten-ermitteln/")
+    assert record["title"] == shown
+    assert record["raw"]["title"] == shown and record["raw"]["title_variants"] == [seo, f"{seo} | SMAVA"]

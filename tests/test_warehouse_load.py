@@ -44,7 +44,8 @@ def test_types_come_from_the_schema_even_when_every_list_is_empty(tmp_path, caps
     assert list(types) == list(field_names("article"))
     assert types["authors"] == "VARCHAR[]" and types["tags"] == "VARCHAR[]"
     assert types["raw"] == (
-        "STRUCT(title VARCHAR, authors VARCHAR[], published VARCHAR, published_source VARCHAR, "
+        "STRUCT(title VARCHAR, title_variants VARCHAR[], authors VARCHAR[], published VARCHAR, "
+        "published_source VARCHAR, "
         "published_partial VARCHAR, published_precision VARCHAR, "
         'modified VARCHAR, archive STRUCT(file VARCHAR, "offset" BIGINT, record_id VARCHAR, '
         "captured_at TIMESTAMP WITH TIME ZONE))"

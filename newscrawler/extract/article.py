@@ -11,7 +11,7 @@ from lxml import etree
 from newscrawler.extract.body import extract_body
 from newscrawler.extract.bylines import SiteNames, choose_authors
 from newscrawler.extract.dates import MODIFIED_META, choose_published, date_order
-from newscrawler.extract.headline import choose_headline
+from newscrawler.extract.headline import choose_headline, title_variants
 from newscrawler.extract.page import Page
 from newscrawler.extract.structured import ARTICLE_TYPES, Node, node_types
 from newscrawler.extract.types import ArticleDraft
@@ -161,21 +161,23 @@ def _words(text: str | None) -> set[str]:
     return set(re.findall(r"\w+", (text or "").casefold()))
 
 
-def choose_title(page: Page, node: Node | None, site_names: list[str]) -> str | None:
-    """The article's headline among the page's title sources (see headline.py)."""
+def choose_title(page: Page, node: Node | None, site_names: list[str]) -> tuple[str | None, list[str]]:
+    """The article's headline among the page's title sources (see headline.py), and the page's
+    other titles (SEO and social variants) as found."""
     meta = page.structured
-    page_title = page.tree.findtext(".//title")
-    return choose_headline(
-        [
-            (_text(node.get("headline")) or _text(node.get("name"))) if node else None,
-            meta.first_meta("og:title"),
-            _h1(page),
-            meta.first_meta("twitter:title"),
-            page_title,
-        ],
+    sources = [
+        (_text(node.get("headline")) or _text(node.get("name"))) if node else None,
+        meta.first_meta("og:title"),
+        _h1(page),
+        meta.first_meta("twitter:title"),
+        page.tree.findtext(".//title"),
+    ]
+    title = choose_headline(
+        sources,
         [*site_names, *_host_names(page.url)],
         h1_count=sum(not _site_title(page, h1) for h1 in page.tagged("h1")),
     )
+    return title, title_variants(sources, title)
 
 
 def _host_names(url: str) -> list[str]:
@@ -244,7 +246,7 @@ def extract_article(page: Page) -> ArticleDraft:
     site_names = [n for n in [meta.first_meta("og:site_name", "application-name")] if n]
     if node and (publisher := _names(page.structured.resolve(node.get("publisher")))):
         site_names.extend(publisher)
-    title = choose_title(page, node, site_names)
+    title, other_titles = choose_title(page, node, site_names)
     same = {id(n) for n in described_by}
     foreign = [n for n in page.structured.nodes_of_type(ARTICLE_TYPES) if id(n) not in same]
     choice = choose_published(page, node, described_by[1:], title, foreign)
@@ -263,6 +265,7 @@ def extract_article(page: Page) -> ArticleDraft:
         url=page.url,
         canonical_url=canonical,
         title=title,
+        title_variants=other_titles,
         site_names=site_names,
         authors=authors,
         published=published,

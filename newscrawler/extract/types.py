@@ -16,6 +16,7 @@ class ArticleDraft:
     url: str
     canonical_url: str | None = None
     title: str | None = None
+    title_variants: list[str] = field(default_factory=list)  # the page's other titles (SEO, social)
     site_names: list[str] = field(default_factory=list)  # og:site_name, publisher: title affixes
     authors: list[str] = field(default_factory=list)  # bylines, as printed
     published: str | None = None
