@@ -415,3 +415,23 @@ def test_the_pages_own_body_classes_name_no_widget():
         f"<article>{paragraphs_html(PARAGRAPHS)}</article></body></html>"
     )
     assert extract_paragraphs(Page(html, URL)) == PARAGRAPHS
+
+
+def test_a_paragraph_hard_wrapped_with_line_breaks_is_one_paragraph():
+    # Old CMSs and pasted text set a paragraph's lines apart with <br>: a break inside a sentence
+    # wraps a line; a doubled break, or one after a sentence, ends the paragraph.
+    wrapped = [" ".join(p.split()[:9]) + "<br/>\n" + " ".join(p.split()[9:]) for p in PARAGRAPHS]
+    article = (
+        f'<div class="entry">{wrapped[0]}<br/><br/>{wrapped[1]}<br/>{wrapped[2]}<br/><br/>{wrapped[3]}</div>'
+    )
+    assert extract_paragraphs(page(article)) == PARAGRAPHS
+
+
+def test_a_paragraph_repeated_in_the_next_section_of_the_text_is_kept():
+    # Text shown in two places of a page is navigation; the same paragraph again in the next
+    # section of one text (sections are siblings) is the text's own.
+    article = (
+        f"<article><div>{paragraphs_html(PARAGRAPHS[:2])}</div><h2>Next steps</h2>"
+        f"<div>{paragraphs_html([PARAGRAPHS[2], PARAGRAPHS[0]])}</div></article>"
+    )
+    assert extract_paragraphs(page(article)) == [*PARAGRAPHS[:2], "Next steps", PARAGRAPHS[2], PARAGRAPHS[0]]

@@ -334,6 +334,42 @@ BODIES = [
         (),
         ["Intro text of the post.", "Conclusion", "Last words of the post."],
     ),
+    # A long paragraph that stands again elsewhere on its own is the text's (a refrain, placeholder
+    # text between subheads); only a copy of a stretch of the text, or a paragraph right after
+    # itself, is a second rendering.
+    (
+        ["A refrain that the song sings.", "Second verse of the song.", "A refrain that the song sings."],
+        (),
+        ["A refrain that the song sings.", "Second verse of the song.", "A refrain that the song sings."],
+    ),
+    (
+        [
+            "Lorem ipsum dolor sit amet.",
+            "Subhead",
+            "Lorem ipsum dolor sit amet.",
+            "Subhead",
+            "Lorem ipsum dolor sit amet.",
+        ],
+        (),
+        [
+            "Lorem ipsum dolor sit amet.",
+            "Subhead",
+            "Lorem ipsum dolor sit amet.",
+            "Subhead",
+            "Lorem ipsum dolor sit amet.",
+        ],
+    ),
+    (
+        [
+            "First part of the story.",
+            "Second part of the story.",
+            "Third part here.",
+            "First part of the story.",
+            "Second part of the story.",
+        ],
+        (),
+        ["First part of the story.", "Second part of the story.", "Third part here."],
+    ),
     (["Yes.", "He said no.", "Yes."], (), ["Yes.", "He said no.", "Yes."]),  # short repeats are speech
     (["Text of the post.", "Uploaded files:", "khamenei-speech.jpg"], (), ["Text of the post."]),
     (["Text of the post.", "Attachments:", "report.pdf (2 MB)", "photo.png"], (), ["Text of the post."]),

@@ -350,8 +350,10 @@ class _Collector:
         elif tag == "header" and element.find(".//h1") is None and element.find(".//h2") is None:
             widget = 2  # the site's masthead (an article's own header holds its headline)
         block = tag in _BLOCKS
-        if block or tag == "br":
+        if block or (tag == "br" and self._breaks_paragraph(element)):
             self.flush()
+        elif tag == "br":
+            parts.append(" ")
         if block:
             self._owners.append((element, tag))
         if widget:
@@ -382,6 +384,19 @@ class _Collector:
             if in_link:
                 self._link_chars += len(tail.strip())
 
+    def _breaks_paragraph(self, br: lxml.html.HtmlElement) -> bool:
+        """A line break ends a paragraph after a sentence, or doubled; inside a sentence it is
+        the hard wrap of a paragraph set with <br> (old CMSs, pasted text), which stays one block."""
+        for text in reversed(self._parts):
+            if text.strip():
+                if _SENTENCE_END.search(text):
+                    return True
+                break
+        else:
+            return True
+        following = br.getnext()
+        return following is not None and following.tag == "br" and not (br.tail or "").strip()
+
     def _add_text(self, text: str | None, in_link: bool) -> None:
         if text:
             self._parts.append(text)
@@ -402,11 +417,12 @@ def text_blocks(root: lxml.html.HtmlElement, *, include_hidden: bool = False) ->
     collector.flush()
     blocks = [b for b in collector.blocks if not _MARKUP.match(b.text)]
     # Text shown in two places (a teaser list at the top and again in the footer) is navigation;
-    # a paragraph repeated within one place is still that place's text.
+    # a paragraph repeated within one place is still that place's text, and so is one repeated
+    # in the next section of the same text (sections are siblings: one element holds them both).
     places: dict[str, set[lxml.html.HtmlElement]] = defaultdict(set)
     for block in blocks:
         if len(block.text) >= 30:
-            places[block.text].add(block.owner.getparent())
+            places[block.text].add(_place(block.owner))
     headline: tuple[int, Block] | None = None  # the last linked heading and its position
     for index, block in enumerate(blocks):
         block.words = word_count(block.text)
@@ -418,6 +434,12 @@ def text_blocks(root: lxml.html.HtmlElement, *, include_hidden: bool = False) ->
         if block.tag in _HEADINGS and block.tag != "h1" and _link_density(block) >= 0.5:
             headline = (index, block)
     return blocks
+
+
+def _place(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    parent = element.getparent()
+    grandparent = parent.getparent() if parent is not None else None
+    return grandparent if grandparent is not None else parent
 
 
 def _is_teaser(block: Block, index: int, headline: tuple[int, Block]) -> bool:

@@ -157,21 +157,46 @@ def _without_boilerplate(paragraphs: list[str], boilerplate: Collection[str]) ->
 
 
 def _repeats(keys: list[str]) -> list[bool]:
-    """Which paragraphs repeat an earlier one: long ones always, short ones only inside a run of
-    repeated long ones (a duplicated post repeats its subheads too)."""
-    seen: set[str] = set()
-    earlier = []
-    for key in keys:
-        earlier.append(key in seen)
-        seen.add(key)
-    long = [e and len(k.split()) >= REPEAT_MIN_WORDS for e, k in zip(earlier, keys, strict=True)]
-    result = list(long)
+    """Which paragraphs belong to a second copy of the text: a run of at least two long paragraphs
+    standing, in the same order, earlier in the text (an article rendered twice, a duplicated
+    post), and the short ones inside such a run (a duplicated post repeats its subheads too); a
+    long paragraph right after itself (a standfirst the text repeats). A long paragraph repeated
+    elsewhere on its own is the text's own (a refrain, placeholder text): it stays."""
+    first: dict[str, int] = {}
+    earlier: list[int | None] = []
+    for index, key in enumerate(keys):
+        earlier.append(first.get(key))
+        first.setdefault(key, index)
+    long = [len(k.split()) >= REPEAT_MIN_WORDS for k in keys]
+    # Long paragraphs only, in order: a copy's paragraphs follow each other as the original's did.
+    order = [i for i in range(len(keys)) if long[i]]
+    in_copy = [False] * len(keys)
+    for position in range(len(order) - 1):
+        this, following = order[position], order[position + 1]
+        this_first, following_first = earlier[this], earlier[following]
+        if (
+            this_first is not None
+            and following_first is not None
+            and following_first > this_first
+            and following_first < this  # the original ends before the copy begins
+            and _next_long(order, this_first) == following_first
+        ):
+            in_copy[this] = in_copy[following] = True
+        if keys[following] == keys[this] and following == this + 1:
+            in_copy[following] = True
+    result = list(in_copy)
     for index, is_earlier in enumerate(earlier):
-        if is_earlier and not long[index]:
-            before = index > 0 and long[index - 1]
-            after = index + 1 < len(long) and long[index + 1]
+        if is_earlier is not None and not long[index]:
+            before = index > 0 and in_copy[index - 1]
+            after = index + 1 < len(keys) and in_copy[index + 1]
             result[index] = before or after
     return result
+
+
+def _next_long(order: list[int], index: int) -> int | None:
+    """The long paragraph after `index` in `order`."""
+    at = order.index(index)
+    return order[at + 1] if at + 1 < len(order) else None
 
 
 def join_paragraphs(paragraphs: Iterable[str]) -> str | None:
