@@ -270,7 +270,7 @@ def extract_article(page: Page) -> ArticleDraft:
         authors=authors,
         published=published,
         published_source=chosen.source if chosen else (kept_unreadable[2] if kept_unreadable else None),
-        date_order=date_order(page),
+        date_order=choice.order or date_order(page),
         date_problems=date_problems,
         modified=modified,
         language=_language(page, node),

@@ -16,9 +16,10 @@ one; a comment's date is not looked at (comments are not searched).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta, timezone
 
 from lxml import etree
 
@@ -26,8 +27,8 @@ from newscrawler.extract.learned import load_model
 from newscrawler.extract.page import Page
 from newscrawler.extract.structured import Node
 from newscrawler.extract.textblocks import paragraphs_of
-from newscrawler.normalize.dateparse import DateOrder
-from newscrawler.normalize.dates import normalize_date
+from newscrawler.normalize.dateparse import DateOrder, find_printed_date
+from newscrawler.normalize.dates import isoformat, normalize_date
 
 # Where each candidate comes from, most deliberate first (also the tie order).
 SOURCES = (
@@ -39,6 +40,7 @@ SOURCES = (
     "first-time",  # the page's first <time datetime>
     "date-box",  # the text of an element classed or itemprop'd as a date
     "printed",  # a date printed just below the headline
+    "labelled",  # a date printed after a publication label ("Erschienen am", "Published on")
     "url",  # a date in the address (/2024/03/05/)
     "htmldate",  # htmldate's extensive search (markup and text heuristics)
     "modified",  # dateModified / article:modified_time: a fallback, rarely the published date
@@ -64,7 +66,8 @@ MODIFIED_META = (
 # Elements classed as a date, found through their attribute nodes (cheaper than testing every
 # element); outside asides and footers, where other articles' dates are.
 _DATE_CLASS = etree.XPath(
-    '(//@class[contains(., "date") or contains(., "time") or contains(., "published")]/..'
+    '(//@class[contains(., "date") or contains(., "time") or contains(., "published")'
+    ' or contains(., "datum") or contains(., "fecha")]/..'
     ' | //@itemprop[contains(., "date")]/..)'
     "[not(self::html or self::body)][not(ancestor::aside or ancestor::footer)]"
 )
@@ -85,6 +88,8 @@ _PRINTED_DATE = re.compile(
 )
 _DATELINE_REACH = 12  # elements after the headline searched for a printed date
 _URL_DAY = re.compile(r"(?<!\d)((?:19|20)\d\d)[/_-]?(0[1-9]|1[0-2])[/_-]?(0[1-9]|[12]\d|3[01])(?!\d)")
+# Folders by year, month and day without leading zeros (/2017/7/12/)
+_URL_FOLDERS_DAY = re.compile(r"/((?:19|20)\d\d)/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])/")
 _URL_YEAR = re.compile(r"(?<![\d])(19[9]\d|20[0-4]\d)(?![\d])")
 _HAS_TIME = re.compile(r"\d{1,2}[:h]\d{2}")
 
@@ -93,8 +98,19 @@ _HAS_TIME = re.compile(r"\d{1,2}[:h]\d{2}")
 class DateCandidate:
     text: str  # as the page states it
     source: str  # one of SOURCES
-    day: date
+    day: date  # the day the page's readers see: in the page's own zone when it states one
     before_headline: bool = False  # printed above the page's <h1>: a masthead's "today", not the story's
+    moment: datetime | None = None  # the instant, when the text names a time of day
+    zoned: bool = False  # the text states its zone or offset ("Z", "+02:00", "GMT")
+    shifted: bool = False  # a UTC time re-read in the zone the page prints its dates in
+
+    @property
+    def local_text(self) -> str:
+        """The text to publish: as stated, unless the day was re-read in the page's zone, where
+        the same instant is written with that zone's offset (the day the page shows)."""
+        if self.shifted and self.moment is not None:
+            return isoformat(self.moment)
+        return self.text
 
 
 def date_order(page: Page) -> DateOrder:
@@ -102,6 +118,7 @@ def date_order(page: Page) -> DateOrder:
     English only."""
     locale = (
         page.tree.get("lang")
+        or page.tree.get("xml:lang")
         or page.structured.first_meta("og:locale", "content-language", "language", "dc.language")
         or ""
     )
@@ -121,6 +138,8 @@ class PublishedChoice:
     # date_in_future, ...) and where they were (json-ld, meta): counted by the crawl even when
     # another source gave the date.
     unreadable: tuple[tuple[str, str, str], ...] = ()
+    # How the page writes numeric dates, as its dates settle it: the chosen text is read this way.
+    order: DateOrder | None = None
 
 
 def choose_published(
@@ -130,17 +149,27 @@ def choose_published(
     candidates naming the chosen day, the most precise and deliberate one is kept: a JSON-LD
     timestamp rather than htmldate's bare day."""
     foreign = list(foreign)
-    candidates = published_candidates(page, node, others, title, foreign)
+    candidates, order = _candidates_in_order(page, node, others, title, foreign)
     unreadable = _unreadable_structured_dates(page, node)
     if not candidates:
-        return PublishedChoice(None, unreadable)
+        return PublishedChoice(None, unreadable, order)
     best = load_model("published").best(features_of(page, candidates, foreign))
     if best is None:
-        return PublishedChoice(None, unreadable)
+        return PublishedChoice(None, unreadable, order)
     day = candidates[best].day
     same_day = [c for c in candidates if c.day == day]
-    chosen = min(same_day, key=lambda c: (not _HAS_TIME.search(c.text), SOURCES.index(c.source)))
-    return PublishedChoice(chosen, unreadable)
+    # The text published is the page's publication date as written, in the page's zone: a modified
+    # date or a UTC time re-read only when nothing else names the day.
+    chosen = min(
+        same_day,
+        key=lambda c: (
+            c.source == "modified",
+            c.shifted,
+            not _HAS_TIME.search(c.text),
+            SOURCES.index(c.source),
+        ),
+    )
+    return PublishedChoice(replace(chosen, text=chosen.local_text), unreadable, order)
 
 
 def _unreadable_structured_dates(page: Page, node: Node | None) -> tuple[tuple[str, str, str], ...]:
@@ -162,9 +191,15 @@ def published_candidates(
     """Every date the page offers for its publication, one per source, as found. `others` are
     further nodes describing this article, `foreign` the article nodes of other pages (related
     stories, list members): their dates are not this page's."""
+    return _candidates_in_order(page, node, others, title, foreign)[0]
+
+
+def _candidates_in_order(
+    page: Page, node: Node | None, others: Iterable[Node], title: str | None, foreign: Iterable[Node] = ()
+) -> tuple[list[DateCandidate], DateOrder]:
+    """The page's date candidates, and the order it writes numeric dates in."""
     foreign = list(foreign)
     meta = page.structured
-    order = date_order(page)
     found: list[tuple[str, str | None, etree._Element | None]] = [
         (
             "json-ld",
@@ -178,6 +213,7 @@ def published_candidates(
         ("first-time", *_first_time(page)),
         ("date-box", *_date_box(page)),
         ("printed", _dateline(page, title), None),
+        ("labelled", *_labelled_date(page)),
         ("url", _url_date(page.url), None),
         (
             "modified",
@@ -185,26 +221,152 @@ def published_candidates(
             None,
         ),
     ]
+    order = settled_order([text for _, text, _ in found if text], date_order(page))
     candidates = []
     headlines = page.tagged("h1")
     headline = headlines[0] if headlines else None
     for source, text, element in found:
-        if text and (day := _day(text, order)) is not None:
+        if text and (candidate := _candidate(text, source, order)) is not None:
             before = element is not None and _before_headline(element, headline)
-            candidates.append(DateCandidate(text, source, day, before))
-    # htmldate looks at the address and the date meta tags and JSON first, and answers with them
-    # when they name a day: beside a structured date it is an echo, at the cost of a parse of its
-    # own. Without one, its markup and text heuristics are a witness of their own.
-    # Its text search (extensive mode) is most of its cost: it runs where nothing else named a day.
-    stated = any(c.source in _STATED_PUBLISHED for c in candidates)
-    text = None if stated else _htmldate(page, extensive=not candidates)
-    if text and (day := _day(text, order)) is not None:
-        candidates.append(DateCandidate(text, "htmldate", day))
+            candidates.append(replace(candidate, before_headline=before) if before else candidate)
+    # htmldate is a witness of its own: its markup heuristics (a couple of milliseconds) run on
+    # every page, so that where the page's own dates disagree it has a say; its text search
+    # (extensive mode) is most of its cost and runs where nothing else named a day.
+    text = _htmldate(page, extensive=not candidates)
+    if text and (candidate := _candidate(text, "htmldate", order)) is not None:
+        candidates.append(candidate)
     # htmldate reads the first datePublished of the page's JSON, whichever node it is on: a day
     # only a node that is not this article names (a WebPage's, a related story's) is that node's.
     own = {c.day for c in candidates if c.source in _STRUCTURED}
     elsewhere = _json_days(page) - own
-    return [c for c in candidates if c.source != "htmldate" or c.day not in elsewhere]
+    candidates = [c for c in candidates if c.source != "htmldate" or c.day not in elsewhere]
+    return in_page_zone(candidates), order
+
+
+def settled_order(texts: list[str], guess: DateOrder) -> DateOrder:
+    """The order the page writes numeric dates in: the guess from its locale, unless its dates
+    that could be read either way ("02/11/2023") name the days its unambiguous dates name only
+    when read the other way (a British page without a language, a Spanish one marked English)."""
+    ambiguous: list[str] = []
+    settled: set[str] = set()
+    for text in texts:
+        result = normalize_date(text, slow_path=False, default_order=guess)
+        if result.value is None:
+            continue
+        if result.ambiguous:
+            ambiguous.append(text)
+        else:
+            settled.add(result.value[:10])
+    if not ambiguous or not settled or guess not in _SWAPPED:
+        return guess
+    other = _SWAPPED[guess]
+
+    def agreeing(order: DateOrder) -> int:
+        values = (normalize_date(t, slow_path=False, default_order=order).value for t in ambiguous)
+        return sum(1 for value in values if value and value[:10] in settled)
+
+    return other if agreeing(other) > agreeing(guess) else guess
+
+
+_SWAPPED: dict[DateOrder, DateOrder] = {"DMY": "MDY", "MDY": "DMY"}
+
+
+def _candidate(text: str, source: str, order: DateOrder) -> DateCandidate | None:
+    """The candidate a text makes: the day it names, and its instant when it names a time."""
+    if not _STATED_YEAR.search(text):
+        return None
+    result = normalize_date(text, slow_path=False, default_order=order)
+    if result.value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(result.value)
+    except ValueError:
+        return None
+    if not _HAS_TIME.search(text) and not _EPOCH.match(text):
+        return DateCandidate(text, source, moment.date())
+    # A text that states its zone names the same instant whatever zone the reader assumes.
+    elsewhere = normalize_date(text, slow_path=False, default_order=order, timezone=_PROBE_ZONE).value
+    zoned = elsewhere is not None and datetime.fromisoformat(elsewhere) == moment
+    return DateCandidate(text, source, moment.date(), moment=moment, zoned=zoned)
+
+
+# A zone no page's default is likely to be (+05:45): a time read the same with it states its own.
+_PROBE_ZONE = "Asia/Kathmandu"
+_EPOCH = re.compile(r"^\s*\d{10}(?:\d{3})?\s*$")
+
+
+def in_page_zone(candidates: list[DateCandidate]) -> list[DateCandidate]:
+    """The candidates with every UTC time re-read in the zone the page prints its dates in, when
+    the page says which: structured data often states times in UTC ("2019-10-18T22:04:00Z") while
+    the page, its readers and its other metadata name the local day ("19.10.2019 00:04"). The
+    zone is the page's own: an offset other than UTC that one of its dates states, or else the
+    offset between a printed wall-clock time and a UTC time of the same minute. Without either, a
+    UTC time whose local day, in some zone of the world, is a day the page prints without a time
+    is taken to be that day (the page shows it; the time says which zones could).
+    """
+    utc = [c for c in candidates if c.zoned and c.moment is not None and not c.moment.utcoffset()]
+    if not utc:
+        return candidates
+    offset = _page_offset(candidates, utc)
+    printed_days = {c.day for c in candidates if c.moment is None and c.source in _LOCAL_DAY_SOURCES}
+    shifted = []
+    for candidate in candidates:
+        if candidate not in utc:
+            shifted.append(candidate)
+            continue
+        assert candidate.moment is not None
+        if offset is not None:
+            local = candidate.moment.astimezone(timezone(offset))
+        else:
+            local = next(
+                (
+                    candidate.moment.astimezone(timezone(shift))
+                    for shift in _NEAR_OFFSETS
+                    if candidate.moment.astimezone(timezone(shift)).date() in printed_days
+                ),
+                candidate.moment,
+            )
+        if local.date() == candidate.day:
+            shifted.append(candidate)
+        else:
+            shifted.append(replace(candidate, day=local.date(), moment=local, shifted=True))
+    return shifted
+
+
+# Sources that print a day the way the page's readers see it (not structured data's UTC).
+_LOCAL_DAY_SOURCES = frozenset({"printed", "date-box", "labelled", "url", "time"})
+# Sources that print the date for the page's readers.
+_PRINTED_SOURCES = ("printed", "date-box", "labelled")
+# Offsets a UTC time is re-read in on a printed day alone, smallest first: within three hours of
+# UTC (Europe, Africa, the Atlantic side of the Americas). Further out, a printed day that differs
+# is as often another date of the page (a masthead's today) as the same moment.
+_NEAR_OFFSETS = tuple(
+    sorted((timedelta(minutes=15 * q) for q in range(-12, 13) if q), key=lambda shift: abs(shift))
+)
+
+
+def _page_offset(candidates: list[DateCandidate], utc: list[DateCandidate]) -> timedelta | None:
+    """The offset of the zone the page prints its times in, from its own dates: one stated with a
+    non-UTC offset, else a wall-clock time (no zone) printed at a UTC time's minute plus whole
+    quarter hours."""
+    stated = Counter(
+        offset for c in candidates if c.zoned and c.moment is not None and (offset := c.moment.utcoffset())
+    )
+    if stated:
+        return stated.most_common(1)[0][0]
+    for wall in candidates:
+        if wall.zoned or wall.moment is None:
+            continue
+        naive = wall.moment.replace(tzinfo=None)
+        for other in utc:
+            assert other.moment is not None
+            shift = naive - other.moment.replace(tzinfo=None)
+            if shift and abs(shift) <= _MAX_OFFSET and not shift % timedelta(minutes=15):
+                return shift
+    return None
+
+
+_MAX_OFFSET = timedelta(hours=14)
 
 
 def features_of(
@@ -226,7 +388,8 @@ def candidate_features(
     days = [c.day for c in candidates]
     others = [c for c in candidates if c is not candidate]
     same = [c for c in others if c.day == candidate.day]
-    modified = next((c.day for c in candidates if c.source == "modified"), None)
+    modified_candidate = next((c for c in candidates if c.source == "modified"), None)
+    modified = modified_candidate.day if modified_candidate else None
     url_year = _URL_YEAR.search(url)
     features = {f"source_{source.replace('-', '_')}": float(candidate.source == source) for source in SOURCES}
     features.update(
@@ -249,6 +412,14 @@ def candidate_features(
             "new_years_day": float(candidate.day.month == 1 and candidate.day.day == 1),
             "another_articles_day": float(candidate.day in elsewhere and candidate.source != "json-ld"),
             "years_before_latest": min((max(days) - candidate.day).days / 365.0, 10.0),
+            "zone_shifted": float(candidate.shifted),
+            # the day printed for the reader (a dateline, a date box) is this one
+            "printed_agrees": float(any(c.source in _PRINTED_SOURCES for c in same)),
+            # the page prints its modified day as its date: what readers (and annotators) take as
+            # the publication day, whatever the structured data says
+            "printed_modified_day": float(
+                modified == candidate.day and any(c.source in _PRINTED_SOURCES for c in [candidate, *same])
+            ),
         }
     )
     return features
@@ -348,13 +519,55 @@ def _first_time(page: Page) -> tuple[str | None, etree._Element | None]:
 
 
 def _date_box(page: Page) -> tuple[str | None, etree._Element | None]:
-    """The short printed date of the first element classed as a date."""
+    """The printed date of the first element classed as a date that prints one ("Written:
+    2023-11-07 15:03:30 / Updated: ..." gives its first)."""
     for element in _DATE_CLASS(page.tree)[:_DATE_BOXES]:
         # Paragraph by paragraph: a byline block and a date block side by side must not run
         # together ("By Carrie ArnoldNovember 15, 2019" reads as no date).
         text = " ".join(paragraphs_of(element))
-        if 6 <= len(text) <= 60 and re.search(r"\d", text):
+        if len(text) > _LABEL_CONTEXT or not re.search(r"\d", text):
+            continue
+        if 6 <= len(text) <= 60 and normalize_date(text, slow_path=False).value is not None:
             return text, element
+        if found := find_printed_date(text):
+            return found, element
+    return None, None
+
+
+# Words that introduce a publication date (not an update's), in the languages of the dev pages and
+# their neighbours; a cheap test on the source first, the element search only where one is found.
+_PUBLICATION_LABEL = (
+    r"\b(?:(?:first\s+)?published|posted|publication\s+date|date\s+published|veröffentlicht|erschienen|"
+    r"publiziert|datum|publié|mis\s+en\s+ligne|publicado|fecha\s+de\s+publicación|pubblicato|"
+    r"gepubliceerd|geplaatst|opublikowano|data\s+publikacji|publicerad|udgivet|publisert)\b"
+    r"(?:\s+(?:on|am|le|el|il|op|em|en|den))?\s*:?"
+)
+_LABEL_IN_SOURCE = re.compile(_PUBLICATION_LABEL, re.IGNORECASE)
+_LABEL_IN_TEXT = re.compile(_PUBLICATION_LABEL + r"\s*(?P<rest>.{0,60})", re.IGNORECASE | re.DOTALL)
+_LABELLED_TEXT = etree.XPath(
+    "//text()[re:test(., $label, 'i')][not(ancestor::script or ancestor::style)]"
+    '[not(ancestor::*[contains(@class, "comment") or contains(@id, "comment")])]',
+    namespaces={"re": "http://exslt.org/regular-expressions"},
+)
+_LABEL_CONTEXT = 1000  # characters of the label's element (or its parent's) searched for the date
+
+
+def _labelled_date(page: Page) -> tuple[str | None, etree._Element | None]:
+    """The first date printed after a publication label, in the label's element or, where that
+    holds only the label ("<span>Datum:</span> <span>18.10.2021</span>"), its parent's."""
+    source = page.source if isinstance(page.source, str) else page.source.decode("utf-8", "replace")
+    if not _LABEL_IN_SOURCE.search(source):
+        return None, None
+    for text in _LABELLED_TEXT(page.tree, label=_PUBLICATION_LABEL)[:_DATE_BOXES]:
+        element = text.getparent()
+        for holder in (element, element.getparent() if element is not None else None):
+            if holder is None or not isinstance(holder.tag, str):
+                continue
+            # Text by text: a <br> between a time and a label must not glue them ("14:49Erschienen").
+            shown = " ".join(" ".join(holder.itertext())[:_LABEL_CONTEXT].split())
+            for match in _LABEL_IN_TEXT.finditer(shown):
+                if found := find_printed_date(match["rest"]):
+                    return found, holder
     return None, None
 
 
@@ -379,8 +592,9 @@ def _dateline(page: Page, title: str | None) -> str | None:
 
 def _url_date(url: str) -> str | None:
     path = url.split("?", 1)[0]
-    if match := _URL_DAY.search(path):
-        return "-".join(match.groups())
+    if match := _URL_DAY.search(path) or _URL_FOLDERS_DAY.search(path):
+        year, month, day = match.groups()
+        return f"{year}-{int(month):02d}-{int(day):02d}"
     return None
 
 

@@ -446,3 +446,33 @@ def order_evidence(text: str | None) -> DateOrder | None:
     if b > 12 >= a:
         return "MDY"
     return None
+
+
+# --- finding a date in running text ------------------------------------------------------------------
+
+_ISO_DAY = re.compile(r"(?<![\d.:/-])(?:19|20)\d\d-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?(?![\d/-])")
+# A clock time right after a date: "01.11.2023, 14:49", "3. Dezember 2011 um 09:12 Uhr", "May 4 at 2pm".
+_TRAILING_CLOCK = re.compile(
+    r"\s*(?:,|-|–|\||·)?\s*(?:at|um|à|a\s+las|alle|ore|om|às|kl\.?)?\s*"
+    r"\d{1,2}[:h.]\d{2}(?::\d{2})?(?:\s*(?:[ap]\.?\s?m\.?(?!\w)|uhr(?!\w)))?",
+    re.IGNORECASE,
+)
+
+
+def find_printed_date(text: str) -> str | None:
+    """The first date with a year that running text prints ("Erschienen am: 01.11.2023 Lesungen: 61"
+    gives "01.11.2023"), with the clock time that follows it; None when there is none. What it
+    returns reads back with parse_printed or parse_iso."""
+    found: list[tuple[int, int]] = []
+    for pattern in (_ISO_DAY, _CJK_DATE, *_TEXT_DATES, _NUMERIC_DATE):
+        for match in pattern.finditer(text):
+            if pattern in _TEXT_DATES and not match["year"]:
+                continue  # "May 4" names no year: the crawl's clock would complete it
+            found.append(match.span())
+            break
+    if not found:
+        return None
+    start, end = min(found)
+    if clock := _TRAILING_CLOCK.match(text, end):
+        end = clock.end()
+    return text[start:end].strip()
