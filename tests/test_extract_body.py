@@ -435,3 +435,20 @@ def test_a_paragraph_repeated_in_the_next_section_of_the_text_is_kept():
         f"<div>{paragraphs_html([PARAGRAPHS[2], PARAGRAPHS[0]])}</div></article>"
     )
     assert extract_paragraphs(page(article)) == [*PARAGRAPHS[:2], "Next steps", PARAGRAPHS[2], PARAGRAPHS[0]]
+
+
+def test_lines_of_chinese_prose_read_as_text_though_short_in_characters():
+    # A CJK character carries about what two letters do: a line of 35 of them is prose, with or
+    # without sentence punctuation, as a line of 70 letters would be.
+    lines = [
+        "一波波接續性低溫寒流報到 已將新竹尖石鄉後山一帶層層山巒披上嫣紅的彩衣",
+        "玉峰道路一路上雲氣山嵐滯留山頭 順路下切蜿蜒道路後不久即抵達來到玉峰國小",
+        "美樹美如其名偌大楓香樹早已呈現金黃 泛紅色彩也是愛攝人仕所喜愛造訪之地",
+        "第二次造訪美樹發現到營區變了 印象中以前生冷招牌換成了原木招牌可謂匠心獨運",
+    ]
+    menu = "".join(f'<li><a href="/c/{i}">分類{i}</a></li>' for i in range(8))
+    html = (
+        "<html><head><title>美樹營地賞楓</title></head><body>"
+        f"<ul>{menu}</ul><h1>美樹營地賞楓</h1><div class='post'>{paragraphs_html(lines)}</div></body></html>"
+    )
+    assert extract_paragraphs(Page(html, URL)) == lines

@@ -73,6 +73,16 @@ def test_a_story_is_an_article_and_a_section_of_teasers_is_not():
         assert is_article(page, draft) is expected, url
 
 
+def test_a_chinese_text_about_its_headline_uses_the_headline_s_words():
+    # Chinese is written without spaces: the headline's words are found as character pairs.
+    title = "人工智能迈上新台阶"
+    lines = ["研究人员表示人工智能迈上新台阶，新电脑已可利用记忆自学。", "这项成果发表在自然杂志上。"]
+    text = "".join(f"<p>{t}</p>" for t in lines * 3)
+    html = f"<html><head><title>{title}</title></head><body><h1>{title}</h1>{text}</body></html>"
+    page = Page(html, "https://news.example.cn/a/20240301/ai.html")
+    assert page_kind_features(page, extract_article(page))["title_words_in_text"] == 1.0
+
+
 def test_linear_model_scores_by_its_weights():
     model = LinearModel(
         name="toy", bias=-1.0, weights={"a": 2.0, "b": -1.0}, means={"a": 0.5}, scales={"a": 0.5}, fitted={}

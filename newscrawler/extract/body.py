@@ -470,9 +470,14 @@ def _content_like(block: Block) -> bool:
     density = _link_density(block)
     if block.tag in _HEADINGS or density > 0.5 or (density > 0.3 and block.words < _LINKED_PROSE_WORDS):
         return False
-    if block.words >= 12 and len(block.text) >= 60:
+    if block.words >= 12 and _text_length(block.text) >= 60:
         return True
     return block.words >= 6 and bool(_SENTENCE_END.search(block.text))
+
+
+def _text_length(text: str) -> int:
+    """Characters, a CJK one counting twice: it carries about as much as two of an alphabet."""
+    return len(text) if text.isascii() else len(text) + len(_CJK.findall(text))
 
 
 def _words_key(text: str) -> str:

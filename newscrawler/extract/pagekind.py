@@ -57,6 +57,7 @@ _NOT_A_STORY_TITLE = re.compile(
 _SENTENCE = re.compile(r"[.!?。！？]['\"”’»)]?(?:\s|$)")
 _LONG_PARAGRAPH_WORDS = 30
 _CONTENT_WORD = re.compile(r"\w{4,}")
+_CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]{2,}")
 _DATE_LINE_WORDS = 10
 _DATE_IN_LINE = re.compile(
     r"\b(?:\d{1,2}[./-]\d{1,2}[./-](?:19|20)?\d\d|(?:19|20)\d\d-\d\d-\d\d|"
@@ -206,12 +207,21 @@ def _story_key(site: str, href: str) -> tuple[str, str] | None:
 def _title_in_text(title: str, paragraphs: list[str]) -> float:
     """The share of the title's words that the text's opening uses: an article's text is about
     its headline; a section page's name says little about the teasers under it."""
-    wanted = {w.casefold() for w in _CONTENT_WORD.findall(title)}
+    wanted = _content_terms(title)
     if not wanted:
         return 0.0
-    opening = " ".join(paragraphs[:5]).casefold()
-    found = {w.casefold() for w in _CONTENT_WORD.findall(opening)}
+    found = _content_terms(" ".join(paragraphs[:5]))
     return len(wanted & found) / len(wanted)
+
+
+def _content_terms(text: str) -> set[str]:
+    """Words of four letters or more; in scripts written without spaces (Chinese, Japanese),
+    pairs of characters, which is how long their words mostly are."""
+    folded = text.casefold()
+    terms = {w for w in _CONTENT_WORD.findall(folded) if not _CJK_RUN.search(w)}
+    for run in _CJK_RUN.findall(folded):
+        terms.update(run[i : i + 2] for i in range(len(run) - 1))
+    return terms
 
 
 def _is_date_line(paragraph: str) -> bool:
