@@ -7,14 +7,23 @@ An extension: a timer due every NEWSCRAWLER_LOOP_WATCH_INTERVAL seconds (0.05) n
 fires. Stats: `loop/longest_stall_ms` (the worst lateness of the run) and
 `loop/stalls_over_100ms`, and the CPU time of the crawl's own process (`process/cpu_seconds`,
 extraction workers not included); a stall of a second or more is logged with the time it happened.
+
+To find what holds the loop: NEWSCRAWLER_LOOP_WATCH_STACKS = N (milliseconds, 0: off) starts a
+thread that, whenever the loop has not ticked for N ms, notes the reactor thread's stack; when the
+spider closes the stacks seen most often during stalls are logged (a sampling profiler of stalls only).
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import resource
+import sys
+import threading
 import time
+import traceback
+from collections import Counter
 from typing import TYPE_CHECKING, Self
 
 from scrapy import signals
@@ -36,6 +45,7 @@ class LoopStallMonitor:
         self.over_100ms = 0
         self._due = 0.0
         self._call: IDelayedCall | None = None
+        self.sampler: StallSampler | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -43,21 +53,29 @@ class LoopStallMonitor:
         if interval <= 0:
             raise NotConfigured("NEWSCRAWLER_LOOP_WATCH_INTERVAL is 0")
         monitor = cls(crawler, interval)
+        if (stacks_ms := crawler.settings.getfloat("NEWSCRAWLER_LOOP_WATCH_STACKS", 0)) > 0:
+            monitor.sampler = StallSampler(stacks_ms / 1000)
         crawler.signals.connect(monitor.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(monitor.spider_closed, signal=signals.spider_closed)
         return monitor
 
     def spider_opened(self) -> None:
         self._schedule()
+        if self.sampler is not None:
+            self.sampler.start()
 
     def _schedule(self) -> None:
         from twisted.internet import reactor
 
         self._due = time.monotonic() + self.interval
+        if self.sampler is not None:
+            self.sampler.tick(self._due)
         self._call = reactor.callLater(self.interval, self._tick)  # type: ignore[attr-defined]
 
     def _tick(self) -> None:
         late = time.monotonic() - self._due
+        if self.sampler is not None:
+            self.sampler.ticked(late)
         self._schedule()
         if late <= self.longest and late <= 0.1:
             return
@@ -78,9 +96,68 @@ class LoopStallMonitor:
         if self._call is not None and self._call.active():
             self._call.cancel()
         self._publish()
+        if self.sampler is not None:
+            self.sampler.stop()
+            for stack, seen in self.sampler.samples.most_common(12):
+                logger.warning("Stalled the loop in %d samples:\n%s", seen, stack)
         # The crawl's own process, without its extraction workers: what the event loop's thread costs.
         usage = resource.getrusage(resource.RUSAGE_SELF)
         self.crawler.stats.set_value("process/cpu_seconds", round(usage.ru_utime + usage.ru_stime, 2))
+
+
+class StallSampler:
+    """A thread noting the reactor thread's stack while the loop is late by more than `threshold`."""
+
+    def __init__(self, threshold: float) -> None:
+        self.threshold = threshold
+        self.due = float("inf")
+        self.samples: Counter[str] = Counter()
+        self._target = threading.get_ident()
+        self._thread_cpu = 0.0
+        self._gc_began = 0.0
+        self.gc_seconds = 0.0  # collections since the last tick
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="newscrawler-stall-sampler", daemon=True)
+
+    def start(self) -> None:
+        self._target = threading.get_ident()
+        gc.callbacks.append(self._on_gc)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        with contextlib.suppress(ValueError):
+            gc.callbacks.remove(self._on_gc)
+
+    def _on_gc(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._gc_began = time.perf_counter()
+        else:
+            self.gc_seconds += time.perf_counter() - self._gc_began
+
+    def tick(self, due: float) -> None:
+        self.due = due
+        self._thread_cpu = time.thread_time()
+        self.gc_seconds = 0.0
+
+    def ticked(self, late: float) -> None:
+        """How a late tick's stall was spent: the loop thread's own CPU, the collector's."""
+        if late >= self.threshold:
+            cpu = time.thread_time() - self._thread_cpu
+            logger.warning(
+                "Stall of %.0f ms: the loop's thread used %.0f ms of CPU, %.0f ms in the collector",
+                late * 1000,
+                cpu * 1000,
+                self.gc_seconds * 1000,
+            )
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.threshold / 4):
+            if time.monotonic() - self.due < self.threshold:
+                continue
+            frame = sys._current_frames().get(self._target)
+            if frame is not None:
+                self.samples["".join(traceback.format_stack(frame, limit=25))] += 1
 
 
 class QuietCollector:
@@ -104,7 +181,8 @@ class QuietCollector:
         return collector
 
     def spider_opened(self) -> None:
-        gc.collect()
+        # No collection first: over the start-up heap it held the loop for a tenth of a second and
+        # more, for the little garbage start-up leaves.
         gc.freeze()
         _, *older = gc.get_threshold()
         gc.set_threshold(self.threshold, *older)

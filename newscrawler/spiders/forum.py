@@ -4,14 +4,15 @@ Flarum, NodeBB) are followed the same way."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from scrapy.http import Response, TextResponse
 
+from newscrawler.extract import PageResult
 from newscrawler.extract.links import extension
 from newscrawler.normalize.urls import site_of
-from newscrawler.spiders.base import NewscrawlerSpider
+from newscrawler.spiders.base import NewscrawlerSpider, paced
 
 JSON_TYPES = (b"application/json", b"text/json", b"application/vnd.api+json")
 
@@ -61,8 +62,11 @@ class ForumSpider(NewscrawlerSpider):
         for reason, count in result.skipped.items():
             # Ads posing as posts, moderator actions, deleted posts: not records, but counted.
             self.crawler.stats.inc_value(f"skipped/{reason}", count)
-        for draft in self.drafts(result):
-            yield draft
+        async for output in paced(self.page_outputs(result)):
+            yield output
+
+    def page_outputs(self, result: PageResult) -> Iterator[Any]:
+        yield from self.drafts(result)
         generic = result.engine == "generic" and result.kind == "thread"
         for link in result.links:
             if link.role in {"thread", "board", "next_page"} and self.may_follow(link.url):

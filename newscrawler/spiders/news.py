@@ -12,9 +12,10 @@ from urllib.parse import urljoin
 from scrapy.http import Response, TextResponse
 
 from newscrawler.discovery import Entry, maybe_gunzip, parse_feed, parse_sitemap, sitemaps_in_robots
+from newscrawler.extract import PageResult
 from newscrawler.incremental import session_of
 from newscrawler.normalize.urls import canonicalize_url
-from newscrawler.spiders.base import NewscrawlerSpider
+from newscrawler.spiders.base import NewscrawlerSpider, paced
 
 FOLLOW_ROLES = {"article", "listing", "next_page"}
 
@@ -73,7 +74,11 @@ class NewsSpider(NewscrawlerSpider):
         for url in declared or [urljoin(response.url, "/sitemap.xml")]:
             yield self.request(url, self.parse_sitemap, optional=not declared)
 
-    def parse_sitemap(self, response: Response) -> Iterator[Any]:
+    async def parse_sitemap(self, response: Response) -> AsyncIterator[Any]:
+        async for output in paced(self.sitemap_outputs(response)):
+            yield output
+
+    def sitemap_outputs(self, response: Response) -> Iterator[Any]:
         body = maybe_gunzip(response.body)
         sitemap = parse_sitemap(body, response.url) if body is not None else None
         if sitemap is None:
@@ -89,7 +94,11 @@ class NewsSpider(NewscrawlerSpider):
         for entry in self.unseen(sitemap.entries, "sitemap"):
             yield from self.follow(entry.url, response.url, source="sitemap")
 
-    def parse_feed(self, response: Response) -> Iterator[Any]:
+    async def parse_feed(self, response: Response) -> AsyncIterator[Any]:
+        async for output in paced(self.feed_outputs(response)):
+            yield output
+
+    def feed_outputs(self, response: Response) -> Iterator[Any]:
         entries = parse_feed(response.body, response.url)
         if entries is None:
             self.count("errors", "feed_unreadable", response.url)
@@ -156,14 +165,16 @@ class NewsSpider(NewscrawlerSpider):
             return
         if result.reason and not result.drafts:
             self.count("skipped", result.reason, response.url, log=False)
-        for draft in self.drafts(result):
-            yield draft
+        async for output in paced(self.page_outputs(response, result)):
+            yield output
+
+    def page_outputs(self, response: Response, result: PageResult) -> Iterator[Any]:
+        yield from self.drafts(result)
         for link in result.links:
             if link.role == "feed":
                 yield self.request(link.url, self.parse_feed)
             elif link.role in FOLLOW_ROLES and (result.kind != "article" or link.role == "next_page"):
-                for request in self.follow(link.url, response.url, source=link.role):
-                    yield request
+                yield from self.follow(link.url, response.url, source=link.role)
 
     def follow(self, url: str, from_url: str, *, source: str) -> Iterator[Any]:
         url = canonicalize_url(url)
