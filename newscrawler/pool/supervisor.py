@@ -25,7 +25,7 @@ import resource
 import struct
 import sys
 import threading
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -38,6 +38,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 20.0  # seconds a page may take; the slowest real pages take well under one
 DEFAULT_MEMORY_MB = 1024  # resident memory a worker may reach (a 10 MB page parses in ~300 MB)
+PIPELINE = 2  # pages handed to a worker at once: the one it reads, the next waiting in its input
 _MEMORY_POLL = 0.1  # seconds between looks at a busy worker's resident memory
 _STARTUP_TIMEOUT = 60.0  # seconds a new worker may take to import extraction
 _STARTUP_FAILURES = 3  # workers in a row dying before they are ready: the pool gives up
@@ -145,33 +146,54 @@ class AsyncExtractionPool:
     # -- one worker slot ---------------------------------------------------------------------------
 
     async def _slot(self) -> None:
-        """Keeps one worker running and feeds it pages, one at a time; replaces it when it is killed
-        or dies."""
+        """Keeps one worker running and feeds it pages; replaces it when it is killed or dies.
+
+        A worker has up to PIPELINE pages handed to it at once: the next one waits in its input
+        while it reads the current one, so it goes on at once when done instead of waiting for the
+        crawl's thread (busy with other sites' downloads, or waiting for a core) to hand it one.
+        Each page's time budget starts when the worker can start it: when the one before it is done."""
         while not self.broken:
             worker = await self._spawn()
             if worker is None:
                 continue
+            handed: deque[tuple[PageJob, asyncio.Future[PageOutcome]]] = deque()
             try:
                 while True:
-                    job, future = await self._queue.get()
-                    if future.done():
-                        continue
+                    if not handed:
+                        job, future = await self._queue.get()
+                        if future.done():
+                            continue
+                        handed.append((job, future))
+                        self._hand(worker, job)
+                    while len(handed) < PIPELINE and not self._queue.empty():
+                        job, future = self._queue.get_nowait()
+                        if not future.done():
+                            handed.append((job, future))
+                            self._hand(worker, job)
                     worker.busy = True
                     try:
-                        outcome = await self._run(worker, job)
+                        outcome = await self._outcome(worker)
                     except _Dead as dead:
                         self.stats.replaced += 1
+                        _, future = handed.popleft()
                         outcome = PageOutcome(None, dead.reason, dead.detail, notes={"replaced": 1})
-                        future.set_result(self._counted(outcome))
-                        break
-                    except BaseException:
                         if not future.done():
-                            future.set_result(PageOutcome(None, "pool_closed", "the pool was closed"))
-                        raise
+                            future.set_result(self._counted(outcome))
+                        break
                     finally:
                         worker.busy = False
-                    future.set_result(self._counted(outcome))
+                    _, future = handed.popleft()
+                    if not future.done():
+                        future.set_result(self._counted(outcome))
             finally:
+                # Pages handed to a worker that is gone, behind the one it was reading: to another.
+                for job, future in handed:
+                    if self._closed or self.broken:
+                        if not future.done():
+                            future.set_result(PageOutcome(None, "pool_closed", "the pool was closed"))
+                    else:
+                        self._queue.put_nowait((job, future))
+                handed.clear()
                 await self._end(worker)
 
     async def _spawn(self) -> Worker | None:
@@ -202,15 +224,18 @@ class AsyncExtractionPool:
         self._startup_failures = 0
         return worker
 
-    async def _run(self, worker: Worker, job: PageJob) -> PageOutcome:
+    def _hand(self, worker: Worker, job: PageJob) -> None:
+        """Into the worker's input; the transport writes it as the pipe takes it. Not awaited: a
+        big page must not wait for the worker to read it while the worker waits for its outcome
+        to be read."""
         stdin = worker.process.stdin
         assert stdin is not None
         payload = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
-        try:
+        with contextlib.suppress(ConnectionError, OSError):  # a dead worker shows in its outcome
             stdin.write(struct.pack(FRAME, len(payload)) + payload)
-            await stdin.drain()
-        except (ConnectionError, OSError):
-            raise await self._death(worker, None) from None
+
+    async def _outcome(self, worker: Worker) -> PageOutcome:
+        """The outcome of the page the worker reads now, within its time and memory budget."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.timeout
         reading = loop.create_task(self._receive(worker))

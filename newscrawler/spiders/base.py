@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from scrapy import Request, Spider
 from scrapy.http import Response, TextResponse
+from scrapy.utils.asyncio import is_asyncio_available
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
@@ -53,7 +55,10 @@ async def paced(outputs: Iterable[Any]) -> AsyncIterator[Any]:
 
 
 async def let_loop_run() -> None:
-    """Return on the event loop's next turn, after the I/O and timers due (any Twisted reactor)."""
+    """Return on the event loop's next turn, after the I/O and timers due."""
+    if is_asyncio_available():  # Scrapy runs callbacks as asyncio tasks
+        await asyncio.sleep(0)
+        return
     from twisted.internet import reactor
 
     turn: Deferred[None] = Deferred()
