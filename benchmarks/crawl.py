@@ -21,6 +21,10 @@ event loop's worst lateness during the run (loop/longest_stall_ms).
 Targets: full >= 60 % of bare; peak RSS < 300 MB and within 20 % between the sizes; longest stall
 < 100 ms. The test site shares the machine's cores with the crawl: the load other programs put on
 the machine (printed, from /proc/loadavg) lowers every figure, the full crawl's more than bare's.
+With the kernel's autogroup scheduling on (printed), the CPU is shared between sessions, not
+processes: while other sessions keep the cores busy, this benchmark's session (the site, the crawl
+and its workers together) gets its share and no more, however many workers it runs, so full/bare
+in pages/s then comes down to bare's CPU time per page over the full crawl's ("by CPU time").
 
 `--profile` adds a full crawl of the first size under pyinstrument and prints where the crawl's own
 process spends its time.
@@ -232,7 +236,11 @@ def load() -> str:
         averages = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     except OSError:
         averages = "unknown"
-    return f"load average {averages} on {os.cpu_count()} cores"
+    try:
+        autogroup = Path("/proc/sys/kernel/sched_autogroup_enabled").read_text().strip() == "1"
+    except OSError:
+        autogroup = False
+    return f"load average {averages} on {os.cpu_count()} cores{', autogroup' if autogroup else ''}"
 
 
 def profile(base_url: str, work: Path, concurrency: int) -> str:

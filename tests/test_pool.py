@@ -3,6 +3,7 @@ or a worker over its memory ceiling, replaced while the others go on; outcomes i
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import time
@@ -128,3 +129,19 @@ def test_link_cap_keeps_next_pages_and_feeds_first(roles, cap):
     assert kept == [link for link in links if link in kept]  # page order
     continuing = [link for link in links if link.role in ("next_page", "feed")]
     assert [link for link in kept if link.role in ("next_page", "feed")] == continuing[:cap]
+
+
+def test_workers_run_below_the_crawls_thread_by_the_niceness_given():
+    from newscrawler.pool import AsyncExtractionPool
+
+    async def niceness_of_workers() -> list[int]:
+        pool = AsyncExtractionPool(1, niceness=7)
+        try:
+            outcome = await pool.extract(PageJob(URL, story(10)))
+            assert outcome.failure is None
+            return [os.getpriority(os.PRIO_PROCESS, pid) for pid in pool.pids]
+        finally:
+            await pool.aclose()
+
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    assert asyncio.run(niceness_of_workers()) == [min(19, own + 7)]

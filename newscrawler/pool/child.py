@@ -1,4 +1,5 @@
-"""One worker process of the extraction pool: `python -m newscrawler.pool.child MEMORY_MB`.
+"""One worker process of the extraction pool: `python -m newscrawler.pool.child MEMORY_MB [PARENT_PID
+[NICENESS]]`.
 
 It reads jobs from its standard input and writes outcomes to its standard output, each a pickled
 message framed as multiprocessing's connections frame them; anything printed goes to standard error.
@@ -27,7 +28,8 @@ from typing import BinaryIO
 from newscrawler.pool.protocol import EXIT_MEMORY, FRAME, READY
 
 _PR_SET_PDEATHSIG = 1
-WORKER_NICENESS = 5
+# Below the crawl's own process (see main): a worker's niceness unless the supervisor gives one.
+WORKER_NICENESS = 10
 
 
 def _die_with_parent(parent: int) -> None:
@@ -59,11 +61,14 @@ def _read_exactly(stream: BinaryIO, size: int) -> bytes:
 def main(argv: list[str]) -> None:
     memory_mb = int(argv[1]) if len(argv) > 1 else 0
     parent = int(argv[2]) if len(argv) > 2 else os.getppid()
+    niceness = int(argv[3]) if len(argv) > 3 else WORKER_NICENESS
     _die_with_parent(parent)
     # Below the crawl's own process: its event loop serves every download of every site, and a
     # worker woken by a page must not take the core it runs on (the loop would stall meanwhile).
+    # Where the kernel shares the CPU per session (autogroup) or cgroup, this only orders the
+    # crawl's own processes: the workers take what the loop leaves.
     with contextlib.suppress(OSError):
-        os.nice(WORKER_NICENESS)
+        os.nice(niceness)
     # Ctrl-C reaches the whole process group: the crawl decides when its workers stop, not the terminal.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     inbox = os.fdopen(os.dup(0), "rb")

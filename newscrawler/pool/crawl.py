@@ -7,8 +7,9 @@ as when extraction ran on the reactor itself, while no page blocks the reactor.
 Settings: NEWSCRAWLER_EXTRACT_WORKERS (processes; -1 or unset: the machine's cores; 0: extract in
 the crawl's process, as before the pool, for debugging), NEWSCRAWLER_EXTRACT_TIMEOUT (seconds a
 page may take), NEWSCRAWLER_EXTRACT_MEMORY_MB (resident memory a worker may reach),
-NEWSCRAWLER_MAX_LINKS_PER_PAGE (links a page may hand to the crawl). The first spider to open
-sizes the shared pool; it is closed when the last one closes.
+NEWSCRAWLER_MAX_LINKS_PER_PAGE (links a page may hand to the crawl), NEWSCRAWLER_EXTRACT_NICENESS
+(added to the workers' niceness: below the crawl's thread, whose event loop serves every download).
+The first spider to open sizes the shared pool; it is closed when the last one closes.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from scrapy.utils.asyncio import is_asyncio_available
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 
+from newscrawler.pool.child import WORKER_NICENESS
 from newscrawler.pool.jobs import DEFAULT_LINK_CAP, PageJob, PageOutcome, run_job
 from newscrawler.pool.ordered import InOrder
 from newscrawler.pool.supervisor import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, AsyncExtractionPool
@@ -36,10 +38,12 @@ _shared: AsyncExtractionPool | None = None
 _users = 0
 
 
-def acquire_pool(size: int, timeout: float, memory_mb: int) -> AsyncExtractionPool:
+def acquire_pool(
+    size: int, timeout: float, memory_mb: int, niceness: int = WORKER_NICENESS
+) -> AsyncExtractionPool:
     global _shared, _users
     if _shared is None:
-        _shared = AsyncExtractionPool(size, timeout=timeout, memory_mb=memory_mb)
+        _shared = AsyncExtractionPool(size, timeout=timeout, memory_mb=memory_mb, niceness=niceness)
     _users += 1
     return _shared
 
@@ -65,6 +69,7 @@ class PageExtractor:
         self.timeout = settings.getfloat("NEWSCRAWLER_EXTRACT_TIMEOUT", DEFAULT_TIMEOUT)
         self.memory_mb = settings.getint("NEWSCRAWLER_EXTRACT_MEMORY_MB", DEFAULT_MEMORY_MB)
         self.link_cap = settings.getint("NEWSCRAWLER_MAX_LINKS_PER_PAGE", DEFAULT_LINK_CAP)
+        self.niceness = settings.getint("NEWSCRAWLER_EXTRACT_NICENESS", WORKER_NICENESS)
         self.crawler = crawler
         self.pool: AsyncExtractionPool | None = None
         self._in_order: InOrder[Deferred[PageOutcome], PageOutcome] = InOrder(Deferred.callback)
@@ -77,7 +82,7 @@ class PageExtractor:
             logger.warning("The extraction pool needs Scrapy's asyncio reactor: extracting in process")
             self.size = 0
         if self.size != 0 and self.pool is None:
-            self.pool = acquire_pool(self.size, self.timeout, self.memory_mb)
+            self.pool = acquire_pool(self.size, self.timeout, self.memory_mb, self.niceness)
             self.crawler.stats.set_value("pool/workers", self.pool.size)
 
     async def spider_closed(self) -> None:

@@ -31,6 +31,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from newscrawler.pool.child import WORKER_NICENESS
 from newscrawler.pool.jobs import PageJob, PageOutcome, run_job
 from newscrawler.pool.protocol import EXIT_MEMORY, FRAME, READY
 
@@ -94,11 +95,17 @@ class AsyncExtractionPool:
     `await pool.aclose()` ends the workers."""
 
     def __init__(
-        self, size: int | None = None, *, timeout: float = DEFAULT_TIMEOUT, memory_mb: int = DEFAULT_MEMORY_MB
+        self,
+        size: int | None = None,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        memory_mb: int = DEFAULT_MEMORY_MB,
+        niceness: int = WORKER_NICENESS,
     ) -> None:
         self.size = default_size() if size is None or size < 0 else size
         self.timeout = timeout
         self.memory_mb = memory_mb
+        self.niceness = niceness  # added to the workers' (child.py)
         self.stats = PoolStats()
         self.broken: str | None = None  # why workers cannot run: pages are then extracted in process
         self.workers: list[Worker] = []
@@ -197,7 +204,10 @@ class AsyncExtractionPool:
                 await self._end(worker)
 
     async def _spawn(self) -> Worker | None:
-        command = [sys.executable, "-m", "newscrawler.pool.child", str(self.memory_mb), str(os.getpid())]
+        command = [
+            *(sys.executable, "-m", "newscrawler.pool.child"),
+            *(str(self.memory_mb), str(os.getpid()), str(self.niceness)),
+        ]
         # The crawl's import path (an egg under Scrapyd, a checkout): the worker imports the same code.
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
         try:
@@ -255,8 +265,8 @@ class AsyncExtractionPool:
         finally:
             if not reading.done():
                 reading.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await reading
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await reading  # a worker killed meanwhile ends its read with an error: taken here
         try:
             kind, found = reading.result()
         except (asyncio.IncompleteReadError, ConnectionError, OSError, _Dead):
