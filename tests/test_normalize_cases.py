@@ -383,6 +383,18 @@ BODIES = [
     (["Text.", "Advertisement", "More text."], (), ["Text.", "More text."]),
     (["Text.", "Anzeige", "Mehr Text."], (), ["Text.", "Mehr Text."]),
     (["Text.", "Tags: politics, budget, tax"], (), ["Text."]),
+    # Headings over links to other stories, alone on their line, in the languages crawled most.
+    (["Text.", "Lesen Sie auch", "Mehr Text."], (), ["Text.", "Mehr Text."]),
+    (["Text.", "Mehr zum Thema"], (), ["Text."]),
+    (["Texto.", "NOTAS RELACIONADAS"], (), ["Texto."]),
+    (["Texto.", "Veja Também:"], (), ["Texto."]),
+    (["Tekst.", "Zobacz także"], (), ["Tekst."]),
+    (["Text.", "Das könnte Sie auch interessieren"], (), ["Text."]),
+    (["Text.", "Weitere Beiträge aus der Kolumne:"], (), ["Text."]),
+    (["Text.", "Keine Kommentare"], (), ["Text."]),
+    # Sentences that open with the same words are text.
+    (["Plus de 200 personnes ont manifesté samedi."], (), ["Plus de 200 personnes ont manifesté samedi."]),
+    (["More than 80 people came."], (), ["More than 80 people came."]),
     (
         [
             "The central bank held rates steady on Thursday, as expected.",

@@ -42,8 +42,15 @@ _FURNITURE = (
     r"subscribe to (our|the) newsletter.*|follow us on \w+.*|folgen sie uns auf \w+.*|"
     r"suivez-nous sur \w+.*|síguenos en \w+.*|back to top|nach oben|retour en haut|"
     r"related|related (articles|posts|stories|content|coverage)|you may also like|"
-    r"(more|mehr) (from|zum thema|aus|von) .{0,60}|recommended( for you)?|empfohlen|"
-    r"trending( now)?|most (read|popular)|meistgelesen"
+    r"(more (from|on)|mehr (zum thema|aus|von)|más sobre)( .{0,60})?|recommended( for you)?|empfohlen|"
+    r"trending( now)?|most (read|popular)|meistgelesen|"
+    # Headings over links to other stories, alone on their line.
+    r"see also|read also|also read|lesen sie auch|zum weiterlesen|weitere themen|"
+    r"weitere beiträge( \w+){0,4}|das (thema )?könnte (sie|dich) auch interessieren|"
+    r"das könnte sie auch interessieren|lire aussi|à lire aussi|voir aussi|lee también|"
+    r"notas relacionadas|te puede interesar|leia também|veja também|leggi anche|zobacz (też|także)|"
+    r"czytaj (też|także)|читайте также|"
+    r"(no|keine|\d+) (comments|kommentare)( .{0,60})?"
 )
 _FURNITURE_LINE = re.compile(rf"^(?:{_FURNITURE})\s*[:.!…»>]*$", re.IGNORECASE)
 # A paragraph that points to another article: "Read more: <headline>", "Lesen Sie auch: ...".
