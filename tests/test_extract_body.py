@@ -452,3 +452,17 @@ def test_lines_of_chinese_prose_read_as_text_though_short_in_characters():
         f"<ul>{menu}</ul><h1>美樹營地賞楓</h1><div class='post'>{paragraphs_html(lines)}</div></body></html>"
     )
     assert extract_paragraphs(Page(html, URL)) == lines
+
+
+def test_a_call_to_subscribe_closing_a_japanese_article_is_not_its_text():
+    lines = [
+        "新しい港湾計画が火曜日に承認され、主要な航路を二メートル深くする工事が来年春に始まる予定だ。",
+        "工事は三年かかる見込みで、地元のアザラシの繁殖期には毎年夏に中断されると当局は説明した。",
+        "海運会社はこの決定を歓迎し、大型船が満潮を待たずに入港できるようになると述べた。",
+    ]
+    promo = "【キャンペーン】有料記事読み放題！今なら2カ月間月額100円！詳しくはこちら"
+    html = (
+        "<html><head><title>港湾計画を承認</title></head><body><h1>港湾計画を承認</h1>"
+        f"<div class='article'>{paragraphs_html([*lines, promo])}</div></body></html>"
+    )
+    assert extract_paragraphs(Page(html, URL)) == lines

@@ -737,6 +737,7 @@ _PROMO = re.compile(
     r"newsletter|nieuwsbrief|lettre d.information|boletín|"
     r"subscrib(?:e|ing) to|subscribe (?:now|today|here)|"
     r"abonnier|abonniere|abonnez|suscríbete|iscriviti|inscreva-se|"
+    r"購読|有料会員|会員登録|詳しくはこちら|订阅|訂閱|关注我们|關注我們|구독|"
     r"\bfollow\b.{0,60}\b(?:twitter|facebook|instagram|google news|linkedin|youtube|whatsapp|tiktok)\b|"
     r"folgen sie|folgst du|suivez-nous|síguenos|seguici|siga-nos|volg ons|"
     r"whatsapp-kanal|whatsapp channel|get in touch|have a tip|news tip|got a story|"
