@@ -237,3 +237,24 @@ def test_a_date_found_in_running_text_reads_back_as_the_day_printed(day, form, b
     found = find_printed_date(f"{before}{printed}{after}")
     assert found is not None
     assert normalize_date(found, slow_path=False, default_order="DMY").value[:10] == day.isoformat()
+
+
+def test_a_mastheads_date_and_a_hidden_date_are_no_date_box():
+    masthead = '<header class="site"><nav><span class="date">Mittwoch, 8. Juli 2020</span></nav></header>'
+    hidden = '<time class="date hidden">2018-08-29 14:15:57</time>'
+    shown = '<p class="date">22.06.2018</p>'
+    html = article_html(json_ld={}, lang="de").replace("<body>", f"<body>{masthead}", 1)
+    html = html.replace("<h1>Harbour bridge reopens</h1>", f"<h1>Harbour bridge reopens</h1>{hidden}{shown}")
+    from newscrawler.extract.dates import _date_box, _dateline
+
+    page = Page(html, URL)
+    assert _date_box(page)[0] == "22.06.2018"
+    assert _dateline(page, None) == "22.06.2018"
+
+
+def test_a_page_header_holding_the_headline_is_the_storys():
+    header = '<header><h1>Harbour bridge reopens</h1><span class="date">5. März 2024</span></header>'
+    html = article_html(json_ld={}, lang="de").replace("<h1>Harbour bridge reopens</h1>", header)
+    from newscrawler.extract.dates import _date_box
+
+    assert _date_box(Page(html, URL))[0] == "5. März 2024"

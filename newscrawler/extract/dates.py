@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
+from itertools import islice
 
 from lxml import etree
 
+from newscrawler.extract.cleaning import is_hidden
 from newscrawler.extract.learned import load_model
 from newscrawler.extract.page import Page
 from newscrawler.extract.structured import Node
@@ -521,7 +523,9 @@ def _first_time(page: Page) -> tuple[str | None, etree._Element | None]:
 def _date_box(page: Page) -> tuple[str | None, etree._Element | None]:
     """The printed date of the first element classed as a date that prints one ("Written:
     2023-11-07 15:03:30 / Updated: ..." gives its first)."""
-    for element in _DATE_CLASS(page.tree)[:_DATE_BOXES]:
+    headlines = page.tagged("h1")
+    boxes = (e for e in _DATE_CLASS(page.tree) if not _unseen(e, headlines[0] if headlines else None))
+    for element in islice(boxes, _DATE_BOXES):
         # Paragraph by paragraph: a byline block and a date block side by side must not run
         # together ("By Carrie ArnoldNovember 15, 2019" reads as no date).
         text = " ".join(paragraphs_of(element))
@@ -535,32 +539,63 @@ def _date_box(page: Page) -> tuple[str | None, etree._Element | None]:
 
 
 # Words that introduce a publication date (not an update's), in the languages of the dev pages and
-# their neighbours; a cheap test on the source first, the element search only where one is found.
-_PUBLICATION_LABEL = (
-    r"\b(?:(?:first\s+)?published|posted|publication\s+date|date\s+published|veröffentlicht|erschienen|"
+# their neighbours. The source is searched first; only text holding a word found there is looked at.
+_LABEL_WORDS = (
+    r"(?:first\s+)?published|posted|publication\s+date|date\s+published|veröffentlicht|erschienen|"
     r"publiziert|datum|publié|mis\s+en\s+ligne|publicado|fecha\s+de\s+publicación|pubblicato|"
-    r"gepubliceerd|geplaatst|opublikowano|data\s+publikacji|publicerad|udgivet|publisert)\b"
-    r"(?:\s+(?:on|am|le|el|il|op|em|en|den))?\s*:?"
+    r"gepubliceerd|geplaatst|opublikowano|data\s+publikacji|publicerad|udgivet|publisert"
 )
-_LABEL_IN_SOURCE = re.compile(_PUBLICATION_LABEL, re.IGNORECASE)
+_PUBLICATION_LABEL = rf"\b(?:{_LABEL_WORDS})\b(?:\s+(?:on|am|le|el|il|op|em|en|den))?\s*:?"
 _LABEL_IN_TEXT = re.compile(_PUBLICATION_LABEL + r"\s*(?P<rest>.{0,60})", re.IGNORECASE | re.DOTALL)
-_LABELLED_TEXT = etree.XPath(
-    "//text()[re:test(., $label, 'i')][not(ancestor::script or ancestor::style)]"
-    '[not(ancestor::*[contains(@class, "comment") or contains(@id, "comment")])]',
-    namespaces={"re": "http://exslt.org/regular-expressions"},
-)
 _LABEL_CONTEXT = 1000  # characters of the label's element (or its parent's) searched for the date
+# Text that may hold a label, found by the words' stems without their first letter ("ublished" for
+# Published and published): a search for literals costs a fraction of the label's own regex, which
+# then reads the few texts found.
+_LABEL_STEMS = (
+    "ublished",
+    "osted",
+    "ublication date",
+    "eröffentlicht",
+    "rschienen",
+    "ubliziert",
+    "atum",
+    "ublié",
+    "is en ligne",
+    "ublicado",
+    "echa de publicación",
+    "ubblicato",
+    "epubliceerd",
+    "eplaatst",
+    "publikowano",
+    "ata publikacji",
+    "ublicerad",
+    "dgivet",
+    "ublisert",
+)
+_LABEL_STEM = re.compile("|".join(map(re.escape, _LABEL_STEMS)))
+_NO_TEXT = frozenset({"script", "style", "noscript", "template"})
+_IN_COMMENTS = etree.XPath(
+    'boolean(ancestor-or-self::*[contains(@class, "comment") or contains(@id, "comment")])'
+)
+
+
+def _label_holders(page: Page) -> Iterator[etree._Element]:
+    """Elements whose own text (or the text right after them) holds a label's stem, in page
+    order; not in scripts nor in comment sections."""
+    for element in page.tree.iter():
+        if not isinstance(element.tag, str) or element.tag in _NO_TEXT:
+            continue
+        for text, holder in ((element.text, element), (element.tail, element.getparent())):
+            if text and holder is not None and _LABEL_STEM.search(text) and not _IN_COMMENTS(element):
+                yield holder  # a tail's words are its parent's text
+                break
 
 
 def _labelled_date(page: Page) -> tuple[str | None, etree._Element | None]:
     """The first date printed after a publication label, in the label's element or, where that
     holds only the label ("<span>Datum:</span> <span>18.10.2021</span>"), its parent's."""
-    source = page.source if isinstance(page.source, str) else page.source.decode("utf-8", "replace")
-    if not _LABEL_IN_SOURCE.search(source):
-        return None, None
-    for text in _LABELLED_TEXT(page.tree, label=_PUBLICATION_LABEL)[:_DATE_BOXES]:
-        element = text.getparent()
-        for holder in (element, element.getparent() if element is not None else None):
+    for element in islice(_label_holders(page), _DATE_BOXES):
+        for holder in (element, element.getparent()):
             if holder is None or not isinstance(holder.tag, str):
                 continue
             # Text by text: a <br> between a time and a label must not glue them ("14:49Erschienen").
@@ -569,6 +604,32 @@ def _labelled_date(page: Page) -> tuple[str | None, etree._Element | None]:
                 if found := find_printed_date(match["rest"]):
                     return found, holder
     return None, None
+
+
+def _unseen(element: etree._Element, headline: etree._Element | None) -> bool:
+    """Not a date of the story for its readers: hidden (a `hidden` attribute or class, display:
+    none), or in the site's masthead (a <nav>, or a page <header> outside the story that does not
+    hold its headline: "Mittwoch, 8. Juli 2020" is the day the page was served)."""
+    for holder in (element, *element.iterancestors()):
+        if is_hidden(holder) or _HIDDEN_CLASS.search(holder.get("class") or ""):
+            return True
+        if holder.tag == "nav":
+            return True
+        if (
+            holder.tag == "header"
+            and headline is not None
+            and not _holds(holder, headline)
+            and not any(outer.tag in ("article", "main") for outer in holder.iterancestors())
+        ):
+            return True
+    return False
+
+
+def _holds(outer: etree._Element, inner: etree._Element) -> bool:
+    return any(ancestor is outer for ancestor in inner.iterancestors())
+
+
+_HIDDEN_CLASS = re.compile(r"(?:^|\s)(?:hidden|d-none|is-hidden|hide)(?:\s|$)", re.IGNORECASE)
 
 
 def _dateline(page: Page, title: str | None) -> str | None:
@@ -584,6 +645,8 @@ def _dateline(page: Page, title: str | None) -> str | None:
     if headline is None:
         return None
     for element in headline.xpath(f"following::*[position() <= {_DATELINE_REACH}]"):
+        if _unseen(element, headline):
+            continue
         for line in paragraphs_of(element) if len(element) else [element.text or ""]:
             if len(line) <= 100 and (match := _PRINTED_DATE.search(line)):
                 return match.group(0)
