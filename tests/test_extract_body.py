@@ -257,7 +257,8 @@ def test_updates_inside_the_headlined_article_stay():
     html = (
         "<html><body><div id='primary'>"
         f"<article><h1>Harbour plan: live</h1><p>{PARAGRAPHS[0]}</p>{updates}</article>"
-        f"<article><p>{PARAGRAPHS[0].replace('harbour', 'airport')}</p></article></div></body></html>"
+        "<article><h2><a href='/2024/05/airport-plan'>Airport plan</a></h2>"
+        f"<p>{PARAGRAPHS[0].replace('harbour', 'airport')}</p></article></div></body></html>"
     )
     assert extract_paragraphs(Page(html, URL)) == PARAGRAPHS
 
@@ -466,3 +467,18 @@ def test_a_call_to_subscribe_closing_a_japanese_article_is_not_its_text():
         f"<div class='article'>{paragraphs_html([*lines, promo])}</div></body></html>"
     )
     assert extract_paragraphs(Page(html, URL)) == lines
+
+
+def test_sections_of_one_text_each_set_as_an_article_are_one_text():
+    # Some CMSs (TYPO3's content elements) make every section of a text an <article>: the first
+    # holds the headline and a lead, the others continue it. Cards of other stories link to them.
+    sections = "".join(
+        f"<div class='csc-default'><article><p>{t}</p></article></div>" for t in PARAGRAPHS[1:]
+    )
+    html = (
+        "<html><body><nav><a href='/'>Home</a></nav><div class='content'>"
+        "<div class='csc-default'><article><h1>Harbour plan approved</h1>"
+        f"<p>{PARAGRAPHS[0]}</p></article></div>"
+        f"{sections}</div></body></html>"
+    )
+    assert extract_paragraphs(Page(html, URL)) == PARAGRAPHS

@@ -571,7 +571,29 @@ def _headlined_article(
     in_stories = good_chars.get(story, 0) + sum(good_chars.get(a, 0) for a in outermost)
     if not outermost or in_stories < _STORIES_SHARE * good_chars.get(container, 0):
         return None
+    # CMSs that make every section of one text an <article> (TYPO3's content elements) put the
+    # headline in the first: the others continue it unless they read as other stories' cards.
+    if sum(_reads_as_card(a) for a in outermost) * 2 < len(outermost):
+        return None
     return story
+
+
+_CARD_LINK_SHARE = 0.5
+
+
+def _reads_as_card(article: lxml.html.HtmlElement) -> bool:
+    """A story's card, or a box of them: a linked heading, a date, articles inside, or text that
+    is mostly a link (a card links to its story; a section of the same text need not)."""
+    if any(True for inner in article.iter("article") if inner is not article):
+        return True
+    for heading in article.iter("h2", "h3", "h4", "h5", "h6"):
+        if heading.find(".//a[@href]") is not None or any(a.tag == "a" for a in heading.iterancestors()):
+            return True
+    if article.find(".//time") is not None:
+        return True
+    text = len(" ".join(article.text_content().split()))
+    linked = sum(len(" ".join(a.text_content().split())) for a in article.iter("a") if a.get("href"))
+    return bool(text) and linked >= _CARD_LINK_SHARE * text
 
 
 def _inside(element: lxml.html.HtmlElement, container: lxml.html.HtmlElement) -> bool:
