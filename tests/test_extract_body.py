@@ -482,3 +482,22 @@ def test_sections_of_one_text_each_set_as_an_article_are_one_text():
         f"{sections}</div></body></html>"
     )
     assert extract_paragraphs(Page(html, URL)) == PARAGRAPHS
+
+
+def test_a_data_table_inside_the_article_does_not_push_its_text_out():
+    # Rows of a table of contacts or results are neither prose nor furniture: a long one inside
+    # the article must not make a small fact box beside it look like the better text.
+    rows = "".join(
+        f"<tr><td>Constituency number {i}</td><td>Member {i}</td><td>member{i}@parliament.example</td></tr>"
+        for i in range(120)
+    )
+    facts = [
+        "The harbour handles four million tonnes of cargo a year and employs two thousand people.",
+        "Its main channel was last deepened in 1998, when the largest ships were half the size of today's.",
+        "The estuary is home to a colony of about three hundred harbour seals and many wading birds.",
+    ]
+    factbox = (
+        f"<div class='insert'><div class='factbox'><h3>Key facts</h3>{paragraphs_html(facts)}</div></div>"
+    )
+    article = f"<div class='article-text'>{paragraphs_html(PARAGRAPHS)}{factbox}<table>{rows}</table></div>"
+    assert extract_paragraphs(page(article))[: len(PARAGRAPHS)] == PARAGRAPHS

@@ -520,7 +520,14 @@ def _choose_container(
             kind >= _STRONG and everywhere.get(f, 0) < _MOST * total for f, kind in block.flagged
         )
         good = (block.content_like and not strong_widget) or in_hint
-        value = len(block.text) * (2 if in_hint else 1) if good else -_NOISE_WEIGHT * len(block.text)
+        if good:
+            value = len(block.text) * (2 if in_hint else 1)
+        elif block.tag == "tr" and not strong_widget and _link_density(block) < _TABLE_ROW_LINKS:
+            # A data table's rows (results, a list of contacts) are neither prose nor furniture:
+            # they must not outweigh the text around them, nor push it out.
+            value = 0.0
+        else:
+            value = -_NOISE_WEIGHT * len(block.text)
         for element in _ancestors(block.owner, chains):
             gain[element] = gain.get(element, 0.0) + value
             if good:
@@ -532,6 +539,7 @@ def _choose_container(
 
 
 _SIBLING_SHARE = 0.2
+_TABLE_ROW_LINKS = 0.5  # link density above which a table row is navigation (layout tables)
 
 
 def _with_siblings(
