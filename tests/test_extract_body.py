@@ -501,3 +501,22 @@ def test_a_data_table_inside_the_article_does_not_push_its_text_out():
     )
     article = f"<div class='article-text'>{paragraphs_html(PARAGRAPHS)}{factbox}<table>{rows}</table></div>"
     assert extract_paragraphs(page(article))[: len(PARAGRAPHS)] == PARAGRAPHS
+
+
+def test_questions_and_answers_in_an_accordion_are_the_page_s_text():
+    # An accordion folds a text's own sections (questions and answers, a press release's tabs); a
+    # collapsed box beside a story ("expandable-box": a profile of someone quoted) is not the story.
+    faq = (
+        "<div class='faq-accordion'><div class='accordion-item'><h3>When does dredging start?</h3>"
+        f"<p>{PARAGRAPHS[2]}</p></div><div class='accordion-item'><h3>Will there be noise limits?</h3>"
+        f"<p>{PARAGRAPHS[3]}</p></div></div>"
+    )
+    article = f"<div class='entry'>{paragraphs_html(PARAGRAPHS[:2])}<h2>Questions</h2>{faq}</div>"
+    assert extract_paragraphs(page(article)) == [
+        *PARAGRAPHS[:2],
+        "Questions",
+        "When does dredging start?",
+        PARAGRAPHS[2],
+        "Will there be noise limits?",
+        PARAGRAPHS[3],
+    ]

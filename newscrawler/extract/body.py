@@ -143,7 +143,6 @@ _WEAK_WIDGET = frozenset(
         "offscreen",
         "expandable",
         "collapsible",
-        "accordion",
         "printonly",
         "readmore",
         "morestories",
