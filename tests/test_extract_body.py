@@ -520,3 +520,19 @@ def test_questions_and_answers_in_an_accordion_are_the_page_s_text():
         "Will there be noise limits?",
         PARAGRAPHS[3],
     ]
+
+
+def test_a_short_standfirst_above_the_text_s_wrappers_is_part_of_the_text():
+    # The standfirst stands beside the outermost wrapper of a long text, past a date bar and a
+    # picture; short as it is beside the text, it is the text's opening.
+    standfirst = "The port's biggest project in a generation cleared its last hurdle this week."
+    long_text = paragraphs_html(PARAGRAPHS * 3)
+    # Below the text, lines of the site's own (short, unlinked) that weigh against the column.
+    around = "".join(f"<div>Ferry timetable for pier number {i} today</div>" for i in range(40))
+    article = (
+        f"<div class='col'><h1>Harbour plan approved</h1><p class='intro'>{standfirst}</p>"
+        "<div class='share-bar'><a href='/share'>Share</a></div><div class='picture'><img src='/a.jpg'></div>"
+        f"<div class='group'><div class='longText'>{long_text}</div></div>"
+        f"<div class='group'><h4>Around the region</h4>{around}</div></div>"
+    )
+    assert extract_paragraphs(page(article))[:2] == [standfirst, PARAGRAPHS[0]]

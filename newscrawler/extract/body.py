@@ -546,15 +546,30 @@ def _with_siblings(
 ) -> list[lxml.html.HtmlElement]:
     """The container and those of its siblings that read as more of the article: the standfirst
     above the body's own element, a body split in two by an ad or a media block."""
-    parent = container.getparent()
+    least = _SIBLING_SHARE * gain[container]
+    # Wrappers holding nothing but the container (their balance is its own) are the container:
+    # the standfirst often stands beside the outermost of them.
+    wrapper = container
+    while (parent := wrapper.getparent()) is not None and parent.tag not in _ROOTS:
+        if abs(gain.get(parent, 0.0) - gain[container]) > 1e-6:
+            break
+        wrapper = parent
+    parent = wrapper.getparent()
     if parent is None:
         return [container]
-    least = _SIBLING_SHARE * gain[container]
-    return [
-        child
-        for child in parent
-        if child is container or (gain.get(child, 0.0) >= least and widget_kind(child) < _STRONG)
-    ]
+    parts = [container]
+    for child in parent:
+        if child is not wrapper and gain.get(child, 0.0) >= least and widget_kind(child) < _STRONG:
+            parts.append(child)
+    # A standfirst is short beside a long text: the first prose above it, past pictures, dates and
+    # ads, and below the headline, is the text's however short.
+    for child in wrapper.itersiblings(preceding=True):
+        if child.tag == "h1" or child in parts:
+            break
+        if gain.get(child, 0.0) > 0 and widget_kind(child) < _STRONG:
+            parts.append(child)
+            break
+    return parts
 
 
 _STORIES_SHARE = 0.8
