@@ -536,3 +536,16 @@ def test_a_short_standfirst_above_the_text_s_wrappers_is_part_of_the_text():
         f"<div class='group'><h4>Around the region</h4>{around}</div></div>"
     )
     assert extract_paragraphs(page(article))[:2] == [standfirst, PARAGRAPHS[0]]
+
+
+def test_a_bold_subhead_after_a_dropped_read_more_link_stays():
+    article = (
+        f"<div class='text'>{paragraphs_html(PARAGRAPHS[:2])}"
+        "<p><em>Read more</em>: <a href='/2024/04/port-history'>How the port grew in a century</a></p>"
+        f"<p><strong>Estuary resistance</strong></p>{paragraphs_html(PARAGRAPHS[2:])}</div>"
+    )
+    assert extract_paragraphs(page(article)) == [
+        *PARAGRAPHS[:2],
+        "Estuary resistance",
+        *PARAGRAPHS[2:],
+    ]

@@ -671,6 +671,14 @@ def _next_kept_is_content(inside: list[Block], keep: list[bool], index: int) -> 
     return keep[index + 1] and inside[index + 1].content_like
 
 
+def _previous_kept_is_content(inside: list[Block], keep: list[bool], index: int) -> bool:
+    """The kept block before this one is prose (a dropped "Read more" link may stand between)."""
+    for before in range(index - 1, -1, -1):
+        if keep[before]:
+            return inside[before].content_like
+    return False
+
+
 # A pull quote repeats a sentence or two of the text; a longer paragraph whose words another one
 # also holds is still the text's own (placeholder text does that, and so do summaries).
 _PULL_QUOTE_WORDS = 30
@@ -1022,8 +1030,7 @@ def _from_dom(blocks: list[Block], hint_key: str | None, headlines: list[frozens
             not keep[i]
             and inside[i].tag != "h1"
             and (_printed_url_line(inside[i]) or _linked_sentence(inside[i]) or _bold_line(inside[i]))
-            and inside[i - 1].content_like
-            and keep[i - 1]
+            and _previous_kept_is_content(inside, keep, i)
             and _next_kept_is_content(inside, keep, i)
         ):
             keep[i] = True
