@@ -183,7 +183,7 @@ NEWSCRAWLER_EXTRACT_MEMORY_MB = 1024
 # Added to the workers' niceness: the crawl's thread (every download's event loop) goes first, the
 # workers take what it leaves. Where the CPU is shared per session (autogroup), this only orders
 # the crawl's own processes.
-NEWSCRAWLER_EXTRACT_NICENESS = 10
+NEWSCRAWLER_EXTRACT_NICENESS = 5
 # Links one page may hand to the crawl (next pages and feeds first): skipped/link_cap past it.
 NEWSCRAWLER_MAX_LINKS_PER_PAGE = 2000
 

@@ -25,11 +25,9 @@ import traceback
 from pathlib import Path
 from typing import BinaryIO
 
-from newscrawler.pool.protocol import EXIT_MEMORY, FRAME, READY
+from newscrawler.pool.protocol import EXIT_MEMORY, FRAME, READY, WORKER_NICENESS
 
 _PR_SET_PDEATHSIG = 1
-# Below the crawl's own process (see main): a worker's niceness unless the supervisor gives one.
-WORKER_NICENESS = 10
 
 
 def _die_with_parent(parent: int) -> None:

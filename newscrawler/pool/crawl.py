@@ -23,9 +23,9 @@ from scrapy.utils.asyncio import is_asyncio_available
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 
-from newscrawler.pool.child import WORKER_NICENESS
 from newscrawler.pool.jobs import DEFAULT_LINK_CAP, PageJob, PageOutcome, run_job
 from newscrawler.pool.ordered import InOrder
+from newscrawler.pool.protocol import WORKER_NICENESS
 from newscrawler.pool.supervisor import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, AsyncExtractionPool
 from newscrawler.stopping import crawl_stopping
 

@@ -5,3 +5,5 @@ Jobs go in as `PageJob`s; out come `(READY, pid)` once, then `("ok", PageOutcome
 READY = "ready"  # the first message of a worker: its imports are done
 FRAME = "!Q"  # the length of the pickle that follows, 8 bytes big-endian
 EXIT_MEMORY = 86  # a worker's exit status after a MemoryError: its page is counted as extract_memory
+# Added to a worker's niceness unless the supervisor gives one: below the crawl's own process.
+WORKER_NICENESS = 5

@@ -31,9 +31,8 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newscrawler.pool.child import WORKER_NICENESS
 from newscrawler.pool.jobs import PageJob, PageOutcome, run_job
-from newscrawler.pool.protocol import EXIT_MEMORY, FRAME, READY
+from newscrawler.pool.protocol import EXIT_MEMORY, FRAME, READY, WORKER_NICENESS
 
 logger = logging.getLogger(__name__)
 
@@ -195,9 +194,12 @@ class AsyncExtractionPool:
             finally:
                 # Pages handed to a worker that is gone, behind the one it was reading: to another.
                 for job, future in handed:
-                    if self._closed or self.broken:
-                        if not future.done():
-                            future.set_result(PageOutcome(None, "pool_closed", "the pool was closed"))
+                    if future.done():
+                        continue
+                    if self._closed:
+                        future.set_result(PageOutcome(None, "pool_closed", "the pool was closed"))
+                    elif self.broken:  # no worker will take it: as every page from now on
+                        future.set_result(self._counted(run_job(job)))
                     else:
                         self._queue.put_nowait((job, future))
                 handed.clear()
