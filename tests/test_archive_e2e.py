@@ -16,7 +16,7 @@ from typing import Any
 
 import duckdb
 import pytest
-from archive_support import build_mirror, captured_pages, serving
+from archive_support import build_mirror, captured_pages, cc_member, serving
 from support import DemoSite, read_output, scrapy_crawl
 
 from newscrawler.archive.reader import ArchivedRecord, read_record_at, read_records
@@ -158,6 +158,49 @@ def test_replay_gives_the_crawls_records_and_loads_as_new_versions(captured: Pat
     assert history == 2 * total  # every record twice: as crawled, as replayed
     from_replay = con.execute("SELECT count(*) FROM articles WHERE raw.archive IS NOT NULL").fetchone()[0]
     assert from_replay == con.execute("SELECT count(*) FROM articles").fetchone()[0] > 0
+
+
+def test_replay_extracts_in_process_within_its_budgets_or_in_the_pool(captured: Path, tmp_path: Path) -> None:
+    """The news crawl's archive plus one page that takes seconds to extract: replayed in process
+    (the default) and with a pool worker (`--workers 1`), the slow page is cut at its time budget
+    and counted, every other page gives the crawl's record, and the manifest says how it ran."""
+    warcs = sorted(captured.glob("news/*/*.warc.gz"))
+    site = next(p.target_uri for p in captured_pages([captured]) if "/forum" not in (p.target_uri or ""))
+    base = "/".join((site or "").split("/")[:3])
+    paragraphs = "<p>A paragraph of a very long page about nothing much at all.</p>" * 60_000
+    slow = f"<html><head><title>Slow</title></head><body><article><h1>Slow</h1>{paragraphs}</article></body>"
+    hostile = tmp_path / "hostile.warc.gz"
+    hostile.write_bytes(
+        cc_member(
+            f"{base}/news/slow-page",
+            200,
+            [("Content-Type", "text/html")],
+            slow.encode(),
+            "2024-01-10T08:00:00Z",
+        )
+    )
+    crawled = records_in(captured, "news")
+    for workers, extra in ((0, []), (1, ["--workers", "1"])):
+        out = tmp_path / f"replayed-{workers}"
+        done = newscrawler(
+            "replay",
+            *map(str, warcs),
+            str(hostile),
+            "--data-dir",
+            str(out),
+            "-s",
+            "NEWSCRAWLER_EXTRACT_TIMEOUT=0.5",
+            *extra,
+        )
+        assert done.returncode == 0, explain(done)
+        [manifest] = [json.loads(p.read_text()) for p in out.glob("news/*/*.manifest.json")]
+        assert manifest["extraction"] == {"workers": workers}
+        extraction_errors = {k: v for k, v in manifest["errors"].items() if k.startswith("extract_")}
+        assert extraction_errors == {"extract_timeout": 1}  # the slow page only
+        assert f"extract_timeout {base}/news/slow-page" in done.stderr
+        replayed = records_in(out, "news")
+        assert set(replayed) == set(crawled)
+        assert all(replayed[i]["content_hash"] == crawled[i]["content_hash"] for i in crawled)
 
 
 def test_an_existing_warehouse_gains_the_archive_field(tmp_path: Path, captured: Path) -> None:

@@ -23,14 +23,23 @@ def default_data_dir() -> str:
     return os.environ.get("NEWSCRAWLER_DATA_DIR") or "data"
 
 
-def parse_settings(pairs: list[str], prog: str) -> dict[str, str]:
+def parse_settings(pairs: list[str], prog: str, workers: int | None = None) -> dict[str, str]:
     settings = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name:
             raise SystemExit(f"{prog}: -s takes NAME=VALUE, got {pair!r}")
         settings[name] = value
+    if workers is not None:
+        settings["NEWSCRAWLER_EXTRACT_WORKERS"] = str(workers)
     return settings
+
+
+WORKERS_HELP = (
+    "extraction worker processes (-1: one per core); default 0: in this process, each page within "
+    "NEWSCRAWLER_EXTRACT_TIMEOUT and NEWSCRAWLER_EXTRACT_MEMORY_MB (cheaper per page; the pool also "
+    "survives a crashing page and uses more cores)"
+)
 
 
 @dataclass
@@ -121,7 +130,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     if not files:
         print(f"{PROG}: no WARC files to replay", file=sys.stderr)
         return ExitCode.USAGE_ERROR
-    settings = parse_settings(args.set, PROG)
+    settings = parse_settings(args.set, PROG, args.workers)
     started = time.monotonic()
 
     def scanned(path: Path, counts: Counter[str]) -> None:
@@ -246,7 +255,7 @@ def cmd_ccnews(args: argparse.Namespace) -> int:
     )
     if not files:
         return ExitCode.CRAWL_ERROR if problems else ExitCode.OK
-    settings = parse_settings(args.set, prog)
+    settings = parse_settings(args.set, prog, args.workers)
     settings.setdefault("LOG_LEVEL", args.log_level)
     if args.log_file:
         settings["LOG_FILE"] = args.log_file
@@ -308,6 +317,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="records' crawled_at: the replay's time (default: the new version wins in the warehouse) "
         "or the capture's",
     )
+    replay.add_argument("--workers", type=int, metavar="N", help=WORKERS_HELP)
     replay.add_argument("--log-level", default="WARNING")
     replay.add_argument("--log-file")
     replay.add_argument("-q", "--quiet", action="store_true", help="print nothing unless something failed")
@@ -360,6 +370,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     ccnews.add_argument(
         "--progress-interval", type=float, default=10.0, help="seconds between progress lines"
     )
+    ccnews.add_argument("--workers", type=int, metavar="N", help=WORKERS_HELP)
     ccnews.add_argument("--log-level", default="WARNING")
     ccnews.add_argument("--log-file")
     ccnews.add_argument("-q", "--quiet", action="store_true", help="print nothing unless something failed")

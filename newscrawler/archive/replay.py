@@ -9,7 +9,9 @@ pages (our captures say which callback a response went to: sitemaps, feeds and r
 pages). Then the `ReplaySpider` reads each picked response by its offset (one seek, one inflate),
 makes it the Scrapy response the downloader would have made (Scrapy's own decompression included)
 and hands it to the spiders' extraction; its drafts go to the item pipelines as items of the start.
-No request is made, so nothing of Scrapy's downloader runs: a replay is bounded by extraction.
+No request is made, so nothing of Scrapy's downloader runs: a replay is bounded by extraction, which
+runs in the replay's own process within the pool's per-page budgets (budget.py) unless
+NEWSCRAWLER_EXTRACT_WORKERS (`--workers`) asks for the pool.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 
 from newscrawler import settings as project_defaults
+from newscrawler.archive.budget import ReplayExtractor
 from newscrawler.archive.reader import (
     CALLBACK_FIELD,
     GENERIC_THREAD_FIELD,
@@ -298,6 +301,9 @@ REPLAY_SETTINGS: dict[str, Any] = {
     "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
     "NEWSCRAWLER_STATE_MODE": "off",
     "NEWSCRAWLER_WARC": False,
+    # Extraction in the replay's process, within the per-page budgets (budget.py says why); the
+    # command line's NEWSCRAWLER_EXTRACT_WORKERS (`--workers N`) outranks this and asks for the pool.
+    "NEWSCRAWLER_EXTRACT_WORKERS": 0,
     "NEWSCRAWLER_MAX_PAGES_PER_SITE": 0,
     "DEPTH_LIMIT": 0,
     "CLOSESPIDER_PAGECOUNT": 0,
@@ -347,6 +353,7 @@ class ReplaySpider(ForumSpider):
         kwargs.setdefault("crawl_id", crawler.settings.get("NEWSCRAWLER_CRAWL_ID"))
         spider = cls(*args, **kwargs)
         spider._set_crawler(crawler)
+        spider._extractor = ReplayExtractor(crawler)
         crawler.signals.connect(spider._count_plan, signals.spider_opened)
         return spider
 
@@ -356,6 +363,8 @@ class ReplaySpider(ForumSpider):
 
     def manifest_sections(self) -> dict[str, Any]:
         sections: dict[str, Any] = {"replayed_from": self.plan.files}
+        if isinstance(self._extractor, ReplayExtractor):  # 0: in the replay's own process
+            sections["extraction"] = {"workers": self._extractor.workers}
         if self.archives:
             sections["archives"] = self.archives
         if self.source:
@@ -366,12 +375,13 @@ class ReplaySpider(ForumSpider):
         return self._origins.pop(id(draft), None)
 
     async def start(self) -> AsyncIterator[Any]:
-        """The drafts of every picked page, in capture order (Scrapy takes them one by one). Pages
-        go to the extraction pool a window at a time, so every worker is busy; their drafts come
-        out in capture order all the same."""
+        """The drafts of every picked page, in capture order (Scrapy takes them one by one). With
+        a pool, pages go to it a window at a time, so every worker is busy; their drafts come out
+        in capture order all the same. In process, one page at a time."""
         decoder = HttpCompressionMiddleware.from_crawler(self.crawler)
         window: deque[tuple[Response, asyncio.Future[PageOutcome | None]]] = deque()
-        size = max(2, 4 * (self.extractor.pool.size if self.extractor.pool is not None else 0))
+        pool = self.extractor.pool
+        size = 4 * pool.size if pool is not None else 1
         for selected in self.plan.selected:
             response = self.archived_response(selected, decoder)
             if response is None:
