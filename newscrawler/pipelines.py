@@ -201,7 +201,14 @@ class NormalizePipeline:
         pending = (stats.get_value("scheduler/enqueued", 0) or 0) - (
             stats.get_value("scheduler/dequeued", 0) or 0
         )
-        return engine is not None and not engine.downloader.active and pending <= 0
+        if engine is None or engine.downloader.active or pending > 0:
+            return False
+        # Fetched pages still on their way to a record: waiting for the scraper, or in extraction
+        # (a worker process may take a while, and its record may complete a site's warm-up).
+        slot = getattr(getattr(engine, "scraper", None), "slot", None)
+        if slot is not None and slot.queue:
+            return False
+        return not getattr(self.crawler.spider, "pages_in_extraction", 0)
 
 
 class ValidatePipeline:

@@ -117,6 +117,9 @@ class NewscrawlerSpider(Spider):
         self.fetched_pages: set[str] = set()
         self.listed_unchanged: dict[str, int] = {}
         self._extractor: PageExtractor | None = None
+        # Pages handed to extraction and not back yet: the crawl is not idle while there are some
+        # (the normalize pipeline's warm-up waits for their records).
+        self.pages_in_extraction = 0
         if self.start_urls and not getattr(self, "allowed_domains", None):
             self.allowed_domains = sorted({site_of(u) for u in self.start_urls})
         self.site = getattr(self, "site", None) or (site_of(self.start_urls[0]) if self.start_urls else None)
@@ -216,7 +219,11 @@ class NewscrawlerSpider(Spider):
             continuation=continuation,
             link_cap=self.extractor.link_cap,
         )
-        outcome = await self.extractor.extract(job)
+        self.pages_in_extraction += 1
+        try:
+            outcome = await self.extractor.extract(job)
+        finally:
+            self.pages_in_extraction -= 1
         stats = self.crawler.stats
         if outcome.notes.get("replaced"):
             stats.inc_value("pool/workers_replaced")
