@@ -345,7 +345,16 @@ def test_workers_learn_from_every_workers_pages_in_one_order(client: redis.Redis
         alone.observe(**seen)
     assert one.knowledge("example.org") == two.knowledge("example.org") == alone.knowledge("example.org")
     assert one.knowledge("example.org").boilerplate  # the promotion line was learned
+    # Past the site's sample (8 records) a worker holds its entries back and sends them in batches;
+    # each sends what it holds before it counts as idle, and the end of the crawl sees them all.
+    # `one` completed the sample (the 8th record) and holds the 9th; `two` sent the 10th, not yet
+    # knowing the sample was complete.
+    assert client.llen(key) == 9
+    for learner in (one, two):
+        learner.flush()
+    assert client.llen(key) == 10
     assert one.records_seen("example.org") == two.records_seen("example.org") == 10
+    assert one.carry_over() == two.carry_over() == alone.carry_over()
     by_itself = SiteLearner()
     for seen in observations(10)[::4]:
         by_itself.observe(**seen)

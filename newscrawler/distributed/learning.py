@@ -22,11 +22,16 @@ import redis
 
 from newscrawler.distributed.connection import connect
 from newscrawler.distributed.keys import CrawlKeys
+from newscrawler.distributed.worker import DistributedWorker
 from newscrawler.normalize.sitewide import LearningRules, SiteKnowledge, SiteLearner
 from newscrawler.pipelines import NormalizePipeline
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+
+
+# Entries held back before they are sent in one round trip.
+FLUSH_EVERY = 64
 
 
 class SharedSiteLearner(SiteLearner):
@@ -35,6 +40,7 @@ class SharedSiteLearner(SiteLearner):
         self.client = client
         self.key = key
         self.replayed = 0  # entries of the shared list applied here so far
+        self.pending: list[str] = []  # entries of sites whose knowledge is fixed, not sent yet
 
     def observe(
         self,
@@ -46,14 +52,35 @@ class SharedSiteLearner(SiteLearner):
     ) -> None:
         # Paragraphs the learner would skip anyway (too long to be furniture) are not sent.
         limit = self.rules.max_chars * 2
-        entry = [site, title, [p for p in paragraphs if len(p) <= limit], list(dates)]
+        entry = json.dumps(
+            [site, title, [p for p in paragraphs if len(p) <= limit], list(dates)], ensure_ascii=False
+        )
+        state = self._sites.get(site)
+        if state is not None and state.fixed is not None:
+            # What this run applies to the site is fixed (the list already holds its sample): the
+            # entry only counts for what the crawl carries over, read once the crawl is drained.
+            # Sent in batches: a round trip per page (and every worker replaying every page as it
+            # goes) cost each worker's event loop a few ms a page on a busy machine.
+            self.pending.append(entry)
+            if len(self.pending) >= FLUSH_EVERY:
+                self.flush()
+            return
         with self.client.pipeline(transaction=False) as pipe:  # one round trip: add, then read up to it
-            pipe.rpush(self.key, json.dumps(entry, ensure_ascii=False))
+            pipe.rpush(self.key, *self.pending, entry)
             pipe.lrange(self.key, self.replayed, -1)
             _, entries = pipe.execute()
+        self.pending.clear()
         self.replay(entries)
 
+    def flush(self) -> None:
+        """Send the entries held back. Every worker flushes before it counts as idle (see
+        `worker.DistributedWorker.spider_idle`), so a drained crawl's list holds every page."""
+        if self.pending:
+            self.client.rpush(self.key, *self.pending)
+            self.pending.clear()
+
     def catch_up(self) -> None:
+        self.flush()
         self.replay(self.client.lrange(self.key, self.replayed, -1))
 
     def replay(self, entries: list[bytes]) -> None:
@@ -63,7 +90,9 @@ class SharedSiteLearner(SiteLearner):
         self.replayed += len(entries)
 
     def knowledge(self, site: str) -> SiteKnowledge:
-        self.catch_up()
+        state = self._sites.get(site)
+        if state is None or state.fixed is None:  # once fixed, what the list adds changes nothing
+            self.catch_up()
         return super().knowledge(site)
 
     def records_seen(self, site: str) -> int:
@@ -91,7 +120,11 @@ class SharedLearningNormalizePipeline(NormalizePipeline):
         keys = CrawlKeys(settings.get("NEWSCRAWLER_DISTRIBUTED_CRAWL_ID"), spider.name)
         self.client = connect(settings.get("NEWSCRAWLER_REDIS_URL"))
         self.queue_key = keys.requests
-        return SharedSiteLearner(self.client, keys.learning, self.learning_rules)
+        learner = SharedSiteLearner(self.client, keys.learning, self.learning_rules)
+        worker = DistributedWorker.of(self.crawler)
+        if worker is not None:
+            worker.before_idle.append(learner.flush)
+        return learner
 
     def _engine_has_nothing_to_fetch(self) -> bool:
         engine: Any = self.crawler.engine

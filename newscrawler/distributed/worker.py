@@ -20,7 +20,7 @@ import logging
 import os
 import socket
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
@@ -68,6 +68,9 @@ class DistributedWorker:
         self.feeds: list[Path] = []
         self.result: dict[str, Any] | None = None  # this worker's part, handed in with its feed
         self._progress: LoopingCall | None = None
+        # Called before this worker counts as idle: what it holds back for the crawl must be in
+        # Redis before anyone can find the crawl drained (the shared learner's batched entries).
+        self.before_idle: list[Callable[[], None]] = []
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -161,6 +164,8 @@ class DistributedWorker:
         coordinator = self.coordinator
         if not self.joined or coordinator is None or self.drained:
             return
+        for hand_in in self.before_idle:
+            hand_in()
         coordinator.idle()
         verdict = coordinator.check()
         if verdict.state == "dead":
