@@ -149,6 +149,24 @@ def test_a_request_is_marked_seen_and_queued_in_one_step(client: redis.Redis):
     assert queue.pop().url == "https://example.org/other" and len(queue) == 1
 
 
+def test_a_sites_request_cap_holds_for_the_whole_crawl(client: redis.Redis):
+    """NEWSCRAWLER_MAX_REQUESTS_PER_SITE as a single process keeps it: counted in the step that
+    queues a request, whichever worker offers it."""
+    from newscrawler.distributed.queue import CAPPED, FIRST_CAPPED, QUEUED, SEEN
+
+    a, b = crew(client, "a", "b")
+    queues = [queue_of(a, client), queue_of(b, client)]
+    outcomes = []
+    for n in range(5):
+        page = Request(f"https://example.org/{n}", callback=queues[0].spider.parse_page)
+        outcomes.append(queues[n % 2].push_unseen(page, a.keys.dupefilter, f"fp-{n}", "example.org", 3))
+    assert outcomes == [QUEUED, QUEUED, QUEUED, FIRST_CAPPED, CAPPED]  # the first over it is told apart
+    other = Request("https://example.net/", callback=queues[0].spider.parse_page)
+    assert queues[1].push_unseen(other, a.keys.dupefilter, "fp-net", "example.net", 3) == QUEUED  # per site
+    assert queues[0].push_unseen(other, a.keys.dupefilter, "fp-net", "example.net", 3) == SEEN
+    assert len(queues[0]) == 4 and client.hget(a.keys.accepted, "example.org") == b"5"
+
+
 def test_the_crawl_is_drained_only_when_seeded_empty_and_everyone_idle(client: redis.Redis):
     a, b = crew(client, "a", "b")
     assert a.check().state == "unseeded"

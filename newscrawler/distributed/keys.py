@@ -108,10 +108,16 @@ class CrawlKeys:
         """Hash: origin -> JSON of its robots.txt as the first worker to read it in this crawl found it."""
         return f"{self.base}:robots"
 
+    @property
+    def accepted(self) -> str:
+        """Hash: site -> requests the crawl's workers queued for it (NEWSCRAWLER_MAX_REQUESTS_PER_SITE)."""
+        return f"{self.base}:accepted"
+
     def all_fixed(self) -> list[str]:
         return [
             self.requests,
             self.dupefilter,
+            self.accepted,
             self.claims,
             self.learning,
             self.workers,

@@ -28,12 +28,24 @@ return got[1]
 """
 
 # SADD + ZADD in one script: scrapy-redis marks a request seen, then queues it, in two round trips;
-# a worker killed between the two leaves a request nobody fetches and everybody filters out.
+# a worker killed between the two leaves a request nobody fetches and everybody filters out. The
+# same step counts the request against its site's cap (ARGV[4], 0: none), across all workers.
 PUSH_UNSEEN = """
 if ARGV[1] ~= '' and redis.call('SADD', KEYS[2], ARGV[1]) == 0 then return 0 end
+local cap = tonumber(ARGV[4])
+if cap > 0 then
+  local accepted = redis.call('HINCRBY', KEYS[3], ARGV[5], 1)
+  if accepted > cap then
+    if accepted == cap + 1 then return 3 end
+    return 2
+  end
+end
 redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
 return 1
 """
+
+# What PUSH_UNSEEN answers.
+SEEN, QUEUED, CAPPED, FIRST_CAPPED = 0, 1, 2, 3
 
 
 class LedgerPriorityQueue(PriorityQueue):
@@ -47,12 +59,16 @@ class LedgerPriorityQueue(PriorityQueue):
         self._pop = server.register_script(POP)
         self._push_unseen = server.register_script(PUSH_UNSEEN)
 
-    def push_unseen(self, request: Request, dupefilter_key: str, fingerprint: str | None) -> bool:
+    def push_unseen(
+        self, request: Request, dupefilter_key: str, fingerprint: str | None, site: str = "", cap: int = 0
+    ) -> int:
         """Queue the request unless its fingerprint is already in the dupefilter (None: always
-        queue, as for `dont_filter`), marking it seen in the same step. False when filtered out."""
+        queue, as for `dont_filter`), marking it seen in the same step, and unless `site` already
+        has `cap` requests queued in this crawl (0: no cap). SEEN, QUEUED, CAPPED or FIRST_CAPPED
+        (the first request over the cap)."""
         data = self._encode_request(request)
-        args = [fingerprint or "", -request.priority, data]
-        return bool(self._push_unseen(keys=[self.key, dupefilter_key], args=args))
+        args = [fingerprint or "", -request.priority, data, cap, site]
+        return int(self._push_unseen(keys=[self.key, dupefilter_key, self.keys.accepted], args=args))
 
     def pop(self, timeout: int = 0) -> Request | None:
         data = self._pop(keys=[self.key, self.keys.taken(self.worker), self.keys.idle], args=[self.worker])

@@ -23,11 +23,16 @@ What scrapy-redis 0.9.1 gets wrong or leaves open on Scrapy 2.19, and what this 
   them 8 at a time while another idled. `WorkerScheduler` hands out a request only while the
   downloader holds fewer than NEWSCRAWLER_WORKER_PREFETCH (default 2) per download slot beyond
   those it is transferring; the rest stay on the shared queue for whichever worker is free.
+- NEWSCRAWLER_MAX_REQUESTS_PER_SITE, the cap `newscrawler.scheduling.BoundedScheduler` puts on a
+  single-process crawl, holds for the whole distributed crawl: the shared queue counts a site's
+  requests in the step that queues them (`skipped/request_cap` past it). Its memory bound has no
+  counterpart here: the queue lives in Redis, not in a worker's memory.
 """
 
 from __future__ import annotations
 
 import importlib
+import logging
 from typing import TYPE_CHECKING, Any, Self
 
 from scrapy import Request, Spider
@@ -36,10 +41,13 @@ from scrapy_redis.scheduler import Scheduler
 
 from newscrawler.distributed.connection import connect
 from newscrawler.distributed.keys import CrawlKeys
-from newscrawler.distributed.queue import LedgerPriorityQueue
+from newscrawler.distributed.queue import CAPPED, FIRST_CAPPED, SEEN, LedgerPriorityQueue
+from newscrawler.normalize.urls import site_of
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
 
 # Fingerprints remembered as already in the shared dupefilter (about 100 bytes each).
 OFFERED_MAX = 500_000
@@ -63,6 +71,7 @@ class WorkerScheduler(Scheduler):
 
     crawler: Crawler
     prefetch: int = 2
+    site_cap: int = 0
     offered: set[str]
 
     @classmethod
@@ -85,6 +94,8 @@ class WorkerScheduler(Scheduler):
         scheduler.crawler = crawler
         scheduler.prefetch = max(1, settings.getint("NEWSCRAWLER_WORKER_PREFETCH", 2))
         scheduler.offered = set()
+        # The single-process scheduler's cap (newscrawler.scheduling), counted for the whole crawl.
+        scheduler.site_cap = settings.getint("NEWSCRAWLER_MAX_REQUESTS_PER_SITE", 0)
         return scheduler
 
     def open(self, spider: Spider) -> None:
@@ -102,13 +113,21 @@ class WorkerScheduler(Scheduler):
         if fingerprint is not None and fingerprint in self.offered:
             self.df.log(request, self.spider)
             return False
-        pushed = self.queue.push_unseen(request, self.df.key, fingerprint)
+        site = site_of(request.url)
+        outcome = self.queue.push_unseen(request, self.df.key, fingerprint, site, self.site_cap)
         if fingerprint is not None:
             if len(self.offered) >= OFFERED_MAX:
                 self.offered.clear()  # a cache: the shared dupefilter still answers
             self.offered.add(fingerprint)
-        if not pushed:
+        if outcome == SEEN:
             self.df.log(request, self.spider)
+            return False
+        if outcome in (CAPPED, FIRST_CAPPED):
+            if outcome == FIRST_CAPPED:  # one worker of the crawl says so, once per site
+                logger.warning(
+                    "Request cap reached for %s: %d requests; the rest is skipped", site, self.site_cap
+                )
+            self.stats.inc_value("skipped/request_cap")
             return False
         self.stats.inc_value("scheduler/enqueued/redis")
         return True
