@@ -89,7 +89,9 @@ def header_bomb(_: Seen) -> Act:
 def hostile_site(server: ScriptedServer, *, good: int = 5) -> None:
     server.on("/robots.txt", page(404, "", reason="Not Found"))
     links = [f"/news/2024/story-{n}" for n in range(good)]
-    links += ["/bomb/0", "/forum/thread", "/attributes", "/deep", "/headers"]
+    # The two hostile stories sit where a site's stories do: whether a page is an article is not
+    # what this site tests, and an address like "/deep" reads as a section's.
+    links += ["/bomb/0", "/forum/thread", "/news/2024/story-attributes", "/news/2024/story-deep", "/headers"]
     home = "".join(f'<li><a href="{link}">{link}</a></li>' for link in links)
     server.on(
         "/", page(body=f"<html><head><title>The Herald</title></head><body><ul>{home}</ul></body></html>")
@@ -98,8 +100,8 @@ def hostile_site(server: ScriptedServer, *, good: int = 5) -> None:
         server.on(f"/news/2024/story-{n}", page(body=article(n)))
     server.on("/forum/thread", page(body=forum_thread(2000)))
     attributes = " ".join(f'data-a{i}="{i}"' for i in range(80_000))
-    server.on("/attributes", page(body=article(100, f"<div {attributes}>x</div>")))
-    server.on("/deep", page(body=article(101, "<div>" * 3000)))
+    server.on("/news/2024/story-attributes", page(body=article(100, f"<div {attributes}>x</div>")))
+    server.on("/news/2024/story-deep", page(body=article(101, "<div>" * 3000)))
     server.on("/headers", header_bomb)
     for key in ["0", *(f"0-{j}" for j in range(12))]:
         server.on(f"/bomb/{key}", link_bomb)
