@@ -22,6 +22,7 @@ from scrapy.core.downloader.handlers.http11 import (
     _LenientHTTPClientParser,
 )
 
+from newscrawler.failures import error_chain
 from newscrawler.stopping import crawl_stopping
 
 if TYPE_CHECKING:
@@ -108,6 +109,15 @@ class BoundedHTTPDownloadHandler(HTTP11DownloadHandler):
         except asyncio.CancelledError:
             if (why := request.meta.get(STOPPED)) is not None:
                 raise DownloadStopped(f"the crawl stopped ({why})") from None
+            raise
+        except Exception as error:
+            # Twisted reports the cut-off header block as a failed response, which the retry
+            # middleware retries; the same server sends the same headers again. Our own error is
+            # not retried: the page fails once, at once, with its reason (a retry waiting in the
+            # queue could also be dropped by the page cap, and the failure never counted).
+            too_large = next((e for e in error_chain(error) if isinstance(e, HeadersTooLarge)), None)
+            if too_large is not None and too_large is not error:
+                raise too_large from error
             raise
         finally:
             if task is not None:

@@ -72,7 +72,7 @@ _TLS_MODULES = frozenset({"OpenSSL", "ssl"})
 _DECODER_MODULES = frozenset({"zlib", "gzip", "brotli", "_brotli", "brotlicffi", "zstandard"})
 
 
-def _chain(error: BaseException) -> Iterator[BaseException]:
+def error_chain(error: BaseException) -> Iterator[BaseException]:
     """The error, what it wraps (__cause__), and the failures a Twisted ResponseFailed lists."""
     seen: set[int] = set()
     pending = [error]
@@ -110,7 +110,7 @@ def failure_reason(failure: Failure) -> str:
         return f"http_{error.response.status}"
     if isinstance(error, IgnoreRequest):
         return _ignored_reason(error)
-    chain = list(_chain(error))
+    chain = list(error_chain(error))
     for inner in chain:  # an error of ours that names its reason (newscrawler.downloading)
         if isinstance(reason := getattr(inner, "download_reason", None), str):
             return reason

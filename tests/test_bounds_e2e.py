@@ -136,6 +136,7 @@ def test_hostile_pages_end_with_the_good_records_and_bounded_memory(tmp_path: Pa
     } <= titles  # after 80k attributes, 3000 levels
     assert sum(r["type"] == "forum_post" for r in crawl.records) == 2000  # the forum page, whole
     assert manifest["errors"].get("headers_too_large") == 1
+    assert "retry/count" not in stats_of(crawl.stderr)  # a header bomb fails once, at once
     assert manifest["skipped"]["link_cap"] >= BOMB_LINKS - 2000  # a page hands at most 2,000 links on
     assert manifest["skipped"]["page_cap"] > 0  # what was queued when the cap came: dropped at once
     assert re.search(r"Page cap reached for 127\.0\.0\.1: \d+ queued requests dropped", crawl.stderr)
