@@ -275,13 +275,11 @@ _SWAPPED: dict[DateOrder, DateOrder] = {"DMY": "MDY", "MDY": "DMY"}
 
 def _candidate(text: str, source: str, order: DateOrder) -> DateCandidate | None:
     """The candidate a text makes: the day it names, and its instant when it names a time."""
-    if not _STATED_YEAR.search(text):
-        return None
-    result = normalize_date(text, slow_path=False, default_order=order)
-    if result.value is None:
+    value = _stated_value(text, order)
+    if value is None:
         return None
     try:
-        moment = datetime.fromisoformat(result.value)
+        moment = datetime.fromisoformat(value)
     except ValueError:
         return None
     if not _HAS_TIME.search(text) and not _EPOCH.match(text):
@@ -459,15 +457,20 @@ def _day(text: str, order: DateOrder) -> date | None:
     """The calendar day a candidate names, as written (its own offset kept); none for a text that
     does not name a day of a year it states: "Jun 17" and "4 hours ago" are completed from the
     crawl's clock, which is not the page's. Read without dateparser's slow guessing."""
-    if not _STATED_YEAR.search(text):
-        return None
-    result = normalize_date(text, slow_path=False, default_order=order)
-    if result.value is None:
+    value = _stated_value(text, order)
+    if value is None:
         return None
     try:
-        return date.fromisoformat(result.value[:10])
+        return date.fromisoformat(value[:10])
     except ValueError:
         return None
+
+
+def _stated_value(text: str, order: DateOrder) -> str | None:
+    """The ISO date a text names when it states its year, read by the built-in formats only."""
+    if not _STATED_YEAR.search(text):
+        return None
+    return normalize_date(text, slow_path=False, default_order=order).value
 
 
 def _other_node_date(
