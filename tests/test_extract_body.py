@@ -406,8 +406,23 @@ def test_a_long_paragraph_whose_words_another_holds_is_kept_and_a_pull_quote_is_
     second_half = " ".join(PARAGRAPHS[1].split()[:20]) + " " + " ".join(PARAGRAPHS[2].split())
     longer = f"{PARAGRAPHS[0]} {second_half}"
     quote = " ".join(PARAGRAPHS[0].split()[:12])
-    article = f"<article><p>{longer}</p><p>{quote}</p><p>{second_half}</p><p>{PARAGRAPHS[3]}</p></article>"
+    article = (
+        f"<article><p>{longer}</p><blockquote><p>{quote}</p></blockquote><p>{second_half}</p>"
+        f"<p>{PARAGRAPHS[3]}</p></article>"
+    )
     assert extract_paragraphs(page(article)) == [longer, second_half, PARAGRAPHS[3]]
+
+
+def test_a_short_paragraph_among_its_sibling_paragraphs_is_the_texts_own_though_a_later_one_repeats_it():
+    # A pull quote is set apart in a box of its own; placeholder text and recaps repeat a short
+    # paragraph inside a later, longer one, and the short paragraph is still part of the text.
+    short = " ".join(PARAGRAPHS[1].split()[:14])
+    recap = f"{PARAGRAPHS[2]} {short}"
+    article = (
+        f"<article><div><p>{PARAGRAPHS[0]}</p><p>{short}</p><p>{PARAGRAPHS[3]}</p></div>"
+        f"<h2>Recap</h2><div><p>{recap}</p></div></article>"
+    )
+    assert extract_paragraphs(page(article)) == [PARAGRAPHS[0], short, PARAGRAPHS[3], "Recap", recap]
 
 
 def test_the_pages_own_body_classes_name_no_widget():

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -691,6 +691,9 @@ def _without_repeats(kept: list[Block]) -> list[Block]:
     joined = "\n".join(f" {k} " for k in keys)  # spaces: match whole words only
     if len(joined) > _MAX_REPEAT_CHECK_CHARS:  # bounded time on pathological pages
         return kept
+    # A pull quote is set apart from the paragraphs (its own box); a paragraph among its sibling
+    # paragraphs is the text's, whatever a later paragraph repeats of it.
+    paragraphs_per_parent = Counter(b.owner.getparent() for b in kept if b.tag not in _HEADINGS)
     result = []
     for block, key in zip(kept, keys, strict=True):
         # A pull quote appears once as itself and once more inside the paragraph it quotes.
@@ -698,6 +701,7 @@ def _without_repeats(kept: list[Block]) -> list[Block]:
             block.tag not in _HEADINGS
             and block.words <= _PULL_QUOTE_WORDS
             and key
+            and paragraphs_per_parent[block.owner.getparent()] == 1
             and joined.count(f" {key} ") > keys.count(key)
         ):
             continue
