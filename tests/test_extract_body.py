@@ -564,3 +564,23 @@ def test_a_bold_subhead_after_a_dropped_read_more_link_stays():
         "Estuary resistance",
         *PARAGRAPHS[2:],
     ]
+
+
+def test_a_page_left_open_inside_a_menu_button_is_still_read():
+    # `<button><div></button>`: libxml2 keeps the div open and puts the rest of the page, masthead
+    # and main column included, inside the button (and the masthead's role="banner"); a browser
+    # closes both. A control or masthead holding the page's <main> is no control.
+    html = (
+        "<html><head><title>Harbour plan approved</title></head><body>"
+        '<header role="banner"><button class="menu-button"><div class="icon"><div></button></div>'
+        '<nav><a href="/">Home</a> <a href="/local">Local</a></nav>'
+        f"<main><article><h1>Harbour plan approved</h1>{paragraphs_html(PARAGRAPHS)}</article></main>"
+        "</header></body></html>"
+    )
+    assert extract_paragraphs(Page(html, URL)) == PARAGRAPHS
+
+
+def test_a_heading_wrapped_around_a_whole_text_is_a_wrapper():
+    # Old CMS themes set a whole story large by wrapping it in a heading: its paragraphs are prose.
+    wrapped = f'<h4><div class="story">{"<br><br>".join(PARAGRAPHS)}</div></h4>'
+    assert extract_paragraphs(page(wrapped)) == PARAGRAPHS

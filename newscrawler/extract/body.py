@@ -65,6 +65,11 @@ _SKIP_TAGS = frozenset(
         "menu",
     ]
 )
+# Controls never hold an article, nor menus and mastheads the page's <main> (a menu may hold story
+# cards): when one does, markup left open around it put the page inside.
+_CONTROLS = frozenset(["button", "label", "select", "option"])
+_MENUS = frozenset(["nav", "menu"])
+_MASTHEAD_ROLES = frozenset(["navigation", "banner", "menu", "menubar"])
 _SKIP_ROLES = frozenset(
     ["navigation", "complementary", "contentinfo", "banner", "menu", "menubar", "dialog", "alert", "search"]
 )
@@ -312,9 +317,16 @@ class _Collector:
         """Exceptions among the skipped tags. An `<aside>` around the page's `<h1>` is the page's
         main column in a theme that misuses the tag, not a sidebar. When hidden text is read, so is
         `<noscript>`: an element left open inside one (`<noscript><div></noscript>`) makes libxml2
-        put the rest of the page in it, where a browser running scripts reads it as text."""
+        put the rest of the page in it, where a browser running scripts reads it as text. A button
+        or menu holding the page's main column was left open by broken markup
+        (`<button><div></button>`: libxml2 keeps the div, and the rest of the page, inside the
+        button, where a browser closes both)."""
         if tag == "aside":
             return element.find(".//h1") is not None
+        if tag in _CONTROLS:
+            return next(element.iter("main", "article", "h1"), None) is not None
+        if tag in _MENUS:
+            return _holds_main(element)
         return tag == "noscript" and self.include_hidden
 
     def flush(self) -> None:
@@ -339,7 +351,10 @@ class _Collector:
         widget = 0
         attrib = element.attrib
         if attrib:
-            if attrib.get("role") in _SKIP_ROLES or (not self.include_hidden and is_hidden(element)):
+            role = attrib.get("role")
+            if (role in _SKIP_ROLES and not (role in _MASTHEAD_ROLES and _holds_main(element))) or (
+                not self.include_hidden and is_hidden(element)
+            ):
                 self._add_text(element.tail, in_link)
                 return
             # The page's own <body> and <html> classes describe the page ("footer-widgets-visible").
@@ -348,6 +363,8 @@ class _Collector:
             widget = max(widget, 1)
         elif tag == "header" and element.find(".//h1") is None and element.find(".//h2") is None:
             widget = 2  # the site's masthead (an article's own header holds its headline)
+        if tag in _HEADINGS and not _reads_as_heading(element):
+            tag = "div"  # a heading around a whole text (set large by a theme) is a wrapper
         block = tag in _BLOCKS
         if block or (tag == "br" and self._breaks_paragraph(element)):
             self.flush()
@@ -401,6 +418,25 @@ class _Collector:
             self._parts.append(text)
             if in_link:
                 self._link_chars += len(text.strip())
+
+
+# Longer than any headline (a CJK character counting two): a heading holding more, in blocks of
+# its own, is a wrapper.
+_HEADING_MAX_LENGTH = 400
+
+
+def _reads_as_heading(element: lxml.html.HtmlElement) -> bool:
+    text = element.text_content()
+    if len(text) <= _HEADING_MAX_LENGTH or _text_length(" ".join(text.split())) <= _HEADING_MAX_LENGTH:
+        return True
+    return not any(child.tag in _WRAPPED_BLOCKS for child in element.iter() if child is not element)
+
+
+_WRAPPED_BLOCKS = frozenset(["div", "p", "section", "article", "table", "ul", "ol"])
+
+
+def _holds_main(element: lxml.html.HtmlElement) -> bool:
+    return next(element.iter("main"), None) is not None
 
 
 def word_count(text: str) -> int:
