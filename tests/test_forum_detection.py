@@ -130,3 +130,50 @@ def test_the_literal_prefilters_never_rule_out_an_author_class_or_profile_link(c
     # Each test first looks for literals its regex cannot match without: never a false "no".
     assert blocks._is_author_class(classes)
     assert blocks._is_profile_href(href)
+
+
+_REPLIES = [
+    ("macfan", "28.09.19", "Since the update I cannot reach the app store over mobile data, only over wifi at home."),
+    ("th3Chris", "28.09.19", "Did you check whether mobile data is allowed for the store in the cellular settings?"),
+    ("maculi", "29.09.19", "Same here on two phones; switching the network off and on again did not change it."),
+    ("macfan", "29.09.19", "Resetting the network settings finally fixed it for me, thanks for the hints."),
+]
+
+
+def _camel_case_thread(script_chars: int) -> str:
+    posts = "".join(
+        f'<div class="ForumComment"><div class="ForumCommentInformation">'
+        f'<span class="ForumCommentAccountName">{name}</span><span class="ForumCommentTime">{day}</span></div>'
+        f'<div class="ForumCommentText">{text}</div></div>'
+        for name, day, text in _REPLIES
+    )
+    script = "<script>var menu = {" + "'item': 1, " * (script_chars // 11) + "};</script>"
+    return (
+        "<html><head><title>App store over mobile data - Forum</title></head><body>"
+        f"{script}<main><h2>App store over mobile data</h2>{posts}</main></body></html>"
+    )
+
+
+def test_an_unknown_board_naming_its_parts_in_camel_case_is_read_as_a_thread():
+    # ASP.NET and React themes write "ForumCommentAccountName"; inline scripts are no text of the
+    # page, so a thread on a script-heavy page is still most of what a reader sees.
+    page = Page(_camel_case_thread(script_chars=20_000), "https://board.example.net/forum/discussion/338679")
+    engine = detect_engine(page)
+    assert engine is not None and engine.name == "generic"
+    read = engine.parse(page)
+    assert [(d.author, d.paragraphs[0]) for d in read.drafts] == [(n, t) for n, _, t in _REPLIES]
+
+
+def test_an_article_s_comment_section_is_no_thread_whatever_the_theme_calls_it():
+    comments = "".join(
+        f'<li class="comment"><span class="comment-author">{name}</span> <span class="comment-date">'
+        f"{day}</span><p>{text}</p></li>"
+        for name, day, text in _REPLIES
+    )
+    for section in ('<div class="article-comments"><ul class="comments-list">', '<div id="t-comments"><ul>'):
+        html = (
+            "<html><head><title>Council budget</title></head><body><article><h1>Council budget</h1>"
+            "<p>The council passed its budget on Tuesday.</p></article>"
+            f"{section}{comments}</ul></div></body></html>"
+        )
+        assert detect_engine(Page(html, "https://news.example.org/2024/05/council-budget")) is None

@@ -39,7 +39,7 @@ PROFILE_HREF = re.compile(
 )
 AUTHOR_CLASS = re.compile(
     r"(?:^|[\s_-])(author|username|user-?name|poster|postauthor|post-author|nick(?:name)?|"
-    r"display-?name|member-?name|autor|auteur|autore|verfasser|benutzer(?:name)?|usuario|"
+    r"display-?name|member-?name|account-?name|autor|auteur|autore|verfasser|benutzer(?:name)?|usuario|"
     r"utilisateur|utente|автор|пользователь)(?:[\s_-]|$)",
     re.IGNORECASE,
 )
@@ -49,6 +49,25 @@ DATE_CLASS = re.compile(
     re.IGNORECASE,
 )
 DATE_ATTRS = ("datetime", "data-time", "data-timestamp", "data-date", "data-datetime")
+_CAMEL_HUMP = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
+@lru_cache(maxsize=8192)
+def _class_words(classes: str) -> str:
+    """Class names, and again with their camelCase humps set apart ("CommentAccountName" also as
+    "Comment-Account-Name"): ASP.NET and React themes name parts that way."""
+    split = _CAMEL_HUMP.sub("-", classes)
+    return classes if split == classes else f"{classes} {split}"
+
+
+def author_class(classes: str | None) -> bool:
+    return bool(classes) and AUTHOR_CLASS.search(_class_words(classes)) is not None
+
+
+def date_class(classes: str | None) -> bool:
+    return bool(classes) and DATE_CLASS.search(_class_words(classes)) is not None
+
+
 _QUOTE_CLASS = re.compile(r"quote|bbcode|citation|cite", re.IGNORECASE)
 _CHROME = frozenset({"header", "footer", "nav", "aside", "form", "script", "style", "noscript", "button"})
 _MONTH_WORDS = frozenset(MONTHS)
@@ -124,7 +143,7 @@ def is_date_mark(element: Element) -> bool:
     own = _short_text(element, _MAX_DATE_TEXT)
     if own is None:
         return False
-    if DATE_CLASS.search(element.get("class") or "") and looks_like_date(own):
+    if date_class(element.get("class")) and looks_like_date(own):
         dated = True
     elif len(element) == 0:
         # An unclassed element whose whole text is a date: "<span>3. Mär 2011, 21:14</span>", or
@@ -216,7 +235,7 @@ def is_author_mark(element: Element) -> bool:
         linked
         or element.get("itemprop") == "author"
         or element.get("rel") == "author"
-        or AUTHOR_CLASS.search(element.get("class") or "")
+        or author_class(element.get("class"))
     ):
         return False
     text = text_of(element)
@@ -230,7 +249,7 @@ def is_author_mark(element: Element) -> bool:
     short = len(text) <= 40 and len(text.split()) <= 4 and not _counts(text)
     if element.get("itemprop") == "author" or element.get("rel") == "author":
         return short
-    return bool(AUTHOR_CLASS.search(element.get("class") or "")) and short
+    return author_class(element.get("class")) and short
 
 
 def _counts(text: str) -> bool:
@@ -263,7 +282,7 @@ def _alike(posts: list[Element]) -> bool:
 def _name_in_box(element: Element) -> Element | None:
     """The name in an author box that also holds rank and post count ("<td class=autor><b>bob</b>
     <br>Member<br>Posts: 412</td>"): its first bold, strong or link with a short text."""
-    if not isinstance(element.tag, str) or not AUTHOR_CLASS.search(element.get("class") or ""):
+    if not isinstance(element.tag, str) or not author_class(element.get("class")):
         return None
     for inner in element.iter("b", "strong", "a"):
         text = text_of(inner)
@@ -319,9 +338,7 @@ def _folded(text: str) -> str:
 
 @lru_cache(maxsize=8192)
 def _is_author_class(classes: str) -> bool:
-    return bool(_AUTHOR_CLASS_WORDS.find_matches_as_indexes(_folded(classes))) and bool(
-        AUTHOR_CLASS.search(classes)
-    )
+    return bool(_AUTHOR_CLASS_WORDS.find_matches_as_indexes(_folded(classes))) and author_class(classes)
 
 
 @lru_cache(maxsize=8192)
@@ -381,7 +398,7 @@ def _shape(mark: Element) -> tuple[str, str, str]:
     href = mark.get("href") or ""
     if href:
         return mark.tag, "", re.sub(r"[^/?=&;]+", "x", href.split("#")[0])
-    classes = sorted(c for c in (mark.get("class") or "").split() if AUTHOR_CLASS.search(c))
+    classes = sorted(c for c in (mark.get("class") or "").split() if author_class(c))
     return mark.tag, " ".join(classes), ""
 
 
@@ -814,7 +831,7 @@ def block_body(element: Element) -> Element:
 def _has_own_date(element: Element) -> bool:
     """A machine-marked date outside quotes (a body's text may well mention a year)."""
     return any(
-        (e.tag == "time" or date_value(e, DATE_ATTRS) or DATE_CLASS.search(e.get("class") or ""))
+        (e.tag == "time" or date_value(e, DATE_ATTRS) or date_class(e.get("class")))
         and not _in_quote(e, element)
         for e in element.iter()
         if isinstance(e.tag, str)

@@ -88,7 +88,7 @@ class GenericForum(BodyRules, ForumEngine):
         posts = kept if len(kept) >= 2 else []
         if posts and all(_in_comment_section(p) for p in posts):
             return []  # an article's (or blog post's) comments, not a thread
-        page_text = len(text_of(body)) or 1
+        page_text = _readable_length(body) or 1
         if sum(len(text_of(p)) for p in posts) / page_text < _MIN_SHARE:
             return []
         return posts
@@ -181,15 +181,25 @@ def _next_by_number(page: Page, thread_url: str, pages: tuple[PageScheme, ...]) 
 
 
 # The comment sections of article and blog templates (WordPress and the themes copying it).
-_COMMENT_SECTION = frozenset(
-    {"comments", "comment-list", "commentlist", "comments-area", "comment-section", "comments-section"}
+# A comment section's box, as themes name it: "comments", "comment-list", "article-comments",
+# "comments-area", "commentlist"... (a lone "comment" names one comment, or a forum's post).
+_COMMENT_SECTION = re.compile(
+    r"^(?:[a-z]+[-_])*comments?(?:[-_]?(?:list|area|section|wrap(?:per)?|container|block|box))?$",
+    re.IGNORECASE,
 )
+
+
+def _readable_length(body) -> int:  # noqa: ANN001 - an lxml element
+    """Characters of the page a reader sees: scripts and styles are no text (a page of inline
+    scripts would make any thread a small share of it)."""
+    unread = sum(len(text_of(e)) for e in body.iter("script", "style", "noscript", "template"))
+    return max(len(text_of(body)) - unread, 0)
 
 
 def _in_comment_section(element) -> bool:  # noqa: ANN001 - an lxml element
     for ancestor in element.iterancestors():
-        classes = set((ancestor.get("class") or "").split())
-        if ancestor.get("id") == "comments" or classes & _COMMENT_SECTION:
+        names = [ancestor.get("id") or "", *(ancestor.get("class") or "").split()]
+        if any(_COMMENT_SECTION.match(name) and not name.lower().endswith("comment") for name in names):
             return True
     return False
 
