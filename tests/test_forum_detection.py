@@ -133,9 +133,9 @@ def test_the_literal_prefilters_never_rule_out_an_author_class_or_profile_link(c
 
 
 _REPLIES = [
-    ("macfan", "28.09.19", "Since the update I cannot reach the app store over mobile data, only over wifi at home."),
-    ("th3Chris", "28.09.19", "Did you check whether mobile data is allowed for the store in the cellular settings?"),
-    ("maculi", "29.09.19", "Same here on two phones; switching the network off and on again did not change it."),
+    ("macfan", "28.09.19", "Since the update I cannot reach the app store over mobile data, only at home."),
+    ("th3Chris", "28.09.19", "Did you check whether mobile data is allowed for the store in the settings?"),
+    ("maculi", "29.09.19", "Same here on two phones; switching the network off and on did not change it."),
     ("macfan", "29.09.19", "Resetting the network settings finally fixed it for me, thanks for the hints."),
 ]
 
@@ -143,7 +143,8 @@ _REPLIES = [
 def _camel_case_thread(script_chars: int) -> str:
     posts = "".join(
         f'<div class="ForumComment"><div class="ForumCommentInformation">'
-        f'<span class="ForumCommentAccountName">{name}</span><span class="ForumCommentTime">{day}</span></div>'
+        f'<span class="ForumCommentAccountName">{name}</span>'
+        f'<span class="ForumCommentTime">{day}</span></div>'
         f'<div class="ForumCommentText">{text}</div></div>'
         for name, day, text in _REPLIES
     )
@@ -165,15 +166,26 @@ def test_an_unknown_board_naming_its_parts_in_camel_case_is_read_as_a_thread():
 
 
 def test_an_article_s_comment_section_is_no_thread_whatever_the_theme_calls_it():
+    # Forum software names a topic's posts "comments" too (Spirit's "topic__comments"): a box named
+    # like a comment section holds an article's comments when the article's text stands before it.
     comments = "".join(
         f'<li class="comment"><span class="comment-author">{name}</span> <span class="comment-date">'
         f"{day}</span><p>{text}</p></li>"
         for name, day, text in _REPLIES
     )
+    story = "".join(
+        f"<p>{sentence} The council met for six hours before the vote, which was closer than expected.</p>"
+        for sentence in ("The council passed its budget.", "Schools get more.", "Roads get less.")
+    )
     for section in ('<div class="article-comments"><ul class="comments-list">', '<div id="t-comments"><ul>'):
-        html = (
+        article = (
             "<html><head><title>Council budget</title></head><body><article><h1>Council budget</h1>"
-            "<p>The council passed its budget on Tuesday.</p></article>"
+            f"{story}</article>{section}{comments}</ul></div></body></html>"
+        )
+        assert detect_engine(Page(article, "https://news.example.org/2024/05/council-budget")) is None
+        thread = (
+            "<html><head><title>Council budget - Board</title></head><body><h1>Council budget</h1>"
             f"{section}{comments}</ul></div></body></html>"
         )
-        assert detect_engine(Page(html, "https://news.example.org/2024/05/council-budget")) is None
+        engine = detect_engine(Page(thread, "https://board.example.net/topic/12/council-budget"))
+        assert engine is not None and engine.name == "generic"

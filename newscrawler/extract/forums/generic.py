@@ -86,7 +86,7 @@ class GenericForum(BodyRules, ForumEngine):
             else:
                 kept.append(post)
         posts = kept if len(kept) >= 2 else []
-        if posts and all(_in_comment_section(p) for p in posts):
+        if posts and (all(_in_comment_section(p) for p in posts) or _under_an_article(posts)):
             return []  # an article's (or blog post's) comments, not a thread
         page_text = _readable_length(body) or 1
         if sum(len(text_of(p)) for p in posts) / page_text < _MIN_SHARE:
@@ -181,12 +181,18 @@ def _next_by_number(page: Page, thread_url: str, pages: tuple[PageScheme, ...]) 
 
 
 # The comment sections of article and blog templates (WordPress and the themes copying it).
-# A comment section's box, as themes name it: "comments", "comment-list", "article-comments",
-# "comments-area", "commentlist"... (a lone "comment" names one comment, or a forum's post).
-_COMMENT_SECTION = re.compile(
-    r"^(?:[a-z]+[-_])*comments?(?:[-_]?(?:list|area|section|wrap(?:per)?|container|block|box))?$",
+_COMMENT_SECTION = frozenset(
+    {"comments", "comment-list", "commentlist", "comments-area", "comment-section", "comments-section"}
+)
+# A box named like a comment section in other words ("article-comments", "comments-list"): forum
+# software names a topic's posts that way too ("topic__comments"), so only with an article's text
+# before it is it one.
+_COMMENTS_LIKE = re.compile(
+    r"^(?:[a-z]+[-_]+)*comments?(?:[-_]*(?:list|area|section|wrap(?:per)?|container|block|box))?$",
     re.IGNORECASE,
 )
+_ARTICLE_PARAGRAPH = 80  # characters of a paragraph of running text
+_ARTICLE_PARAGRAPHS = 3
 
 
 def _readable_length(body) -> int:  # noqa: ANN001 - an lxml element
@@ -198,9 +204,35 @@ def _readable_length(body) -> int:  # noqa: ANN001 - an lxml element
 
 def _in_comment_section(element) -> bool:  # noqa: ANN001 - an lxml element
     for ancestor in element.iterancestors():
-        names = [ancestor.get("id") or "", *(ancestor.get("class") or "").split()]
-        if any(_COMMENT_SECTION.match(name) and not name.lower().endswith("comment") for name in names):
+        classes = set((ancestor.get("class") or "").split())
+        if ancestor.get("id") == "comments" or classes & _COMMENT_SECTION:
             return True
+    return False
+
+
+def _comments_like_box(element):  # noqa: ANN001 - lxml elements
+    for ancestor in element.iterancestors():
+        names = [ancestor.get("id") or "", *(ancestor.get("class") or "").split()]
+        if any(_COMMENTS_LIKE.match(n) and not n.lower().endswith("comment") for n in names):
+            return ancestor
+    return None
+
+
+def _under_an_article(posts: list) -> bool:
+    """The posts stand in one box named like a comment section, after paragraphs of running text
+    outside it: an article's comments."""
+    boxes = {_comments_like_box(p) for p in posts}
+    if len(boxes) != 1 or None in boxes:
+        return False
+    (box,) = boxes
+    paragraphs = 0
+    for paragraph in box.getroottree().getroot().iter("p"):
+        if any(a is box for a in paragraph.iterancestors()):
+            break  # the box comes after the article's text
+        if len(text_of(paragraph)) >= _ARTICLE_PARAGRAPH:
+            paragraphs += 1
+            if paragraphs >= _ARTICLE_PARAGRAPHS:
+                return True
     return False
 
 
