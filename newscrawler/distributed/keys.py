@@ -59,6 +59,17 @@ class CrawlKeys:
         return f"{self.base}:learning"
 
     @property
+    def learning_keeper(self) -> str:
+        """String: the worker that replays the learning list as it grows and saves what the crawl
+        settled; the others, drained with it, leave that to it."""
+        return f"{self.base}:learning:keeper"
+
+    @property
+    def learning_saved(self) -> str:
+        """String: the drained worker that saved what the crawl settled (the whole learning list)."""
+        return f"{self.base}:learning:saved"
+
+    @property
     def workers(self) -> str:
         """Hash: worker -> JSON (host, pid, started): the workers taking part now."""
         return f"{self.base}:workers"
@@ -120,6 +131,8 @@ class CrawlKeys:
             self.accepted,
             self.claims,
             self.learning,
+            self.learning_keeper,
+            self.learning_saved,
             self.workers,
             self.beats,
             self.idle,

@@ -7,31 +7,46 @@ all, and its records would differ from a single-process crawl's (a promotion lin
 changes its content hash). So every worker appends what it observes to one Redis list, and every
 worker's learner replays that list, in its order, before it builds a record: all workers learn from
 all pages, in one arrival order, as one process would: each fixes what it applies to a site at the
-same entry of that list (the site's `sample_size`-th), and all settle the same knowledge at the end,
-which each worker saves to the shared state once its feed is stored. What earlier crawls settled is
-loaded from that state by every worker when the crawl starts.
+same entry of that list (the site's `sample_size`-th). What earlier crawls settled is loaded from
+the shared state by every worker when the crawl starts.
+
+What the crawl settles (the list's every entry, read once the crawl is drained) is saved by one
+worker, the list's **keeper** (the first to open): it replays the list a few entries at a time while
+the crawl runs, so at the end it only has the last entries left to read. The other workers, past
+their sites' samples, never replay it: when every worker replayed the whole list at the end, the
+crawl's last second was spent N times over on the same entries, on the same cores. A worker drained
+while the keeper is gone (it died, or left early) saves it itself; a worker leaving before the
+crawl is drained saves what it knows, as a crawl stopped early does.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import redis
+from twisted.internet.task import LoopingCall
 
 from newscrawler.distributed.connection import connect
 from newscrawler.distributed.keys import CrawlKeys
 from newscrawler.distributed.worker import DistributedWorker
+from newscrawler.incremental import session_of
 from newscrawler.normalize.sitewide import LearningRules, SiteKnowledge, SiteLearner
 from newscrawler.pipelines import NormalizePipeline
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
+logger = logging.getLogger(__name__)
 
 # Entries held back before they are sent in one round trip.
 FLUSH_EVERY = 64
+# The keeper replays at most this many entries every KEEP_UP_INTERVAL seconds while the crawl runs
+# (a few ms of its event loop each time; several times the rate 2 cores produce entries at).
+KEEP_UP_CHUNK = 32
+KEEP_UP_INTERVAL = 0.2
 
 
 class SharedSiteLearner(SiteLearner):
@@ -83,6 +98,12 @@ class SharedSiteLearner(SiteLearner):
         self.flush()
         self.replay(self.client.lrange(self.key, self.replayed, -1))
 
+    def keep_up(self, limit: int = KEEP_UP_CHUNK) -> int:
+        """Replay up to `limit` entries of the shared list not applied here yet; how many there were."""
+        entries = self.client.lrange(self.key, self.replayed, self.replayed + limit - 1)
+        self.replay(entries)
+        return len(entries)
+
     def replay(self, entries: list[bytes]) -> None:
         for raw in entries:
             site, title, paragraphs, dates = json.loads(raw)
@@ -112,22 +133,76 @@ class SharedLearningNormalizePipeline(NormalizePipeline):
         super().__init__(crawler)
         self.queue_key = ""
         self.client: redis.Redis | None = None
+        self.keys: CrawlKeys | None = None
+        self.worker_name = str(crawler.settings.get("NEWSCRAWLER_WORKER") or "")
+        self._keeping: LoopingCall | None = None
 
     def _new_learner(self) -> SiteLearner:
         spider = self.crawler.spider
         assert spider is not None
         settings = self.crawler.settings
-        keys = CrawlKeys(settings.get("NEWSCRAWLER_DISTRIBUTED_CRAWL_ID"), spider.name)
+        keys = self.keys = CrawlKeys(settings.get("NEWSCRAWLER_DISTRIBUTED_CRAWL_ID"), spider.name)
         self.client = connect(settings.get("NEWSCRAWLER_REDIS_URL"))
         self.queue_key = keys.requests
         learner = SharedSiteLearner(self.client, keys.learning, self.learning_rules)
         worker = DistributedWorker.of(self.crawler)
         if worker is not None:
             worker.before_idle.append(learner.flush)
+        if self.client.set(keys.learning_keeper, self.worker_name, nx=True):
+            self._keeping = LoopingCall(self._keep_up, learner)
+            self._keeping.start(KEEP_UP_INTERVAL, now=False)
         return learner
+
+    def _keep_up(self, learner: SharedSiteLearner) -> None:
+        try:
+            learner.keep_up()
+        except redis.RedisError as error:  # behind for now: the save at the end reads the rest
+            logger.warning("Could not read the shared learning list: %s", error)
+
+    def close_spider(self) -> None:
+        if self._keeping is not None and self._keeping.running:
+            self._keeping.stop()
+        super().close_spider()
+
+    def _save_learned(self) -> None:
+        if (saver := self._saver_elsewhere()) is not None:
+            self.crawler.stats.set_value("sitewide/saved_by", saver)
+            return
+        super()._save_learned()
+        worker = DistributedWorker.of(self.crawler)
+        session = session_of(self.crawler)
+        if worker is None or not worker.drained or session is None or not session.committed:
+            return
+        assert self.client is not None and self.keys is not None
+        try:
+            self.client.set(self.keys.learning_saved, self.worker_name)
+        except redis.RedisError as error:  # the others save it as well: the same document
+            logger.warning("Could not note that the crawl's learning is saved: %s", error)
+
+    def _saver_elsewhere(self) -> str | None:
+        """The worker that saves (or saved) what the drained crawl settled, when not this one."""
+        worker = DistributedWorker.of(self.crawler)
+        if worker is None or not worker.drained or self.client is None or self.keys is None:
+            return None  # leaving early: what this worker knows is all there is to save
+        try:
+            saved, keeper = self.client.mget(self.keys.learning_saved, self.keys.learning_keeper)
+            if saved:
+                return _text(saved)
+            keeper_name = _text(keeper)
+            elsewhere = keeper_name not in ("", self.worker_name)
+            # Still in the crawl, drained with this worker: it saves once its feed is stored.
+            if elsewhere and self.client.hexists(self.keys.workers, keeper_name):
+                return keeper_name
+        except redis.RedisError as error:
+            logger.warning("Could not tell which worker saves the crawl's learning: %s", error)
+        return None
 
     def _engine_has_nothing_to_fetch(self) -> bool:
         engine: Any = self.crawler.engine
         if engine is None or engine.downloader.active or self.client is None:
             return False
         return not self.client.zcard(self.queue_key)
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value or "")
