@@ -66,9 +66,20 @@ class LedgerPriorityQueue(PriorityQueue):
         queue, as for `dont_filter`), marking it seen in the same step, and unless `site` already
         has `cap` requests queued in this crawl (0: no cap). SEEN, QUEUED, CAPPED or FIRST_CAPPED
         (the first request over the cap)."""
-        data = self._encode_request(request)
-        args = [fingerprint or "", -request.priority, data, cap, site]
-        return int(self._push_unseen(keys=[self.key, dupefilter_key, self.keys.accepted], args=args))
+        return self.push_unseen_many(dupefilter_key, [(request, fingerprint, site)], cap)[0]
+
+    def push_unseen_many(
+        self, dupefilter_key: str, entries: list[tuple[Request, str | None, str]], cap: int = 0
+    ) -> list[int]:
+        """`push_unseen` for each (request, fingerprint, site), in one round trip; each is queued
+        (or not) in a step of its own, as if pushed alone."""
+        keys = [self.key, dupefilter_key, self.keys.accepted]
+        with self.server.pipeline(transaction=False) as pipe:
+            for request, fingerprint, site in entries:
+                data = self._encode_request(request)
+                args = [fingerprint or "", -request.priority, data, cap, site]
+                self._push_unseen(keys=keys, args=args, client=pipe)
+            return [int(outcome) for outcome in pipe.execute()]
 
     def pop(self, timeout: int = 0) -> Request | None:
         data = self._pop(keys=[self.key, self.keys.taken(self.worker), self.keys.idle], args=[self.worker])

@@ -23,6 +23,15 @@ What scrapy-redis 0.9.1 gets wrong or leaves open on Scrapy 2.19, and what this 
   them 8 at a time while another idled. `WorkerScheduler` hands out a request only while the
   downloader holds fewer than NEWSCRAWLER_WORKER_PREFETCH (default 2) per download slot beyond
   those it is transferring; the rest stay on the shared queue for whichever worker is free.
+- A page's links (a sitemap's thousand, a listing's dozens) reached Redis one round trip each: the
+  worker that parsed a sitemap fetched 2 pages a second instead of 18 for five seconds while it
+  queued them. `WorkerScheduler` holds what it is offered until the reactor's next turn and sends
+  it in one round trip (`queue.push_unseen_many`), each request still marked seen and queued in one
+  step. Until then `has_pending_requests` is true, so the worker cannot count as idle (nor the crawl
+  as drained) with requests it has not sent; a worker killed meanwhile loses nothing: the page that
+  linked to them is in its ledger, so whoever fetches it again offers them again. The engine takes
+  every request offered as scheduled (it fires no `request_dropped` for one the shared dupefilter
+  turns out to know; nothing here listens for that signal).
 - NEWSCRAWLER_MAX_REQUESTS_PER_SITE, the cap `newscrawler.scheduling.BoundedScheduler` puts on a
   single-process crawl, holds for the whole distributed crawl: the shared queue counts a site's
   requests in the step that queues them (`skipped/request_cap` past it). Its memory bound has no
@@ -35,6 +44,7 @@ import importlib
 import logging
 from typing import TYPE_CHECKING, Any, Self
 
+import redis
 from scrapy import Request, Spider
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
@@ -73,6 +83,8 @@ class WorkerScheduler(Scheduler):
     prefetch: int = 2
     site_cap: int = 0
     offered: set[str]
+    pending: list[tuple[Request, str | None, str]]
+    _sending: Any = None  # the reactor call that sends `pending`
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -94,6 +106,7 @@ class WorkerScheduler(Scheduler):
         scheduler.crawler = crawler
         scheduler.prefetch = max(1, settings.getint("NEWSCRAWLER_WORKER_PREFETCH", 2))
         scheduler.offered = set()
+        scheduler.pending = []
         # The single-process scheduler's cap (newscrawler.scheduling), counted for the whole crawl.
         scheduler.site_cap = settings.getint("NEWSCRAWLER_MAX_REQUESTS_PER_SITE", 0)
         return scheduler
@@ -113,24 +126,56 @@ class WorkerScheduler(Scheduler):
         if fingerprint is not None and fingerprint in self.offered:
             self.df.log(request, self.spider)
             return False
-        site = site_of(request.url)
-        outcome = self.queue.push_unseen(request, self.df.key, fingerprint, site, self.site_cap)
         if fingerprint is not None:
             if len(self.offered) >= OFFERED_MAX:
                 self.offered.clear()  # a cache: the shared dupefilter still answers
             self.offered.add(fingerprint)
-        if outcome == SEEN:
-            self.df.log(request, self.spider)
-            return False
-        if outcome in (CAPPED, FIRST_CAPPED):
-            if outcome == FIRST_CAPPED:  # one worker of the crawl says so, once per site
-                logger.warning(
-                    "Request cap reached for %s: %d requests; the rest is skipped", site, self.site_cap
-                )
-            self.stats.inc_value("skipped/request_cap")
-            return False
-        self.stats.inc_value("scheduler/enqueued/redis")
+        self.pending.append((request, fingerprint, site_of(request.url)))
+        if self._sending is None:
+            from twisted.internet import reactor
+
+            self._sending = reactor.callLater(0, self.send_pending)
         return True
+
+    def send_pending(self) -> None:
+        """Send the requests offered since the last time to the shared queue, in one round trip.
+        (Not `flush`: scrapy-redis's `flush` empties the shared queue and dupefilter.)"""
+        if self._sending is not None and self._sending.active():
+            self._sending.cancel()
+        self._sending = None
+        if not self.pending:
+            return
+        batch, self.pending = self.pending, []
+        try:
+            outcomes = self.queue.push_unseen_many(self.df.key, batch, self.site_cap)
+        except redis.RedisError as error:
+            # Kept for the next try, a second from now: meanwhile the worker cannot go idle.
+            self.pending = batch + self.pending
+            logger.error("Could not queue %d requests (trying again): %s", len(batch), error)
+            from twisted.internet import reactor
+
+            self._sending = reactor.callLater(1.0, self.send_pending)
+            return
+        for (request, _, site), outcome in zip(batch, outcomes, strict=True):
+            if outcome == SEEN:
+                self.df.log(request, self.spider)
+            elif outcome in (CAPPED, FIRST_CAPPED):
+                if outcome == FIRST_CAPPED:  # one worker of the crawl says so, once per site
+                    logger.warning(
+                        "Request cap reached for %s: %d requests; the rest is skipped", site, self.site_cap
+                    )
+                self.stats.inc_value("skipped/request_cap")
+            else:
+                self.stats.inc_value("scheduler/enqueued/redis")
+
+    def has_pending_requests(self) -> bool:
+        return bool(self.pending) or super().has_pending_requests()
+
+    def close(self, reason: str) -> None:
+        self.send_pending()  # a worker leaving early: what it was offered is for the others
+        if self._sending is not None and self._sending.active():
+            self._sending.cancel()  # could not: the page that offered them goes back with the ledger
+        super().close(reason)
 
     def holding_enough(self) -> bool:
         """The downloader already holds `prefetch` requests per slot that it is not transferring
@@ -146,6 +191,7 @@ class WorkerScheduler(Scheduler):
     def next_request(self) -> Request | None:
         if self.holding_enough():
             return None
+        self.send_pending()  # what this worker was just offered competes for the queue by priority too
         request = self.queue.pop()
         if request is not None:
             self.stats.inc_value("scheduler/dequeued/redis")

@@ -132,6 +132,13 @@ class DistributedWorker:
         if slot is not None and slot.closing is None:
             slot.nextcall.schedule()
 
+    def _send_pending(self) -> None:
+        """The requests this worker's scheduler holds until the reactor's next turn, sent now."""
+        scheduler = getattr(getattr(self.crawler.engine, "_slot", None), "scheduler", None)
+        send = getattr(scheduler, "send_pending", None)
+        if send is not None:
+            send()
+
     def _publish_progress(self) -> None:
         """This worker's counters for the crawl's progress line (summed over the workers by whoever
         prints it)."""
@@ -155,6 +162,7 @@ class DistributedWorker:
 
     def seeding_done(self) -> None:
         if self.coordinator is not None:
+            self._send_pending()  # the start requests are in the shared queue before it says so
             self.coordinator.seeding_done()
             self.stats.set_value("distributed/seeded_by_me", True)
 
