@@ -148,6 +148,9 @@ def test_two_workers_write_what_one_process_writes(fresh_demo_site: DemoSite, re
     state = RedisState.from_url(redis_url)
     assert state.counts("demo")["records"] == sum(1 for r in records if r["spider"] == "demo")
     assert [run.crawl_id for run in state.recent_runs("demo", 5)] == [crawl_id]
+    # What the crawl settled about the site is saved once, by one of its workers, from every page.
+    for site in SITES:
+        assert state.learned(site)["sites"], site
     again = run(fresh_demo_site.base_url, tmp_path / "again", *SITES, "--redis", redis_url, *FAST)
     assert again.returncode == 0, explain(again)
     assert read_output(tmp_path / "again")[0] == []

@@ -167,6 +167,29 @@ def test_a_sites_request_cap_holds_for_the_whole_crawl(client: redis.Redis):
     assert len(queues[0]) == 4 and client.hget(a.keys.accepted, "example.org") == b"5"
 
 
+def test_requests_sent_together_are_queued_as_if_sent_one_at_a_time(client: redis.Redis):
+    """A page's links go to Redis in one round trip; each is still marked seen, counted against its
+    site's cap and queued in a step of its own, in the order offered."""
+    from newscrawler.distributed.queue import CAPPED, FIRST_CAPPED, QUEUED, SEEN
+
+    a, b = crew(client, "a", "b")
+    together, alone = queue_of(a, client), queue_of(b, client)
+    offered = [
+        ("https://example.org/1", "fp-1"),
+        ("https://example.org/1", "fp-1"),
+        ("https://example.org/x", None),
+    ]
+    offered += [(f"https://example.org/{n}", f"fp-{n}") for n in range(2, 6)]
+    requests = [(Request(url, callback=together.spider.parse_page), fp, "example.org") for url, fp in offered]
+    outcomes = together.push_unseen_many(a.keys.dupefilter, requests, 4)
+    assert outcomes == [QUEUED, SEEN, QUEUED, QUEUED, QUEUED, FIRST_CAPPED, CAPPED]
+    queued = sorted(client.zrange(a.keys.requests, 0, -1))
+    client.delete(a.keys.requests, a.keys.dupefilter, a.keys.accepted)
+    assert [alone.push_unseen(r, a.keys.dupefilter, fp, site, 4) for r, fp, site in requests] == outcomes
+    assert sorted(client.zrange(a.keys.requests, 0, -1)) == queued
+    assert together.push_unseen_many(a.keys.dupefilter, [], 4) == []
+
+
 def test_the_crawl_is_drained_only_when_seeded_empty_and_everyone_idle(client: redis.Redis):
     a, b = crew(client, "a", "b")
     assert a.check().state == "unseeded"
@@ -377,6 +400,49 @@ def test_workers_learn_from_every_workers_pages_in_one_order(client: redis.Redis
     for seen in observations(10)[::4]:
         by_itself.observe(**seen)
     assert by_itself.knowledge("example.org") != alone.knowledge("example.org")  # why it is shared
+
+
+def test_the_learning_keeper_replays_the_list_as_it_grows_and_settles_the_same(client: redis.Redis):
+    """One worker (the keeper) reads the shared list a few entries at a time while the crawl runs,
+    so at the end only the last entries are left; what it settles is what one process settles."""
+    key = f"learning-{next(names)}"
+    keeper, other = SharedSiteLearner(client, key), SharedSiteLearner(client, key)
+    alone = SiteLearner()
+    for n, seen in enumerate(observations(40)):
+        (keeper if n % 4 == 0 else other).observe(**seen)
+        alone.observe(**seen)
+        if n % 5 == 4:
+            other.flush()
+            keeper.keep_up(limit=3)  # at most 3 entries a turn: a bounded share of its event loop
+    other.flush()
+    keeper.flush()
+    behind = client.llen(key) - keeper.replayed
+    assert 0 < behind <= 40 - 3 * 8  # it kept up with most of the list, not all of it
+    while keeper.keep_up(limit=3):
+        pass
+    assert keeper.replayed == client.llen(key) == 40
+    assert keeper.carry_over() == alone.carry_over()
+    assert keeper.carry_over()["example.org"].boilerplate
+
+
+def test_the_workers_parent_imports_their_code_without_installing_a_reactor():
+    """The `--workers` parent imports what its forked workers load (so they share it): a reactor
+    installed there would be every worker's, not the asyncio one each installs."""
+    import subprocess
+    import sys
+
+    script = """
+import argparse, sys
+from newscrawler.distributed.run import preload_worker_code
+args = argparse.Namespace(redis="redis://127.0.0.1:1/0", idle_timeout=0.2, worker_timeout=15.0)
+assert preload_worker_code(args, "crawl") > 50
+loaded = ["scrapy_redis.scheduler", "newscrawler.distributed.scheduler", "newscrawler.distributed.learning",
+          "newscrawler.distributed.robots", "newscrawler.sites.spider", "scrapy.core.engine"]
+print([m for m in loaded if m not in sys.modules], "twisted.internet.reactor" in sys.modules)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[0] == "[] False"
 
 
 def test_a_verdict_from_workers_parts_names_example_urls_of_a_selector_that_missed():
