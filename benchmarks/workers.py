@@ -16,7 +16,7 @@ not the CPU, is the limit; and the demo profiles, where start-up and the end dom
 
 Each crawl is a full run with an empty state (every record is new). Wall time is the command's, from
 start to exit, including start-up and the end (workers stop once the crawl has been drained for
-`--idle-timeout`, the command's 0.2 s by default); pages/s is fetched pages over wall time; "vs
+`--idle-timeout`, the command's 0 s by default); pages/s is fetched pages over wall time; "vs
 single" compares pages/s with the one-process crawl of the same site; CPU is what the kernel counted
 for the command and its workers (user + system). Records must be the same in every run of a site (same ids).
 """

@@ -123,7 +123,18 @@ def test_two_workers_write_what_one_process_writes(fresh_demo_site: DemoSite, re
     expected, _, _ = read_output(tmp_path / "single")
 
     data = tmp_path / "distributed"
-    done = run(fresh_demo_site.base_url, data, *SITES, "--redis", redis_url, "--workers", "2", *FAST)
+    # The default --idle-timeout (0): workers leave at the first sight of the crawl drained.
+    done = run(
+        fresh_demo_site.base_url,
+        data,
+        *SITES,
+        "--redis",
+        redis_url,
+        "--workers",
+        "2",
+        "--worker-timeout",
+        "3",
+    )
     assert done.returncode == 0, explain(done)
     records, manifests, _ = read_output(data)
 

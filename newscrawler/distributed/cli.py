@@ -37,9 +37,10 @@ def add_arguments(crawl: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--idle-timeout",
         type=float,
-        default=0.2,
+        default=0.0,
         metavar="SECONDS",
-        help="how long the queue must stay empty, every worker idle, before the workers stop (default 0.2)",
+        help="how long the queue must stay empty, every worker idle, before the workers stop "
+        "(default 0: that state, once seen, lasts)",
     )
     group.add_argument(
         "--worker-timeout",

@@ -8,7 +8,7 @@ workers seed from the site profile's start URLs instead, exactly once per crawl.
 
 Settings: NEWSCRAWLER_REDIS_URL (turns this on), NEWSCRAWLER_DISTRIBUTED_CRAWL_ID, NEWSCRAWLER_WORKER,
 NEWSCRAWLER_WORKER_IDLE_TIMEOUT (seconds the crawl must stay drained before a worker leaves,
-default 0.2), NEWSCRAWLER_WORKER_DEAD_AFTER (seconds without a heartbeat before a worker's work is
+default 0: drained is a stable state, see `spider_idle`), NEWSCRAWLER_WORKER_DEAD_AFTER (seconds without a heartbeat before a worker's work is
 reclaimed, default 15), NEWSCRAWLER_WORKER_POLL (seconds between looks at the queue while idle,
 default 0.1).
 """
@@ -53,7 +53,7 @@ class DistributedWorker:
         self.worker = settings.get("NEWSCRAWLER_WORKER")
         if not self.crawl_id or not self.worker:
             raise ValueError("NEWSCRAWLER_DISTRIBUTED_CRAWL_ID and NEWSCRAWLER_WORKER must be set")
-        self.idle_timeout = settings.getfloat("NEWSCRAWLER_WORKER_IDLE_TIMEOUT", 0.2)
+        self.idle_timeout = settings.getfloat("NEWSCRAWLER_WORKER_IDLE_TIMEOUT", 0.0)
         self.dead_after = settings.getfloat("NEWSCRAWLER_WORKER_DEAD_AFTER", 15.0)
         self.poll_interval = settings.getfloat("NEWSCRAWLER_WORKER_POLL", 0.1)
         self.coordinator: Coordinator | None = None
