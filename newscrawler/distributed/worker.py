@@ -8,9 +8,9 @@ workers seed from the site profile's start URLs instead, exactly once per crawl.
 
 Settings: NEWSCRAWLER_REDIS_URL (turns this on), NEWSCRAWLER_DISTRIBUTED_CRAWL_ID, NEWSCRAWLER_WORKER,
 NEWSCRAWLER_WORKER_IDLE_TIMEOUT (seconds the crawl must stay drained before a worker leaves,
-default 0: drained is a stable state, see `spider_idle`), NEWSCRAWLER_WORKER_DEAD_AFTER (seconds without a heartbeat before a worker's work is
-reclaimed, default 15), NEWSCRAWLER_WORKER_POLL (seconds between looks at the queue while idle,
-default 0.1).
+default 0: drained is a stable state, see `spider_idle`), NEWSCRAWLER_WORKER_DEAD_AFTER (seconds
+without a heartbeat before a worker's work is reclaimed, default 15), NEWSCRAWLER_WORKER_POLL
+(seconds between looks at the queue while idle, default 0.1).
 """
 
 from __future__ import annotations
