@@ -584,3 +584,15 @@ def test_a_heading_wrapped_around_a_whole_text_is_a_wrapper():
     # Old CMS themes set a whole story large by wrapping it in a heading: its paragraphs are prose.
     wrapped = f'<h4><div class="story">{"<br><br>".join(PARAGRAPHS)}</div></h4>'
     assert extract_paragraphs(page(wrapped)) == PARAGRAPHS
+
+
+def test_a_table_s_short_rows_inside_the_text_are_kept_like_a_list_s_items():
+    # A recipe's ingredients or a product's facts set as a table: rows of two or three words.
+    rows = [("250 g", "butter"), ("3", "mandarins"), ("Process", "washed, sun-dried")]
+    table = "<table>" + "".join(f"<tr><td>{a}</td><td>{b}</td></tr>" for a, b in rows) + "</table>"
+    article = f"<article>{paragraphs_html(PARAGRAPHS[:2])}{table}{paragraphs_html(PARAGRAPHS[2:])}</article>"
+    assert extract_paragraphs(page(article)) == [
+        *PARAGRAPHS[:2],
+        *(f"{a} {b}" for a, b in rows),
+        *PARAGRAPHS[2:],
+    ]

@@ -698,7 +698,7 @@ def _keep(block: Block) -> bool:
         return True
     if density > 0.5:
         return False
-    if block.tag in _LIST_ITEMS:
+    if block.tag in _LIST_ITEMS or block.tag == "tr":  # a list's item, a table's row: "250 g butter"
         return block.words >= 2
     return block.words >= 4 or (bool(_SENTENCE_END.search(block.text)) and block.words >= 2)
 
