@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from newscrawler.extract.article import extract_article
 from newscrawler.extract.learned import LinearModel, load_model
 from newscrawler.extract.page import Page
-from newscrawler.extract.pagekind import is_article, page_kind_features
+from newscrawler.extract.pagekind import address_names_headline, is_article, page_kind_features
 
 STORY = " ".join(
     [
@@ -100,3 +100,12 @@ def test_probability_is_a_probability_for_any_features(features):
     p = model.probability(features)
     assert 0.0 <= p <= 1.0
     assert (p >= 0.5) == (model.logit(features) >= 0)
+
+
+def test_a_short_slug_spelling_out_the_headline_names_it_and_a_section_s_does_not():
+    # "intendanten-wechsel-beim-mdr": four words, three of them the headline's; a section's folder
+    # names no headline.
+    headline = "Intendanten-Wechsel beim MDR"
+    assert address_names_headline("https://local.example.de/intendanten-wechsel-beim-mdr", headline)
+    assert not address_names_headline("https://local.example.de/kultur/", headline)
+    assert not address_names_headline("https://local.example.de/mdr-news", headline)

@@ -69,7 +69,7 @@ _STORY_SLUG_WORDS = 4
 # markup ("No events are planned this month") has no main text. How much it weighs is learned.
 _BRIEF_WORDS = 30
 _HEADLINE_WORDS = 4
-_SLUG_WORDS = 5
+_SLUG_WORDS = 3
 _SLUG_HEADLINE_WORDS = 3
 
 
