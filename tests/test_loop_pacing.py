@@ -1,5 +1,5 @@
-"""The crawl's event loop is never held for long by one callback: a callback's outputs go out paced
-(the loop gets a turn between batches), and the stall sampler names what holds the loop."""
+"""The crawl's event loop is never held for long by its callbacks: their outputs go out paced, all
+together (the loop gets a turn between batches), and the stall sampler names what holds the loop."""
 
 from __future__ import annotations
 
@@ -37,6 +37,45 @@ def test_a_long_callback_output_lets_the_loop_run_between_batches():
     during = sorted(set(turns) - {0, 10 * TURN_OUTPUTS})
     assert len(during) >= 9, turns  # the other task ran between every batch
     assert all(b - a <= TURN_OUTPUTS for a, b in zip([0, *during], [*during, 10 * TURN_OUTPUTS], strict=True))
+
+
+def test_callbacks_paced_together_share_each_turn_of_the_loop():
+    """Ten sitemaps arriving at once are ten callbacks: together they take at most TURN_OUTPUTS
+    outputs between two turns of the loop, not TURN_OUTPUTS each."""
+    per_turn: list[int] = []  # outputs taken by all callbacks between two runs of another task
+    taken = 0
+
+    async def main() -> list[list[int]]:
+        nonlocal taken
+        stop = asyncio.Event()
+
+        async def other_work() -> None:
+            nonlocal taken
+            while not stop.is_set():
+                per_turn.append(taken)
+                taken = 0
+                await asyncio.sleep(0)
+
+        async def callback() -> list[int]:
+            nonlocal taken
+            outputs = []
+            async for output in paced(range(5 * TURN_OUTPUTS)):
+                taken += 1
+                outputs.append(output)
+            return outputs
+
+        other = asyncio.create_task(other_work())
+        await asyncio.sleep(0)
+        results = await asyncio.gather(*(callback() for _ in range(10)))
+        stop.set()
+        await other
+        return results
+
+    results = asyncio.run(main())
+    assert results == [list(range(5 * TURN_OUTPUTS))] * 10  # every output of every callback, in order
+    assert sum(per_turn) + taken == 50 * TURN_OUTPUTS
+    assert max(per_turn) <= TURN_OUTPUTS, per_turn
+    assert len([n for n in per_turn if n]) >= 50  # the loop turned between every batch
 
 
 def hold_the_loop(seconds: float) -> None:

@@ -33,25 +33,69 @@ if TYPE_CHECKING:
 HTML_TYPES = (b"text/html", b"application/xhtml+xml")
 # Refused in bulk (a trap's thousands of URLs): logged once per site by the middleware, per URL at DEBUG.
 QUIET_REASONS = frozenset({"page_cap", "depth_limit", "stopped"})
-# A callback's outputs between two turns of the event loop: each request it yields is taken through
-# the spider middlewares as it is yielded, then scheduled by Scrapy's workers in one go when the
-# callback pauses (up to 2 x CONCURRENT_ITEMS of them). Unpaced, a sitemap of 1,000 URLs held every
-# download of every site for half a second to a second and a half.
+# What the callbacks of the process may output between two turns of the event loop, all together:
+# each request they yield is taken through the spider middlewares as it is yielded, then scheduled
+# by Scrapy's workers (CONCURRENT_ITEMS per response) on the next turn. Unpaced, a sitemap of 1,000
+# URLs held every download of every site for half a second to a second and a half; paced one
+# callback at a time, the ten sitemaps of a 10,000-page site, arriving together, still put ten
+# callbacks' batches (and ~160 worker tasks) into each turn: 50-110 ms of the loop's CPU per turn.
 TURN_SECONDS = 0.01
 TURN_OUTPUTS = 32
 
 
+class _Turn:
+    """The outputs paced callbacks have taken in the current turn of the event loop. A turn is
+    opened by the first output taken in it and closed by a call scheduled for the loop's next turn:
+    a callback that finds the turn full waits for the next one, after the I/O and timers due."""
+
+    def __init__(self) -> None:
+        self.loop: object = None  # the loop (or reactor) the open turn belongs to; None: closed
+        self.taken = 0
+        self.began = 0.0
+
+    def has_room(self) -> bool:
+        loop = _running_loop()
+        if self.loop is not loop:  # no turn open on this loop (a closed loop's turn never closes)
+            self.loop, self.taken, self.began = loop, 0, time.monotonic()
+            _call_soon(loop, self._close)
+        return self.taken < TURN_OUTPUTS and time.monotonic() - self.began <= TURN_SECONDS
+
+    def _close(self) -> None:
+        self.loop = None
+
+
+_turn = _Turn()
+
+
+def _running_loop() -> object:
+    if is_asyncio_available():
+        return asyncio.get_running_loop()
+    from twisted.internet import reactor
+
+    return reactor
+
+
+def _call_soon(loop: object, call: Callable[[], None]) -> None:
+    if isinstance(loop, asyncio.AbstractEventLoop):
+        loop.call_soon(call)
+    else:
+        loop.callLater(0, call)  # type: ignore[attr-defined]
+
+
 async def paced(outputs: Iterable[Any]) -> AsyncIterator[Any]:
-    """`outputs`, letting the event loop run after every TURN_OUTPUTS of them or TURN_SECONDS."""
-    turn_began = time.monotonic()
-    count = 0
-    for output in outputs:
-        yield output
-        count += 1
-        if count >= TURN_OUTPUTS or time.monotonic() - turn_began > TURN_SECONDS:
+    """`outputs`, letting the event loop run whenever the callbacks of the process have taken
+    TURN_OUTPUTS outputs, or TURN_SECONDS, in this turn of the loop."""
+    iterator = iter(outputs)
+    while True:
+        if not _turn.has_room():
             await let_loop_run()
-            turn_began = time.monotonic()
-            count = 0
+            continue
+        try:
+            output = next(iterator)
+        except StopIteration:
+            return
+        _turn.taken += 1
+        yield output
 
 
 async def let_loop_run() -> None:
