@@ -43,7 +43,7 @@ _LISTING_FOLDERS = frozenset(
 _PAGINATION = re.compile(
     r"(?:^|[/_-])(?:page|seite|pagina|p)[/=_-]?\d+|[?&](?:page|p|pg|start|offset)=\d+|index\d+\.", re.I
 )
-_URL_ID = re.compile(r"\d{4,}")
+_URL_ID = re.compile(r"(?<!\d)(?!(?:19|20)\d\d(?!\d))\d{4,}")  # a year is a date, not an id
 _URL_DATE = re.compile(r"(?:19|20)\d\d[/_-]?(?:0[1-9]|1[0-2])(?:[/_-]?(?:0[1-9]|[12]\d|3[01]))?(?!\d)")
 _SLUG_SPLIT = re.compile(r"[\W_]+")
 _FILE_SUFFIX = re.compile(r"\.(?:s?html?|php|aspx?|jsp)$")
