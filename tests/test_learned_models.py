@@ -112,11 +112,11 @@ def test_a_short_slug_spelling_out_the_headline_names_it_and_a_section_s_does_no
 
 
 def test_a_year_in_the_address_is_a_date_not_an_article_id():
-    # "?month=2024-02" names a month of a calendar; "article-13357113" an article.
+    # "?month=2024-02" names a month of a calendar; "...-13357113.html" an article.
     def has_id(url: str) -> float:
         page = Page("<html><head><title>Events</title></head><body><p>Nothing.</p></body></html>", url)
         return page_kind_features(page, extract_article(page))["url_has_id"]
 
     assert has_id("https://news.example.org/calendar?month=2024-02") == 0.0
     assert has_id("https://news.example.org/archive/2024/") == 0.0
-    assert has_id("https://news.example.org/yourmoney/article-13357113/dollar-bill.html") == 1.0
+    assert has_id("https://news.example.org/yourmoney/dollar-bill-worth-thousands-13357113.html") == 1.0
