@@ -596,3 +596,29 @@ def test_a_table_s_short_rows_inside_the_text_are_kept_like_a_list_s_items():
         *(f"{a} {b}" for a, b in rows),
         *PARAGRAPHS[2:],
     ]
+
+
+def test_a_rights_notice_closes_the_text_and_what_follows_it_is_the_page_s():
+    shop = [
+        "Die digitale Welt der Nachrichten. Mit interaktiven Grafiken und spannenden Videos.",
+        "Sie lesen die neue Ausgabe noch vor Erscheinen der Print-Ausgabe, schon freitags ab 18 Uhr.",
+    ]
+    notice = "DER SPIEGEL 52/2018 Alle Rechte vorbehalten"
+    article = f"<article>{paragraphs_html([*PARAGRAPHS, notice, *shop])}</article>"
+    assert extract_paragraphs(page(article)) == [*PARAGRAPHS, notice]
+
+
+def test_a_call_to_subscribe_and_the_few_short_lines_of_its_box_close_the_text():
+    box = [
+        "Subscribe now to our e-edition for the full story.",
+        "For the latest stories download our apps for iOS and Android.",
+    ]
+    article = f"<article>{paragraphs_html([*PARAGRAPHS, *box])}</article>"
+    assert extract_paragraphs(page(article)) == PARAGRAPHS
+    # Followed by more of the text (a blogger's closing words), the call is the text's own line.
+    closing = [
+        "Subscribe to my channel if you like, and invite your friends to the challenge with you.",
+        *(" ".join(p.split()[:25]) for p in PARAGRAPHS),
+    ]
+    article = f"<article>{paragraphs_html([*PARAGRAPHS, *closing])}</article>"
+    assert extract_paragraphs(page(article))[-4:] == closing[-4:]

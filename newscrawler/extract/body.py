@@ -881,6 +881,37 @@ _RUNNING_TIME = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\s*min\b.{0,40}$", re.IGN
 _MEDIA_TEASER_MAX_WORDS = 80
 
 
+# A rights notice closes a text; a call to subscribe followed by a few short lines is a box after
+# it ("Subscribe now for the full story. For the latest news download our apps."). Either counts
+# only in the text's second half: boxes mid-text are followed by more text.
+_RIGHTS_RESERVED = re.compile(
+    r"all rights reserved|alle rechte vorbehalten|tous droits réservés|todos los derechos reservados|"
+    r"tutti i diritti riservati|todos os direitos reservados|wszelkie prawa zastrzeżone|"
+    r"alle rechten voorbehouden|alla rättigheter förbehållna",
+    re.IGNORECASE,
+)
+_CLOSING_NOTICE_WORDS = 40
+# A box's lines: few, and shorter than the text's paragraphs.
+_BOX_LINES = 3
+_BOX_LINE_WORDS = 20
+
+
+def _to_the_close(kept: list[Block]) -> list[Block]:
+    """The text up to its rights notice (kept, as the text prints it), or up to a call to subscribe
+    that a box's few short lines follow; what comes after either is the page's."""
+    half = len(kept) // 2
+    for index in range(len(kept) - 2, half - 1, -1):
+        block = kept[index]
+        if block.words > _CLOSING_NOTICE_WORDS:
+            continue
+        if _RIGHTS_RESERVED.search(block.text):
+            return kept[: index + 1]
+        after = kept[index + 1 :]
+        if _is_promo(block) and len(after) <= _BOX_LINES and all(b.words <= _BOX_LINE_WORDS for b in after):
+            return kept[:index]
+    return kept
+
+
 def _is_promo(block: Block) -> bool:
     return block.words <= _PROMO_MAX_WORDS and bool(_PROMO.search(block.text))
 
@@ -1096,5 +1127,6 @@ def _from_dom(blocks: list[Block], hint_key: str | None, headlines: list[frozens
     # their own element.
     while kept and (kept[-1].tag in _HEADINGS or _is_promo(kept[-1]) or _is_credits(kept[-1])):
         kept.pop()
+    kept = _to_the_close(kept)
     kept = _without_repeats(kept)
     return Body([b.text for b in kept], parts, [b.owner for b in kept])
