@@ -445,6 +445,22 @@ print([m for m in loaded if m not in sys.modules], "twisted.internet.reactor" in
     assert done.stdout.split("\n")[0] == "[] False"
 
 
+def test_the_parent_wakes_as_soon_as_a_forked_worker_ends():
+    """The `--workers` parent sleeps until a worker ends (its pidfd), not until its next look."""
+    import sys
+    import time
+
+    from newscrawler.distributed.supervise import ForkedWorker, wait_for_an_end
+
+    worker = ForkedWorker([sys.executable, "-m", "this"])  # prints a poem and ends
+    assert worker.ended is not None
+    began = time.monotonic()
+    wait_for_an_end([worker], 60)
+    assert time.monotonic() - began < 30
+    assert worker.poll() == 0
+    assert worker.ended is None  # closed once reaped: the parent does not wake for it again
+
+
 def test_a_verdict_from_workers_parts_names_example_urls_of_a_selector_that_missed():
     """Each worker's stats travel as JSON; the selector misses are summed and the example URLs of
     the first worker that saw any stay URLs (they once arrived as the text of a list)."""

@@ -43,6 +43,7 @@ from newscrawler.distributed.supervise import (
     crawl_progress,
     orphaned,
     site_statuses,
+    wait_for_an_end,
     worker_command,
 )
 from newscrawler.distributed.verdict import WorkerEnd, Workforce, finish_crawl
@@ -484,7 +485,7 @@ class Crew:
                 if line is not None and time.monotonic() >= next_line:
                     next_line = time.monotonic() + self.args.progress_interval
                     print_progress(line, self.client, self.crawl_id, self.profiles)
-                time.sleep(0.1)
+                wait_for_an_end([child.process for child in self.running], 0.1)
         finally:
             if line is not None:
                 print_progress(line, self.client, self.crawl_id, self.profiles)

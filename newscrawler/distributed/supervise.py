@@ -8,9 +8,11 @@ import contextlib
 import json
 import os
 import runpy
+import select
 import signal
 import subprocess
 import sys
+import time
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,19 +100,30 @@ class ForkedWorker:
             _run_forked(command)
         self.pid = pid
         self.returncode: int | None = None
+        # Readable once the worker has ended: the parent sleeps on it instead of polling (Linux).
+        self.ended: int | None = None
+        with contextlib.suppress(AttributeError, OSError):
+            self.ended = os.pidfd_open(pid)
 
     def poll(self) -> int | None:
         if self.returncode is None:
             pid, status = os.waitpid(self.pid, os.WNOHANG)
             if pid:
-                self.returncode = os.waitstatus_to_exitcode(status)
+                self._reaped(status)
         return self.returncode
 
     def wait(self) -> int:
         if self.returncode is None:
             _, status = os.waitpid(self.pid, 0)
-            self.returncode = os.waitstatus_to_exitcode(status)
+            self._reaped(status)
+        assert self.returncode is not None
         return self.returncode
+
+    def _reaped(self, status: int) -> None:
+        self.returncode = os.waitstatus_to_exitcode(status)
+        if self.ended is not None:
+            os.close(self.ended)
+            self.ended = None
 
     def send_signal(self, signum: int) -> None:
         if self.poll() is None:
@@ -141,6 +154,16 @@ def _run_forked(command: list[str]) -> NoReturn:
             with contextlib.suppress(Exception):
                 stream.flush()
         os._exit(code)
+
+
+def wait_for_an_end(processes: list[subprocess.Popen[bytes] | ForkedWorker], timeout: float) -> None:
+    """Sleep until one of the forked workers ends, or `timeout` seconds: the parent acts on an end
+    at once (the crawl's last worker leaving is what it waits for) instead of at its next look."""
+    ends = [end for p in processes if isinstance(p, ForkedWorker) and (end := p.ended) is not None]
+    if ends and len(ends) == len(processes):
+        select.select(ends, [], [], timeout)
+    else:
+        time.sleep(timeout)
 
 
 @dataclass
