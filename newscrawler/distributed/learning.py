@@ -198,8 +198,14 @@ class SharedLearningNormalizePipeline(NormalizePipeline):
         return None
 
     def _engine_has_nothing_to_fetch(self) -> bool:
-        engine: Any = self.crawler.engine
-        if engine is None or engine.downloader.active or self.client is None:
+        """Nothing in flight here, as a single process checks it (downloads, pages waiting for the
+        scraper or in extraction: a page of this worker still in extraction may complete its site's
+        sample; releasing its records before fixed what applied to them from fewer pages than one
+        process does), no request offered but not yet sent, and nothing in the shared queue."""
+        if not super()._engine_has_nothing_to_fetch() or self.client is None:
+            return False
+        scheduler = getattr(getattr(self.crawler.engine, "_slot", None), "scheduler", None)
+        if getattr(scheduler, "pending", None):
             return False
         return not self.client.zcard(self.queue_key)
 
