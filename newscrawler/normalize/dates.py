@@ -43,9 +43,10 @@ EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 # Clocks and time zones disagree a little; a page "from the future" by less is not rejected.
 FUTURE_TOLERANCE = timedelta(hours=26)
 MAX_LENGTH = 120  # longer text is a sentence, not a date
-# Languages dateparser tries when the page's is unknown: the slow path stays bounded.
+# Letters of a date text that name no language (a clock's "am"/"pm"): figures alone are read once.
 _LETTERS = re.compile(r"[^\W\d_]+")
 _CLOCK_WORDS = frozenset(["am", "pm", "a", "p", "m"])
+# Languages dateparser tries when the page's is unknown: the slow path stays bounded.
 FALLBACK_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "sv", "da", "nb", "pl", "ru", "tr")
 
 # Labels printed before a date: "Posted on", "Aktualisiert am", "Publié le", "Reply #3 on:".
