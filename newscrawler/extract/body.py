@@ -29,6 +29,7 @@ from functools import lru_cache
 import lxml.html
 
 from newscrawler.extract.cleaning import is_hidden
+from newscrawler.extract.hydration import embedded_article_markup
 from newscrawler.extract.page import Page
 from newscrawler.extract.textblocks import BLOCK_TAGS
 
@@ -781,6 +782,13 @@ def extract_body(page: Page, *, hint: str | None = None) -> Body:
         # script reveals: when nothing visible reads as an article, the hidden text is the page.
         hidden = _from_dom(text_blocks(root, include_hidden=True), hint_key, headlines)
         found = hidden if hidden.paragraphs else found
+    if (
+        sum(word_count(p) for p in found.paragraphs) < _MIN_VISIBLE_WORDS
+        and (embedded := embedded_article_markup(page)) is not None
+    ):
+        # Client-rendered pages may ship the article only as a string in their scripts.
+        shipped = _from_dom(text_blocks(embedded), hint_key, headlines)
+        found = shipped if shipped.paragraphs else found
     # Paywalls and lazy loading leave a stub in the markup while the structured data carries
     # the whole text: much more text there means the page shows only part of the article.
     words = sum(word_count(p) for p in found.paragraphs)
