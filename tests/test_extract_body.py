@@ -117,6 +117,29 @@ def test_long_items_with_linked_names_are_the_article_of_a_roundup():
     assert all("would be reviewed again in the autumn" in text for text in got[1:])
 
 
+def test_a_mostly_linked_item_of_a_list_the_text_sets_out_is_kept():
+    # A weekly round-up: a list whose other items are prose holds one item that is mostly a link.
+    prose_items = [
+        "The harbour authority approved the dredging plan, which will deepen the main channel by two metres.",
+        "Residents along the estuary asked for noise limits at night and a station measuring the silt.",
+    ]
+    linked_item = 'Thanks to Ann, visitors can now <a href="/d/1">book a tour of the new quay wall online</a>'
+    related = "".join(
+        f'<li><a href="/o/{i}">Ferry timetable changes for route {i}</a></li>' for i in range(4)
+    )
+    article = (
+        f'<div class="article-body">{paragraphs_html(PARAGRAPHS[:2])}<ul>'
+        f"{''.join(f'<li>{t}</li>' for t in prose_items)}<li>{linked_item}</li></ul>"
+        f"{paragraphs_html(PARAGRAPHS[2:])}<ul>{related}</ul></div>"
+    )
+    assert extract_paragraphs(page(article)) == [
+        *PARAGRAPHS[:2],
+        *prose_items,
+        "Thanks to Ann, visitors can now book a tour of the new quay wall online",
+        *PARAGRAPHS[2:],
+    ]
+
+
 def test_a_sentence_with_linked_names_between_paragraphs_is_kept():
     linked = (
         'The <a href="/p/1">harbour master</a> and the <a href="/p/2">port police chief</a> signed the '

@@ -1113,6 +1113,22 @@ def _from_dom(blocks: list[Block], hint_key: str | None, headlines: list[frozens
             and _next_kept_is_content(inside, keep, i)
         ):
             keep[i] = True
+    # An item of a list the text sets out (another item of that list is prose) is the text's,
+    # however much of it is linked: a round-up's "Thanks to Ann, users can now <import logins>".
+    prose_lists = {
+        b.owner.getparent()
+        for b, k in zip(inside, keep, strict=True)
+        if k and b.tag == "li" and b.content_like
+    }
+    for i, block in enumerate(inside):
+        if (
+            not keep[i]
+            and block.tag == "li"
+            and block.owner.getparent() in prose_lists
+            and block.words >= _LINKED_SENTENCE_WORDS
+            and _link_density(block) <= _LINKED_SENTENCE_DENSITY
+        ):
+            keep[i] = True
     kept = [
         b
         for b, k in zip(inside, keep, strict=True)
