@@ -140,6 +140,21 @@ def test_a_mostly_linked_item_of_a_list_the_text_sets_out_is_kept():
     ]
 
 
+def test_a_mostly_linked_row_of_a_table_of_prose_rows_is_kept():
+    rows = [
+        ("Harbour Days", "1987", "A harbour master relives the day the old quay wall collapsed in a storm."),
+        ("The Long Tide", "1994", "Two dredging crews compete for a contract over one long summer."),
+        ("Quay", "2001", '<a href="/f/3">Remake of Harbour Days</a> set on the estuary'),
+    ]
+    table = (
+        "<table><tbody>"
+        + "".join(f"<tr><th>{a}</th><td>{b}</td><td>{c}</td></tr>" for a, b, c in rows)
+        + "</tbody></table>"
+    )
+    got = extract_paragraphs(page(f'<div class="article-body">{paragraphs_html(PARAGRAPHS)}{table}</div>'))
+    assert any(text.startswith("Quay") and "Remake of Harbour Days" in text for text in got)
+
+
 def test_a_sentence_with_linked_names_between_paragraphs_is_kept():
     linked = (
         'The <a href="/p/1">harbour master</a> and the <a href="/p/2">port police chief</a> signed the '

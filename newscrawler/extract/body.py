@@ -817,6 +817,7 @@ _HINT_MIN_WORDS = 150
 _LINKED_LINE_WORDS = 12
 _LINKED_SENTENCE_WORDS = 8
 _LINKED_SENTENCE_DENSITY = 0.8
+_ITEMS_OF_PROSE_LISTS = frozenset(["li", "tr"])
 _PRINTED_URL = re.compile(r"https?://|www\.\w")
 _MIN_VISIBLE_WORDS = 50
 _HINT_RATIO = 2.0
@@ -1114,16 +1115,17 @@ def _from_dom(blocks: list[Block], hint_key: str | None, headlines: list[frozens
         ):
             keep[i] = True
     # An item of a list the text sets out (another item of that list is prose) is the text's,
-    # however much of it is linked: a round-up's "Thanks to Ann, users can now <import logins>".
+    # however much of it is linked: a round-up's "Thanks to Ann, users can now <import logins>";
+    # so is a row of a table whose other rows are prose (a list of films, each described).
     prose_lists = {
         b.owner.getparent()
         for b, k in zip(inside, keep, strict=True)
-        if k and b.tag == "li" and b.content_like
+        if k and b.tag in _ITEMS_OF_PROSE_LISTS and b.content_like
     }
     for i, block in enumerate(inside):
         if (
             not keep[i]
-            and block.tag == "li"
+            and block.tag in _ITEMS_OF_PROSE_LISTS
             and block.owner.getparent() in prose_lists
             and block.words >= _LINKED_SENTENCE_WORDS
             and _link_density(block) <= _LINKED_SENTENCE_DENSITY
