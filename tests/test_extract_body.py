@@ -618,6 +618,19 @@ def test_a_page_left_open_inside_a_menu_button_is_still_read():
     assert extract_paragraphs(Page(html, URL)) == PARAGRAPHS
 
 
+def test_a_page_left_open_inside_a_navigation_box_holding_the_main_role_is_still_read():
+    # A mega menu's sub-list left open: the rest of the page, main column (`role="main"`, no
+    # <main> tag) included, ends up inside the `role="navigation"` box.
+    html = (
+        "<html><head><title>Harbour plan approved</title></head><body>"
+        '<div role="navigation"><ul class="menu"><li><a href="/">Home</a><ul class="sub-menu">'
+        '<div class="content-wrap"><div class="main-column" role="main">'
+        f"<article><h1>Harbour plan approved</h1>{paragraphs_html(PARAGRAPHS)}</article>"
+        "</div></div></ul></li></ul></div></body></html>"
+    )
+    assert extract_paragraphs(Page(html, URL)) == PARAGRAPHS
+
+
 def test_a_heading_wrapped_around_a_whole_text_is_a_wrapper():
     # Old CMS themes set a whole story large by wrapping it in a heading: its paragraphs are prose.
     wrapped = f'<h4><div class="story">{"<br><br>".join(PARAGRAPHS)}</div></h4>'

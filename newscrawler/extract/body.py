@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import lxml.html
+from lxml import etree
 
 from newscrawler.extract.cleaning import is_hidden
 from newscrawler.extract.hydration import embedded_article_markup
@@ -437,7 +438,11 @@ _WRAPPED_BLOCKS = frozenset(["div", "p", "section", "article", "table", "ul", "o
 
 
 def _holds_main(element: lxml.html.HtmlElement) -> bool:
-    return next(element.iter("main"), None) is not None
+    return bool(_MAIN_INSIDE(element))
+
+
+# The page's main column, as a tag or as a role on any element (`<div role="main">`).
+_MAIN_INSIDE = etree.XPath('boolean(.//main | .//*[@role="main"])')
 
 
 def word_count(text: str) -> int:
