@@ -13,6 +13,7 @@ from newscrawler.extract.bylines import SiteNames, choose_authors
 from newscrawler.extract.dates import MODIFIED_META, choose_published, date_order
 from newscrawler.extract.headline import choose_headline, title_variants
 from newscrawler.extract.page import Page
+from newscrawler.extract.recipes import stated_lines, with_recipe_lines
 from newscrawler.extract.structured import ARTICLE_TYPES, Node, node_types
 from newscrawler.extract.types import ArticleDraft
 from newscrawler.normalize.urls import canonicalize_url, same_site, url_identity
@@ -194,25 +195,10 @@ def _stated_text(node: Node) -> str | None:
     if "recipe" not in node_types(node):
         return None
     lines = [_text(node.get("description")) or ""]
-    lines.extend(_strings(node.get("recipeIngredient")))
-    lines.extend(_strings(node.get("recipeInstructions")))
+    lines.extend(stated_lines(node.get("recipeIngredient")))
+    lines.extend(stated_lines(node.get("recipeInstructions")))
     text = "\n".join(line for line in lines if line)
     return text or None
-
-
-def _strings(value: Any, depth: int = 0) -> list[str]:
-    """Texts of a schema.org value: strings, and the text/name of HowToStep and HowToSection
-    nodes, in order (sections hold their steps in itemListElement)."""
-    if depth > 4:
-        return []
-    if isinstance(value, str):
-        return [value.strip()] if value.strip() else []
-    if isinstance(value, list):
-        return [text for item in value for text in _strings(item, depth + 1)]
-    if isinstance(value, dict):
-        own = _text(value.get("text")) or _text(value.get("name"))
-        return ([own] if own else []) + _strings(value.get("itemListElement"), depth + 1)
-    return []
 
 
 def _language(page: Page, node: Node | None) -> str | None:
@@ -261,6 +247,8 @@ def extract_article(page: Page) -> ArticleDraft:
     paragraphs = _without_header_lines(
         body.paragraphs, title, [*authors, published or "", modified or ""], authors
     )
+    if node is not None and paragraphs and "recipe" in node_types(node):
+        paragraphs = with_recipe_lines(paragraphs, node)
     return ArticleDraft(
         url=page.url,
         canonical_url=canonical,
