@@ -155,6 +155,18 @@ def test_a_mostly_linked_row_of_a_table_of_prose_rows_is_kept():
     assert any(text.startswith("Quay") and "by its first director in colour" in text for text in got)
 
 
+def test_figure_captions_and_opinion_disclaimers_in_the_text_are_not_its_text():
+    article = (
+        f'<div class="article-body">{paragraphs_html(PARAGRAPHS[:2])}'
+        "<p>Abbildung: Die Fahrrinne bei Niedrigwasser, links vor und rechts nach dem Ausbaggern</p>"
+        f"{paragraphs_html(PARAGRAPHS[2:])}"
+        "<p>The views expressed in this column are the author's own and not those of the paper.</p>"
+        "<p>Dieser Beitrag gibt die Meinung des Autors wieder, nicht notwendigerweise die der Redaktion.</p>"
+        "</div>"
+    )
+    assert extract_paragraphs(page(article)) == PARAGRAPHS
+
+
 def test_a_sentence_with_linked_names_between_paragraphs_is_kept():
     linked = (
         'The <a href="/p/1">harbour master</a> and the <a href="/p/2">port police chief</a> signed the '

@@ -858,10 +858,16 @@ _PROMO = re.compile(
     r"dieses thema im programm|über dieses thema berichtet|^sendung:",
     re.IGNORECASE,
 )
-# Affiliate-link disclosures, wherever the page puts them.
+# Affiliate-link disclosures and opinion disclaimers ("the views expressed are the author's own"),
+# wherever the page puts them.
 _DISCLOSURE = re.compile(
     r"affiliate[- ](?:links?|commission|partner)|affiliate-links?|liens? (?:d.)?affili|"
-    r"enlaces? de afiliad|link di affiliazione|partnerlinks?\b",
+    r"enlaces? de afiliad|link di affiliazione|partnerlinks?\b|"
+    r"gibt (?:ausschlie(?:ß|ss)lich )?die (?:pers(?:ö|oe)nliche )?meinung de[rs] "
+    r"(?:autors?|autorin|verfasser)|"
+    r"(?:views|opinions) expressed (?:in this|here|are|by)|"
+    r"reflects? (?:only )?the (?:personal )?(?:views?|opinions?) of the (?:author|writer)|"
+    r"n.engagent que (?:leurs?|son|ses) auteur",
     re.IGNORECASE,
 )
 _PROMO_MAX_WORDS = 60
@@ -965,7 +971,8 @@ _PICTURE_CREDIT = re.compile(
     r"\((?:afp|ap|dpa|reuters|epa|getty(?: images)?|imago|picture alliance|keystone|anp|ansa|efe)"
     r"\s*/[^()]{1,60}\)\s*$|"
     r"\((?:archivbild|archivfoto|symbolbild|symbolfoto|file photo|archive photo)\)\s*$|"
-    r"^(?:archivbild|archivfoto|symbolbild|symbolfoto|file photo|archive photo)\b",
+    r"^(?:archivbild|archivfoto|symbolbild|symbolfoto|file photo|archive photo)\b|"
+    r"^(?:abbildung|abb\.|figure|fig\.|grafik|schaubild|illustration)\s*\d*\s*:",
     re.IGNORECASE,
 )
 
