@@ -167,6 +167,15 @@ def test_figure_captions_and_opinion_disclaimers_in_the_text_are_not_its_text():
     assert extract_paragraphs(page(article)) == PARAGRAPHS
 
 
+def test_a_drop_cap_set_apart_is_the_first_letter_of_the_text():
+    first = PARAGRAPHS[0]
+    article = (
+        f'<div class="article-body"><span class="dropcap">{first[0]}</span><p>{first[1:]}</p>'
+        f"{paragraphs_html(PARAGRAPHS[1:])}</div>"
+    )
+    assert extract_paragraphs(page(article)) == PARAGRAPHS
+
+
 def test_a_sentence_with_linked_names_between_paragraphs_is_kept():
     linked = (
         'The <a href="/p/1">harbour master</a> and the <a href="/p/2">port police chief</a> signed the '

@@ -23,7 +23,7 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import lxml.html
@@ -456,7 +456,7 @@ def text_blocks(root: lxml.html.HtmlElement, *, include_hidden: bool = False) ->
     collector._owners.append((root, root.tag if isinstance(root.tag, str) else "div"))
     collector.walk(root)
     collector.flush()
-    blocks = [b for b in collector.blocks if not _MARKUP.match(b.text)]
+    blocks = _with_drop_caps_joined([b for b in collector.blocks if not _MARKUP.match(b.text)])
     # Text shown in two places (a teaser list at the top and again in the footer) is navigation;
     # a paragraph repeated within one place is still that place's text, and so is one repeated
     # in the next section of the same text (sections are siblings: one element holds them both).
@@ -475,6 +475,24 @@ def text_blocks(root: lxml.html.HtmlElement, *, include_hidden: bool = False) ->
         if block.tag in _HEADINGS and block.tag != "h1" and _link_density(block) >= 0.5:
             headline = (index, block)
     return blocks
+
+
+def _with_drop_caps_joined(blocks: list[Block]) -> list[Block]:
+    """A drop cap set in a box of its own (`<span class="dropcap">T</span><p>urkey, ...`) is the
+    first letter of the paragraph after it."""
+    joined: list[Block] = []
+    for block in blocks:
+        before = joined[-1] if joined else None
+        if (
+            before is not None
+            and len(before.text) == 1
+            and before.text.isupper()
+            and block.text[:1].islower()
+        ):
+            joined[-1] = replace(block, text=before.text + block.text)
+        else:
+            joined.append(block)
+    return joined
 
 
 def _place(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
