@@ -224,10 +224,34 @@ _TAXONOMY = re.compile(r"(?:category|tag|tags|topic)-", re.IGNORECASE)
 # Page builders (Elementor, WordPress blocks) call every block of a page a widget and name its type
 # after "widget": the text and heading types hold the page's own prose.
 _TEXT_WIDGET = re.compile(r"widget[-_](?:text[-_]editor|heading|theme[-_]post[-_]content)$", re.IGNORECASE)
+
+
+def _any_of(words: frozenset[str]) -> re.Pattern[str]:
+    """A pattern finding any of `words` (lowercase letters), as a trie of their letters: Python's
+    regular expressions try an alternation's branches one by one at each position, a trie's first
+    letters once. Only whether one occurs is asked, so a word holding a shorter one is left out."""
+    trie: dict[str, dict] = {}
+    for word in sorted(words, key=len):
+        node = trie
+        for letter in word:
+            if "" in node:
+                break  # a shorter word ends here: this one adds nothing to a search
+            node = node.setdefault(letter, {})
+        else:
+            node.clear()
+            node[""] = {}
+
+    def pattern(node: dict[str, dict]) -> str:
+        if "" in node:
+            return ""
+        branches = [re.escape(letter) + pattern(child) for letter, child in sorted(node.items())]
+        return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+
+    return re.compile(pattern(trie))
+
+
 # Every word above, as it could appear inside a class or id once separators are dropped.
-_WIDGET_VOCABULARY = re.compile(
-    "|".join(sorted(_STRONG_WIDGET | _WEAK_WIDGET | _OTHER_PROSE, key=len, reverse=True))
-)
+_WIDGET_VOCABULARY = _any_of(_STRONG_WIDGET | _WEAK_WIDGET | _OTHER_PROSE)
 _NOT_A_LETTER = re.compile(r"[^a-z]+")
 # Words of a class token, camelCase split too ("imageEmbedCredit" -> image, embed, credit).
 _CLASS_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
@@ -245,30 +269,42 @@ def _widget_kind_cached(class_: str | None, id_: str | None) -> int:
         return 0
     if not _WIDGET_VOCABULARY.search(_NOT_A_LETTER.sub("", f"{class_ or ''}{id_ or ''}".lower())):
         return 0  # most class names hold none of the words (a cheap test before reading tokens)
-    tokens = f"{class_ or ''} {id_ or ''}".split()
-    if any(_POST_WRAPPER.match(token) for token in tokens):
-        return 0  # the post's own element: its classes describe the post (its categories and tags)
-    if any(_TEXT_WIDGET.search(token) for token in tokens):
-        return 0  # a page builder's text block ("elementor-widget-text-editor"): the page's prose
+    kinds = [_token_kind(token) for token in f"{class_ or ''} {id_ or ''}".split()]
+    if _POST_OWN in kinds:
+        return 0
+    return max(kinds, default=0)
+
+
+_POST_OWN = -1  # _token_kind: the token marks the post's own element or a page builder's text
+
+
+# Per token: class attributes differ from page to page, their tokens ("col-md-6", "entry-meta")
+# much less.
+@lru_cache(maxsize=16384)
+def _token_kind(token: str) -> int:
+    """What one class or id token says of its element: _POST_OWN, or a widget_kind."""
+    if _POST_WRAPPER.match(token):
+        return _POST_OWN  # the post's own element: its classes describe the post (its categories and tags)
+    if _TEXT_WIDGET.search(token):
+        return _POST_OWN  # a page builder's text block ("elementor-widget-text-editor"): the page's prose
+    if _TAXONOMY.match(token):
+        return 0  # "category-no-newsletter-rss", "tag-comments": a term the post is filed under
+    words = [w.lower() for w in _CLASS_WORD.findall(token)]
+    if not words or (len(words) >= _SLUG_WORDS and _FUNCTION_WORDS & set(words)):
+        return 0  # a heading's words made into an anchor ("sharing-with-a-single-developer")
+    found = set(words)
+    joined = "".join(words)
+    if found & _OTHER_PROSE or joined in _OTHER_PROSE or _GLUED_OTHER_PROSE.search(joined):
+        return _OTHERS_TEXT
     kind = 0
-    for token in tokens:
-        if _TAXONOMY.match(token):
-            continue  # "category-no-newsletter-rss", "tag-comments": a term the post is filed under
-        words = [w.lower() for w in _CLASS_WORD.findall(token)]
-        if not words or (len(words) >= _SLUG_WORDS and _FUNCTION_WORDS & set(words)):
-            continue  # a heading's words made into an anchor ("sharing-with-a-single-developer")
-        found = set(words)
-        joined = "".join(words)
-        if found & _OTHER_PROSE or joined in _OTHER_PROSE or _GLUED_OTHER_PROSE.search(joined):
-            return _OTHERS_TEXT
-        if found & _STRONG_WIDGET or joined in _STRONG_WIDGET or _GLUED_WIDGET.search(joined):
-            kind = _STRONG
-        # A BEM modifier describes a variant or a part of the element, not what it is: Drupal's
-        # "field--label-hidden" is a field whose label is hidden, "paragraph--type--infobox" a
-        # paragraph entity of that type.
-        named = [w.lower() for w in _CLASS_WORD.findall(token.split("--", 1)[0])] if "--" in token else words
-        if (_WEAK_WIDGET.intersection(named) or "".join(named) in _WEAK_WIDGET) and not found & _LAYOUT:
-            kind = max(kind, 1)
+    if found & _STRONG_WIDGET or joined in _STRONG_WIDGET or _GLUED_WIDGET.search(joined):
+        kind = _STRONG
+    # A BEM modifier describes a variant or a part of the element, not what it is: Drupal's
+    # "field--label-hidden" is a field whose label is hidden, "paragraph--type--infobox" a
+    # paragraph entity of that type.
+    named = [w.lower() for w in _CLASS_WORD.findall(token.split("--", 1)[0])] if "--" in token else words
+    if (_WEAK_WIDGET.intersection(named) or "".join(named) in _WEAK_WIDGET) and not found & _LAYOUT:
+        kind = max(kind, 1)
     return kind
 
 

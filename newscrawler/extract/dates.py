@@ -585,13 +585,18 @@ _IN_COMMENTS = etree.XPath(
 def _label_holders(page: Page) -> Iterator[etree._Element]:
     """Elements whose own text (or the text right after them) holds a label's stem, in page
     order; not in scripts nor in comment sections."""
-    for element in page.tree.iter():
-        if not isinstance(element.tag, str) or element.tag in _NO_TEXT:
+    # Every element of the page passes here: its parent is asked for only when its tail holds a stem.
+    search = _LABEL_STEM.search
+    for element in page.tree.iter(etree.Element):
+        if element.tag in _NO_TEXT:
             continue
-        for text, holder in ((element.text, element), (element.tail, element.getparent())):
-            if text and holder is not None and _LABEL_STEM.search(text) and not _IN_COMMENTS(element):
-                yield holder  # a tail's words are its parent's text
-                break
+        text = element.text
+        if text and search(text) and not _IN_COMMENTS(element):
+            yield element
+            continue
+        tail = element.tail
+        if tail and search(tail) and (up := element.getparent()) is not None and not _IN_COMMENTS(element):
+            yield up  # a tail's words are its parent's text
 
 
 def _labelled_date(page: Page) -> tuple[str | None, etree._Element | None]:
