@@ -213,3 +213,18 @@ def test_a_pages_credits_weigh_the_same_however_often_they_are_read():
     for _ in range(5):
         gc.collect()
         assert [c.features for c in bylines.author_credits(page, None, site)] == first
+
+
+def test_one_rdfa_tag_stating_several_properties_names_the_author():
+    # `property` may list several properties at once (RDFa): the tag is each of them.
+    assert authors_of('<meta property="dc:creator twitter:creator" content="Jane Doe">') == ["Jane Doe"]
+
+
+def test_meta_credits_come_from_one_vocabulary():
+    # "DC.creator" beside "author" restates the credit or names another party (the CMS account):
+    # the names of the most common key are the credit; several tags of that key are several authors.
+    head = (
+        '<meta name="author" content="Jane Doe"><meta name="author" content="John Roe">'
+        '<meta name="DC.creator" content="Maria Webb">'
+    )
+    assert authors_of(head) == ["Jane Doe", "John Roe"]

@@ -358,14 +358,18 @@ _AUTHOR_META_KEYS = (
 
 
 def _meta_credits(page: Page) -> list[str]:
+    """The names of the most common author meta key the page uses. Several tags of one key are
+    several authors; other vocabularies ("DC.creator" beside "author") state the same credit
+    again, or another party's (a CMS's account), and are not added to it."""
     found: list[tuple[int, str]] = []
     for name, values in page.structured.meta.items():
         loose = re.sub(r"[\W_]+", "", name)
         if loose in _AUTHOR_META_KEYS:
             rank = _AUTHOR_META_KEYS.index(loose)
             found.extend((rank, " ".join(v.split())) for v in values if v.strip())
-    found.sort(key=lambda item: item[0])  # stable: a key's values keep their order
-    return [text for _, text in found if not _is_link_or_mail(text)]
+    found = [(rank, text) for rank, text in found if not _is_link_or_mail(text)]
+    best = min((rank for rank, _ in found), default=None)
+    return [text for rank, text in found if rank == best]
 
 
 @dataclass(slots=True)

@@ -201,7 +201,9 @@ class StructuredData:
             key = meta.get("property") or meta.get("name") or meta.get("itemprop") or meta.get("http-equiv")
             content = meta.get("content")
             if key and content and content.strip():
-                data.meta.setdefault(key.strip().lower(), []).append(content.strip())
+                # RDFa lets one tag state several properties ("dc:creator twitter:creator").
+                for name in key.lower().split():
+                    data.meta.setdefault(name, []).append(content.strip())
         return data
 
     def first_meta(self, *keys: str) -> str | None:
