@@ -8,6 +8,7 @@ import json
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_extract_body import PARAGRAPHS
 
 from newscrawler.extract.article import extract_article
 from newscrawler.extract.body import extract_paragraphs
@@ -15,14 +16,6 @@ from newscrawler.extract.hydration import embedded_article_markup
 from newscrawler.extract.page import Page
 
 URL = "https://news.example.org/article/A2024050112"
-PARAGRAPHS = [
-    "The harbour authority approved a plan on Tuesday to deepen the main channel by two metres, "
-    "a project that has been debated for more than a decade by shippers and residents.",
-    "Dredging will start next spring and take three years, the authority said, with work paused "
-    "every summer so that the breeding season of the local seal colony is not disturbed.",
-    "Shipping companies welcomed the decision, saying larger container vessels have had to wait "
-    "for high tide before entering the port, which costs them hours on every call.",
-]
 ARTICLE_MARKUP = '<div class="caption"><p>The channel at low tide.</p></div>' + "".join(
     f'<p class="editor-p">{p}</p>' for p in PARAGRAPHS
 )
