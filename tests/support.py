@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -91,7 +92,22 @@ def scrapy_crawl(
     ]
     for key, value in (settings or {}).items():
         command += ["-s", f"{key}={value}"]
-    environment = {**os.environ, **env} if env else None
-    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=timeout, env=environment)
+    # faulthandler: a crawl that hangs past the timeout is made to print every thread's stack.
+    environment = {**os.environ, **(env or {}), "PYTHONFAULTHANDLER": "1"}
+    with subprocess.Popen(
+        command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment
+    ) as process:
+        try:
+            _, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGABRT)  # faulthandler dumps the stacks, then it dies
+            try:
+                _, stderr = process.communicate(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                _, stderr = process.communicate()
+            dump = stderr.split("\nExtension modules:")[0]  # the stacks, not the modules after them
+            message = f"scrapy crawl {spider} still running after {timeout} s; its log ends:"
+            pytest.fail(f"{message}\n{dump[-8000:]}")
     records, manifests, feeds = read_output(data_dir)
-    return CrawlResult(done.returncode, done.stderr, data_dir, records, manifests, feeds)
+    return CrawlResult(process.returncode, stderr, data_dir, records, manifests, feeds)
