@@ -651,6 +651,10 @@ def _find(page: Page) -> list[Element]:
     if len(groups) > _MAX_GROUPS:  # the largest groups, in page order: a page has a few
         smallest = sorted((len(g) for g in groups), reverse=True)[_MAX_GROUPS - 1]
         groups = [g for g in groups if len(g) >= smallest][:_MAX_GROUPS]
+    if all(len({text_of(mark).casefold() for mark in group}) < _MIN_POSTS for group in groups):
+        # Each group shows one name (a blog's author in the byline and again in the bio box): no
+        # thread whatever the dates (see _a_conversation), and the dates are the costly part.
+        return []
     index = _Index(body, marks, groups)
     best: list[Element] = []
     for key, group in enumerate(groups):
