@@ -1098,7 +1098,7 @@ def _linked_sentence(block: Block) -> bool:
 def _headline_words(page: Page) -> list[frozenset[str]]:
     """The words of each form of the headline the page states: <title>, og:title, <h1>."""
     sources = [page.tree.findtext(".//title"), page.structured.first_meta("og:title")]
-    sources.extend(h.text_content() for h in page.tree.iter("h1"))
+    sources.extend(h.text_content() for h in page.tagged("h1"))
     found = []
     for text in sources:
         words = frozenset(_WORD.findall(text.casefold())) if text else frozenset()

@@ -656,7 +656,8 @@ _HIDDEN_CLASS = re.compile(r"(?:^|\s)(?:hidden|d-none|is-hidden|hide)(?:\s|$)", 
 def _dateline(page: Page, title: str | None) -> str | None:
     """A date printed just below the headline ("Posted March 3, 2024"), as printed. The headline
     is the page's <h1>, else the heading that shows the title."""
-    headline = page.tree.find(".//h1")
+    headlines = page.tagged("h1")
+    headline = headlines[0] if headlines else None
     if headline is None and title:
         wanted = " ".join(title.split()).casefold()
         shown = (
