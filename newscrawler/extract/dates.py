@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
@@ -31,7 +32,7 @@ from newscrawler.extract.page import Page
 from newscrawler.extract.structured import Node
 from newscrawler.extract.textblocks import paragraphs_of
 from newscrawler.normalize.dateparse import DateOrder, find_printed_date
-from newscrawler.normalize.dates import isoformat, normalize_date
+from newscrawler.normalize.dates import DateResult, isoformat, normalize_date
 
 # Where each candidate comes from, most deliberate first (also the tie order).
 SOURCES = (
@@ -164,8 +165,12 @@ def choose_published(
     candidates naming the chosen day, the most precise and deliberate one is kept: a JSON-LD
     timestamp rather than htmldate's bare day."""
     foreign = list(foreign)
-    candidates, order = _candidates_in_order(page, node, others, title, foreign)
-    unreadable = _unreadable_structured_dates(page, node)
+    readings = _READINGS.set({})
+    try:
+        candidates, order = _candidates_in_order(page, node, others, title, foreign)
+        unreadable = _unreadable_structured_dates(page, node)
+    finally:
+        _READINGS.reset(readings)
     if not candidates:
         return PublishedChoice(None, unreadable, order)
     best = load_model("published").best(features_of(page, candidates, foreign))
@@ -187,6 +192,27 @@ def choose_published(
     return PublishedChoice(replace(chosen, text=chosen.local_text), unreadable, order)
 
 
+# The texts read while one page's date is chosen, by (text, order, zone): a page's date texts
+# are read again and again (to settle the order, as candidates, for their zone), each reading a
+# pass of the date parsers.
+_READINGS: ContextVar[dict[tuple[str, DateOrder, str | None], DateResult] | None] = ContextVar(
+    "date_readings", default=None
+)
+
+
+def _read_date(text: str, order: DateOrder = "MDY", zone: str | None = None) -> DateResult:
+    """normalize_date without dateparser (the built-in formats only), `order` the guess for
+    ambiguous numeric dates, `zone` the zone of times printed without one."""
+    readings = _READINGS.get()
+    key = (text, order, zone)
+    if readings is not None and (known := readings.get(key)) is not None:
+        return known
+    result = normalize_date(text, slow_path=False, default_order=order, timezone=zone)
+    if readings is not None:
+        readings[key] = result
+    return result
+
+
 def _unreadable_structured_dates(page: Page, node: Node | None) -> tuple[tuple[str, str, str], ...]:
     """(text, reason, source) of the page's own structured publication dates that name no day."""
     found = []
@@ -195,7 +221,7 @@ def _unreadable_structured_dates(page: Page, node: Node | None) -> tuple[tuple[s
         ("meta", page.structured.first_meta(*_PUBLISHED_META)),
     ):
         if text and _day(text, date_order(page)) is None:
-            result = normalize_date(text, slow_path=False)
+            result = _read_date(text)
             found.append((text, result.reason or "date_unparsed", source))
     return tuple(found)
 
@@ -265,7 +291,7 @@ def settled_order(texts: list[str], guess: DateOrder) -> DateOrder:
     ambiguous: list[str] = []
     settled: set[str] = set()
     for text in texts:
-        result = normalize_date(text, slow_path=False, default_order=guess)
+        result = _read_date(text, guess)
         if result.value is None:
             continue
         if result.ambiguous:
@@ -277,7 +303,7 @@ def settled_order(texts: list[str], guess: DateOrder) -> DateOrder:
     other = _SWAPPED[guess]
 
     def agreeing(order: DateOrder) -> int:
-        values = (normalize_date(t, slow_path=False, default_order=order).value for t in ambiguous)
+        values = (_read_date(t, order).value for t in ambiguous)
         return sum(1 for value in values if value and value[:10] in settled)
 
     return other if agreeing(other) > agreeing(guess) else guess
@@ -298,7 +324,7 @@ def _candidate(text: str, source: str, order: DateOrder) -> DateCandidate | None
     if not _HAS_TIME.search(text) and not _EPOCH.match(text):
         return DateCandidate(text, source, moment.date())
     # A text that states its zone names the same instant whatever zone the reader assumes.
-    elsewhere = normalize_date(text, slow_path=False, default_order=order, timezone=_PROBE_ZONE).value
+    elsewhere = _read_date(text, order, _PROBE_ZONE).value
     zoned = elsewhere is not None and datetime.fromisoformat(elsewhere) == moment
     return DateCandidate(text, source, moment.date(), moment=moment, zoned=zoned)
 
@@ -483,7 +509,7 @@ def _stated_value(text: str, order: DateOrder) -> str | None:
     """The ISO date a text names when it states its year, read by the built-in formats only."""
     if not _STATED_YEAR.search(text):
         return None
-    return normalize_date(text, slow_path=False, default_order=order).value
+    return _read_date(text, order).value
 
 
 def _other_node_date(
@@ -547,7 +573,7 @@ def _date_box(page: Page) -> tuple[str | None, etree._Element | None]:
         text = " ".join(paragraphs_of(element))
         if len(text) > _LABEL_CONTEXT or not re.search(r"\d", text):
             continue
-        if 6 <= len(text) <= 60 and normalize_date(text, slow_path=False).value is not None:
+        if 6 <= len(text) <= 60 and _read_date(text).value is not None:
             return text, element
         if found := find_printed_date(text):
             return found, element
