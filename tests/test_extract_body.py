@@ -176,6 +176,17 @@ def test_a_drop_cap_set_apart_is_the_first_letter_of_the_text():
     assert extract_paragraphs(page(article)) == PARAGRAPHS
 
 
+def test_a_standfirst_set_as_a_long_heading_above_the_text_is_read_with_it():
+    standfirst = (
+        "The harbour authority has approved a plan to deepen the main channel by two metres after "
+        "a decade of debate. Work starts next spring and will take three years, with summer pauses."
+    )
+    article = (
+        f'<h2 class="lead">{standfirst}</h2><div class="article-body">{paragraphs_html(PARAGRAPHS)}</div>'
+    )
+    assert extract_paragraphs(page(f"<div>{article}</div>")) == [standfirst, *PARAGRAPHS]
+
+
 def test_a_sentence_with_linked_names_between_paragraphs_is_kept():
     linked = (
         'The <a href="/p/1">harbour master</a> and the <a href="/p/2">port police chief</a> signed the '

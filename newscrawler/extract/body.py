@@ -662,10 +662,25 @@ def _with_siblings(
     for child in wrapper.itersiblings(preceding=True):
         if child.tag == "h1" or child in parts:
             break
-        if gain.get(child, 0.0) > 0 and widget_kind(child) < _STRONG:
+        if (gain.get(child, 0.0) > 0 or _prose_heading(child)) and widget_kind(child) < _STRONG:
             parts.append(child)
             break
     return parts
+
+
+_PROSE_HEADING_WORDS = 30
+_SENTENCE_BREAK = re.compile(r"[.!?…。！？](?:\s|$)")
+
+
+def _prose_heading(element: lxml.html.HtmlElement) -> bool:
+    """A heading as long as a paragraph, in sentences: a standfirst a theme sets large."""
+    heading = element if element.tag in _SUBHEADINGS else None
+    if heading is None and len(element) == 1 and not (element.text or "").strip():
+        heading = element[0] if element[0].tag in _SUBHEADINGS else None
+    if heading is None:
+        return False
+    text = " ".join(heading.text_content().split())
+    return word_count(text) >= _PROSE_HEADING_WORDS and _SENTENCE_BREAK.search(text) is not None
 
 
 _STORIES_SHARE = 0.8
