@@ -445,6 +445,16 @@ def test_a_short_subhead_set_in_bold_as_a_paragraph_of_its_own_is_kept():
     assert extract_paragraphs(page(article)) == [*PARAGRAPHS[:2], subhead, *PARAGRAPHS[2:]]
 
 
+def test_a_bold_subhead_inside_a_styling_span_is_kept():
+    subhead = "5. Kristi Dosh"
+    article = (
+        f'<div class="article-body">{paragraphs_html(PARAGRAPHS[:2])}'
+        f'<p><span style="color: #e50a8c;"><strong>{subhead}</strong></span></p>'
+        f"{paragraphs_html(PARAGRAPHS[2:])}</div>"
+    )
+    assert extract_paragraphs(page(article)) == [*PARAGRAPHS[:2], subhead, *PARAGRAPHS[2:]]
+
+
 def test_the_consent_box_standing_in_for_an_embed_is_not_body_text():
     boxes = [
         "At this point you will find external content selected by our editors. Show it with one click.",

@@ -1094,11 +1094,24 @@ _SUBHEAD_MAX_WORDS = 12
 
 
 def _bold_line(block: Block) -> bool:
-    """A paragraph that is one run of bold text and nothing else: <p><strong>Subhead</strong></p>."""
-    owner = block.owner
-    if block.link_chars or block.words > _SUBHEAD_MAX_WORDS or len(owner) != 1 or owner[0].tag not in _BOLD:
+    """A paragraph that is one run of bold text and nothing else: <p><strong>Subhead</strong></p>,
+    also inside a styling wrapper (<p><span style="color: ..."><strong>Subhead</strong></span></p>)."""
+    if block.link_chars or block.words > _SUBHEAD_MAX_WORDS:
         return False
-    return not (owner.text or "").strip() and not (owner[0].tail or "").strip()
+    element = block.owner
+    for _ in range(_STYLING_WRAPPERS + 1):
+        if len(element) != 1 or (element.text or "").strip() or (element[0].tail or "").strip():
+            return False
+        element = element[0]
+        if element.tag in _BOLD:
+            return True
+        if element.tag not in _STYLING:
+            return False
+    return False
+
+
+_STYLING = frozenset(["span", "font", "em", "i", "u"])
+_STYLING_WRAPPERS = 2
 
 
 def _linked_sentence(block: Block) -> bool:
