@@ -27,6 +27,7 @@ _INLINE_SCRIPT = etree.XPath("//script[not(@src)]/text()", smart_strings=False)
 _MAX_SCRIPT_CHARS = 8_000_000
 _MAX_DEPTH = 3
 _MAX_STRINGS = 2_000
+_MAX_FRAGMENTS = 200  # markup strings parsed a page
 # A fragment shorter than this is a teaser or a caption, not an article's text.
 _MIN_TEXT_CHARS = 400
 
@@ -36,11 +37,17 @@ def embedded_article_markup(page: Page) -> lxml.html.HtmlElement | None:
     parsed; None when there is none long enough to be an article."""
     best: tuple[int, lxml.html.HtmlElement] | None = None
     budget = _MAX_SCRIPT_CHARS
+    parsed = 0
     for script in _INLINE_SCRIPT(page.tree):
-        if budget <= 0:
+        if budget <= 0 or parsed >= _MAX_FRAGMENTS:
             break
         budget -= len(script)
         for markup in _markup_strings(script, _MAX_DEPTH):
+            if len(markup) < _MIN_TEXT_CHARS:
+                continue  # too short to hold an article's text, markup included
+            parsed += 1
+            if parsed > _MAX_FRAGMENTS:
+                break
             fragment = _parse(markup)
             if fragment is None:
                 continue
