@@ -141,6 +141,15 @@ def many_dates(n: int) -> str:
     return _wrap(f"<div class=log>{entries}</div>{_article(rng, 12)}")
 
 
+def shipped_markup(n: int) -> str:
+    """A client-rendered page: no article in the document, n paragraph strings in its scripts, the
+    article's markup one of them, nested two strings deep (as Next.js flight chunks ship it)."""
+    rng = random.Random(n)
+    teasers = [json.dumps(f"<p>{_sentence(rng, 8)}</p>") for _ in range(n)]
+    chunk = json.dumps("5:[" + ",".join([*teasers, json.dumps(_article(rng, 12))]) + "]")
+    return _wrap(f"<script>self.__next_f.push([1,{chunk}])</script><div id=app></div>")
+
+
 FAMILIES: dict[str, tuple[Callable[[int], str], int]] = {
     # name: (page of size n, the smallest n)
     "article": (article, 100),
@@ -151,6 +160,7 @@ FAMILIES: dict[str, tuple[Callable[[int], str], int]] = {
     "links": (links, 1_000),
     "long_head": (long_head, 500_000),
     "many_dates": (many_dates, 250),
+    "shipped_markup": (shipped_markup, 500),
 }
 
 

@@ -26,7 +26,7 @@ _INLINE_SCRIPT = etree.XPath("//script[not(@src)]/text()", smart_strings=False)
 # Bounds on a hostile page: scripts read, string levels unwrapped, strings looked at.
 _MAX_SCRIPT_CHARS = 8_000_000
 _MAX_DEPTH = 3
-_MAX_STRINGS = 2_000
+_MAX_STRINGS = 2_000  # strings long enough to hold an article, decoded a level
 _MAX_FRAGMENTS = 200  # markup strings parsed a page
 # A fragment shorter than this is a teaser or a caption, not an article's text.
 _MIN_TEXT_CHARS = 400
@@ -62,12 +62,15 @@ def _markup_strings(text: str, depth: int) -> Iterator[str]:
     themselves code holding strings, down to `depth` levels."""
     if depth <= 0 or not _PARAGRAPH_MARK.search(text):
         return
-    for count, match in enumerate(_STRING_LITERAL.finditer(text)):
-        if count >= _MAX_STRINGS:
-            return
+    decoded_here = 0
+    for match in _STRING_LITERAL.finditer(text):
         literal = match.group()
-        if not _PARAGRAPH_MARK.search(literal):
+        # A string shorter than an article's text cannot hold one, at any depth.
+        if len(literal) < _MIN_TEXT_CHARS or not _PARAGRAPH_MARK.search(literal):
             continue
+        decoded_here += 1
+        if decoded_here > _MAX_STRINGS:
+            return
         try:
             decoded = json.loads(literal)
         except ValueError:
