@@ -180,3 +180,9 @@ def test_every_lead_in_is_stripped_so_a_second_reading_agrees():
     for raw in ("By By By By Staff Writer ", "By By By By Jane Doe"):
         names = split_authors([raw])
         assert split_authors(names) == names
+
+
+def test_a_name_a_cms_left_js_escaped_is_read_as_meant():
+    # <meta name="author" content="Luis \u00c1vila">: the escape written into the markup.
+    assert parse_authors(["Luis \\u00c1vila"]).names == ["Luis Ávila"]
+    assert parse_authors(["Zo\\u00eb Smith and \\u00c9mile Roux"]).names == ["Zoë Smith", "Émile Roux"]

@@ -472,3 +472,8 @@ def test_soft_hyphens_and_zero_width_spaces_leave_the_text():
     assert clean_inline("Schon im Mit\xadtel\xadal\xadter war der St. Mag\u200bda\xadle\xadner") == (
         "Schon im Mittelalter war der St. Magdalener"
     )
+
+
+def test_a_headline_left_js_escaped_is_read_as_meant_and_half_a_character_stays_escaped():
+    assert normalize_title("Caf\\u00e9 owners protest \\ud83d\\ude00") == "Café owners protest 😀"
+    assert normalize_title("Broken \\ud83d pair") == "Broken \\ud83d pair"

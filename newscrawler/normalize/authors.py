@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from newscrawler.normalize.text import accent_fold, clean_inline
+from newscrawler.normalize.text import accent_fold, clean_inline, without_js_escapes
 
 
 def _words(text: str) -> frozenset[str]:
@@ -454,7 +454,7 @@ def _parse_authors(raw_values: tuple[str | None, ...], site_names: tuple[str, ..
     outlet_credits: list[tuple[int, str]] = []  # the publication's own credits, with their place
     person = False
     for raw in raw_values:
-        text = clean_inline(raw)
+        text = clean_inline(without_js_escapes(raw))
         if not text:
             continue
         pieces = _pieces(text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import re
 import unicodedata
 from collections.abc import Collection, Iterable
@@ -86,6 +87,26 @@ def clean_inline(text: str | None) -> str | None:
     if text is None:
         return None
     return _clean_line(text)
+
+
+def without_js_escapes(text: str | None) -> str | None:
+    """A name or headline a CMS wrote into its markup still JS-escaped ("Luis \\u00c1vila"): the
+    characters meant. Not for body text, where an article may print an escape on purpose."""
+    if not text or "\\u" not in text:
+        return text
+    return _JS_ESCAPES.sub(_decoded_escapes, text)
+
+
+_JS_ESCAPES = re.compile(r"(?:\\u[0-9a-fA-F]{4})+")
+
+
+def _decoded_escapes(match: re.Match[str]) -> str:
+    try:
+        decoded = json.loads(f'"{match.group()}"')
+    except ValueError:
+        return match.group()
+    # A lone surrogate is half a character: the text keeps its escape.
+    return match.group() if any(0xD800 <= ord(c) <= 0xDFFF for c in decoded) else decoded
 
 
 # Memoized: a record's lines are cleaned when the site-wide learner reads them and again when the

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from newscrawler.normalize.text import clean_inline
+from newscrawler.normalize.text import clean_inline, without_js_escapes
 
 # Separators between a headline and a site or section name. A colon separates only as a prefix
 # ("Site: Headline"), where it is checked against the known names.
@@ -89,7 +89,7 @@ def normalize_title(
     raw: str | None, *, site_names: Iterable[str] = (), strip_reply: bool = True
 ) -> str | None:
     """A clean headline, or None when nothing readable is left."""
-    text = clean_inline(raw)
+    text = clean_inline(without_js_escapes(raw))
     if not text:
         return None
     original = text
