@@ -228,3 +228,20 @@ def test_meta_credits_come_from_one_vocabulary():
         '<meta name="DC.creator" content="Maria Webb">'
     )
     assert authors_of(head) == ["Jane Doe", "John Roe"]
+
+
+def test_links_to_member_pages_that_are_calls_to_act_citations_or_lists_name_no_one():
+    # Profile-like addresses that are not a writer's page: a call to act, a list of members,
+    # a cited work's source. With them alone on the page, the page credits no one.
+    chrome = (
+        '<nav><a href="/mitglied/werden">Mitglied werden</a> '
+        '<a href="/user/profile/edit">Profil bearbeiten</a> '
+        '<a href="https://assembly.example.org/members/">Member States Of The Assembly</a></nav>'
+    )
+    cited = (
+        '<ol class="references"><li><cite>'
+        '<a href="https://history.example.org/people/ann-lee">"Ann Lee"</a></cite></li></ol>'
+    )
+    assert authors_of(before_text=chrome + cited) == []
+    writer = '<p>By <a href="/author/jane-doe">Jane Doe</a></p>'
+    assert authors_of(before_text=chrome + writer + cited) == ["Jane Doe"]

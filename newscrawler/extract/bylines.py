@@ -176,8 +176,9 @@ def _dom_credits(page: Page, *, scan: bool) -> list[Credit]:
 # Where sites keep their writers' and users' pages: a link there names one.
 _PROFILE_PATH = re.compile(
     r"/(?:author|autor(?:en|in)?|auteur|autore|users?|profiles?|profil|members?|mitglied|redakteur(?:e|in)?|"
-    r"journalist(?:en)?|people|staff)(?:[/?=.\n-]|$)"
-)  # lower case, as such paths are written: "/wiki/Member_States" is no profile
+    r"journalist(?:en)?|people|staff)[/?=.-](?=[^\s/])"
+)  # lower case, as such paths are written: "/wiki/Member_States" is no profile; and something
+# must follow the word ("/author/jane-doe", "?u=79003"): ".../members/" is a list of them
 _MAX_AUTHOR_LINKS = 4
 
 
@@ -193,10 +194,14 @@ def _author_links(page: Page, marked: set[int]) -> list[Credit]:
         link = links[bisect_right(starts, match.start()) - 1]
         if found and found[-1].element is link:
             continue
-        if id(link) in marked or any(id(a) in marked for a in link.iterancestors()):
+        ancestors = list(link.iterancestors())
+        if id(link) in marked or any(id(a) in marked for a in ancestors):
             continue
+        if any(a.tag == "cite" for a in ancestors):
+            continue  # a cited work's source ("nzhistory.net.nz/people/..."), not this page's writer
         text = " ".join(" ".join(link.itertext()).split())
-        if 2 < len(text) <= _MAX_LINK_NAME and not _is_link_or_mail(text):
+        # A link there may be a call to act ("Mitglied werden", "Profil bearbeiten"): not a name.
+        if 2 < len(text) <= _MAX_LINK_NAME and not _is_link_or_mail(text) and not _reads_as_action(text):
             found.append(Credit("author_link", [text], link))
             if len(found) >= 3 * _MAX_AUTHOR_LINKS:
                 break
@@ -204,6 +209,7 @@ def _author_links(page: Page, marked: set[int]) -> list[Credit]:
 
 
 _MAX_LINK_NAME = 40
+_NAME_CASED_SHARE = 0.6  # of a name's words capitalised, where the script has case
 
 
 def _marking(element: lxml.html.HtmlElement) -> str | None:
@@ -451,6 +457,19 @@ def pick_credit(
     return max(fuller, key=lambda i: len(keys[i])) if fuller else best
 
 
+def _reads_as_action(text: str) -> bool:
+    """Words in sentence case where names are capitalised ("Mitglied werden", "Inicie sesión"):
+    a link's call to act; or a title in quotes (a reference list's cited work). One word (a
+    handle, "karstenruppert") is left to the other tests."""
+    if _QUOTED.match(text):
+        return True
+    words = [w for w in re.findall(r"\w+", text) if w[0].isalpha() and w[0].lower() != w[0].upper()]
+    return len(words) >= 2 and sum(w[0].isupper() for w in words) < _NAME_CASED_SHARE * len(words)
+
+
+_QUOTED = re.compile(r"^\s*[\"“”„«»‘’'].*[\"“”„«»‘’']\s*$")
+
+
 def _looks_like_credit(text: str) -> bool:
     """A byline names someone: a few words, no dates or counts ("5 Min", "Updated 12:04")."""
     name = _BYLINE_PREFIX.sub("", text)
@@ -461,7 +480,7 @@ def _looks_like_credit(text: str) -> bool:
     words = re.findall(r"\w+", name)
     cased = [w for w in words if w[0].isalpha() and w[0].lower() != w[0].upper()]
     # Names are capitalised where the script has case; a few particles ("von", "and") are not.
-    if cased and sum(w[0].isupper() for w in cased) < 0.6 * len(cased):
+    if cased and sum(w[0].isupper() for w in cased) < _NAME_CASED_SHARE * len(cased):
         return False
     if any(len(_CJK.findall(word)) > _MAX_CJK_NAME for word in words):
         return False  # an unspaced run longer than any name: an author box's text run together
