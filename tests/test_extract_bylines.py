@@ -245,3 +245,10 @@ def test_links_to_member_pages_that_are_calls_to_act_citations_or_lists_name_no_
     assert authors_of(before_text=chrome + cited) == []
     writer = '<p>By <a href="/author/jane-doe">Jane Doe</a></p>'
     assert authors_of(before_text=chrome + writer + cited) == ["Jane Doe"]
+
+
+def test_a_sentence_opening_with_by_is_no_byline_but_a_handle_is():
+    consent = '<p class="policy">By clicking "Submit," you agree to the Privacy Policy and Terms of Use.</p>'
+    assert authors_of(before_text=consent) == []
+    assert authors_of(before_text='<p class="meta">Por favor, inicia sesión para comentar</p>') == []
+    assert authors_of(before_text='<p class="headline_meta">by oz on December 4, 2006</p>') == ["oz"]

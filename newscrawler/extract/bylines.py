@@ -263,8 +263,29 @@ def _by_line(page: Page) -> tuple[lxml.html.HtmlElement, str] | None:
         text = " ".join((element.text_content() or "").split())
         if len(text) < 150 and _BYLINE_TEXT.match(text):
             # "By Jane Doe<br>Posted March 3": the byline is the first line only.
-            return element, next((line for line in paragraphs_of(element) if _BYLINE_TEXT.match(line)), text)
+            line = next((line for line in paragraphs_of(element) if _BYLINE_TEXT.match(line)), text)
+            # "By clicking Submit, you agree ...", "Por favor, ...": a sentence, not a credit.
+            if _starts_with_a_name(line):
+                return element, line
     return None
+
+
+def _starts_with_a_name(line: str) -> bool:
+    """After "By", not a sentence: "By clicking Submit, you agree ...", "Por favor, ...". A
+    lowercase word there is a handle ("by oz on December 4, 2006") unless a verb's -ing form or a
+    comma after it makes the line a sentence."""
+    rest = _BYLINE_PREFIX.sub("", line).strip()
+    first = rest.split(maxsplit=1)[0] if rest else ""
+    if not first:
+        return False
+    if first[0].lower() != first[0].upper() and first[0].islower():
+        word = first.rstrip(",;:")
+        return not (word.endswith("ing") or first.endswith(",") or word in _SENTENCE_OPENERS)
+    return True
+
+
+# Lowercase words after a byline's "by"/"von"/"por" that start a sentence, not a name.
+_SENTENCE_OPENERS = frozenset({"favor", "mehr", "using", "the", "a", "an", "der", "die", "das", "den", "dem"})
 
 
 _LABEL = re.compile(
