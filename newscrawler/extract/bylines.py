@@ -484,8 +484,18 @@ def _reads_as_action(text: str) -> bool:
     handle, "karstenruppert") is left to the other tests."""
     if _QUOTED.match(text):
         return True
-    words = [w for w in re.findall(r"\w+", text) if w[0].isalpha() and w[0].lower() != w[0].upper()]
-    return len(words) >= 2 and sum(w[0].isupper() for w in words) < _NAME_CASED_SHARE * len(words)
+    return len(_cased_words(text)) >= 2 and not _capitalised_as_names(text)
+
+
+def _cased_words(text: str) -> list[str]:
+    """Words in a script with case (a CJK or Arabic name has none to judge)."""
+    return [w for w in re.findall(r"\w+", text) if w[0].isalpha() and w[0].lower() != w[0].upper()]
+
+
+def _capitalised_as_names(text: str) -> bool:
+    """Most words capitalised, as names are; a few particles ("von", "and") are not."""
+    cased = _cased_words(text)
+    return sum(w[0].isupper() for w in cased) >= _NAME_CASED_SHARE * len(cased)
 
 
 _QUOTED = re.compile(r"^\s*[\"“”„«»‘’'].*[\"“”„«»‘’']\s*$")
@@ -499,9 +509,7 @@ def _looks_like_credit(text: str) -> bool:
     if re.search(r"[?!]|\.\s*$", name) and not re.search(r"\b\w\.\s*$", name):
         return False  # a sentence, not a credit (an initial's dot is fine)
     words = re.findall(r"\w+", name)
-    cased = [w for w in words if w[0].isalpha() and w[0].lower() != w[0].upper()]
-    # Names are capitalised where the script has case; a few particles ("von", "and") are not.
-    if cased and sum(w[0].isupper() for w in cased) < _NAME_CASED_SHARE * len(cased):
+    if not _capitalised_as_names(name):
         return False
     if any(len(_CJK.findall(word)) > _MAX_CJK_NAME for word in words):
         return False  # an unspaced run longer than any name: an author box's text run together
