@@ -505,6 +505,18 @@ def test_a_short_paragraph_among_its_sibling_paragraphs_is_the_texts_own_though_
     assert extract_paragraphs(page(article)) == [PARAGRAPHS[0], short, PARAGRAPHS[3], "Recap", recap]
 
 
+def test_a_standfirst_the_text_opens_with_again_is_read_once_and_sibling_repeats_stay():
+    # A CMS prints the teaser in a box of its own above the text, and the text opens with the same
+    # paragraph: one paragraph shown twice. Placeholder text repeats a paragraph among its siblings.
+    article = (
+        f'<div class="teaser"><p>{PARAGRAPHS[0]}</p></div>'
+        f'<div class="article-text">{paragraphs_html(PARAGRAPHS)}</div>'
+    )
+    assert extract_paragraphs(page(article)) == PARAGRAPHS
+    placeholder = f"<article>{paragraphs_html([PARAGRAPHS[0], PARAGRAPHS[0], *PARAGRAPHS[1:]])}</article>"
+    assert extract_paragraphs(page(placeholder)) == [PARAGRAPHS[0], *PARAGRAPHS]
+
+
 def test_the_pages_own_body_classes_name_no_widget():
     html = (
         '<html><head><title>Harbour plan approved</title></head><body class="footer-widgets-visible">'

@@ -317,10 +317,25 @@ def test_reply_prefix_stays_where_asked():
 # (paragraphs as extracted, site boilerplate keys, expected paragraphs)
 BODIES = [
     (["First.", "", "  Second\n paragraph  "], (), ["First.", "Second paragraph"]),
+    # A paragraph right after itself is still the text (placeholder text, a table's header row
+    # again): a standfirst the text repeats is told apart by extraction, which sees the boxes.
     (
         ["A long enough paragraph here.", "A long enough paragraph here."],
         (),
-        ["A long enough paragraph here."],
+        ["A long enough paragraph here.", "A long enough paragraph here."],
+    ),
+    # Warnings a misconfigured server printed into the page are no text, however many.
+    (
+        [
+            "Deprecated: preg_replace(): The /e modifier is deprecated, use preg_replace_callback "
+            "instead in /www/htdocs/w01/wp-includes/formatting.php on line 82",
+            "Text of the post.",
+            "Warning: mysql_get_server_info(): Access denied for user ''@'localhost' (using password: NO) "
+            "in /www/htdocs/w01/wp-content/plugins/tagging/tagging.php on line 33",
+            "Warning: the bridge is closed in winter.",
+        ],
+        (),
+        ["Text of the post.", "Warning: the bridge is closed in winter."],
     ),
     (
         [

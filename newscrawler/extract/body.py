@@ -796,8 +796,10 @@ _PULL_QUOTE_WORDS = 30
 
 
 def _without_repeats(kept: list[Block]) -> list[Block]:
-    """Drop a short block whose words also stand inside a longer kept block (pull quotes). A
-    subhead often names what a paragraph below says in the same words: it stays."""
+    """Drop a short block whose words also stand inside a longer kept block (pull quotes), and a
+    paragraph of prose right after itself in another box (a standfirst the text opens with again).
+    A subhead often names what a paragraph below says in the same words: it stays; so does a
+    paragraph repeated among its siblings (a refrain, placeholder text)."""
     keys = [_words_key(b.text) for b in kept]
     joined = "\n".join(f" {k} " for k in keys)  # spaces: match whole words only
     if len(joined) > _MAX_REPEAT_CHECK_CHARS:  # bounded time on pathological pages
@@ -814,6 +816,13 @@ def _without_repeats(kept: list[Block]) -> list[Block]:
             and key
             and paragraphs_per_parent[block.owner.getparent()] == 1
             and joined.count(f" {key} ") > keys.count(key)
+        ):
+            continue
+        if (
+            result
+            and _content_like(block)
+            and key == _words_key(result[-1].text)
+            and block.owner.getparent() is not result[-1].owner.getparent()
         ):
             continue
         result.append(block)

@@ -72,6 +72,12 @@ _TERMINAL = re.compile(
     re.IGNORECASE,
 )
 # "Tags: politics, economy" on one line.
+# A PHP warning left in the page's output by a misconfigured server (old blog themes print one per
+# call, dozens in the text): "Deprecated: preg_replace(): ... in /www/wp-includes/x.php on line 12".
+_SERVER_MESSAGE = re.compile(
+    r"^(?:PHP )?(?:Strict Standards|Deprecated|Warning|Notice|Fatal error|Parse error|Catchable fatal error)"
+    r": .{1,400} in (?:/|[A-Z]:\\)\S+\.(?:php|inc)\s+on line \d+$"
+)
 _TAG_LINE = re.compile(
     r"^(?:tags?|tagged|schlagwörter|stichwörter|mots-clés|etiquetas|etichette|filed under)\s*:\s*"
     r"[^.!?]{1,150}$",
@@ -139,8 +145,14 @@ def paragraph_key(text: str) -> str:
 
 
 def is_furniture(text: str) -> bool:
-    """A share button, "Read more" link, ad label or cross-link rather than text."""
-    return bool(_FURNITURE_LINE.match(text) or _CROSS_LINK.match(text) or _TAG_LINE.match(text))
+    """A share button, "Read more" link, ad label or cross-link rather than text, or a message the
+    site's server printed into the page."""
+    return bool(
+        _FURNITURE_LINE.match(text)
+        or _CROSS_LINK.match(text)
+        or _TAG_LINE.match(text)
+        or _SERVER_MESSAGE.match(text)
+    )
 
 
 def _without_terminal_block(paragraphs: list[str]) -> list[str]:
@@ -187,9 +199,10 @@ def _without_boilerplate(paragraphs: list[str], boilerplate: Collection[str]) ->
 def _repeats(keys: list[str]) -> list[bool]:
     """Which paragraphs belong to a second copy of the text: a run of at least two long paragraphs
     standing, in the same order, earlier in the text (an article rendered twice, a duplicated
-    post), and the short ones inside such a run (a duplicated post repeats its subheads too); a
-    long paragraph right after itself (a standfirst the text repeats). A long paragraph repeated
-    elsewhere on its own is the text's own (a refrain, placeholder text): it stays."""
+    post), and the short ones inside such a run (a duplicated post repeats its subheads too). A
+    long paragraph repeated on its own is the text's own (a refrain, placeholder text, a table's
+    header row again): it stays, right after itself too. A standfirst that the text repeats is
+    told by where it stands, which only extraction sees (`extract.body`)."""
     first: dict[str, int] = {}
     earlier: list[int | None] = []
     for index, key in enumerate(keys):
@@ -210,8 +223,6 @@ def _repeats(keys: list[str]) -> list[bool]:
             and _next_long(order, this_first) == following_first
         ):
             in_copy[this] = in_copy[following] = True
-        if keys[following] == keys[this] and following == this + 1:
-            in_copy[following] = True
     result = list(in_copy)
     for index, is_earlier in enumerate(earlier):
         if is_earlier is not None and not long[index]:
