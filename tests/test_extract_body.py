@@ -155,6 +155,40 @@ def test_a_mostly_linked_row_of_a_table_of_prose_rows_is_kept():
     assert any(text.startswith("Quay") and "by its first director in colour" in text for text in got)
 
 
+def test_the_introduction_above_a_table_of_described_items_is_part_of_the_text():
+    # A list article (films, each described in a table row) opens with paragraphs above the table:
+    # the table's body holds the most prose, and the introduction stands beside the table.
+    described = [
+        "A harbour master relives the day the quay wall collapsed, waking each morning to the same storm.",
+        "Two dredging crews compete for one contract over a summer that keeps starting again from June.",
+        "A pilot guiding ships into the port finds the tide turning back to the same hour every night.",
+        "The seal colony's keeper counts the same pups each day until she learns what resets the count.",
+        "A container ship waits for a high tide that never comes, its crew reliving their shore leave.",
+        "An engineer surveying the channel sees the survey undone at midnight, and the same readings return.",
+    ] * 3
+    table = (
+        '<table class="wikitable"><caption>Films set in harbours</caption><thead><tr><th>Film</th>'
+        "<th>Year</th><th>Description</th></tr></thead><tbody>"
+        + "".join(
+            f"<tr><th>Harbour film {i}</th><td>{1980 + i}</td><td>{d}</td></tr>"
+            for i, d in enumerate(described)
+        )
+        + "</tbody></table>"
+    )
+    # Below the table, in the same box, a long list of linked references weighs against the box.
+    references = "".join(
+        f'<li><a href="/ref/{i}">Harbour Gazette archive, film review number {i} of the series</a></li>'
+        for i in range(60)
+    )
+    article = (
+        f'<div class="list-body"><p>{PARAGRAPHS[0]}</p><p>{PARAGRAPHS[1]}</p>{table}'
+        f'<ol class="references">{references}</ol></div>'
+    )
+    got = extract_paragraphs(page(article))
+    assert got[:2] == PARAGRAPHS[:2]
+    assert any(described[0] in text for text in got)
+
+
 def test_figure_captions_and_opinion_disclaimers_in_the_text_are_not_its_text():
     article = (
         f'<div class="article-body">{paragraphs_html(PARAGRAPHS[:2])}'

@@ -634,6 +634,7 @@ def _choose_container(
 
 
 _SIBLING_SHARE = 0.2
+_TABLE_SECTIONS = frozenset({"tbody", "thead", "tfoot"})
 _TABLE_ROW_LINKS = 0.5  # link density above which a table row is navigation (layout tables)
 
 
@@ -645,9 +646,11 @@ def _with_siblings(
     least = _SIBLING_SHARE * gain[container]
     # Wrappers holding nothing but the container (their balance is its own) are the container:
     # the standfirst often stands beside the outermost of them.
+    # A table's body is its table: what stands beside the table (the text above a list of
+    # films, each described) is beside the container.
     wrapper = container
     while (parent := wrapper.getparent()) is not None and parent.tag not in _ROOTS:
-        if abs(gain.get(parent, 0.0) - gain[container]) > 1e-6:
+        if wrapper.tag not in _TABLE_SECTIONS and abs(gain.get(parent, 0.0) - gain[container]) > 1e-6:
             break
         wrapper = parent
     parent = wrapper.getparent()
@@ -658,12 +661,16 @@ def _with_siblings(
         if child is not wrapper and gain.get(child, 0.0) >= least and widget_kind(child) < _STRONG:
             parts.append(child)
     # A standfirst is short beside a long text: the first prose above it, past pictures, dates and
-    # ads, and below the headline, is the text's however short.
+    # ads, and below the headline, is the text's however short; so are the paragraphs right above
+    # that one (an introduction of several paragraphs above a table or a list).
+    found = False
     for child in wrapper.itersiblings(preceding=True):
         if child.tag == "h1" or child in parts:
             break
         if (gain.get(child, 0.0) > 0 or _prose_heading(child)) and widget_kind(child) < _STRONG:
             parts.append(child)
+            found = True
+        elif found:
             break
     return parts
 
