@@ -551,6 +551,20 @@ def test_a_standfirst_the_text_opens_with_again_is_read_once_and_sibling_repeats
     assert extract_paragraphs(page(placeholder)) == [PARAGRAPHS[0], *PARAGRAPHS]
 
 
+def test_a_section_heading_set_as_h1_between_paragraphs_is_a_subhead_and_the_headline_is_not():
+    # Medium and some editors set each section's heading as an <h1> inside the text.
+    article = (
+        "<article><h1>Harbour plan approved after decade of debate</h1>"
+        f"<p>{PARAGRAPHS[0]}</p><p>{PARAGRAPHS[1]}</p><h1>Work paused in summer</h1>"
+        f"<p>{PARAGRAPHS[2]}</p><p>{PARAGRAPHS[3]}</p></article>"
+    )
+    html = (
+        "<html><head><title>Harbour plan approved after decade of debate | Example News</title></head>"
+        f"<body>{article}</body></html>"
+    )
+    assert extract_paragraphs(Page(html, URL)) == [*PARAGRAPHS[:2], "Work paused in summer", *PARAGRAPHS[2:]]
+
+
 def test_the_pages_own_body_classes_name_no_widget():
     html = (
         '<html><head><title>Harbour plan approved</title></head><body class="footer-widgets-visible">'

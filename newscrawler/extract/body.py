@@ -23,6 +23,7 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -1139,16 +1140,32 @@ def _linked_sentence(block: Block) -> bool:
     )
 
 
-def _headline_words(page: Page) -> list[frozenset[str]]:
-    """The words of each form of the headline the page states: <title>, og:title, <h1>."""
-    sources = [page.tree.findtext(".//title"), page.structured.first_meta("og:title")]
-    sources.extend(h.text_content() for h in page.tagged("h1"))
-    found = []
-    for text in sources:
-        words = frozenset(_WORD.findall(text.casefold())) if text else frozenset()
-        if len(words) >= _HEADLINE_MIN_WORDS:
-            found.append(words)
-    return found
+@dataclass(frozen=True, slots=True)
+class _Headlines:
+    """The words of each form of the headline the page states in its head (<title>, og:title)
+    and of each <h1> it shows."""
+
+    stated: list[frozenset[str]]
+    shown: list[frozenset[str]]
+
+    @property
+    def every_form(self) -> list[frozenset[str]]:
+        return self.stated + self.shown
+
+
+def _headline_words(page: Page) -> _Headlines:
+    def words_of(texts: Iterable[str | None]) -> list[frozenset[str]]:
+        found = []
+        for text in texts:
+            words = frozenset(_WORD.findall(text.casefold())) if text else frozenset()
+            if len(words) >= _HEADLINE_MIN_WORDS:
+                found.append(words)
+        return found
+
+    return _Headlines(
+        stated=words_of([page.tree.findtext(".//title"), page.structured.first_meta("og:title")]),
+        shown=words_of(h.text_content() for h in page.tagged("h1")),
+    )
 
 
 _HEADLINE_MIN_WORDS = 2
@@ -1193,7 +1210,8 @@ def _without_head_lines(kept: list[Block], headlines: list[frozenset[str]]) -> l
     return [b for i, b in enumerate(kept) if i not in dropped] if dropped else kept
 
 
-def _from_dom(blocks: list[Block], hint_key: str | None, headlines: list[frozenset[str]]) -> Body:
+def _from_dom(blocks: list[Block], hint_key: str | None, headline_forms: _Headlines) -> Body:
+    headlines = headline_forms.every_form
     good_chars: dict[lxml.html.HtmlElement, int] = {}
     gain: dict[lxml.html.HtmlElement, float] = {}
     container = _choose_container(blocks, hint_key, good_chars, gain)
@@ -1211,6 +1229,17 @@ def _from_dom(blocks: list[Block], hint_key: str | None, headlines: list[frozens
         if part is not None and not _in_widget(block, part, good_chars, least):
             inside.append(block)
     keep = [_keep(b) for b in inside]
+    # Some editors (Medium's among them) set each section's heading as an <h1>: one standing
+    # between paragraphs of the text, other than the headline, is a subhead.
+    for i in range(1, len(inside) - 1):
+        if (
+            inside[i].tag == "h1"
+            and _link_density(inside[i]) < 0.6
+            and not _is_headline(inside[i], headline_forms.stated)
+            and _previous_kept_is_content(inside, keep, i)
+            and _next_kept_is_content(inside, keep, i)
+        ):
+            keep[i] = True
     # A printed web address between two paragraphs of the article is part of it (a source, a shop
     # link the text introduces); linked headlines there ("Read also: ...") are cross-promotion.
     # So is a sentence of prose whose names are linked (a person, a place, an earlier story), and
