@@ -324,6 +324,22 @@ BODIES = [
         (),
         ["A long enough paragraph here.", "A long enough paragraph here."],
     ),
+    # A notice that the site needs another browser or JavaScript is no text; a tutorial's
+    # sentence about JavaScript in the browser is.
+    (
+        [
+            "IE 11 is not supported. For an optimal experience visit our site on another browser.",
+            "This slideshow requires JavaScript.",
+            "You can enable JavaScript source maps in your browser's developer tools to debug minified code.",
+            "Adhocracy funktioniert am besten, wenn JavaScript aktiviert ist.",
+            "Der Browser funktioniert schneller als sein Vorgänger.",
+        ],
+        (),
+        [
+            "You can enable JavaScript source maps in your browser's developer tools to debug minified code.",
+            "Der Browser funktioniert schneller als sein Vorgänger.",
+        ],
+    ),
     # Warnings a misconfigured server printed into the page are no text, however many.
     (
         [

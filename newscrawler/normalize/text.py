@@ -78,6 +78,29 @@ _SERVER_MESSAGE = re.compile(
     r"^(?:PHP )?(?:Strict Standards|Deprecated|Warning|Notice|Fatal error|Parse error|Catchable fatal error)"
     r": .{1,400} in (?:/|[A-Z]:\\)\S+\.(?:php|inc)\s+on line \d+$"
 )
+# A notice that the site needs another browser or JavaScript to work ("This slideshow requires
+# JavaScript.", "IE 11 is not supported. For an optimal experience visit our site on another browser."):
+# the browser or script, a requirement, and the site itself as what needs it, so that a tutorial's
+# "enable JavaScript source maps in your browser" stays. Short lines only.
+_BROWSER_NOTICE_WORDS = 40
+_BROWSER_TERM = re.compile(
+    r"javascript|\bjs\b|browser|navigateur|navegador|przeglądar|prohlížeč|\bIE ?\d+\b|internet explorer",
+    re.IGNORECASE,
+)
+_REQUIREMENT = re.compile(
+    r"requires?|required|needs?\b|enabled?\b|activated?\b|aktivier|deaktiviert|disabled|not supported|"
+    r"unsupported|nicht unterstützt|non supporté|no (?:es )?compatible|update|upgrade|outdated|veraltet|"
+    r"modern browser|wymaga|włącz|habilit|activ|works? (?:best|properly)|funktioniert|fonctionne",
+    re.IGNORECASE,
+)
+_SITE_ITSELF = re.compile(
+    r"\bthis (?:site|page|website|slideshow|gallery|content|app|video|feature|form)\b|"
+    r"\bour (?:site|website)\b|"
+    r"\bexperience\b|\b(?:does ?n[o']t|won'?t|will not|may not) work|works? best|to continue\b|"
+    r"funktioniert (?:am besten|nur|nicht)|"
+    r"diese (?:seite|website)|ce site|cette page|este sitio|esta página|serwis",
+    re.IGNORECASE,
+)
 _TAG_LINE = re.compile(
     r"^(?:tags?|tagged|schlagwörter|stichwörter|mots-clés|etiquetas|etichette|filed under)\s*:\s*"
     r"[^.!?]{1,150}$",
@@ -145,13 +168,23 @@ def paragraph_key(text: str) -> str:
 
 
 def is_furniture(text: str) -> bool:
-    """A share button, "Read more" link, ad label or cross-link rather than text, or a message the
-    site's server printed into the page."""
+    """A share button, "Read more" link, ad label or cross-link rather than text, a message the
+    site's server printed into the page, or a notice that the site needs another browser."""
     return bool(
         _FURNITURE_LINE.match(text)
         or _CROSS_LINK.match(text)
         or _TAG_LINE.match(text)
         or _SERVER_MESSAGE.match(text)
+        or _is_browser_notice(text)
+    )
+
+
+def _is_browser_notice(text: str) -> bool:
+    return (
+        len(text.split()) <= _BROWSER_NOTICE_WORDS
+        and _BROWSER_TERM.search(text) is not None
+        and _REQUIREMENT.search(text) is not None
+        and _SITE_ITSELF.search(text) is not None
     )
 
 
