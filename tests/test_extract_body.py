@@ -60,6 +60,9 @@ def test_utility_and_title_class_words_do_not_make_a_widget():
     # A post's own element names the terms it is filed under; they are not widgets.
     assert kind("post-7972 post type-post category-no-newsletter-rss tag-comments entry") == 0
     assert kind("entry category-no-newsletter-rss") == 0 and kind("newsletter-box") == 2
+    # A class naming what the element lacks does not make it that thing.
+    assert kind("list-item image_hit no_caption") == 0 and kind("caption") == 1
+    assert kind("layout has-no-sidebar") == 0 and kind("sidebar") == 1
 
 
 def test_a_subhead_classed_as_a_widget_title_is_part_of_the_body():

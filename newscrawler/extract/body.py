@@ -276,6 +276,7 @@ def _widget_kind_cached(class_: str | None, id_: str | None) -> int:
     return max(kinds, default=0)
 
 
+_ABSENCE = frozenset(["no", "without", "ohne", "sans", "sin", "senza"])
 _POST_OWN = -1  # _token_kind: the token marks the post's own element or a page builder's text
 
 
@@ -297,6 +298,8 @@ def _token_kind(token: str) -> int:
     joined = "".join(words)
     if found & _OTHER_PROSE or joined in _OTHER_PROSE or _GLUED_OTHER_PROSE.search(joined):
         return _OTHERS_TEXT
+    if words[0] in _ABSENCE or words[:2] in (["has", "no"], ["is", "no"]):
+        return 0  # "no_caption", "has-no-sidebar": the element lacks the thing, it is not one
     kind = 0
     if found & _STRONG_WIDGET or joined in _STRONG_WIDGET or _GLUED_WIDGET.search(joined):
         kind = _STRONG
