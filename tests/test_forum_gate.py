@@ -84,6 +84,18 @@ def test_gate_never_rules_out_a_selector_that_matches_on_real_news_pages():
         # Names under a negation or an "or" are not required: no requirement is read from them.
         ("div:not(.deleted)", Requirements()),
         ("//tr[@class='a' or @class='b']", Requirements()),
+        # An exact class attribute is class tokens.
+        ("//span[@class='name']/a[@name]", Requirements(classes=frozenset({"name"}))),
+        ("//div[@class='post body']", Requirements(classes=frozenset({"post", "body"}))),
+        # A path stepping back up still starts from what its first step selects.
+        (
+            "//div[starts-with(@id,'subject_')]/ancestor::table[.//*[@id] or .//td[@rowspan]][1]",
+            Requirements(id_prefixes=frozenset({"subject_"})),
+        ),
+        ("(//td[contains(@class,'gensmall')])[1]/..", Requirements(class_substrings=frozenset({"gensmall"}))),
+        # ... but not when that step's own test branches, or the path is a union.
+        ("//div[@class='a' or @id]/..", Requirements()),
+        ("//div[@class='a']/.. | //p", Requirements()),
         ("a[href*='forumdisplay.php']", Requirements(source_texts=frozenset({"forumdisplay.php"}))),
         ("a[name^=b]", Requirements()),  # too short a value to tell anything
         ("not a selector ((", Requirements()),

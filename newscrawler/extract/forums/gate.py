@@ -342,13 +342,46 @@ _XPATH_CLASS_EQUALS = re.compile(r"@class\s*=\s*'([^']+)'")
 _XPATH_CLASS_CONTAINS = re.compile(r"contains\(\s*@class\s*,\s*'([^']+)'\s*\)")
 _XPATH_ID_PREFIX = re.compile(r"starts-with\(\s*@id\s*,\s*'([^']+)'\s*\)")
 _XPATH_BRANCHING = re.compile(r"\bor\b|\bnot\s*\(|\||\bself::|\.\.|ancestor|parent::|preceding|following")
+# `//div[...]/ancestor::table[...]`: whatever the rest of the path does, every result is reached
+# from an element the first step selects, so what that step's first predicate tests is required.
+_XPATH_FIRST_STEP = re.compile(r"^\(?\.?//[A-Za-z*][\w.-]*\[")
 
 
 def _xpath_requirements(expression: str) -> Requirements:
-    if _XPATH_BRANCHING.search(expression):
+    if not _XPATH_BRANCHING.search(expression):
+        return _xpath_tests(expression)
+    if "|" in expression or not (step := _XPATH_FIRST_STEP.match(expression)):
         return Requirements()
+    predicate = _bracketed(expression, step.end() - 1)
+    if predicate is None or _XPATH_BRANCHING.search(predicate):
+        return Requirements()
+    return _xpath_tests(predicate)
+
+
+def _xpath_tests(expression: str) -> Requirements:
+    """What an XPath (or predicate) without alternatives, negations or steps back tests: each
+    test must hold somewhere on the page for it to match. `@class='a b'` is the whole attribute,
+    so its tokens are class tokens."""
     return Requirements(
-        class_substrings=frozenset(_XPATH_CLASS_EQUALS.findall(expression))
-        | frozenset(_XPATH_CLASS_CONTAINS.findall(expression)),
+        classes=frozenset(token for value in _XPATH_CLASS_EQUALS.findall(expression) for token in value.split()),
+        class_substrings=frozenset(_XPATH_CLASS_CONTAINS.findall(expression)),
         id_prefixes=frozenset(_XPATH_ID_PREFIX.findall(expression)),
     )
+
+
+def _bracketed(expression: str, start: int) -> str | None:
+    """The text inside the bracket opening at `start` (quotes respected), or None when unclosed."""
+    depth, quote = 0, ""
+    for index in range(start, len(expression)):
+        char = expression[index]
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+            if depth == 0:
+                return expression[start + 1 : index]
+    return None
