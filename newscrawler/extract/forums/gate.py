@@ -362,8 +362,9 @@ def _xpath_tests(expression: str) -> Requirements:
     """What an XPath (or predicate) without alternatives, negations or steps back tests: each
     test must hold somewhere on the page for it to match. `@class='a b'` is the whole attribute,
     so its tokens are class tokens."""
+    exact_classes = _XPATH_CLASS_EQUALS.findall(expression)
     return Requirements(
-        classes=frozenset(token for value in _XPATH_CLASS_EQUALS.findall(expression) for token in value.split()),
+        classes=frozenset(token for value in exact_classes for token in value.split()),
         class_substrings=frozenset(_XPATH_CLASS_CONTAINS.findall(expression)),
         id_prefixes=frozenset(_XPATH_ID_PREFIX.findall(expression)),
     )
