@@ -151,3 +151,17 @@ def test_the_one_pass_pattern_scan_finds_what_python_re_finds():
         assert occurring(source, texts, literal=True) == {t for t in texts if t in source}, page.url
         matched += len(expected)
     assert matched > 20  # the saved forum pages do carry their engines' fingerprints
+
+
+def test_attribute_names_ruled_out_by_the_source_scan_only_when_the_source_lacks_them():
+    """An unusual attribute is looked for in the source before the tree is walked for it: in any
+    case (the parser lowers names), and not at all when the source holds characters parsing
+    removes (they can join two pieces into the name)."""
+    upper = Page("<html><body><div DATA-ROLE=commentContent>x</div></body></html>", "https://x.org/")
+    assert may_match(upper, "[data-role=commentContent]")
+    assert select_on_page(upper, "[data-role=commentContent]")
+    joined = Page("<html><body><div data-\x01role=commentContent>x</div></body></html>", "https://x.org/")
+    assert select(joined.tree, "[data-role=commentContent]")  # the parser dropped \x01
+    assert may_match(joined, "[data-role=commentContent]")
+    absent = Page("<html><body><div data-other=commentContent>x</div></body></html>", "https://x.org/")
+    assert not may_match(absent, "[data-role=commentContent]")

@@ -4,8 +4,9 @@ Running every engine's selectors over every fetched page is what detection used 
 CSS selector is a full walk of the tree (~0.3 ms on a news page), and a page meets dozens of them.
 Most selectors name a class, an id or an unusual attribute that must be on the page for them to
 match anything. Those names are read off the selector once; the page's class tokens and ids are
-gathered once per page (two C-level XPath calls), and an unusual attribute name is looked for (one
-more) the first time a selector that passed the other tests needs it. A selector whose required
+gathered once per page (two C-level XPath calls); the attribute values and unusual attribute names
+selectors require are looked for in the page source in one pass, and an attribute name the source
+does write is looked for in the tree (one more XPath call) the first time a selector needs it. A selector whose required
 names are missing cannot match, so it is skipped. The test only ever answers "cannot
 match" when that is certain: what a selector finds is unchanged, only the futile walks go.
 """
@@ -29,6 +30,7 @@ from cssselect.parser import (
 )
 from lxml import etree
 
+from newscrawler.extract.document import _BAD_CHAR_LIST
 from newscrawler.extract.forums.base import Element, alternatives, select
 from newscrawler.extract.forums.patternsets import occurring
 from newscrawler.extract.page import Page
@@ -112,16 +114,26 @@ class PageTokens:
     tree: etree._Element
     source: str | None  # None: fetched bytes, whose encoding is not known here
     found: dict[tuple[str, str], bool] = field(default_factory=dict)  # (test, name) -> present
-    in_source: frozenset[str] | None = None  # the registered selectors' source texts found
+    scanned: _SourceScan | None = None  # what the registered selectors need of the source
 
     def _in_source(self, text: str) -> bool:
-        known = _index(len(_REGISTERED)).source_texts
-        if text not in known:
+        scan = self._scan()
+        if text not in scan.index.source_texts:
             return text in (self.source or "")
-        if self.in_source is None:
-            # One pass for all of them: a dozen substring scans of a 1 MB page cost twice as much.
-            self.in_source = occurring(self.source or "", known, literal=True)
-        return text in self.in_source
+        return scan.altered or text in scan.texts
+
+    def _may_have_attribute(self, name: str) -> bool:
+        """False when the source never writes the attribute's name (in any case: the parser
+        lowers them), so no walk of the tree is needed to know it is absent."""
+        if self.source is None:
+            return True
+        scan = self._scan()
+        return scan.altered or name not in scan.index.attribute_names or name in scan.names
+
+    def _scan(self) -> _SourceScan:
+        if self.scanned is None:
+            self.scanned = _SourceScan.of(self.source or "", _index(len(_REGISTERED)))
+        return self.scanned
 
     def satisfies(self, needed: Requirements) -> bool:
         # Set tests first, then the lazy ones; attributes last: each is a walk of the tree.
@@ -152,7 +164,7 @@ class PageTokens:
             elif test == "source":
                 present = self._in_source(name)
             else:
-                present = bool(_attribute_finder(name)(self.tree))
+                present = self._may_have_attribute(name) and bool(_attribute_finder(name)(self.tree))
             self.found[key] = present
         return present
 
@@ -200,6 +212,33 @@ class _Index:
     by_id: dict[str, tuple[str, ...]]
     rest: tuple[str, ...]  # alternatives requiring no class token or id: each page tests them all
     source_texts: tuple[str, ...]  # every source text the alternatives require
+    attribute_names: tuple[str, ...]  # every unusual attribute name they require
+    scan_patterns: tuple[str, ...]  # both, for one pass over a page (see _SourceScan)
+
+
+@dataclass(frozen=True)
+class _SourceScan:
+    """Which of the index's source texts and attribute names the page source holds, found in one
+    pass (a dozen substring scans of a 1 MB page cost twice as much). `altered`: the source holds
+    characters parsing removes (see extract/document.py), which can join text into a name or
+    value the source does not spell: then what the source lacks proves nothing."""
+
+    index: _Index
+    texts: frozenset[str]
+    names: frozenset[str]
+    altered: bool
+
+    @classmethod
+    def of(cls, source: str, index: _Index) -> _SourceScan:
+        patterns = index.scan_patterns
+        found = occurring(source, patterns)
+        texts = frozenset(t for t, p in zip(index.source_texts, patterns, strict=False) if p in found)
+        names = frozenset(
+            n
+            for n, p in zip(index.attribute_names, patterns[len(index.source_texts) :], strict=False)
+            if p in found
+        )
+        return cls(index, texts, names, patterns[-1] in found)
 
 
 @lru_cache(maxsize=4)
@@ -209,6 +248,8 @@ def _index(registered: int) -> _Index:
     by_id: dict[str, list[str]] = {}
     rest: list[str] = []
     chosen = list(_REGISTERED)[:registered]
+    texts = tuple(sorted({text for a in chosen for text in requirements(a).source_texts}))
+    names = tuple(sorted({name for a in chosen for name in requirements(a).attributes}))
     for alternative in chosen:
         needed = requirements(alternative)
         if needed.classes:
@@ -221,7 +262,23 @@ def _index(registered: int) -> _Index:
         {name: tuple(found) for name, found in by_class.items()},
         {name: tuple(found) for name, found in by_id.items()},
         tuple(rest),
-        tuple(sorted({text for a in chosen for text in requirements(a).source_texts})),
+        texts,
+        names,
+        _scan_patterns(texts, names),
+    )
+
+
+# What parsing removes from a page before lxml reads it (RE2 syntax: code points as \x{...}).
+_REMOVED_BY_PARSING = "[" + "".join(f"\\x{{{ord(char):x}}}" for char in _BAD_CHAR_LIST) + "]"
+
+
+def _scan_patterns(source_texts: tuple[str, ...], attribute_names: tuple[str, ...]) -> tuple[str, ...]:
+    """Source texts as written, attribute names in any case, and the characters parsing removes,
+    as one RE2 set (see _SourceScan)."""
+    return (
+        *(re.escape(text) for text in source_texts),
+        *("(?i)" + re.escape(name) for name in attribute_names),
+        _REMOVED_BY_PARSING,
     )
 
 
