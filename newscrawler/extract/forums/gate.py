@@ -4,11 +4,12 @@ Running every engine's selectors over every fetched page is what detection used 
 CSS selector is a full walk of the tree (~0.3 ms on a news page), and a page meets dozens of them.
 Most selectors name a class, an id or an unusual attribute that must be on the page for them to
 match anything. Those names are read off the selector once; the page's class tokens and ids are
-gathered once per page (two C-level XPath calls); the attribute values and unusual attribute names
-selectors require are looked for in the page source in one pass, and an attribute name the source
-does write is looked for in the tree (one more XPath call) the first time a selector needs it. A selector whose required
-names are missing cannot match, so it is skipped. The test only ever answers "cannot
-match" when that is certain: what a selector finds is unchanged, only the futile walks go.
+gathered once per page (two C-level XPath calls); the attribute values and unusual attribute
+names selectors require are looked for in the page source in one pass, and an attribute name the
+source does write is looked for in the tree (one more XPath call) the first time a selector needs
+it. A selector whose required names are missing cannot match, so it is skipped. The test only
+ever answers "cannot match" when that is certain: what a selector finds is unchanged, only the
+futile walks go.
 """
 
 from __future__ import annotations
