@@ -216,6 +216,27 @@ def test_structured_article_body_replaces_a_truncated_page():
     assert extract_paragraphs(Page(html, URL), hint=node["articleBody"]) == full
 
 
+def test_microdata_article_body_is_the_pages_own_text_and_never_replaces_what_reading_left_out():
+    # itemprop="articleBody" on the story's element gives that element's whole text, a gallery of
+    # other stories' captions included: the page shows all of it, so it is no sign of a truncated
+    # page, and the reading's choice stands.
+    slides = "".join(
+        f"<li><h2><span>{i}/12</span> Other story {i}</h2><p>A caption about another business story, "
+        f"number {i}, long enough to read like a paragraph of text in a gallery.</p></li>"
+        for i in range(1, 13)
+    )
+    story = (
+        '<article itemscope itemtype="https://schema.org/NewsArticle">'
+        '<h1 itemprop="headline">City passes budget</h1><div itemprop="articleBody">'
+        f'<p>{PARAGRAPHS[0]}</p><div class="gallery"><ul class="legends">{slides}</ul></div>'
+        + "".join(f"<p>{p}</p>" for p in PARAGRAPHS[1:])
+        + "</div></article>"
+    )
+    html = page_html(body=story, paragraphs=[])
+    draft = extract_article(Page(html, URL))
+    assert draft.paragraphs == PARAGRAPHS
+
+
 def test_widget_classes_know_layout_boxes_from_widgets():
     import lxml.html
 

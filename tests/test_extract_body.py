@@ -568,6 +568,41 @@ def test_a_section_heading_set_as_h1_between_paragraphs_is_a_subhead_and_the_hea
     assert extract_paragraphs(Page(html, URL)) == [*PARAGRAPHS[:2], "Work paused in summer", *PARAGRAPHS[2:]]
 
 
+def _slides(count: int) -> str:
+    return "".join(
+        f"<li><h2><span>{i}/{count}</span> Port story {i}</h2><p>A caption about another harbour story, "
+        f"number {i}, long enough to read like a paragraph of text in a gallery.</p></li>"
+        for i in range(1, count + 1)
+    )
+
+
+def test_a_slideshow_of_counted_slides_inside_the_text_is_not_the_text_unless_it_is_the_story():
+    gallery = f'<div class="media"><h2>Business in pictures</h2><ul class="legends">{_slides(8)}</ul></div>'
+    article = (
+        f"<article>{paragraphs_html(PARAGRAPHS[:2])}{gallery}{paragraphs_html(PARAGRAPHS[2:])}</article>"
+    )
+    assert extract_paragraphs(page(article)) == PARAGRAPHS
+    # A photo story: the slides are all the text there is.
+    photo_story = f"<article><p>{PARAGRAPHS[0]}</p><ul>{_slides(8)}</ul></article>"
+    assert any(text.startswith("3/8") for text in extract_paragraphs(page(photo_story)))
+    # A recipe's fractions do not count up one by one.
+    ingredients = "".join(
+        f"<li>{amount} cup of {thing}</li>"
+        for amount, thing in [
+            ("1/2", "flour"),
+            ("1/3", "sugar"),
+            ("2/3", "milk"),
+            ("1/4", "butter"),
+            ("3/4", "oats"),
+        ]
+    )
+    recipe = (
+        f"<article>{paragraphs_html(PARAGRAPHS[:2])}<ul>{ingredients}</ul>"
+        f"{paragraphs_html(PARAGRAPHS[2:])}</article>"
+    )
+    assert "2/3 cup of milk" in extract_paragraphs(page(recipe))
+
+
 def test_the_pages_own_body_classes_name_no_widget():
     html = (
         '<html><head><title>Harbour plan approved</title></head><body class="footer-widgets-visible">'

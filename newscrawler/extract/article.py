@@ -243,7 +243,11 @@ def extract_article(page: Page) -> ArticleDraft:
     published = chosen.text if chosen else (kept_unreadable[0] if kept_unreadable else None)
     date_problems = [reason for _, reason, _ in choice.unreadable] if chosen else []
     authors = choose_authors(page, node, SiteNames(page, site_names), described_by[1:])
-    body = extract_body(page, hint=_stated_text(node) if node else None)
+    body = extract_body(
+        page,
+        hint=_stated_text(node) if node else None,
+        hint_shown=node is not None and page.structured.in_markup(node),
+    )
     paragraphs = _without_header_lines(
         body.paragraphs, title, [*authors, published or "", modified or ""], authors
     )

@@ -13,8 +13,10 @@ How it works, in one pass over the tree plus a little arithmetic:
    ad, comments: class and id words, see widget_kind), are link lists, the headline itself, or a
    pull quote repeating a paragraph. A printed web address between two paragraphs stays.
 4. Fallbacks: a page whose visible text is no article but whose hidden text is (streaming
-   renderers) is read with hidden elements; a page showing a stub of what its articleBody holds
-   (paywalls, lazy loading) gives the articleBody.
+   renderers) is read with hidden elements; a page showing a stub of what its JSON-LD
+   articleBody holds (paywalls, lazy loading) gives the articleBody. A microdata articleBody is
+   the text of the page's own element, shown whole: it is used only where nothing reads as an
+   article, never for what the reading left out (a gallery, a video player's controls).
 Measured against trafilatura 2.3.1 with benchmarks/extraction.py.
 """
 
@@ -748,6 +750,67 @@ def _inside(element: lxml.html.HtmlElement, container: lxml.html.HtmlElement) ->
     return False
 
 
+# A slide's counter: "1/50 United goin down", then its caption.
+_SLIDE_COUNTER = re.compile(r"^\s*(\d{1,3})\s*/\s*(\d{1,3})(?!\d)")
+_SLIDESHOW_MIN_SLIDES = 5
+_SLIDE_COUNTER_MAX_WORDS = 20
+_STORY_BLOCKS_BESIDE = 3  # fewer prose blocks outside the slides: the slides are the story
+_SLIDESHOW_WIDENING = 5
+
+
+def _slideshow_box(blocks: list[Block]) -> lxml.html.HtmlElement | None:
+    """The box of a slideshow set inside the text, its slides counted "1/50", "2/50", "3/50"...
+    (a gallery of other stories' pictures): not the text, unless the slides are the story. A
+    recipe's fractions ("1/2 cup", "2/3 cup") never count up one by one."""
+    counted: dict[int, dict[int, Block]] = defaultdict(dict)
+    for block in blocks:
+        if block.words <= _SLIDE_COUNTER_MAX_WORDS and (match := _SLIDE_COUNTER.match(block.text)):
+            number, total = int(match[1]), int(match[2])
+            if 1 <= number <= total:
+                counted[total].setdefault(number, block)
+    for slides in counted.values():
+        run = 0
+        while run + 1 in slides:
+            run += 1
+        if run < _SLIDESHOW_MIN_SLIDES:
+            continue
+        box = _common_ancestor([slides[number].owner for number in range(1, run + 1)])
+        if box is None:
+            continue
+
+        def prose_beside(element: lxml.html.HtmlElement, box: lxml.html.HtmlElement = box) -> list[Block]:
+            return [
+                b
+                for b in blocks
+                if b.content_like and _inside(b.owner, element) and not _inside(b.owner, box)
+            ]
+
+        # The gallery's own title and picture strip stand beside the slides in its outer box.
+        for _ in range(_SLIDESHOW_WIDENING):
+            parent = box.getparent()
+            if parent is None or parent.tag in _ROOTS or prose_beside(parent):
+                break
+            box = parent
+        if len([b for b in blocks if b.content_like and not _inside(b.owner, box)]) >= _STORY_BLOCKS_BESIDE:
+            return box
+    return None
+
+
+def _common_ancestor(elements: list[lxml.html.HtmlElement]) -> lxml.html.HtmlElement | None:
+    first = elements[0]
+    chain = [first, *first.iterancestors()]
+    depth = {id(e): i for i, e in enumerate(chain)}
+    deepest = 0
+    for element in elements[1:]:
+        for ancestor in (element, *element.iterancestors()):
+            if id(ancestor) in depth:
+                deepest = max(deepest, depth[id(ancestor)])
+                break
+        else:
+            return None
+    return chain[deepest]
+
+
 def _in_widget(
     block: Block, part: lxml.html.HtmlElement, good_chars: dict[lxml.html.HtmlElement, int], least: float
 ) -> bool:
@@ -859,8 +922,10 @@ def extract_paragraphs(page: Page, *, hint: str | None = None) -> list[str]:
     return extract_body(page, hint=hint).paragraphs
 
 
-def extract_body(page: Page, *, hint: str | None = None) -> Body:
-    """The article's paragraphs and where they stand; `hint` as for extract_paragraphs."""
+def extract_body(page: Page, *, hint: str | None = None, hint_shown: bool = False) -> Body:
+    """The article's paragraphs and where they stand; `hint` as for extract_paragraphs.
+    `hint_shown`: the hint is the text of one of the page's own elements (microdata), so the page
+    shows all of it."""
     if page.is_empty:
         return Body([], [])
     body = page.tree.find("body")
@@ -886,7 +951,10 @@ def extract_body(page: Page, *, hint: str | None = None) -> Body:
     # Paywalls and lazy loading leave a stub in the markup while the structured data carries
     # the whole text: much more text there means the page shows only part of the article.
     words = sum(word_count(p) for p in found.paragraphs)
-    if hint_words >= _HINT_MIN_WORDS and hint_words >= _HINT_RATIO * words:
+    # Text read from the page's own element (microdata) is all shown: it stands in only where the
+    # page reads as no article at all, never for text this reading left out.
+    enough = words >= _MIN_VISIBLE_WORDS if hint_shown else hint_words < _HINT_RATIO * words
+    if hint_words >= _HINT_MIN_WORDS and not enough:
         found = Body(hint_paragraphs, [])
     found.page_chars = sum(len(b.text) for b in blocks)
     found.page_link_chars = sum(b.link_chars for b in blocks)
@@ -1231,6 +1299,9 @@ def _from_dom(blocks: list[Block], hint_key: str | None, headline_forms: _Headli
         part = _part_of(block.owner, parts)
         if part is not None and not _in_widget(block, part, good_chars, least):
             inside.append(block)
+    slideshow = _slideshow_box(inside)
+    if slideshow is not None:
+        inside = [b for b in inside if not _inside(b.owner, slideshow)]
     keep = [_keep(b) for b in inside]
     # Some editors (Medium's among them) set each section's heading as an <h1>: one standing
     # between paragraphs of the text, other than the headline, is a subhead.

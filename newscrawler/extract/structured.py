@@ -225,6 +225,11 @@ class StructuredData:
         for item in self.microdata:
             yield from _walk(item)
 
+    def in_markup(self, node: Node) -> bool:
+        """Was the node read from the page's own elements (microdata), whose text a reader sees,
+        rather than stated apart from them (JSON-LD)?"""
+        return any(node is found for item in self.microdata for found in _walk(item))
+
     def resolve(self, value: Any) -> Any:
         """A node for an {"@id": ...} reference to another node of the page (Yoast and other
         @graph writers reference authors and publishers this way); the value otherwise."""
