@@ -165,3 +165,12 @@ def test_attribute_names_ruled_out_by_the_source_scan_only_when_the_source_lacks
     assert may_match(joined, "[data-role=commentContent]")
     absent = Page("<html><body><div data-other=commentContent>x</div></body></html>", "https://x.org/")
     assert not may_match(absent, "[data-role=commentContent]")
+
+
+def test_id_prefixes_are_found_among_classes_and_ids_read_together():
+    html = """<html><body><div class="post lead" id="post_12">x</div><p id=" other">y</p>
+    <span class="x-post_3">z</span></body></html>"""
+    page = Page(html, "https://x.org/")
+    assert may_match(page, "div[id^=post_]") and select_on_page(page, "div[id^=post_]")
+    assert not may_match(page, "div[id^=lead_]")
+    assert not may_match(page, "#lead_1")
