@@ -85,8 +85,10 @@ class GenericForum(BodyRules, ForumEngine):
                 skipped[reason] += 1
             else:
                 kept.append(post)
-        posts = kept if len(kept) >= 2 else []
-        if posts and (all(_in_comment_section(p) for p in posts) or _under_an_article(posts)):
+        if len(kept) < 2:
+            return []  # (before reading the whole page's text below: most pages end here)
+        posts = kept
+        if all(_in_comment_section(p) for p in posts) or _under_an_article(posts):
             return []  # an article's (or blog post's) comments, not a thread
         page_text = _readable_length(body) or 1
         if sum(len(text_of(p)) for p in posts) / page_text < _MIN_SHARE:
