@@ -71,6 +71,22 @@ def test_a_site_name_in_the_h1_is_no_headline():
     assert choose_headline([None, seo, "Deutschlandfunk", None, seo], ["Deutschlandfunk"]) == seo
 
 
+def test_a_host_name_with_a_hyphen_set_as_the_h1_is_no_headline():
+    from newscrawler.extract.headline import headline_choice
+
+    title = "XUM1541: Dateien zwischen Linux und C64 austauschen"
+    choice = headline_choice([None, None, "jan-grosser.de", title, title], ["jan-grosser"])
+    assert choice.agreed == title and choice.shown is None  # the h1 is not weighed as a headline
+
+
+def test_a_social_card_stated_twice_does_not_outvote_the_headline_shown_and_the_title():
+    # og:title and twitter:title are one card (here the site's own title, on every page);
+    # the <h1> and <title> name the story.
+    card = "Yahoo News - Latest News & Headlines"
+    shown = "Russia: Space ship malfunctions, breaks up over Siberia"
+    assert choose_headline([None, card, shown, card, shown]) == shown
+
+
 def test_the_headline_model_weighs_only_features_the_code_gives():
     from newscrawler.extract import headline
     from newscrawler.extract.learned import load_model
