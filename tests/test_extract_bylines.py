@@ -44,6 +44,22 @@ def node(**fields: object) -> str:
     return f'<script type="application/ld+json">{json.dumps({**data, **fields})}</script>'
 
 
+def test_a_user_name_in_metadata_is_the_name_the_page_prints_for_it():
+    # The CMS gives its user name as the author; the page prints the person's name in a box of
+    # its own (here beside the text, not as a byline the reading would take).
+    head = node(author={"@type": "Person", "name": "christian.stadtfeld"})
+    box = '<div class="author-box"><span>Christian P. Stadtfeld</span> writes about local politics.</div>'
+    html = (
+        f"<html><head><title>City passes budget | Example News</title>{head}</head><body>"
+        f"<article><h1>City passes budget after late-night debate</h1>"
+        f'<div class="article-body">{TEXT}</div></article><aside>{box}</aside></body></html>'
+    )
+    (record,) = [r for r in extract_records(html, URL) if r["type"] == "article"]
+    assert record["authors"] == ["Christian P. Stadtfeld"]
+    # Not printed: the user name stays as the metadata spells it.
+    assert authors_of(node(author={"@type": "Person", "name": "paula.steiger"})) == ["paula.steiger"]
+
+
 def test_an_agency_credited_as_organisation_is_kept_next_to_the_people():
     author = [{"@type": "Person", "name": "Paula Steiger"}, {"@type": "Organization", "name": "SDA"}]
     assert authors_of(node(author=author)) == ["Paula Steiger", "SDA"]

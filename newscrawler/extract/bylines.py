@@ -457,7 +457,34 @@ def choose_authors(
         [c.keys for c in credits],
         [c.element is not None for c in credits],
     )
-    return [] if chosen is None else credits[chosen].texts
+    return [] if chosen is None else [_as_printed(page, text) for text in credits[chosen].texts]
+
+
+# A CMS's user name where metadata should give the display name: lowercase parts joined by a dot,
+# underscore or hyphen ("christian.stadtfeld").
+_USER_NAME = re.compile(r"^[a-z]{2,}(?:[._-][a-z]{2,}){1,3}$")
+_PRINTED_TEXT_SKIP = frozenset(["script", "style", "template", "noscript"])
+
+
+def _as_printed(page: Page, credit: str) -> str:
+    """A user name the page also prints as a person's name ("Christian P. Stadtfeld", a middle
+    initial between its parts) is that name; any other credit is kept as written."""
+    if not _USER_NAME.match(credit):
+        return credit
+    parts = re.split(r"[._-]", credit)
+    printed = re.compile(r"\b" + r"(?:\s+\w{1,2}\.)?\s+".join(map(re.escape, parts)) + r"\b", re.IGNORECASE)
+    body = page.tree.find("body")
+    if body is None:
+        return credit
+    for element in body.iter():
+        if not isinstance(element.tag, str) or element.tag in _PRINTED_TEXT_SKIP:
+            continue
+        for text in (element.text, element.tail if element is not body else None):
+            if text and (match := printed.search(" ".join(text.split()))):
+                name = match.group(0)
+                if _capitalised_as_names(name) and not name.islower():
+                    return name
+    return credit
 
 
 def pick_credit(
