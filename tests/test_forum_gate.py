@@ -97,7 +97,9 @@ def test_gate_never_rules_out_a_selector_that_matches_on_real_news_pages():
         ("//div[@class='a' or @id]/..", Requirements()),
         ("//div[@class='a']/.. | //p", Requirements()),
         ("a[href*='forumdisplay.php']", Requirements(source_texts=frozenset({"forumdisplay.php"}))),
-        ("a[name^=b]", Requirements()),  # too short a value to tell anything
+        # A value too short to look for as text: how it starts as written after the name.
+        ("a[name^=b]", Requirements(source_patterns=frozenset({"(?i)name\\s*=\\s*[\\\"']?(?:b|&)"}))),
+        ("a[name~=b]", Requirements()),
         ("not a selector ((", Requirements()),
     ],
 )
@@ -174,3 +176,21 @@ def test_id_prefixes_are_found_among_classes_and_ids_read_together():
     assert may_match(page, "div[id^=post_]") and select_on_page(page, "div[id^=post_]")
     assert not may_match(page, "div[id^=lead_]")
     assert not may_match(page, "#lead_1")
+
+
+@pytest.mark.parametrize(
+    ("markup", "matches"),
+    [
+        ("<a name=b1>x</a>", True),
+        ("<a NAME = 'b1'>x</a>", True),
+        ('<a name="&#98;1">x</a>', True),  # a character reference: the scan cannot rule it out
+        ('<a name="a1">x</a><a href="b">y</a><p name="b">z</p>', False),  # ruled out or not, none match
+        ('<a name="c1">x</a><p>name: bob</p>', False),
+    ],
+)
+def test_a_value_pattern_rules_out_only_what_cannot_match(markup: str, matches: bool):
+    page = Page(f"<html><body>{markup}</body></html>", "https://x.org/")
+    assert bool(select(page.tree, "a[name^=b]")) == matches
+    assert bool(select_on_page(page, "a[name^=b]")) == matches
+    if matches:
+        assert may_match(page, "a[name^=b]")

@@ -81,6 +81,8 @@ class Requirements:
     # Values of common attributes (a[href*='forumdisplay.php']): in the page's source as written,
     # unless the page spells them with character references, which no engine does.
     source_texts: frozenset[str] = frozenset()
+    # Regular expressions (RE2) the source must match: how an attribute's value can start as written.
+    source_patterns: frozenset[str] = frozenset()
 
     def __bool__(self) -> bool:
         return bool(
@@ -90,6 +92,7 @@ class Requirements:
             or self.id_prefixes
             or self.attributes
             or self.source_texts
+            or self.source_patterns
         )
 
     def __or__(self, other: Requirements) -> Requirements:
@@ -100,6 +103,7 @@ class Requirements:
             self.id_prefixes | other.id_prefixes,
             self.attributes | other.attributes,
             self.source_texts | other.source_texts,
+            self.source_patterns | other.source_patterns,
         )
 
 
@@ -120,9 +124,17 @@ class PageTokens:
 
     def _in_source(self, text: str) -> bool:
         scan = self._scan()
-        if text not in scan.index.source_texts:
+        if ("text", text) not in scan.index.scanned:
             return text in (self.source or "")
-        return scan.altered or text in scan.texts
+        return scan.altered or ("text", text) in scan.found
+
+    def _matches_source(self, pattern: str) -> bool:
+        scan = self._scan()
+        return (
+            scan.altered
+            or ("pattern", pattern) not in scan.index.scanned
+            or ("pattern", pattern) in scan.found
+        )
 
     def _may_have_attribute(self, name: str) -> bool:
         """False when the source never writes the attribute's name (in any case: the parser
@@ -130,7 +142,9 @@ class PageTokens:
         if self.source is None:
             return True
         scan = self._scan()
-        return scan.altered or name not in scan.index.attribute_names or name in scan.names
+        return (
+            scan.altered or ("attribute", name) not in scan.index.scanned or ("attribute", name) in scan.found
+        )
 
     def _scan(self) -> _SourceScan:
         if self.scanned is None:
@@ -153,6 +167,9 @@ class PageTokens:
             for name in needed.source_texts:
                 if not has("source", name):
                     return False
+            for pattern in needed.source_patterns:
+                if not has("pattern", pattern):
+                    return False
         return not needed.attributes or all(has("attribute", name) for name in needed.attributes)
 
     def _has(self, test: str, name: str) -> bool:
@@ -166,6 +183,8 @@ class PageTokens:
                 present = name[:1].isspace() or f" {name}" in self.spaced_text
             elif test == "source":
                 present = self._in_source(name)
+            elif test == "pattern":
+                present = self._matches_source(name)
             else:
                 present = self._may_have_attribute(name) and bool(_attribute_finder(name)(self.tree))
             self.found[key] = present
@@ -214,9 +233,10 @@ class _Index:
     by_class: dict[str, tuple[str, ...]]  # a required class token -> the alternatives requiring it
     by_id: dict[str, tuple[str, ...]]
     rest: tuple[str, ...]  # alternatives requiring no class token or id: each page tests them all
-    source_texts: tuple[str, ...]  # every source text the alternatives require
-    attribute_names: tuple[str, ...]  # every unusual attribute name they require
-    scan_patterns: tuple[str, ...]  # both, for one pass over a page (see _SourceScan)
+    # What the alternatives require of the page source, as (kind, name) -> the RE2 pattern that
+    # finds it: source texts as written, unusual attribute names in any case (the parser lowers
+    # them), value patterns as they are; all looked for in one pass (see _SourceScan).
+    scanned: dict[tuple[str, str], str]
 
 
 @dataclass(frozen=True)
@@ -227,21 +247,15 @@ class _SourceScan:
     value the source does not spell: then what the source lacks proves nothing."""
 
     index: _Index
-    texts: frozenset[str]
-    names: frozenset[str]
+    found: frozenset[tuple[str, str]]  # the index's (kind, name) whose pattern the source matches
     altered: bool
 
     @classmethod
     def of(cls, source: str, index: _Index) -> _SourceScan:
-        patterns = index.scan_patterns
-        found = occurring(source, patterns)
-        texts = frozenset(t for t, p in zip(index.source_texts, patterns, strict=False) if p in found)
-        names = frozenset(
-            n
-            for n, p in zip(index.attribute_names, patterns[len(index.source_texts) :], strict=False)
-            if p in found
-        )
-        return cls(index, texts, names, patterns[-1] in found)
+        patterns = (*index.scanned.values(), _REMOVED_BY_PARSING)
+        matched = occurring(source, patterns)
+        found = frozenset(key for key, pattern in index.scanned.items() if pattern in matched)
+        return cls(index, found, _REMOVED_BY_PARSING in matched)
 
 
 @lru_cache(maxsize=4)
@@ -251,8 +265,15 @@ def _index(registered: int) -> _Index:
     by_id: dict[str, list[str]] = {}
     rest: list[str] = []
     chosen = list(_REGISTERED)[:registered]
-    texts = tuple(sorted({text for a in chosen for text in requirements(a).source_texts}))
-    names = tuple(sorted({name for a in chosen for name in requirements(a).attributes}))
+    scanned = {
+        **{("text", text): re.escape(text) for a in chosen for text in requirements(a).source_texts},
+        **{
+            ("attribute", name): "(?i)" + re.escape(name)
+            for a in chosen
+            for name in requirements(a).attributes
+        },
+        **{("pattern", pattern): pattern for a in chosen for pattern in requirements(a).source_patterns},
+    }
     for alternative in chosen:
         needed = requirements(alternative)
         if needed.classes:
@@ -265,24 +286,12 @@ def _index(registered: int) -> _Index:
         {name: tuple(found) for name, found in by_class.items()},
         {name: tuple(found) for name, found in by_id.items()},
         tuple(rest),
-        texts,
-        names,
-        _scan_patterns(texts, names),
+        dict(sorted(scanned.items())),
     )
 
 
 # What parsing removes from a page before lxml reads it (RE2 syntax: code points as \x{...}).
 _REMOVED_BY_PARSING = "[" + "".join(f"\\x{{{ord(char):x}}}" for char in _BAD_CHAR_LIST) + "]"
-
-
-def _scan_patterns(source_texts: tuple[str, ...], attribute_names: tuple[str, ...]) -> tuple[str, ...]:
-    """Source texts as written, attribute names in any case, and the characters parsing removes,
-    as one RE2 set (see _SourceScan)."""
-    return (
-        *(re.escape(text) for text in source_texts),
-        *("(?i)" + re.escape(name) for name in attribute_names),
-        _REMOVED_BY_PARSING,
-    )
 
 
 def select_on_page(page: Page, expression: str | None) -> list[Element]:
@@ -403,6 +412,11 @@ def _attribute_requirements(node: Attrib) -> Requirements:
         return Requirements(attributes=frozenset({name}))
     if node.operator != "exists" and _PLAIN_VALUE.match(value):
         return Requirements(source_texts=frozenset({value}))
+    if node.operator in ("=", "^=", "|=") and value[:1].isalnum() and name and _XPATH_NAME.match(name):
+        # A short value a common attribute starts with (a[name^=b]): written after `name=` and
+        # maybe a quote, or as a character reference.
+        start = re.escape(value[0])
+        return Requirements(source_patterns=frozenset({rf"(?i){re.escape(name)}\s*=\s*[\"']?(?:{start}|&)"}))
     return Requirements()
 
 
