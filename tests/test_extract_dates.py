@@ -11,13 +11,18 @@ from hypothesis import strategies as st
 
 from newscrawler import extract_records
 from newscrawler.extract.dates import (
+    SOURCES,
     DateCandidate,
+    _preferred_text,
+    _settled_without_htmldate,
     _url_date,
     candidate_features,
     date_order,
+    features_of,
     in_page_zone,
     settled_order,
 )
+from newscrawler.extract.learned import load_model
 from newscrawler.extract.page import Page
 from newscrawler.normalize.dates import isoformat
 
@@ -258,3 +263,68 @@ def test_a_page_header_holding_the_headline_is_the_storys():
     from newscrawler.extract.dates import _date_box
 
     assert _date_box(Page(html, URL))[0] == "5. März 2024"
+
+
+# htmldate is asked only when its answer could change the choice: whenever the page's own
+# candidates settle it, every day htmldate could name (or none) leaves the choice as it is.
+_OWN_SOURCES = [s for s in SOURCES if s != "htmldate"]
+
+
+@st.composite
+def own_candidates(draw: st.DrawFn) -> list[DateCandidate]:
+    start = draw(st.dates(min_value=date(1995, 1, 1), max_value=date(2025, 12, 1)))
+    found = []
+    for _ in range(draw(st.integers(min_value=1, max_value=6))):
+        day = start + timedelta(days=draw(st.sampled_from([0, 0, 0, 1, 2, 40, 400, 4000])))
+        timed = draw(st.booleans())
+        moment = datetime.combine(day, datetime.min.time(), UTC).replace(hour=10) if timed else None
+        found.append(
+            DateCandidate(
+                f"{day.isoformat()}T10:00:00+00:00" if timed else day.isoformat(),
+                draw(st.sampled_from(_OWN_SOURCES)),
+                day,
+                before_headline=draw(st.booleans()),
+                moment=moment,
+                zoned=timed,
+                shifted=timed and draw(st.booleans()),
+            )
+        )
+    return found
+
+
+def _chosen_with(page: Page, candidates: list[DateCandidate], foreign: list[dict[str, str]]) -> DateCandidate:
+    best = load_model("published").best(features_of(page, candidates, foreign))
+    assert best is not None
+    return _preferred_text(candidates, candidates[best].day)
+
+
+@given(
+    own_candidates(),
+    st.sampled_from([URL, "https://courier.example/2011/03/story", "https://courier.example/2024/story"]),
+    st.lists(st.dates(min_value=date(1995, 1, 1), max_value=date(2026, 1, 1)), max_size=2),
+)
+def test_when_the_pages_own_dates_settle_the_choice_no_htmldate_day_changes_it(candidates, url, foreign_days):
+    page = Page("<html><body><p>x</p></body></html>", url)
+    foreign = [{"datePublished": day.isoformat()} for day in foreign_days]
+    settled = _settled_without_htmldate(page, candidates, foreign)
+    if settled is None:
+        return
+    assert settled == _chosen_with(page, candidates, foreign)
+    days = {c.day for c in candidates} | set(foreign_days)
+    probes = {
+        day + timedelta(days=shift)
+        for day in days
+        for shift in (-4000, -400, -2, -1, 0, 1, 2, 400, 3650, 5000)
+    }
+    probes |= {date(day.year + shift, 1, 1) for day in days for shift in (-1, 0, 1)}
+    for day in sorted(probes):
+        htmldate = DateCandidate(day.isoformat(), "htmldate", day)
+        assert _chosen_with(page, [*candidates, htmldate], foreign) == settled, day
+
+
+def test_agreeing_dates_settle_the_choice_and_split_ones_ask_htmldate():
+    page = Page("<html><body><p>x</p></body></html>", URL)
+    agreeing = [candidate("2023-11-02T14:00:51+01:00", "json-ld"), candidate("2023-11-02", "url")]
+    assert _settled_without_htmldate(page, agreeing, []) == agreeing[0]
+    split = [candidate("2023-11-02T14:00:51+01:00", "first-time"), candidate("2023-10-02", "meta-date")]
+    assert _settled_without_htmldate(page, split, []) is None

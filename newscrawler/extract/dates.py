@@ -22,7 +22,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
-from itertools import islice
+from itertools import islice, pairwise
 
 from lxml import etree
 
@@ -167,29 +167,39 @@ def choose_published(
     foreign = list(foreign)
     readings = _READINGS.set({})
     try:
-        candidates, order = _candidates_in_order(page, node, others, title, foreign)
+        found, order = _own_candidates(page, node, others, title, foreign)
         unreadable = _unreadable_structured_dates(page, node)
+        # htmldate is asked only when its answer could change the choice (most pages' own dates
+        # settle it whatever day htmldate would name): the result is the same, its cost is saved.
+        settled = _settled_without_htmldate(page, in_page_zone(found), foreign) if found else None
+        candidates = [] if settled is not None else _with_htmldate(page, found, order)
     finally:
         _READINGS.reset(readings)
+    if settled is not None:
+        return PublishedChoice(replace(settled, text=settled.local_text), unreadable, order)
     if not candidates:
         return PublishedChoice(None, unreadable, order)
     best = load_model("published").best(features_of(page, candidates, foreign))
     if best is None:
         return PublishedChoice(None, unreadable, order)
-    day = candidates[best].day
-    same_day = [c for c in candidates if c.day == day]
-    # The text published is the page's publication date as written, in the page's zone: a modified
-    # date or a UTC time re-read only when nothing else names the day.
-    chosen = min(
-        same_day,
-        key=lambda c: (
-            c.source == "modified",
-            c.shifted,
-            not _HAS_TIME.search(c.text),
-            SOURCES.index(c.source),
-        ),
-    )
+    chosen = _preferred_text(candidates, candidates[best].day)
     return PublishedChoice(replace(chosen, text=chosen.local_text), unreadable, order)
+
+
+def _preferred_text(candidates: list[DateCandidate], day: date) -> DateCandidate:
+    """The candidate whose text is published for the chosen day: the page's publication date as
+    written, in the page's zone; a modified date or a UTC time re-read only when nothing else
+    names the day."""
+    return min((c for c in candidates if c.day == day), key=_text_preference)
+
+
+def _text_preference(candidate: DateCandidate) -> tuple[bool, bool, bool, int]:
+    return (
+        candidate.source == "modified",
+        candidate.shifted,
+        not _HAS_TIME.search(candidate.text),
+        SOURCES.index(candidate.source),
+    )
 
 
 # The texts read while one page's date is chosen, by (text, order, zone): a page's date texts
@@ -239,7 +249,15 @@ def _candidates_in_order(
     page: Page, node: Node | None, others: Iterable[Node], title: str | None, foreign: Iterable[Node] = ()
 ) -> tuple[list[DateCandidate], DateOrder]:
     """The page's date candidates, and the order it writes numeric dates in."""
-    foreign = list(foreign)
+    found, order = _own_candidates(page, node, others, title, list(foreign))
+    return _with_htmldate(page, found, order), order
+
+
+def _own_candidates(
+    page: Page, node: Node | None, others: Iterable[Node], title: str | None, foreign: list[Node]
+) -> tuple[list[DateCandidate], DateOrder]:
+    """The candidates of every source but htmldate, as found (not yet re-read in the page's zone),
+    and the order the page writes numeric dates in."""
     meta = page.structured
     found: list[tuple[str, str | None, etree._Element | None]] = [
         (
@@ -270,6 +288,12 @@ def _candidates_in_order(
         if text and (candidate := _candidate(text, source, order)) is not None:
             before = element is not None and _before_headline(element, headline)
             candidates.append(replace(candidate, before_headline=before) if before else candidate)
+    return candidates, order
+
+
+def _with_htmldate(page: Page, found: list[DateCandidate], order: DateOrder) -> list[DateCandidate]:
+    """The page's own candidates with htmldate's, all re-read in the page's zone."""
+    candidates = list(found)
     # htmldate is a witness of its own: its markup heuristics (a couple of milliseconds) run on
     # every page, so that where the page's own dates disagree it has a say; its text search
     # (extensive mode) is most of its cost and runs where nothing else named a day.
@@ -281,7 +305,142 @@ def _candidates_in_order(
     own = {c.day for c in candidates if c.source in _STRUCTURED}
     elsewhere = _json_days(page) - own
     candidates = [c for c in candidates if c.source != "htmldate" or c.day not in elsewhere]
-    return in_page_zone(candidates), order
+    return in_page_zone(candidates)
+
+
+# htmldate's candidate features that its day sets in ways the check below does not follow day by
+# day: it assumes whichever value rates htmldate higher.
+_HTMLDATE_FREE = ("new_years_day", "url_year_differs", "another_articles_day")
+_TEN_YEARS = timedelta(days=3650)  # where years_before_latest stops growing
+# A score must beat another by more than float noise to count as beating it: the check adds up
+# feature changes in another order than the model's sum.
+_MARGIN = 1e-9
+
+
+def _settled_without_htmldate(
+    page: Page, candidates: list[DateCandidate], foreign: list[Node]
+) -> DateCandidate | None:
+    """The chosen candidate, when htmldate's answer cannot change the choice; None when it could.
+
+    htmldate names one day or none; its candidate comes last (after the page's own, re-read in
+    the page's zone, which its bare day takes no part in). So the choice is rated with an
+    htmldate candidate on each day it could name: each day the page's candidates name, and a day
+    of each stretch before, between and after them. Within a stretch the page's candidates'
+    features do not change, except years_before_latest after the latest day, which grows
+    linearly until it stops at ten years: rated at each end of each piece. Of htmldate's own
+    features, those its exact day sets (a new year's day, the URL's year, another article's day,
+    how far before the latest) are taken at whichever value rates it highest. The choice stands
+    when, in every rating, a candidate of the chosen day beats every other day's, and
+    htmldate's bare day would not be the text published for it.
+    """
+    model = load_model("published")
+    elsewhere = _foreign_days(foreign)
+    features = [candidate_features(c, candidates, page.url, elsewhere) for c in candidates]
+    scores = [model.logit(f) for f in features]
+    count = len(candidates)
+    chosen_day = candidates[max(range(count), key=scores.__getitem__)].day
+    chosen = _preferred_text(candidates, chosen_day)
+    if chosen.source == "modified" or chosen.shifted:
+        return None  # htmldate's bare day, on the chosen day, would be the text published
+    days = sorted({c.day for c in candidates})
+    latest = days[-1]
+    mine = [i for i in range(count) if candidates[i].day == chosen_day]
+    theirs = [i for i in range(count) if candidates[i].day != chosen_day]
+    # A feature's weight per unit of its value: the model's sum, term by term.
+    unit = {name: weight / (model.scales.get(name) or 1.0) for name, weight in model.weights.items()}
+    terms = [(name, per_unit, model.means.get(name, 0.0)) for name, per_unit in unit.items()]
+    moved = [(name, unit.get(name, 0.0)) for name in _MOVED]
+
+    def rescored(day: date) -> list[float]:
+        """The page's candidates' scores with htmldate's candidate on `day`."""
+        every = {*days, day}
+        first, last, distinct = min(every), max(every), float(min(len(every), 6))
+        found = []
+        for candidate, old, score in zip(candidates, features, scores, strict=True):
+            agrees = candidate.day == day
+            same = old["agreeing_sources"] + agrees
+            new = (
+                same,
+                same / count,
+                1.0 if agrees else old["htmldate_agrees"],
+                0.0,
+                distinct,
+                float(candidate.day == first),
+                float(candidate.day == last),
+                min((last - candidate.day).days / 365.0, 10.0),
+            )
+            found.append(score + sum(u * (v - old[name]) for (name, u), v in zip(moved, new, strict=True)))
+        return found
+
+    def htmldate_score(day: date, free: Iterable[tuple[str, Iterable[float]]] = ()) -> float:
+        """htmldate's score on `day`, its `free` features at whichever value rates it highest."""
+        htmldate = DateCandidate(day.isoformat(), "htmldate", day)
+        own = candidate_features(htmldate, [*candidates, htmldate], page.url, elsewhere)
+        score = model.bias + sum(u * (own.get(name, 0.0) - mean) for name, u, mean in terms)
+        for name, values in free:
+            score += max(unit.get(name, 0.0) * (value - own.get(name, 0.0)) for value in values)
+        return score
+
+    def stands(scores: list[float], rival: float, keep: int | None = None) -> bool:
+        """The chosen day's best candidate (or `keep`) beats every other day's and `rival`."""
+        best = keep if keep is not None else max(mine, key=scores.__getitem__)
+        return all(scores[best] > scores[i] + _MARGIN for i in theirs) and scores[best] > rival + _MARGIN
+
+    def years_before_latest(day: date) -> float:
+        return min((latest - day).days / 365.0, 10.0)
+
+    flags = [(name, (0.0, 1.0)) for name in _HTMLDATE_FREE]
+    try:
+        # htmldate on a day the page's candidates name: its features are exact; on the chosen
+        # day it is one more candidate of that day.
+        for day in days:
+            if day != chosen_day and not stands(rescored(day), htmldate_score(day)):
+                return None
+            if day == chosen_day and theirs:
+                found = rescored(day)
+                if (
+                    not max(htmldate_score(day), *(found[i] for i in mine))
+                    > max(found[i] for i in theirs) + _MARGIN
+                ):
+                    return None
+        # htmldate on a day before, or between, the page's days.
+        before = days[0] - timedelta(days=1)
+        stretches = [(before, (years_before_latest(before), 10.0))]
+        for earlier, later in pairwise(days):
+            if (later - earlier).days >= 2:
+                first, last = earlier + timedelta(days=1), later - timedelta(days=1)
+                stretches.append((first, (years_before_latest(first), years_before_latest(last))))
+        for day, years in stretches:
+            if not stands(rescored(day), htmldate_score(day, [*flags, ("years_before_latest", years)])):
+                return None
+        # htmldate after the latest day: its own features are the same on every such day, the
+        # page's candidates' years_before_latest grow until ten years, linearly between these
+        # days (one candidate beating another at both ends of a piece beats it all along).
+        after = latest + timedelta(days=1)
+        rival = htmldate_score(after, flags)
+        rounds = [
+            rescored(day) for day in sorted({after, *(day + _TEN_YEARS for day in days)}) if day >= after
+        ]
+        for left, right in zip(rounds, [*rounds[1:], rounds[-1]], strict=True):
+            keep = max(mine, key=left.__getitem__)
+            if not (stands(left, rival, keep) and stands(right, rival, keep)):
+                return None
+    except OverflowError:
+        return None
+    return chosen
+
+
+# The features of the page's own candidates that an htmldate candidate changes.
+_MOVED = (
+    "agreeing_sources",
+    "agreeing_share",
+    "htmldate_agrees",
+    "only_candidate",
+    "distinct_days",
+    "is_earliest",
+    "is_latest",
+    "years_before_latest",
+)
 
 
 def settled_order(texts: list[str], guess: DateOrder) -> DateOrder:
@@ -566,7 +725,9 @@ def _date_box(page: Page) -> tuple[str | None, etree._Element | None]:
     """The printed date of the first element classed as a date that prints one ("Written:
     2023-11-07 15:03:30 / Updated: ..." gives its first)."""
     headlines = page.tagged("h1")
-    boxes = (e for e in _date_classed(page) if not _unseen(e, headlines[0] if headlines else None))
+    headline = headlines[0] if headlines else None
+    known: dict[etree._Element, bool] = {}
+    boxes = (e for e in _date_classed(page) if not _unseen(e, headline, known))
     for element in islice(boxes, _DATE_BOXES):
         # Paragraph by paragraph: a byline block and a date block side by side must not run
         # together ("By Carrie ArnoldNovember 15, 2019" reads as no date).
@@ -614,7 +775,21 @@ _LABEL_STEMS = (
     "dgivet",
     "ublisert",
 )
-_LABEL_STEM = re.compile("|".join(map(re.escape, _LABEL_STEMS)))
+
+
+def _literal_trie(words: Iterable[str]) -> str:
+    """An alternation of literal words written as a trie ("ub(?:li(?:shed|ziert)|blicato)"): the
+    regex engine tries one branch per letter of the text, not every word at every position."""
+    rests: dict[str, list[str]] = {}
+    for word in words:
+        rests.setdefault(word[:1], []).append(word[1:])
+    branches = [
+        re.escape(first) + _literal_trie(rest) if first else "" for first, rest in sorted(rests.items())
+    ]
+    return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+
+
+_LABEL_STEM = re.compile(_literal_trie(_LABEL_STEMS))
 _NO_TEXT = frozenset({"script", "style", "noscript", "template"})
 _IN_COMMENTS = etree.XPath(
     'boolean(ancestor-or-self::*[contains(@class, "comment") or contains(@id, "comment")])'
@@ -653,23 +828,43 @@ def _labelled_date(page: Page) -> tuple[str | None, etree._Element | None]:
     return None, None
 
 
-def _unseen(element: etree._Element, headline: etree._Element | None) -> bool:
+def _unseen(
+    element: etree._Element, headline: etree._Element | None, known: dict[etree._Element, bool] | None = None
+) -> bool:
     """Not a date of the story for its readers: hidden (a `hidden` attribute or class, display:
     none), or in the site's masthead (a <nav>, or a page <header> outside the story that does not
-    hold its headline: "Mittwoch, 8. Juli 2020" is the day the page was served)."""
-    for holder in (element, *element.iterancestors()):
-        if is_hidden(holder) or _HIDDEN_CLASS.search(holder.get("class") or ""):
-            return True
-        if holder.tag == "nav":
-            return True
-        if (
-            holder.tag == "header"
-            and headline is not None
-            and not _holds(holder, headline)
-            and not any(outer.tag in ("article", "main") for outer in holder.iterancestors())
-        ):
-            return True
-    return False
+    hold its headline: "Mittwoch, 8. Juli 2020" is the day the page was served). `known` keeps
+    the answers for elements already asked about with the same headline (neighbours share their
+    ancestors)."""
+    known = {} if known is None else known
+    asked = []
+    holder: etree._Element | None = element
+    unseen = False
+    while holder is not None:
+        if (answer := known.get(holder)) is not None:
+            unseen = answer
+            break
+        asked.append(holder)
+        if _unseen_itself(holder, headline):
+            unseen = True
+            break
+        holder = holder.getparent()
+    for holder in asked:
+        known[holder] = unseen
+    return unseen
+
+
+def _unseen_itself(holder: etree._Element, headline: etree._Element | None) -> bool:
+    if is_hidden(holder) or _HIDDEN_CLASS.search(holder.get("class") or ""):
+        return True
+    if holder.tag == "nav":
+        return True
+    return (
+        holder.tag == "header"
+        and headline is not None
+        and not _holds(holder, headline)
+        and not any(outer.tag in ("article", "main") for outer in holder.iterancestors())
+    )
 
 
 def _holds(outer: etree._Element, inner: etree._Element) -> bool:
@@ -692,13 +887,23 @@ def _dateline(page: Page, title: str | None) -> str | None:
         headline = next(shown, None)
     if headline is None:
         return None
-    for element in headline.xpath(f"following::*[position() <= {_DATELINE_REACH}]"):
-        if _unseen(element, headline):
+    known: dict[etree._Element, bool] = {}
+    for element in islice(_following(headline), _DATELINE_REACH):
+        if _unseen(element, headline, known):
             continue
         for line in paragraphs_of(element) if len(element) else [element.text or ""]:
             if len(line) <= 100 and (match := _PRINTED_DATE.search(line)):
                 return match.group(0)
     return None
+
+
+def _following(element: etree._Element) -> Iterator[etree._Element]:
+    """The elements after `element` in document order, not its own (XPath's following::*)."""
+    holder: etree._Element | None = element
+    while holder is not None:
+        for sibling in holder.itersiblings():
+            yield from sibling.iter(etree.Element)
+        holder = holder.getparent()
 
 
 def _url_date(url: str) -> str | None:
