@@ -329,6 +329,7 @@ _LIST_ITEMS = frozenset(["li", "dd", "dt"])
 
 # Weight of text that does not look like content against the text that does (container choice).
 _NOISE_WEIGHT = 0.6
+_HEADING_LINK_DENSITY = 0.6  # a heading more linked than this is a teaser's or a menu's
 # Pages are cut to this many blocks: the article is never past it, and time stays bounded.
 _MAX_BLOCKS = 5_000
 _MAX_REPEAT_CHECK_CHARS = 300_000
@@ -842,7 +843,7 @@ def _keep(block: Block) -> bool:
         return False
     density = _link_density(block)
     if block.tag in _HEADINGS:
-        return density < 0.6
+        return density < _HEADING_LINK_DENSITY
     if block.content_like:
         return True
     if density > 0.5:
@@ -1308,7 +1309,7 @@ def _from_dom(blocks: list[Block], hint_key: str | None, headline_forms: _Headli
     for i in range(1, len(inside) - 1):
         if (
             inside[i].tag == "h1"
-            and _link_density(inside[i]) < 0.6
+            and _link_density(inside[i]) < _HEADING_LINK_DENSITY
             and not _is_headline(inside[i], headline_forms.stated)
             and _previous_kept_is_content(inside, keep, i)
             and _next_kept_is_content(inside, keep, i)
