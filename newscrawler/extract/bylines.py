@@ -122,7 +122,7 @@ def _marked(stems: tuple[str, ...]) -> etree.XPath:
 
 
 def _marked_elements(page: Page) -> list[lxml.html.HtmlElement]:
-    values = " ".join([page.class_text, *page.id_values])
+    values = page.class_and_id_text
     return _marked(tuple(stem for stem in _STEMS if stem in values))(page.tree)
 
 

@@ -84,7 +84,9 @@ def _date_class(words: tuple[str, ...]) -> etree.XPath:
 
 
 def _date_classed(page: Page) -> list[etree._Element]:
-    return _date_class(tuple(word for word in _DATE_CLASS_WORDS if word in page.class_text))(page.tree)
+    # Ids are read with the classes (one walk of the page); the XPath tests classes alone.
+    values = page.class_and_id_text
+    return _date_class(tuple(word for word in _DATE_CLASS_WORDS if word in values))(page.tree)
 
 
 _DATE_BOXES = 5

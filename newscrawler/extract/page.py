@@ -16,8 +16,7 @@ _EMPTY = "<html><head></head><body></body></html>"
 _NOT_NAVIGABLE = ("javascript:", "mailto:", "tel:", "data:", "#", "about:")
 _WALKED_TAGS = ("a", "base", "h1", "link", "time")
 # Plain strings: lxml's default "smart" strings each make a proxy of their element.
-_CLASS_VALUES = etree.XPath("//@class", smart_strings=False)
-_ID_VALUES = etree.XPath("//@id", smart_strings=False)
+_CLASS_AND_ID_VALUES = etree.XPath("//@class|//@id", smart_strings=False)
 
 
 class Page:
@@ -60,13 +59,10 @@ class Page:
         return found
 
     @cached_property
-    def class_text(self) -> str:
-        """Every class attribute of the page, joined by spaces (its tokens are the page's classes)."""
-        return " ".join(_CLASS_VALUES(self.tree))
-
-    @cached_property
-    def id_values(self) -> list[str]:
-        return _ID_VALUES(self.tree)
+    def class_and_id_text(self) -> str:
+        """Every class and id attribute of the page, joined by spaces, read in one walk: what the
+        cheap tests before a selector or an XPath ask ("does any class or id hold this word?")."""
+        return " ".join(_CLASS_AND_ID_VALUES(self.tree))
 
     @cached_property
     def base_url(self) -> str:

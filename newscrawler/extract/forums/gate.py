@@ -314,7 +314,7 @@ def page_tokens(page: Page) -> PageTokens:
         # One walk of the tree reads classes and ids alike, and each kind of test is made against
         # both: a class named like an id (or the other way) only lets a selector run that finds
         # nothing, and two walks cost half as much again as one.
-        text = " ".join(_CLASS_AND_ID_VALUES(page.tree))
+        text = page.class_and_id_text
         names = set(text.split())
         tokens = PageTokens(
             classes=names,
@@ -328,7 +328,6 @@ def page_tokens(page: Page) -> PageTokens:
     return tokens
 
 
-_CLASS_AND_ID_VALUES = etree.XPath("//@class|//@id", smart_strings=False)
 
 
 @lru_cache(maxsize=256)
