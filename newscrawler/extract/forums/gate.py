@@ -328,8 +328,6 @@ def page_tokens(page: Page) -> PageTokens:
     return tokens
 
 
-
-
 @lru_cache(maxsize=256)
 def _attribute_finder(name: str) -> etree.XPath:
     # Names come from _XPATH_NAME-checked selectors only.
