@@ -776,8 +776,6 @@ def _slideshow_box(blocks: list[Block]) -> lxml.html.HtmlElement | None:
         if run < _SLIDESHOW_MIN_SLIDES:
             continue
         box = _common_ancestor([slides[number].owner for number in range(1, run + 1)])
-        if box is None:
-            continue
 
         def prose_beside(element: lxml.html.HtmlElement, box: lxml.html.HtmlElement = box) -> list[Block]:
             return [
@@ -797,18 +795,15 @@ def _slideshow_box(blocks: list[Block]) -> lxml.html.HtmlElement | None:
     return None
 
 
-def _common_ancestor(elements: list[lxml.html.HtmlElement]) -> lxml.html.HtmlElement | None:
+def _common_ancestor(elements: list[lxml.html.HtmlElement]) -> lxml.html.HtmlElement:
+    """The innermost element holding all of `elements` (of one document: the root holds them all)."""
     first = elements[0]
     chain = [first, *first.iterancestors()]
     depth = {id(e): i for i, e in enumerate(chain)}
     deepest = 0
     for element in elements[1:]:
-        for ancestor in (element, *element.iterancestors()):
-            if id(ancestor) in depth:
-                deepest = max(deepest, depth[id(ancestor)])
-                break
-        else:
-            return None
+        ancestor = next(a for a in (element, *element.iterancestors()) if id(a) in depth)
+        deepest = max(deepest, depth[id(ancestor)])
     return chain[deepest]
 
 
