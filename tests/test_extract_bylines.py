@@ -268,3 +268,43 @@ def test_a_sentence_opening_with_by_is_no_byline_but_a_handle_is():
     assert authors_of(before_text=consent) == []
     assert authors_of(before_text='<p class="meta">Por favor, inicia sesión para comentar</p>') == []
     assert authors_of(before_text='<p class="headline_meta">by oz on December 4, 2006</p>') == ["oz"]
+
+
+def test_a_label_in_a_box_of_its_own_credits_the_name_after_it():
+    # One class for every label of a facts box: the author's label names who follows it; the
+    # other labels name no one.
+    facts = (
+        '<div class="article-info"><span class="info-label">Datum:</span> 19.11.2021<br>'
+        '<span class="info-label-author">Autor:</span> Fritz Imhof<br>'
+        '<span class="info-label-author">Quelle:</span> Livenet</div>'
+    )
+    assert authors_of(before_text=facts) == ["Fritz Imhof"]
+    linked = (
+        '<div><span class="block__label--authors">Auteur :</span> <a href="/anna-k-80">Anna Kubišta</a></div>'
+    )
+    assert authors_of(before_text=linked) == ["Anna Kubišta"]
+
+
+def test_a_byline_after_a_blog_themes_verb_is_read():
+    assert authors_of(before_text='<div class="postdata"><span>Posted by Konstantin</span></div>') == [
+        "Konstantin"
+    ]
+
+
+def test_a_byline_opening_a_paragraph_that_goes_on_is_its_first_line():
+    opening = (
+        "<p>Von <strong>Roland Brockmann</strong> und <strong>Sebastian Drescher</strong><br>"
+        "Kakuma. The camp in the north of the country has grown into a town of its own over the "
+        "last twenty years, with markets, schools and a bus station.</p>"
+    )
+    assert authors_of(before_text=opening) == ["Roland Brockmann", "Sebastian Drescher"]
+    # A sentence that happens to open with the word is no byline, nor is a reader's comment.
+    sentence = (
+        "<p>Von diesem Genre habe ich vorher noch nie etwas gehört, klingt aber interessant und ich "
+        "wünsche dir viel Vergnügen damit.<br>Liebe Grüße</p>"
+    )
+    assert authors_of(before_text=sentence) == []
+    comment = (
+        '<div class="comment-content"><p>Von Anna Berger<br>' + "Toller Beitrag, danke! " * 8 + "</p></div>"
+    )
+    assert authors_of(before_text=comment) == []

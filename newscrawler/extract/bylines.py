@@ -32,8 +32,21 @@ from newscrawler.extract.textblocks import paragraphs_of
 from newscrawler.normalize.authors import AGENCIES, is_desk, parse_authors
 
 _BYLINE_WORDS = ("by", "von", "par", "por", "door", "di", "av", "af", "przez", "от")
-_BYLINE_TEXT = re.compile(rf"^\s*(?:{'|'.join(_BYLINE_WORDS)})\s*:?\s+\S", re.IGNORECASE)
-_BYLINE_PREFIX = re.compile(rf"^\s*(?:{'|'.join(_BYLINE_WORDS)})\b\s*:?", re.IGNORECASE)
+# "Posted by", "Geschrieben von": the verb a blog theme prints before its byline word.
+_BYLINE_VERBS = (
+    "posted",
+    "written",
+    "geschrieben",
+    "verfasst",
+    "écrit",
+    "publié",
+    "escrito",
+    "publicado",
+    "scritto",
+)
+_BYLINE_VERB = rf"(?:(?:{'|'.join(_BYLINE_VERBS)})\s+)?"
+_BYLINE_TEXT = re.compile(rf"^\s*{_BYLINE_VERB}(?:{'|'.join(_BYLINE_WORDS)})\s*:?\s+\S", re.IGNORECASE)
+_BYLINE_PREFIX = re.compile(rf"^\s*{_BYLINE_VERB}(?:{'|'.join(_BYLINE_WORDS)})\b\s*:?", re.IGNORECASE)
 _EMAIL = re.compile(r"^\S+@\S+\.\w+$")
 _AUTHOR_CLASS = re.compile(r"author(?!ity)|byline|autor(?!it)|auteur|writer|reporter", re.IGNORECASE)
 # Author boxes that describe rather than credit: biographies, "more from", follow buttons (a
@@ -152,6 +165,27 @@ def _element_credit(element: lxml.html.HtmlElement) -> str | None:
     return None
 
 
+_LABEL_WORDS = 3
+
+
+def _label_only(element: lxml.html.HtmlElement) -> str | None:
+    """The element's text when it is only a label ("Autor:", "Datum:", "Written by:")."""
+    text = " ".join(" ".join(element.itertext()).split())
+    if text.endswith(":") and len(text.split()) <= _LABEL_WORDS:
+        return text
+    return None
+
+
+def _after_label(element: lxml.html.HtmlElement) -> str | None:
+    """The text right after a label: up to the next element, or the next element's own."""
+    following = " ".join((element.tail or "").split())
+    if not following and (after := element.getnext()) is not None:
+        following = " ".join(" ".join(after.itertext()).split())
+    if 2 < len(following) <= _MAX_BYLINE_CHARS and not _is_link_or_mail(following):
+        return following
+    return None
+
+
 def _dom_credits(page: Page, *, scan: bool) -> list[Credit]:
     """The page's own credits: each innermost byline element (rel/itemprop author, an author or
     byline class), names listed side by side merged into one credit; a "By ..." line when there
@@ -164,11 +198,17 @@ def _dom_credits(page: Page, *, scan: bool) -> list[Credit]:
         # The innermost marked element holds the name; its marked ancestors add only chrome.
         if source is None or _marked_descendants(element):
             continue
+        if (label := _label_only(element)) is not None:
+            # A label in a box of its own ("<span class=author-label>Autor:</span> Jane Doe"):
+            # the name is what follows it; a box of labels (date, author, source) shares one class.
+            if _LABEL.match(label) and (text := _after_label(element)):
+                found.append(Credit(source, [text], element))
+            continue
         if text := _element_credit(element):
             found.append(Credit(source, [text], element))
     credits = _merged(found)[:_MAX_DOM_CREDITS]
     credits.extend(_merged(_author_links(page, {id(c.element) for c in found}))[:_MAX_AUTHOR_LINKS])
-    if scan and not credits and (line := _by_line(page)) is not None:
+    if scan and not found and (line := _by_line(page)) is not None:
         credits.append(Credit("by_line", [line[1]], line[0]))
     return credits
 
@@ -245,6 +285,14 @@ def _side_by_side(a: lxml.html.HtmlElement | None, b: lxml.html.HtmlElement | No
     return pa is pb or (pa.getparent() is not None and pa.getparent() is pb.getparent())
 
 
+_BYLINE_MAX_CHARS = 150
+_BYLINE_FIRST_LINE_WORDS = 12  # "Von Jane Doe und John Roe" opening a paragraph; not a sentence
+
+
+def _in_comments(element: lxml.html.HtmlElement) -> bool:
+    return any(_COMMENT_CLASS.search(a.get("class") or "") for a in (element, *element.iterancestors()))
+
+
 def _by_line(page: Page) -> tuple[lxml.html.HtmlElement, str] | None:
     """The first short element whose text reads "By ...", with that line: near the headline
     (within the branch a few levels above it), or anywhere when the page has no <h1>."""
@@ -261,8 +309,17 @@ def _by_line(page: Page) -> tuple[lxml.html.HtmlElement, str] | None:
         if not _may_start_byline(_leading_text(element).strip()):
             continue
         text = " ".join((element.text_content() or "").split())
-        if len(text) < 150 and _BYLINE_TEXT.match(text):
-            # "By Jane Doe<br>Posted March 3": the byline is the first line only.
+        if not _BYLINE_TEXT.match(text):
+            continue
+        # "By Jane Doe<br>Posted March 3": the byline is the first line only. A paragraph may
+        # go on past it ("Von Jane Doe und John Roe<br>Kakuma. The camp ..."): its first line counts.
+        if len(text) >= _BYLINE_MAX_CHARS:
+            first = next(iter(paragraphs_of(element)), text)
+            if len(first.split()) > _BYLINE_FIRST_LINE_WORDS:
+                continue
+        else:
+            first = text
+        if len(first) < _BYLINE_MAX_CHARS and _BYLINE_TEXT.match(first) and not _in_comments(element):
             line = next((line for line in paragraphs_of(element) if _BYLINE_TEXT.match(line)), text)
             # "By clicking Submit, you agree ...", "Por favor, ...": a sentence, not a credit.
             if _starts_with_a_name(line):
@@ -285,12 +342,15 @@ def _starts_with_a_name(line: str) -> bool:
 
 
 # Lowercase words after a byline's "by"/"von"/"por" that start a sentence, not a name.
-_SENTENCE_OPENERS = frozenset({"favor", "mehr", "using", "the", "a", "an", "der", "die", "das", "den", "dem"})
+_SENTENCE_OPENERS = frozenset(
+    """favor mehr using the a an this that these those our der die das den dem des ein eine einem einen
+    einer dieser diese dieses diesem diesen unser unsere unserem""".split()  # noqa: SIM905
+)
 
 
 _LABEL = re.compile(
-    r"^(?:written by|author|authors|by|autor(?:in)?|verfasst von|geschrieben von|von|écrit par|auteur|"
-    r"escrito por|scritto da|autore)\s*:?$",
+    r"^(?:written by|author|authors|by|autor(?:in|en|es|ka|zy)?|verfasst von|geschrieben von|von|text|"
+    r"écrit par|auteurs?|escrito por|scritto da|autori?e?|auteur|författare|forfatter|yazar|автор)\s*:?$",
     re.IGNORECASE,
 )
 
@@ -340,9 +400,11 @@ _LEAD_ENOUGH = 6
 
 def _may_start_byline(lead: str) -> bool:
     """Whether a text whose first non-blank piece is `lead` can read as a byline."""
+    start = lead.casefold()
+    if any(start.startswith(verb) or verb.startswith(start) for verb in _BYLINE_VERBS):
+        return True  # "Posted" alone, its "by" in the next element
     if len(lead) >= _LEAD_ENOUGH:
         return bool(_BYLINE_PREFIX.match(lead))
-    start = lead.casefold()
     return any(start.startswith(word) or word.startswith(start) for word in _BYLINE_WORDS)
 
 
