@@ -283,6 +283,8 @@ def test_a_label_in_a_box_of_its_own_credits_the_name_after_it():
         '<div><span class="block__label--authors">Auteur :</span> <a href="/anna-k-80">Anna Kubišta</a></div>'
     )
     assert authors_of(before_text=linked) == ["Anna Kubišta"]
+    # An unmarked label set apart from the name by line breaks.
+    assert authors_of(before_text="<div><b>Von:</b><br><br>Götz Warnke</div>") == ["Götz Warnke"]
 
 
 def test_a_byline_after_a_blog_themes_verb_is_read():

@@ -177,10 +177,13 @@ def _label_only(element: lxml.html.HtmlElement) -> str | None:
 
 
 def _after_label(element: lxml.html.HtmlElement) -> str | None:
-    """The text right after a label: up to the next element, or the next element's own."""
+    """The first text after a label, past line breaks: up to the next element, or the next
+    element's own."""
     following = " ".join((element.tail or "").split())
-    if not following and (after := element.getnext()) is not None:
-        following = " ".join(" ".join(after.itertext()).split())
+    for after in element.itersiblings():
+        if following:
+            break
+        following = " ".join(" ".join(after.itertext()).split()) or " ".join((after.tail or "").split())
     if 2 < len(following) <= _MAX_BYLINE_CHARS and not _is_link_or_mail(following):
         return following
     return None
@@ -309,6 +312,8 @@ def _by_line(page: Page) -> tuple[lxml.html.HtmlElement, str] | None:
         if not _may_start_byline(_leading_text(element).strip()):
             continue
         text = " ".join((element.text_content() or "").split())
+        if _BYLINE_PREFIX.fullmatch(text) and (following := _after_label(element)):
+            text = f"{text} {following}"  # "<b>Von:</b><br>Jane Doe": the label in a box of its own
         if not _BYLINE_TEXT.match(text):
             continue
         # "By Jane Doe<br>Posted March 3": the byline is the first line only. A paragraph may
