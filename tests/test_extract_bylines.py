@@ -310,3 +310,23 @@ def test_a_byline_opening_a_paragraph_that_goes_on_is_its_first_line():
         '<div class="comment-content"><p>Von Anna Berger<br>' + "Toller Beitrag, danke! " * 8 + "</p></div>"
     )
     assert authors_of(before_text=comment) == []
+
+
+def test_a_slider_of_teasers_with_writers_does_not_crowd_out_the_articles_byline():
+    # Ten opinion teasers above the story, each naming its writer in the same look: the story's
+    # own byline further down is still weighed, and it is the credit.
+    teasers = "".join(
+        f'<li><div class="teaser"><a href="/opinion/{i}">Opinion piece {i}</a><div class="teaser__meta">'
+        f'<span class="slider-teaser__author">Writer Number{chr(65 + i)}</span></div></div></li>'
+        for i in range(10)
+    )
+    html = (
+        "<html><head><title>City passes budget | Example News</title></head><body>"
+        f'<ul class="opinion-slider">{teasers}</ul>'
+        "<article><h1>City passes budget after late-night debate</h1>"
+        '<div class="article-authors"><a rel="author" href="/ursula-baatz-1270">'
+        '<h2 class="author__name">Ursula Baatz</h2></a></div>'
+        f'<div class="article-body">{TEXT}</div></article></body></html>'
+    )
+    (record,) = [r for r in extract_records(html, URL) if r["type"] == "article"]
+    assert record["authors"] == ["Ursula Baatz"]

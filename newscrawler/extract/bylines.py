@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -209,11 +210,30 @@ def _dom_credits(page: Page, *, scan: bool) -> list[Credit]:
             continue
         if text := _element_credit(element):
             found.append(Credit(source, [text], element))
-    credits = _merged(found)[:_MAX_DOM_CREDITS]
+    credits = _capped(_merged(found))
     credits.extend(_merged(_author_links(page, {id(c.element) for c in found}))[:_MAX_AUTHOR_LINKS])
     if scan and not found and (line := _by_line(page)) is not None:
         credits.append(Credit("by_line", [line[1]], line[0]))
     return credits
+
+
+_SAME_LOOK = 2
+
+
+def _capped(credits: list[Credit]) -> list[Credit]:
+    """The first credits, at most two of one look (tag and class): a slider of teasers, each with
+    its writer, must not crowd out the article's own byline."""
+    taken: list[Credit] = []
+    looks: Counter[tuple[str, str | None]] = Counter()
+    for credit in credits:
+        element = credit.element
+        look = (str(element.tag), element.get("class")) if element is not None else ("", None)
+        if looks[look] < _SAME_LOOK:
+            looks[look] += 1
+            taken.append(credit)
+            if len(taken) == _MAX_DOM_CREDITS:
+                break
+    return taken
 
 
 # Where sites keep their writers' and users' pages: a link there names one.
