@@ -932,21 +932,20 @@ def extract_body(page: Page, *, hint: str | None = None, hint_shown: bool = Fals
     hint_key = _words_key(" ".join(hint_paragraphs)) if hint_words >= 50 else None
     headlines = _headline_words(page)
     found = _from_dom(blocks, hint_key, headlines)
-    if sum(word_count(p) for p in found.paragraphs) < _MIN_VISIBLE_WORDS:
+    words = sum(word_count(p) for p in found.paragraphs)  # counted again only when `found` changes
+    if words < _MIN_VISIBLE_WORDS:
         # Streaming renderers (React, Next.js) send the whole page inside a hidden element that a
         # script reveals: when nothing visible reads as an article, the hidden text is the page.
         hidden = _from_dom(text_blocks(root, include_hidden=True), hint_key, headlines)
-        found = hidden if hidden.paragraphs else found
-    if (
-        sum(word_count(p) for p in found.paragraphs) < _MIN_VISIBLE_WORDS
-        and (embedded := embedded_article_markup(page)) is not None
-    ):
+        if hidden.paragraphs:
+            found, words = hidden, sum(word_count(p) for p in hidden.paragraphs)
+    if words < _MIN_VISIBLE_WORDS and (embedded := embedded_article_markup(page)) is not None:
         # Client-rendered pages may ship the article only as a string in their scripts.
         shipped = _from_dom(text_blocks(embedded), hint_key, headlines)
-        found = shipped if shipped.paragraphs else found
+        if shipped.paragraphs:
+            found, words = shipped, sum(word_count(p) for p in shipped.paragraphs)
     # Paywalls and lazy loading leave a stub in the markup while the structured data carries
     # the whole text: much more text there means the page shows only part of the article.
-    words = sum(word_count(p) for p in found.paragraphs)
     # Text read from the page's own element (microdata) is all shown: it stands in only where the
     # page reads as no article at all, never for text this reading left out.
     enough = words >= _MIN_VISIBLE_WORDS if hint_shown else hint_words < _HINT_RATIO * words
@@ -1024,6 +1023,36 @@ _DISCLOSURE = re.compile(
     re.IGNORECASE,
 )
 _PROMO_MAX_WORDS = 60
+# A word (lower case) that each branch of the pattern above needs: a text holding none of them
+# is not searched (see _may_match; a search of the patterns costs up to 50 µs a block, mostly for
+# nothing, the substring tests a few).
+# fmt: off
+_PROMO_WORDS = (
+    "newsletter", "nieuwsbrief", "information", "bolet", "subscrib", "abonn", "suscr", "iscriviti",
+    "inscreva-se", "購読", "有料会員", "会員登録", "詳しくはこちら", "订阅", "訂閱", "关注我们",
+    "關注我們", "구독", "follow", "folg", "suivez-nous", "guenos", "seguici", "siga-nos", "volg ons",
+    "whatsapp", "get in touch", "have a tip", "news tip", "got a story", "recaptcha", "blocker",
+    "share it with", "share this", "unterst", "support", "spende", "donat", "faites un don",
+    "responses to this entry", "antworten zu diesem eintrag", "comment", "kommentare",
+    "community guidelines", "dieses thema", "sendung:",
+)
+# fmt: on
+_DISCLOSURE_WORDS = ("affili", "afiliad", "partnerlink", "meinung de", "expressed", "reflect", "engagent que")
+# The characters other than ASCII letters that a case-insensitive search matches to an ASCII
+# letter (İ and ı to i, ſ to s, the Kelvin sign to k): only a text holding one of them can match
+# an ASCII word without showing it in its lower case.
+_ASCII_LOOKALIKES = ("\u0130", "\u0131", "\u017f", "\u212a")
+
+
+def _may_match(text: str, words: tuple[str, ...]) -> bool:
+    """False only when a case-insensitive pattern each of whose matches holds one of `words`
+    (lower case ASCII, or letters of scripts without case) cannot match `text`."""
+    if any(char in text for char in _ASCII_LOOKALIKES):
+        return True
+    lowered = text.lower()  # İ, the one letter whose lower case is longer, is among the above
+    return any(word in lowered for word in words)
+
+
 # The box standing in for an embedded post or graphic until the reader agrees to load it from
 # elsewhere ("Ich bin damit einverstanden, dass mir externe Inhalte angezeigt werden ...").
 _EMBED_CONSENT = re.compile(
@@ -1086,7 +1115,11 @@ def _to_the_close(kept: list[Block]) -> list[Block]:
 
 
 def _is_promo(block: Block) -> bool:
-    return block.words <= _PROMO_MAX_WORDS and bool(_PROMO.search(block.text))
+    return (
+        block.words <= _PROMO_MAX_WORDS
+        and _may_match(block.text, _PROMO_WORDS)
+        and bool(_PROMO.search(block.text))
+    )
 
 
 def _is_embed_consent(block: Block) -> bool:
@@ -1106,7 +1139,11 @@ def _is_media_teaser(block: Block) -> bool:
 
 
 def _is_disclosure(block: Block) -> bool:
-    return block.words <= _PROMO_MAX_WORDS and bool(_DISCLOSURE.search(block.text))
+    return (
+        block.words <= _PROMO_MAX_WORDS
+        and _may_match(block.text, _DISCLOSURE_WORDS)
+        and bool(_DISCLOSURE.search(block.text))
+    )
 
 
 _MEDIA = frozenset(["img", "picture", "video", "figure", "svg", "iframe", "audio"])

@@ -33,7 +33,7 @@ def is_hidden(element: lxml.html.HtmlElement) -> bool:
     return (
         element.get("hidden") is not None
         or (element.get("aria-hidden") == "true" and len(element) > 0)
-        or bool(_HIDDEN_STYLE.search(element.get("style") or ""))
+        or ((style := element.get("style")) is not None and _HIDDEN_STYLE.search(style) is not None)
     )
 
 

@@ -167,6 +167,9 @@ def paragraph_key(text: str) -> str:
     return " ".join(_WORD.findall(text.casefold()))
 
 
+# Memoized: each pass of clean_paragraphs asks again of every paragraph (the last pass finds
+# nothing changed), and the site-wide learner asked of the same lines before (bounded).
+@lru_cache(maxsize=16384)
 def is_furniture(text: str) -> bool:
     """A share button, "Read more" link, ad label or cross-link rather than text, a message the
     site's server printed into the page, or a notice that the site needs another browser."""
