@@ -878,6 +878,7 @@ def _without_repeats(kept: list[Block]) -> list[Block]:
     # paragraphs is the text's, whatever a later paragraph repeats of it.
     paragraphs_per_parent = Counter(b.owner.getparent() for b in kept if b.tag not in _HEADINGS)
     result = []
+    last_key = ""  # the key of result[-1]
     for block, key in zip(kept, keys, strict=True):
         # A pull quote appears once as itself and once more inside the paragraph it quotes.
         if (
@@ -891,11 +892,12 @@ def _without_repeats(kept: list[Block]) -> list[Block]:
         if (
             result
             and _content_like(block)
-            and key == _words_key(result[-1].text)
+            and key == last_key
             and block.owner.getparent() is not result[-1].owner.getparent()
         ):
             continue
         result.append(block)
+        last_key = key
     return result
 
 

@@ -1,9 +1,10 @@
-"""Cheap tests that spare a costly one must never change its answer: each gate here is checked
-against the full test it stands in front of, on texts built to sit on its edges."""
+"""Shortcuts that spare costly work must never change its answer: each cheap test or fast path
+here is checked against the full one it stands in for, on inputs built to sit on its edges."""
 
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -16,6 +17,7 @@ from newscrawler.extract.body import (
     _PROMO_WORDS,
     _may_match,
 )
+from newscrawler.extract.pagekind import _host_path_query
 
 GATED = [(_PROMO, _PROMO_WORDS), (_DISCLOSURE, _DISCLOSURE_WORDS)]
 # Phrases each branch of the gated patterns matches, and near misses.
@@ -122,3 +124,52 @@ def test_the_gate_never_closes_on_a_text_the_pattern_matches(text, casing):
         text = "".join(LOOKALIKE_SWAPS.get(c, c) for c in text)
     for pattern, words in GATED:
         assert _may_match(text, words) or not pattern.search(text)
+
+
+def _split_by_urlsplit(href: str) -> tuple[str, str, str] | str:
+    try:
+        parts = urlsplit(href if not href.startswith("//") else "http:" + href)
+        return parts.hostname or "", parts.path, parts.query
+    except ValueError as error:
+        return f"ValueError: {error}"
+
+
+def _split_fast(href: str) -> tuple[str, str, str] | str:
+    try:
+        return _host_path_query(href)
+    except ValueError as error:
+        return f"ValueError: {error}"
+
+
+LINKS = [
+    "https://www.Example.org/2024/05/harbour-plan?id=7#top",
+    "http://example.org",
+    "//cdn.example.org/a/b.jpg",
+    "https://example.org?page=2",
+    "https://example.org#section?x",
+    "https://user@example.org:8080/a",
+    "https://[::1]/a",
+    "https://[::1/a",
+    "https://ex%41mple.org/a",
+    "https://exa\tmple.org/a\nb",
+    "https://例え.jp/記事",
+    "https://example.org/a b/ c?d e",
+    "https://EXAMPLE.ORG:/x",
+]
+
+
+def test_plain_links_split_as_urlsplit_splits_them():
+    for href in LINKS:
+        assert _split_fast(href) == _split_by_urlsplit(href), href
+
+
+link_pieces = st.lists(
+    st.sampled_from([*"aZ09.-_@:[]%/?#& \t\r\n\x0bé", "www.", "example.org", "/2024/05/"]), max_size=12
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.sampled_from(["http://", "https://", "//"]), link_pieces)
+def test_any_link_splits_as_urlsplit_splits_it(prefix, rest):
+    href = prefix + rest
+    assert _split_fast(href) == _split_by_urlsplit(href)
