@@ -330,3 +330,31 @@ def test_a_slider_of_teasers_with_writers_does_not_crowd_out_the_articles_byline
     )
     (record,) = [r for r in extract_records(html, URL) if r["type"] == "article"]
     assert record["authors"] == ["Ursula Baatz"]
+
+
+def test_the_publication_named_in_metadata_does_not_stop_the_printed_byline_being_read():
+    # The body behind the site as the meta author, the person printed under the headline.
+    head = '<meta name="author" content="Bund der Energieverbraucher e.V.">'
+    html = (
+        f"<html><head><title>Entlastungen auf einen Blick</title>{head}</head><body>"
+        "<h1>Energiepreiskrise: Entlastungen und Rechte auf einen Blick</h1>"
+        f"<h5><em>Von Leonora Holling</em></h5>{TEXT}</body></html>"
+    )
+    (record,) = [
+        r
+        for r in extract_records(html, "https://www.energieverbraucher.de/de/energie_18725/")
+        if r["type"] == "article"
+    ]
+    assert record["authors"] == ["Leonora Holling"]
+
+
+def test_a_byline_element_of_news_markup_is_a_credit():
+    assert authors_of(before_text="<byline>Von David Hutzler</byline>") == ["David Hutzler"]
+
+
+def test_a_menu_entry_reading_by_is_no_byline():
+    menu = (
+        '<nav class="secondary-nav"><ul><li class="folder"><a>By Pamela</a>'
+        "<ul><li>Shop</li></ul></li></ul></nav>"
+    )
+    assert authors_of(before_text=menu, site_name="Example News") == []

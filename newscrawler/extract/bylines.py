@@ -75,6 +75,9 @@ def _key(text: str) -> str:
     return re.sub(r"\W+", "", text.casefold())
 
 
+_SITE_KEY_CHARS = 6  # a host's name this long is no common word inside a person's name
+
+
 class SiteNames:
     """The publication's own names: a credit equal to one of them is not a person."""
 
@@ -89,6 +92,12 @@ class SiteNames:
     def __contains__(self, name: str) -> bool:
         key = _key(name)
         return bool(key) and (key in self.keys or any(len(k) > 3 and key.startswith(k) for k in self.keys))
+
+    def named_in(self, text: str) -> bool:
+        """The publication or the body behind it: "Bund der Energieverbraucher e.V." on
+        energieverbraucher.de, "finanztreff.de"."""
+        key = _key(text)
+        return text in self or any(len(k) >= _SITE_KEY_CHARS and k in key for k in self.keys)
 
 
 def _credit_names(value: Any) -> tuple[list[str], list[str]]:
@@ -132,7 +141,9 @@ _STEMS = ("uthor", "yline", "utor", "uteur", "riter", "eporter", "YLINE", "UTHOR
 def _marked(stems: tuple[str, ...]) -> etree.XPath:
     tests = " or ".join(f"contains(., '{stem}')" for stem in stems)
     stemmed = f"//@class[{tests}]/.. | //@id[{tests}]/.. | " if stems else ""
-    return etree.XPath(f"{stemmed}//@rel[.='author']/.. | //@itemprop[contains(., 'author')]/..")
+    return etree.XPath(
+        f"{stemmed}//@rel[.='author']/.. | //@itemprop[contains(., 'author')]/.. | //byline | //author"
+    )
 
 
 def _marked_elements(page: Page) -> list[lxml.html.HtmlElement]:
@@ -218,6 +229,7 @@ def _dom_credits(page: Page, *, scan: bool) -> list[Credit]:
 
 
 _SAME_LOOK = 2
+_CREDIT_TAGS = frozenset({"byline", "author"})
 
 
 def _capped(credits: list[Credit]) -> list[Credit]:
@@ -282,6 +294,8 @@ def _marking(element: lxml.html.HtmlElement) -> str | None:
     if "author" in (element.get("itemprop") or ""):
         return "itemprop"
     attrs = f"{element.get('class') or ''} {element.get('id') or ''}"
+    if element.tag in _CREDIT_TAGS:  # news markup's own elements (NITF's <byline>) kept in the page
+        attrs = f"{element.tag} {attrs}"
     return "class" if _AUTHOR_CLASS.search(attrs) and not _COMMENT_CLASS.search(attrs) else None
 
 
@@ -312,8 +326,13 @@ _BYLINE_MAX_CHARS = 150
 _BYLINE_FIRST_LINE_WORDS = 12  # "Von Jane Doe und John Roe" opening a paragraph; not a sentence
 
 
-def _in_comments(element: lxml.html.HtmlElement) -> bool:
-    return any(_COMMENT_CLASS.search(a.get("class") or "") for a in (element, *element.iterancestors()))
+def _outside_the_article(element: lxml.html.HtmlElement) -> bool:
+    """In a reader's comment, a menu or a picture's caption. (Layout classes naming a sidebar
+    are no sign: "has-sidebar" wraps many an article.)"""
+    for box in (element, *element.iterancestors()):
+        if box.tag in {"nav", "figure", "figcaption"} or _COMMENT_CLASS.search(box.get("class") or ""):
+            return True
+    return False
 
 
 def _by_line(page: Page) -> tuple[lxml.html.HtmlElement, str] | None:
@@ -344,7 +363,7 @@ def _by_line(page: Page) -> tuple[lxml.html.HtmlElement, str] | None:
                 continue
         else:
             first = text
-        if len(first) < _BYLINE_MAX_CHARS and _BYLINE_TEXT.match(first) and not _in_comments(element):
+        if len(first) < _BYLINE_MAX_CHARS and _BYLINE_TEXT.match(first) and not _outside_the_article(element):
             line = next((line for line in paragraphs_of(element) if _BYLINE_TEXT.match(line)), text)
             # "By clicking Submit, you agree ...", "Por favor, ...": a sentence, not a credit.
             if _starts_with_a_name(line):
@@ -524,7 +543,12 @@ def author_credits(
         credits.append(Credit("meta", _unique(meta)))
     if labelled := _labelled_credit(page):
         credits.append(Credit("label", [labelled]))
-    credits.extend(_dom_credits(page, scan=not any(c.source in _PERSON_SOURCES for c in credits)))
+    # A "By ..." line is looked for unless a deliberate source names someone; the publication
+    # named as its own author is no one ("a publisher from metadata only when no person is printed").
+    names_someone = any(
+        c.source in _PERSON_SOURCES and not all(site.named_in(t) for t in c.texts) for c in credits
+    )
+    credits.extend(_dom_credits(page, scan=not names_someone))
     credit_features(page, credits, site)
     return credits
 
