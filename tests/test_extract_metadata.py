@@ -140,3 +140,27 @@ def test_the_seo_titles_go_to_raw_beside_the_headline_shown():
     [record] = extract_records(html, "https://www.smava.example/kredit/privatkredit-zinsen-kosten-ermitteln/")
     assert record["title"] == shown
     assert record["raw"]["title"] == shown and record["raw"]["title_variants"] == [seo, f"{seo} | SMAVA"]
+
+
+def test_a_blogs_name_stated_only_by_its_feeds_is_no_part_of_the_headline():
+    from newscrawler import extract_records
+    from newscrawler.extract.article import feed_site_names
+    from newscrawler.extract.page import Page
+
+    text = "".join(
+        f"<p>Paragraph {i} of a recipe for liver with apple and onion, step by step.</p>" for i in range(5)
+    )
+    rss = '<link rel="alternate" type="application/rss+xml"'
+    feeds = (
+        f'{rss} title="Liebe geht durch den Magen &raquo; Feed" href="/feed/">'
+        f'{rss} title="Liebe geht durch den Magen &raquo; Rinderleber Kommentar-Feed" href="/r/feed/">'
+        f'{rss} title="Neue Rezepte" href="/neu/feed/">'
+    )
+    html = (
+        f"<html><head><title>Rinderleber mit Apfel und Zwiebel | Liebe geht durch den Magen</title>{feeds}"
+        f"</head><body><div class=post>{text}</div></body></html>"
+    )
+    url = "https://www.rezepte.example/rezepte/rinderleber-mit-apfel-und-zwiebel.htm"
+    assert feed_site_names(Page(html, url)) == ["Liebe geht durch den Magen"]
+    [record] = extract_records(html, url)
+    assert record["title"] == "Rinderleber mit Apfel und Zwiebel"

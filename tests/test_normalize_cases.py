@@ -300,6 +300,11 @@ TITLES = [
     ("« Le gouvernement recule » - Le Monde", ["Le Monde"], "« Le gouvernement recule »"),
     ("Guerra en Ucrania | EL PAÍS", ["El País"], "Guerra en Ucrania"),
     ("東京で地震 - 毎日新聞", ["毎日新聞"], "東京で地震"),
+    (
+        "Four Years Remaining » Blog Archive » Interning of small integers",
+        ["Four Years Remaining"],
+        "Interning of small integers",
+    ),
     (None, [], None),
     ("   ", [], None),
 ]

@@ -223,13 +223,38 @@ def _keywords(value: Any) -> list[str]:
     return [t for t in tags if t]
 
 
+# A feed's title is the site's name and what the feed holds: "Four Years Remaining » Feed",
+# "Bibliothek 2.0 und mehr » Kommentar-Feed", "Le Blog – Flux des commentaires".
+_FEED_SEPARATOR = re.compile(r"\s+[»›|–—-]\s+|\s*»\s*")
+_FEED_WORD = re.compile(r"\b(?:feed|rss|atom|flux|fil)\b", re.IGNORECASE)
+_FEEDS = etree.XPath(
+    "//link[contains(concat(' ', normalize-space(@rel), ' '), ' alternate ')]"
+    "[contains(@type, 'rss') or contains(@type, 'atom')]/@title"
+)
+
+
+def feed_site_names(page: Page) -> list[str]:
+    """The site's name as its feeds state it (blogs state it nowhere else)."""
+    names: list[str] = []
+    for title in _FEEDS(page.tree)[:_MAX_FEEDS]:
+        parts = [p.strip() for p in _FEED_SEPARATOR.split(" ".join(str(title).split()))]
+        if len(parts) >= 2 and parts[0] and _FEED_WORD.search(parts[-1]) and parts[0] not in names:
+            names.append(parts[0])
+    return names
+
+
+_MAX_FEEDS = 5
+
+
 def extract_article(page: Page) -> ArticleDraft:
     canonical = find_canonical(page)
     described_by = article_nodes(page, canonical)
     node = described_by[0] if described_by else None
     meta = page.structured
     modified = (_text(node.get("dateModified")) if node else None) or meta.first_meta(*MODIFIED_META)
-    site_names = [n for n in [meta.first_meta("og:site_name", "application-name")] if n]
+    site_names = [
+        n for n in [meta.first_meta("og:site_name", "application-name"), *feed_site_names(page)] if n
+    ]
     if node and (publisher := _names(page.structured.resolve(node.get("publisher")))):
         site_names.extend(publisher)
     title, other_titles = choose_title(page, node, site_names)

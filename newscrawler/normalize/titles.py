@@ -25,6 +25,8 @@ _LABEL_PREFIX = re.compile(
     r"topic|thema)\s*:\s*",
     re.IGNORECASE,
 )
+# WordPress's first default theme titles a post "Site » Blog Archive » Headline".
+_ARCHIVE_PREFIX = re.compile(r"^\s*blog archive\s*»\s*", re.IGNORECASE)
 _KICKER_PREFIX = re.compile(
     r"^\s*(?:breaking(?: news)?|just in|update[d]?|eilmeldung|dernière minute|última hora|"
     r"ultim'ora|urgente)\s*(?:[:|–—]|\s-)\s+",
@@ -100,6 +102,7 @@ def normalize_title(
             text = _REPLY_PREFIX.sub("", text)
         text = _LABEL_PREFIX.sub("", text)
         text = _KICKER_PREFIX.sub("", text)
+        text = _ARCHIVE_PREFIX.sub("", text)
         text = text.strip()
         if text == before:
             break
