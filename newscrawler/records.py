@@ -114,7 +114,7 @@ def build_article(draft: ArticleDraft, ctx: RecordContext) -> Article | None:
     site = site_of(canonical)
     known = ctx.knowledge(site)
     body = _body(draft, ctx, known)
-    title = normalize_title(draft.title, site_names=_title_names(draft, ctx, site, known))
+    title = normalize_title(draft.title, site_names=_title_names(draft, ctx, site, known), strip_date=True)
     if not body or not title:
         ctx.note("no_body" if not body else "no_title")
         return None

@@ -513,3 +513,21 @@ def test_soft_hyphens_and_zero_width_spaces_leave_the_text():
 def test_a_headline_left_js_escaped_is_read_as_meant_and_half_a_character_stays_escaped():
     assert normalize_title("Caf\\u00e9 owners protest \\ud83d\\ude00") == "Café owners protest 😀"
     assert normalize_title("Broken \\ud83d pair") == "Broken \\ud83d pair"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("23.01.2022 - Wierer darf beim Abschluss noch jubeln", "Wierer darf beim Abschluss noch jubeln"),
+        (
+            "1. Februar 2022 Bundesministerin Raab: Mehr Kinderbetreuung",
+            "Bundesministerin Raab: Mehr Kinderbetreuung",
+        ),
+        ("March 5, 2024: Markets fall sharply again", "Markets fall sharply again"),
+        ("5 Things 2024 Taught Us About Money", "5 Things 2024 Taught Us About Money"),  # no month named
+        ("12.05.2024 Stammtisch", "12.05.2024 Stammtisch"),  # too little would be left
+    ],
+)
+def test_an_articles_headline_loses_a_date_printed_before_it(raw, expected):
+    assert normalize_title(raw, strip_date=True) == expected
+    assert normalize_title(raw) == raw  # a thread's title may be named by its date

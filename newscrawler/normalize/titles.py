@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from newscrawler.normalize.datevocab import MONTHS
 from newscrawler.normalize.text import clean_inline, without_js_escapes
 
 # Separators between a headline and a site or section name. A colon separates only as a prefix
@@ -32,6 +33,16 @@ _KICKER_PREFIX = re.compile(
     r"ultim'ora|urgente)\s*(?:[:|–—]|\s-)\s+",
     re.IGNORECASE,
 )
+# A date printed before the headline, inside its element ("23.01.2022 - Wierer darf jubeln",
+# "1. Februar 2022 Bundesministerin Raab: ..."): the page's dateline, not the headline's words.
+_DATE_PREFIX = re.compile(
+    r"^\s*(?:\d{1,2}\.\s?\d{1,2}\.\s?(?:19|20)\d\d|(?:19|20)\d\d-\d\d-\d\d|"
+    r"\d{1,2}\.?\s+(?P<month>[^\W\d_]{3,})\.?,?\s+(?:19|20)\d\d|"
+    r"(?P<month_first>[^\W\d_]{3,})\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d)"
+    r"(?:,?\s+\d{1,2}[:.]\d\d(?:\s*uhr)?)?\s*(?:[-–—|:·]\s*)?(?=\S)",
+    re.IGNORECASE,
+)
+_HEADLINE_AFTER_DATE_WORDS = 3
 MAX_AFFIX_EXTRA = 4  # "Tekedia.com" still names "Tekedia"
 
 
@@ -87,13 +98,28 @@ def strip_site_affixes(title: str, site_names: Iterable[str]) -> str:
     return text
 
 
+def without_date_prefix(title: str) -> str:
+    """The headline after a date printed before it; the title as it is when little would be left."""
+    match = _DATE_PREFIX.match(title)
+    if match is None:
+        return title
+    month = match["month"] or match["month_first"]
+    if month is not None and month.casefold() not in MONTHS:
+        return title  # "5 Things 2024 Taught Us" names no month
+    rest = title[match.end() :]
+    return rest if len(rest.split()) >= _HEADLINE_AFTER_DATE_WORDS else title
+
+
 def normalize_title(
-    raw: str | None, *, site_names: Iterable[str] = (), strip_reply: bool = True
+    raw: str | None, *, site_names: Iterable[str] = (), strip_reply: bool = True, strip_date: bool = False
 ) -> str | None:
-    """A clean headline, or None when nothing readable is left."""
+    """A clean headline, or None when nothing readable is left. `strip_date`: an article's
+    headline loses a date printed before it (a forum thread's title may be named by its date)."""
     text = clean_inline(without_js_escapes(raw))
     if not text:
         return None
+    if strip_date:
+        text = without_date_prefix(text)
     original = text
     for _ in range(20):  # prefixes come stacked: "Re: Title: ...", "Breaking: Site: ..."
         before = text
