@@ -217,23 +217,46 @@ def test_plain_lines_cannot_hold_what_the_mojibake_tests_look_for():
 
     from ftfy.badness import BADNESS_RE
 
-    from newscrawler.normalize.text import _MOJIBAKE_HINT, TYPOGRAPHY
+    from newscrawler.normalize.text import _MOJIBAKE_HINT, LATIN_LOWER, TYPOGRAPHY
 
-    plain = {chr(x) for x in range(128)} | set(TYPOGRAPHY)
-    for pattern in (BADNESS_RE, _MOJIBAKE_HINT):
-        assert not pattern.flags & re.IGNORECASE  # case folding would widen the character sets
-        tree = list(_parser.parse(pattern.pattern, pattern.flags))
-        alternatives = tree[0][1][1] if len(tree) == 1 and tree[0][0] is c.BRANCH else [tree]
-        assert len(alternatives) > 1
-        for alternative in alternatives:
-            assert any(s.isdisjoint(plain) for s in _mandatory_char_sets(list(alternative))), alternative
+    ascii_ = {chr(x) for x in range(128)}
+    for plain in (ascii_ | set(TYPOGRAPHY), ascii_ | set(LATIN_LOWER)):
+        for pattern in (BADNESS_RE, _MOJIBAKE_HINT):
+            assert not pattern.flags & re.IGNORECASE  # case folding would widen the character sets
+            tree = list(_parser.parse(pattern.pattern, pattern.flags))
+            alternatives = tree[0][1][1] if len(tree) == 1 and tree[0][0] is c.BRANCH else [tree]
+            assert len(alternatives) > 1
+            for alternative in alternatives:
+                assert any(s.isdisjoint(plain) for s in _mandatory_char_sets(list(alternative))), alternative
     for char in TYPOGRAPHY:
         assert unicodedata.combining(char) == 0 and unicodedata.normalize("NFD", char) == char
+    # Letters NFC keeps, of which no two compose (compositions are made pair by pair): NFC keeps any
+    # line of them and ASCII.
+    latin = ascii_ | set(LATIN_LOWER)
+    for char in LATIN_LOWER:
+        assert unicodedata.combining(char) == 0 and unicodedata.normalize("NFC", char) == char
+    assert all(unicodedata.normalize("NFC", a + b) == a + b for a in latin for b in latin)
 
 
 @settings(max_examples=500, deadline=None)
 @given(raw=st.text(alphabet=st.characters(max_codepoint=127) | st.sampled_from("’‘“”‚„–—…«»•·′″")))
 def test_plain_lines_need_no_mojibake_repair(raw):
+    from ftfy.badness import is_bad
+
+    from newscrawler.normalize.text import _MOJIBAKE_HINT
+
+    assert not is_bad(raw)
+    assert _MOJIBAKE_HINT.search(raw) is None
+    assert unicodedata.normalize("NFC", raw) == raw
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    raw=st.text(
+        alphabet=st.characters(max_codepoint=127) | st.sampled_from("ßàáãäåæçèéêëìíîïðñòóôõöøùúûüýþÿ’")
+    )
+)
+def test_plain_latin_lines_need_no_mojibake_repair(raw):
     from ftfy.badness import is_bad
 
     from newscrawler.normalize.text import _MOJIBAKE_HINT
