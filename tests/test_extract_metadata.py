@@ -164,3 +164,26 @@ def test_a_blogs_name_stated_only_by_its_feeds_is_no_part_of_the_headline():
     assert feed_site_names(Page(html, url)) == ["Liebe geht durch den Magen"]
     [record] = extract_records(html, url)
     assert record["title"] == "Rinderleber mit Apfel und Zwiebel"
+
+
+def test_of_several_h1s_the_headline_is_the_fullest_the_title_states():
+    from newscrawler import extract_records
+
+    text = "".join(
+        f"<p>Paragraph {i} of a customs notice on the new tobacco tax law and its dates.</p>"
+        for i in range(6)
+    )
+    html = (
+        "<html><head><title>Zoll online - Fachmeldungen - Verkündung des Tabaksteuergesetzes</title></head>"
+        "<body><h1>Fachmeldungen</h1><div><h1>Verkündung des Tabaksteuergesetzes</h1>"
+        f"{text}<h1>Bewertungen</h1></div></body></html>"
+    )
+    [record] = extract_records(html, "https://www.zoll.example/DE/Fachmeldungen/2022/z77_tabaksteuer.html")
+    assert record["title"] == "Verkündung des Tabaksteuergesetzes"
+    # A section's heading that a title's words happen to hold is no headline.
+    html = html.replace("<h1>Fachmeldungen</h1>", "").replace(
+        "<title>Zoll online - Fachmeldungen - Verkündung des Tabaksteuergesetzes</title>",
+        "<title>Verkündung des Tabaksteuergesetzes (2022). Bewertungen</title>",
+    )
+    [record] = extract_records(html, "https://www.zoll.example/DE/Fachmeldungen/2022/z77_tabaksteuer.html")
+    assert record["title"] == "Verkündung des Tabaksteuergesetzes"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -16,6 +17,7 @@ from newscrawler.extract.page import Page
 from newscrawler.extract.recipes import stated_lines, with_recipe_lines
 from newscrawler.extract.structured import ARTICLE_TYPES, Node, node_types
 from newscrawler.extract.types import ArticleDraft
+from newscrawler.normalize.titles import title_segments
 from newscrawler.normalize.urls import canonicalize_url, same_site, url_identity
 
 _BYLINE_TEXT = re.compile(r"^\s*(by|von|par|por|door)\s+\S", re.IGNORECASE)
@@ -132,14 +134,27 @@ def _rel_tokens(link: etree._Element) -> list[str]:
     return re.split(r"[ \t\r\n]+", link.get("rel") or "")
 
 
-def _h1(page: Page) -> str | None:
+def _h1(page: Page, stated: Sequence[str | None] = ()) -> str | None:
     """The page's headline heading: its first <h1> of headline length that is not the site's own
-    title (themes print the site's name as an <h1> linking home above the article's)."""
-    for h1 in page.tagged("h1"):
-        text = " ".join(h1.text_content().split())
-        if 5 <= len(text) <= 400 and not _site_title(page, h1):
-            return text
-    return None
+    title (themes print the site's name as an <h1> linking home above the article's). Where
+    several are, the fullest that the page's other titles state whole (or as a part between
+    separators): portals set their boxes' labels ("Fachmeldungen", "Quicklinks") as <h1>s too,
+    and title the page "Portal - Box - Headline"."""
+    headings = [
+        text
+        for h1 in page.tagged("h1")
+        if 5 <= len(text := " ".join(h1.text_content().split())) <= 400 and not _site_title(page, h1)
+    ]
+    if len(headings) > 1:
+        said = {_squeezed(part) for t in stated if t for part in (t, *title_segments(t))}
+        restated = [h for h in headings if _squeezed(h) in said]
+        if restated:
+            return max(restated, key=lambda h: len(h.split()))
+    return headings[0] if headings else None
+
+
+def _squeezed(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
 
 
 # Classes and ids of headings that hold the site's name or a menu, not the article's headline.
@@ -166,13 +181,13 @@ def choose_title(page: Page, node: Node | None, site_names: list[str]) -> tuple[
     """The article's headline among the page's title sources (see headline.py), and the page's
     other titles (SEO and social variants) as found."""
     meta = page.structured
-    sources = [
+    stated = [
         (_text(node.get("headline")) or _text(node.get("name"))) if node else None,
         meta.first_meta("og:title"),
-        _h1(page),
         meta.first_meta("twitter:title"),
         page.tree.findtext(".//title"),
     ]
+    sources = [stated[0], stated[1], _h1(page, stated), stated[2], stated[3]]
     title = choose_headline(
         sources,
         [*site_names, *_host_names(page.url)],
