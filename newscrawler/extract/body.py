@@ -1063,6 +1063,7 @@ _EMBED_CONSENT = re.compile(
     r"consent|agree|privacy|cookie|show|display|load))",
     re.IGNORECASE | re.DOTALL,
 )
+_EMBED_CONSENT_WORDS = ("extern", "third")  # what each match needs (see _may_match)
 _CONSENT_MAX_WORDS = 80
 # The desk's credits closing a report: who reported, wrote and edited it, which agencies supplied it.
 _CREDITS = re.compile(
@@ -1125,7 +1126,11 @@ def _is_promo(block: Block) -> bool:
 
 
 def _is_embed_consent(block: Block) -> bool:
-    return block.words <= _CONSENT_MAX_WORDS and bool(_EMBED_CONSENT.match(block.text))
+    return (
+        block.words <= _CONSENT_MAX_WORDS
+        and _may_match(block.text, _EMBED_CONSENT_WORDS)
+        and bool(_EMBED_CONSENT.match(block.text))
+    )
 
 
 def _is_credits(block: Block) -> bool:
@@ -1167,10 +1172,22 @@ _PICTURE_CREDIT = re.compile(
     r"^(?:abbildung|abb\.|figure|fig\.|grafik|schaubild|illustration)\s*\d*\s*:",
     re.IGNORECASE,
 )
+# What each match needs (see _may_match): "archivbild", "abbildung" and "schaubild" hold "bild".
+# fmt: off
+_PICTURE_CREDIT_WORDS = (
+    "image", "photo", "foto", "bild", "picture", "credit", "(afp", "(ap", "(dpa", "(reuters", "(epa",
+    "(getty", "(imago", "(keystone", "(anp", "(ansa", "(efe", "abb.", "figure", "fig.", "grafik",
+    "illustration",
+)
+# fmt: on
 
 
 def _is_credited_caption(block: Block) -> bool:
-    return block.words <= _CAPTION_MAX_WORDS and bool(_PICTURE_CREDIT.search(block.text))
+    return (
+        block.words <= _CAPTION_MAX_WORDS
+        and _may_match(block.text, _PICTURE_CREDIT_WORDS)
+        and bool(_PICTURE_CREDIT.search(block.text))
+    )
 
 
 def _is_caption(block: Block) -> bool:

@@ -141,13 +141,14 @@ def next_page_links(page: Page) -> list[Link]:
     ]
     for anchor in page.tagged("a"):
         raw = anchor.get("href")
-        # Cheapest first: a target that can name a page number, outside the page's chrome, then a
-        # text reading "next" or a number (most links fail one of these), then the costly join.
+        # Cheapest first: a target that can name a page number, a text reading "next" or a number
+        # (most links fail one of these), then outside the page's chrome (an XPath up the
+        # ancestors), then the costly join.
         if (
             raw is None
             or not _may_name_a_page(raw)
-            or _IN_CHROME(anchor)
             or not _PAGINATION_TEXT.match(anchor.text_content() or "")
+            or _IN_CHROME(anchor)
         ):
             continue
         href = page.absolute(raw)
