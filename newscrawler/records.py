@@ -25,7 +25,14 @@ from newscrawler.normalize.text import (
     word_count,
 )
 from newscrawler.normalize.titles import normalize_title
-from newscrawler.normalize.urls import canonicalize_url, own_canonical, record_id, site_of, url_identity
+from newscrawler.normalize.urls import (
+    archived_original,
+    canonicalize_url,
+    own_canonical,
+    record_id,
+    site_of,
+    url_identity,
+)
 
 Draft = ArticleDraft | PostDraft
 # Languages whose pages print numeric dates month first when nothing else tells.
@@ -99,8 +106,11 @@ def _date(
 
 
 def _title_names(draft: Draft, ctx: RecordContext, site: str, known: SiteKnowledge) -> list[str]:
-    # The registered domain names the site too: "Headline - NYTimes.com", "Headline | nytimes".
-    return [*draft.site_names, *ctx.site_names, site, site.split(".")[0], *known.title_affixes]
+    # The registered domain names the site too: "Headline - NYTimes.com", "Headline | nytimes";
+    # for a web archive's capture, the domain of the page it captured.
+    original = site_of(archived_original(draft.url))
+    names = [site, site.split(".")[0], *([original, original.split(".")[0]] if original != site else [])]
+    return [*draft.site_names, *ctx.site_names, *names, *known.title_affixes]
 
 
 def _body(draft: Draft, ctx: RecordContext, known: SiteKnowledge) -> str | None:

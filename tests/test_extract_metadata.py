@@ -187,3 +187,26 @@ def test_of_several_h1s_the_headline_is_the_fullest_the_title_states():
     )
     [record] = extract_records(html, "https://www.zoll.example/DE/Fachmeldungen/2022/z77_tabaksteuer.html")
     assert record["title"] == "Verkündung des Tabaksteuergesetzes"
+
+
+def test_a_web_archives_capture_is_read_as_the_page_it_captured():
+    from newscrawler import extract_records
+    from newscrawler.normalize.urls import archived_original
+
+    capture = "https://web.archive.org/web/20080731095558/http://www.dimido.de/2008/07/29/virales-marketing/"
+    assert archived_original(capture) == "http://www.dimido.de/2008/07/29/virales-marketing/"
+    assert (
+        archived_original("https://news.example.org/web/2024/story")
+        == "https://news.example.org/web/2024/story"
+    )
+    text = "".join(
+        f"<p>Paragraph {i} on what viral marketing is and why it spreads so fast.</p>" for i in range(6)
+    )
+    html = (
+        "<html><head><title>Was ist Virales Marketing? | DimidoBlog</title></head><body>"
+        '<h1><a href="https://web.archive.org/web/20080731095558/http://www.dimido.de/">DimidoBlog</a></h1>'
+        f"<div class=post><h2>Was ist Virales Marketing?</h2>{text}</div></body></html>"
+    )
+    [record] = extract_records(html, capture)
+    # The blog's name links to the captured home page; the title's affix names the captured site.
+    assert record["title"] == "Was ist Virales Marketing?"

@@ -18,7 +18,7 @@ from newscrawler.extract.recipes import stated_lines, with_recipe_lines
 from newscrawler.extract.structured import ARTICLE_TYPES, Node, node_types
 from newscrawler.extract.types import ArticleDraft
 from newscrawler.normalize.titles import title_segments
-from newscrawler.normalize.urls import canonicalize_url, same_site, url_identity
+from newscrawler.normalize.urls import archived_original, canonicalize_url, same_site, url_identity
 
 _BYLINE_TEXT = re.compile(r"^\s*(by|von|par|por|door)\s+\S", re.IGNORECASE)
 _LANG = re.compile(r"^([a-zA-Z]{2})(?:[-_].*)?$")
@@ -167,7 +167,7 @@ def _site_title(page: Page, h1: etree._Element) -> bool:
     for link in h1.iter("a"):
         if "home" in _rel_tokens(link):
             return True
-        url = page.absolute(link.get("href"))
+        url = archived_original(page.absolute(link.get("href")) or "")
         if url and urlsplit(url).path in ("", "/") and not urlsplit(url).query:
             return True
     return False
@@ -198,7 +198,7 @@ def choose_title(page: Page, node: Node | None, site_names: list[str]) -> tuple[
 
 def _host_names(url: str) -> list[str]:
     """The names in a site's host ("tageszeitung" for www.tageszeitung.it)."""
-    host = urlsplit(url).hostname or ""
+    host = urlsplit(archived_original(url)).hostname or ""
     return [label for label in host.split(".")[:-1] if label not in {"www", "m", "amp", "mobile"}]
 
 

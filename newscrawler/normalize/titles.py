@@ -27,7 +27,7 @@ _LABEL_PREFIX = re.compile(
     re.IGNORECASE,
 )
 # WordPress's first default theme titles a post "Site » Blog Archive » Headline".
-_ARCHIVE_PREFIX = re.compile(r"^\s*blog archive\s*»\s*", re.IGNORECASE)
+_ARCHIVE_PREFIX = re.compile(r"^\s*blog[- ]?archiv(?:e|o)?\s*»\s*", re.IGNORECASE)
 _KICKER_PREFIX = re.compile(
     r"^\s*(?:breaking(?: news)?|just in|update[d]?|eilmeldung|dernière minute|última hora|"
     r"ultim'ora|urgente)\s*(?:[:|–—]|\s-)\s+",

@@ -118,3 +118,14 @@ def own_canonical(url: str, declared: str | None) -> str:
     if declared and same_site(declared, url):
         return declared
     return url
+
+
+# A web archive's capture of a page: "https://web.archive.org/web/20080731095558/http://site/path"
+# (the Wayback Machine's form, which other archives copy). The page's own links are rewritten so.
+_ARCHIVED = re.compile(r"^https?://[^/]+/web/\d{8,14}[a-z_]*/(?P<original>https?://.+)$", re.IGNORECASE)
+
+
+def archived_original(url: str) -> str:
+    """The address a web archive's capture URL stands for; any other URL as it is."""
+    match = _ARCHIVED.match(url)
+    return match["original"] if match else url
