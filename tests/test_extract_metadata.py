@@ -210,3 +210,43 @@ def test_a_web_archives_capture_is_read_as_the_page_it_captured():
     [record] = extract_records(html, capture)
     # The blog's name links to the captured home page; the title's affix names the captured site.
     assert record["title"] == "Was ist Virales Marketing?"
+
+
+def _headline_of(h1: str, head: str = "") -> str:
+    from newscrawler import extract_records
+
+    text = "".join(
+        f"<p>Paragraph {i} on car dealers reopening after the lockdown in spring.</p>" for i in range(6)
+    )
+    html = f"<html><head><title>News | Example</title>{head}</head><body>{h1}<div>{text}</div></body></html>"
+    [record] = extract_records(
+        html, "https://news.example.org/wirtschaft/autohaeuser-rechnen-mit-anlaufen-100.html"
+    )
+    return record["title"]
+
+
+def test_a_kicker_set_apart_by_layout_is_no_part_of_the_headline():
+    two_boxes = (
+        '<h1><span class="dachzeile">Nach Corona-Lockerungen</span>'
+        "<span>Autohäuser rechnen mit Anlaufen</span></h1>"
+    )
+    assert _headline_of(two_boxes) == "Autohäuser rechnen mit Anlaufen"
+    one_box = '<h1><span class="roofline">Wurmkiste</span> Wurmkiste selber bauen</h1>'
+    assert _headline_of(one_box) == "Wurmkiste selber bauen"
+    # A span that is the headline's own emphasis, not a kicker.
+    assert _headline_of("<h1><em>Endlich</em> rechnen Autohäuser mit Anlaufen</h1>") == (
+        "Endlich rechnen Autohäuser mit Anlaufen"
+    )
+
+
+def test_a_kicker_the_headline_continues_or_the_titles_state_stays():
+    colon = '<h1><span class="kicker">Bubi-Bomber wieder da</span><span>: Thioune fordert Geduld</span></h1>'
+    assert _headline_of(colon) == "Bubi-Bomber wieder da: Thioune fordert Geduld"
+    stated = (
+        '<meta property="og:title" content="Ausschuss zur Ahrtal-Flut: Zwei Rücktritte und viele Fragen">'
+    )
+    boxes = (
+        '<h1><span class="topline">Ausschuss zur Ahrtal-Flut</span>'
+        "<span>Zwei Rücktritte und viele Fragen</span></h1>"
+    )
+    assert _headline_of(boxes, stated) == "Ausschuss zur Ahrtal-Flut: Zwei Rücktritte und viele Fragen"

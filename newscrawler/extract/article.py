@@ -140,10 +140,11 @@ def _h1(page: Page, stated: Sequence[str | None] = ()) -> str | None:
     several are, the fullest that the page's other titles state whole (or as a part between
     separators): portals set their boxes' labels ("Fachmeldungen", "Quicklinks") as <h1>s too,
     and title the page "Portal - Box - Headline"."""
+    squeezed = [_squeezed(t) for t in stated if t]
     headings = [
         text
         for h1 in page.tagged("h1")
-        if 5 <= len(text := " ".join(h1.text_content().split())) <= 400 and not _site_title(page, h1)
+        if 5 <= len(text := _without_kicker(h1, squeezed)) <= 400 and not _site_title(page, h1)
     ]
     if len(headings) > 1:
         said = {_squeezed(part) for t in stated if t for part in (t, *title_segments(t))}
@@ -151,6 +152,37 @@ def _h1(page: Page, stated: Sequence[str | None] = ()) -> str | None:
         if restated:
             return max(restated, key=lambda h: len(h.split()))
     return headings[0] if headings else None
+
+
+_KICKER_WORDS = 6
+_KICKER_CLASS = re.compile(
+    r"kicker|roofline|overline|topline|dachzeile|spitzmarke|supertitle|subtitle|eyebrow|pretitle|h1small",
+    re.I,
+)
+_JOINS_KICKER = re.compile(r"^[:\-–—]")  # "Kicker: Headline" reads as one; a kicker set apart does not
+
+
+def _without_kicker(h1: etree._Element, said: Sequence[str]) -> str:
+    """The headline an <h1> shows, without a kicker set above it in an element of its own and
+    parted from it by nothing but layout ("<span class=dachzeile>Nach der Wahl</span><span>Der
+    Kanzler ...</span>"). A kicker the headline continues with a colon or dash stays, and so does
+    one the page's other titles state ("Nach der Wahl: Der Kanzler ...")."""
+    text = " ".join(h1.text_content().split())
+    if (h1.text or "").strip():
+        return text
+    parts = [child for child in h1 if isinstance(child.tag, str) and child.text_content().strip()]
+    # Two boxes, or one its class names a kicker ("<span class=roofline>Wurmkiste</span> Wurmkiste
+    # selber bauen"): a span inside a headline is otherwise the headline's own emphasis.
+    if not parts or (len(parts) == 1 and not _KICKER_CLASS.search(parts[0].get("class") or "")):
+        return text
+    kicker = " ".join(parts[0].text_content().split())
+    after = [etree.tostring(c, method="text", encoding="unicode") for c in parts[0].itersiblings()]
+    rest = " ".join("".join([parts[0].tail or "", *after]).split())
+    if len(kicker.split()) > _KICKER_WORDS or not rest or _JOINS_KICKER.match(rest) or kicker[-1] in ":-–—":
+        return text
+    if any(_squeezed(f"{kicker} {rest}") in s for s in said):
+        return text
+    return rest
 
 
 def _squeezed(text: str) -> str:
