@@ -65,6 +65,7 @@ _DATE_IN_LINE = re.compile(
     r"[^\W\d_]{3,}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d)\b"
 )
 _STORY_SLUG_WORDS = 4
+_LISTING_SLUG_WORDS = 2
 # Fewer words than a short news brief: a page that says this little and declares no article in its
 # markup ("No events are planned this month") has no main text. How much it weighs is learned.
 _BRIEF_WORDS = 30
@@ -123,6 +124,11 @@ def page_kind_features(page: Page, draft: ArticleDraft) -> dict[str, float]:
         "url_has_id": float(bool(_URL_ID.search(last + "?" + parts_of_url.query))),
         "url_has_date": float(bool(_URL_DATE.search(parts_of_url.path))),
         "url_last_listing_word": float(last in _LISTING_SEGMENTS),
+        # A short last segment naming a list among its words: "/all-news/", "/search_form",
+        # "/esp-index/" (a story's slug has more words than two).
+        "url_last_names_listing": float(
+            0 < len(slug) <= _LISTING_SLUG_WORDS and any(w in _LISTING_SEGMENTS for w in slug)
+        ),
         "url_listing_folder": float(any(s.lower() in _LISTING_FOLDERS for s in segments[:-1])),
         "url_pagination": float(bool(_PAGINATION.search(url))),
         "title_words": float(min(word_count(title), 30)),
