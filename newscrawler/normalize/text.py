@@ -28,12 +28,12 @@ _COUNTED_WORD = re.compile(
 # no decompositions), so it skips both.
 TYPOGRAPHY = "’‘“”‚„–—…«»•·′″"
 _NOT_PLAIN = re.compile(f"[^\\x00-\\x7f{TYPOGRAPHY}]")
-# So does a line of ASCII, the lower-case letters of Western European alphabets and the apostrophe
-# (not with the typography above: an accented letter before a closing quote is one of ftfy's
-# patterns; nor â, which opens one of _MOJIBAKE_HINT's). Its letters are composed already: NFC
-# leaves it alone too. Most lines of French, German or Spanish text are such lines.
-LATIN_LOWER = "ßàáãäåæçèéêëìíîïðñòóôõöøùúûüýþÿ’"
-_NOT_PLAIN_LATIN = re.compile(f"[^\\x00-\\x7f{LATIN_LOWER}]")
+# So does a line of ASCII, the lower-case letters of Western European alphabets, the apostrophe,
+# dashes, the ellipsis, the middle dot and primes (not with quotes or guillemets: an accented letter
+# before one is one of ftfy's patterns; nor â, which opens one of _MOJIBAKE_HINT's). Its letters
+# are composed already: NFC leaves it alone too. Most lines of French, German or Spanish text are.
+PLAIN_LATIN = "ßàáãäåæçèéêëìíîïðñòóôõöøùúûüýþÿ’–—…·′″"
+_NOT_PLAIN_LATIN = re.compile(f"[^\\x00-\\x7f{PLAIN_LATIN}]")
 _MOJIBAKE_HINT = re.compile(
     r"[ÃÂâÅÐÑØÙ][\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u02c6\u02dc\u2013-\u203a\u20ac\u2122]|Ã.|â€"
 )
