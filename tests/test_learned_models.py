@@ -111,25 +111,27 @@ def test_a_short_slug_spelling_out_the_headline_names_it_and_a_section_s_does_no
     assert not address_names_headline("https://local.example.de/mdr-news", headline)
 
 
+def address_feature(url: str, name: str) -> float:
+    """One page-kind feature of a near-empty page at `url`: what its address alone says."""
+    page = Page("<html><head><title>Events</title></head><body><p>Nothing.</p></body></html>", url)
+    return page_kind_features(page, extract_article(page))[name]
+
+
 def test_a_year_in_the_address_is_a_date_not_an_article_id():
     # "?month=2024-02" names a month of a calendar; "...-13357113.html" an article.
-    def has_id(url: str) -> float:
-        page = Page("<html><head><title>Events</title></head><body><p>Nothing.</p></body></html>", url)
-        return page_kind_features(page, extract_article(page))["url_has_id"]
-
-    assert has_id("https://news.example.org/calendar?month=2024-02") == 0.0
-    assert has_id("https://news.example.org/archive/2024/") == 0.0
-    assert has_id("https://news.example.org/yourmoney/dollar-bill-worth-thousands-13357113.html") == 1.0
+    assert address_feature("https://news.example.org/calendar?month=2024-02", "url_has_id") == 0.0
+    assert address_feature("https://news.example.org/archive/2024/", "url_has_id") == 0.0
+    story = "https://news.example.org/yourmoney/dollar-bill-worth-thousands-13357113.html"
+    assert address_feature(story, "url_has_id") == 1.0
 
 
 def test_a_short_last_segment_naming_a_list_among_its_words_is_told_to_the_model():
-    def names_listing(url: str) -> float:
-        page = Page("<html><head><title>Events</title></head><body><p>Nothing.</p></body></html>", url)
-        return page_kind_features(page, extract_article(page))["url_last_names_listing"]
-
-    assert names_listing("https://www.mons.example/search_form") == 1.0
-    assert names_listing("https://www.novels.example/esp-index/") == 1.0
-    assert names_listing("https://news.example.org/all-news/") == 1.0
+    for listing in ("https://www.mons.example/search_form", "https://www.novels.example/esp-index/"):
+        assert address_feature(listing, "url_last_names_listing") == 1.0
+    assert address_feature("https://news.example.org/all-news/", "url_last_names_listing") == 1.0
     # A story's slug has more words; a tag in it is one of them.
-    assert names_listing("https://news.example.org/best-tag-heuer-watches-of-the-year") == 0.0
-    assert names_listing("https://news.example.org/2024/03/harbour-bridge") == 0.0
+    for story in (
+        "https://news.example.org/best-tag-heuer-watches-of-the-year",
+        "https://news.example.org/2024/03/harbour-bridge",
+    ):
+        assert address_feature(story, "url_last_names_listing") == 0.0
