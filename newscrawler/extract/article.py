@@ -17,6 +17,7 @@ from newscrawler.extract.page import Page
 from newscrawler.extract.recipes import stated_lines, with_recipe_lines
 from newscrawler.extract.structured import ARTICLE_TYPES, Node, node_types
 from newscrawler.extract.types import ArticleDraft
+from newscrawler.normalize.text import paragraph_key
 from newscrawler.normalize.titles import title_segments
 from newscrawler.normalize.urls import archived_original, canonicalize_url, same_site, url_identity
 
@@ -140,15 +141,15 @@ def _h1(page: Page, stated: Sequence[str | None] = ()) -> str | None:
     several are, the fullest that the page's other titles state whole (or as a part between
     separators): portals set their boxes' labels ("Fachmeldungen", "Quicklinks") as <h1>s too,
     and title the page "Portal - Box - Headline"."""
-    squeezed = [_squeezed(t) for t in stated if t]
+    squeezed = [paragraph_key(t) for t in stated if t]
     headings = [
         text
         for h1 in page.tagged("h1")
         if 5 <= len(text := _without_kicker(h1, squeezed)) <= 400 and not _site_title(page, h1)
     ]
     if len(headings) > 1:
-        said = {_squeezed(part) for t in stated if t for part in (t, *title_segments(t))}
-        restated = [h for h in headings if _squeezed(h) in said]
+        said = {paragraph_key(part) for t in stated if t for part in (t, *title_segments(t))}
+        restated = [h for h in headings if paragraph_key(h) in said]
         if restated:
             return max(restated, key=lambda h: len(h.split()))
     return headings[0] if headings else None
@@ -180,13 +181,9 @@ def _without_kicker(h1: etree._Element, said: Sequence[str]) -> str:
     rest = " ".join("".join([parts[0].tail or "", *after]).split())
     if len(kicker.split()) > _KICKER_WORDS or not rest or _JOINS_KICKER.match(rest) or kicker[-1] in ":-–—":
         return text
-    if any(_squeezed(f"{kicker} {rest}") in s for s in said):
+    if any(paragraph_key(f"{kicker} {rest}") in s for s in said):
         return text
     return rest
-
-
-def _squeezed(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.casefold()))
 
 
 # Classes and ids of headings that hold the site's name or a menu, not the article's headline.
@@ -274,6 +271,7 @@ def _keywords(value: Any) -> list[str]:
 # "Bibliothek 2.0 und mehr » Kommentar-Feed", "Le Blog – Flux des commentaires".
 _FEED_SEPARATOR = re.compile(r"\s+[»›|–—-]\s+|\s*»\s*")
 _FEED_WORD = re.compile(r"\b(?:feed|rss|atom|flux|fil)\b", re.IGNORECASE)
+_MAX_FEEDS = 5
 _FEEDS = etree.XPath(
     "//link[contains(concat(' ', normalize-space(@rel), ' '), ' alternate ')]"
     "[contains(@type, 'rss') or contains(@type, 'atom')]/@title"
@@ -288,9 +286,6 @@ def feed_site_names(page: Page) -> list[str]:
         if len(parts) >= 2 and parts[0] and _FEED_WORD.search(parts[-1]) and parts[0] not in names:
             names.append(parts[0])
     return names
-
-
-_MAX_FEEDS = 5
 
 
 def extract_article(page: Page) -> ArticleDraft:
