@@ -135,3 +135,25 @@ def test_a_short_last_segment_naming_a_list_among_its_words_is_told_to_the_model
         "https://news.example.org/2024/03/harbour-bridge",
     ):
         assert address_feature(story, "url_last_names_listing") == 0.0
+
+
+def title_feature(title: str) -> float:
+    page = Page(
+        f"<html><head><title>{title}</title></head><body><p>Nothing.</p></body></html>", "https://x.example/a"
+    )
+    return page_kind_features(page, extract_article(page))["title_not_a_story"]
+
+
+def test_error_and_search_titles_in_their_common_wordings_are_told_to_the_model():
+    for title in (
+        "Oops! That page can’t be found.",
+        "The page you requested could not be found",
+        "This page doesn't exist",
+        "Recherche avancée",
+        "Advanced search",
+        "(3 条消息) 智能解析 - 搜索结果 - 知乎",
+        "Page not found – Example",
+    ):
+        assert title_feature(title) == 1.0, title
+    for title in ("Found: the lost city of gold", "Why some searches exist at all", "Registered voters rise"):
+        assert title_feature(title) == 0.0, title

@@ -50,8 +50,11 @@ _FILE_SUFFIX = re.compile(r"\.(?:s?html?|php|aspx?|jsp)$")
 # Titles of pages that are no story: errors, sign-in walls, search forms (in common languages).
 _NOT_A_STORY_TITLE = re.compile(
     r"\b(?:404|403|not found|page not found|nicht gefunden|introuvable|no encontrad|non trovat|"
+    r"can[’']?t be found|cannot be found|could ?n[o’']t be found|does ?n[o’']t exist|no longer exists|"
     r"access denied|forbidden|log ?in|sign ?in|anmelden|anmeldung|connexion|iniciar sesi|accedi|"
-    r"register|registrier|search results?|suchergebnis|résultats de recherche|resultados de búsqueda)\b",
+    r"register|registrier|search results?|suchergebnis|résultats de recherche|resultados de búsqueda|"
+    r"advanced search|recherche avancée|erweiterte suche|búsqueda avanzada|ricerca avanzata)\b"
+    r"|搜索结果|検索結果|검색결과",
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"[.!?。！？]['\"”’»)]?(?:\s|$)")
