@@ -143,6 +143,32 @@ def test_a_mostly_linked_item_of_a_list_the_text_sets_out_is_kept():
     ]
 
 
+def test_short_items_naming_who_did_what_and_a_list_nested_in_an_item_are_the_text_s():
+    # A project's weekly notes: "Gijs <a>fixed the flicker</a>" is short and mostly a link but
+    # opens with words of its own; "In progress:" holds a list of linked bug titles. A list of
+    # related links after the text, each item a link from its first word, is not the text's.
+    prose_items = [
+        "The harbour authority approved the dredging plan, which will deepen the main channel by two metres.",
+        "Residents along the estuary asked for noise limits at night and a station measuring the silt.",
+    ]
+    bugs = [f"Bug {n} - Quay wall survey misses the northern berth" for n in (101, 102)]
+    nested = "".join(f'<li><a href="/bug/{i}">{t}</a></li>' for i, t in enumerate(bugs))
+    related = "".join(
+        f'<li><a href="/o/{i}">Ferry timetable changes for route {i}</a></li>' for i in range(4)
+    )
+    article = (
+        f'<div class="article-body">{paragraphs_html(PARAGRAPHS[:2])}<ul>'
+        f"{''.join(f'<li>{t}</li>' for t in prose_items)}"
+        '<li>Ann <a href="/d/1">re-enabled the tide gauge</a></li>'
+        f"<li>In progress:<ul>{nested}</ul></li></ul>"
+        f"{paragraphs_html(PARAGRAPHS[2:])}<ul>{related}</ul></div>"
+    )
+    got = extract_paragraphs(page(article))
+    assert "Ann re-enabled the tide gauge" in got
+    assert all(bug in got for bug in bugs)
+    assert got[-2:] == PARAGRAPHS[2:]
+
+
 def test_a_mostly_linked_row_of_a_table_of_prose_rows_is_kept():
     rows = [
         ("Harbour Days", "1987", "A harbour master relives the day the old quay wall collapsed in a storm."),

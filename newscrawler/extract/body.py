@@ -561,6 +561,20 @@ def _nearby_ancestors(element: lxml.html.HtmlElement, levels: int = 3) -> list[l
     return found
 
 
+def _opens_unlinked(block: Block) -> bool:
+    """An item whose first words are no link: "Gijs <a>fixed the flicker</a>", a round-up's line
+    naming who did what; a related-links list's items are links from their first word."""
+    first = block.owner.text
+    return bool(first and first.strip()) and block.link_chars < len(block.text)
+
+
+def _nested_in_prose_item(list_: lxml.html.HtmlElement, prose_lists: set) -> bool:
+    """A list set inside an item of a list the text sets out ("In progress:" and the bugs under
+    it) belongs to that item, links and all."""
+    item = list_.getparent()
+    return item is not None and item.tag == "li" and item.getparent() in prose_lists
+
+
 def _link_density(block: Block) -> float:
     return block.link_chars / max(1, len(block.text))
 
@@ -1391,9 +1405,20 @@ def _from_dom(blocks: list[Block], hint_key: str | None, headline_forms: _Headli
         if (
             not keep[i]
             and block.tag in _ITEMS_OF_PROSE_LISTS
-            and block.owner.getparent() in prose_lists
-            and block.words >= _LINKED_SENTENCE_WORDS
-            and _link_density(block) <= _LINKED_SENTENCE_DENSITY
+            and (list_ := block.owner.getparent()) is not None
+            and (
+                (
+                    list_ in prose_lists
+                    and (
+                        (
+                            block.words >= _LINKED_SENTENCE_WORDS
+                            and _link_density(block) <= _LINKED_SENTENCE_DENSITY
+                        )
+                        or _opens_unlinked(block)
+                    )
+                )
+                or _nested_in_prose_item(list_, prose_lists)
+            )
         ):
             keep[i] = True
     kept = [
