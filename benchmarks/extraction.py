@@ -1,7 +1,7 @@
 """Article extraction quality and speed: newscrawler against trafilatura and htmldate, same pages, same run.
 
     python benchmarks/extraction.py [--set NAME ...] [--only EXTRACTOR] [--worst N FIELD] [--dump FILE]
-                                    [--bench DIR]
+                                    [--bench DIR] [--pool N]
 
 Sets (folders of `../shared/bench`, or any folder of the same layout under --bench):
 zyte, meta, readability (body by shingles), tfeval (body by snippets), htmldate (dates only), and
@@ -14,6 +14,14 @@ warms the other's caches. Pages are read and decompressed before the clock start
 extraction only. Metrics as `../shared/bench/README.md` defines them (see metrics.py). Two of its
 anchors are checked in the same run before any figure is trusted: trafilatura's zyte F1 (0.960) and
 its tfeval F1 on this dev half (0.926), each within 0.002.
+
+`--pool N` adds a row per set: newscrawler as the crawl runs it, pages decoded and extracted in the
+extraction pool's N worker processes (newscrawler/pool, the crawl's default is one per core) and
+normalized in the benchmark's own process. Its predictions must equal the one-process row's (checked,
+page by page); its pages/s is wall time for the set with N workers on the machine's cores, so it is
+the throughput a crawl gets, not a like-for-like comparison with trafilatura's one process. Workers
+are warmed first with a page that makes dateparser build every language's patterns (what the
+one-process row does before its clock starts).
 """
 
 from __future__ import annotations
@@ -38,6 +46,7 @@ REPO = HERE.parent
 BENCH = REPO.parent / "shared" / "bench"
 SETS = ("zyte", "meta", "tfeval", "htmldate", "readability", "listings")
 EXTRACTORS = ("newscrawler", "trafilatura", "htmldate")
+POOLED = "newscrawler-pool"  # newscrawler through the extraction pool (--pool N)
 # The README's figures for trafilatura 2.3.1 on these dev folders: a run that does not reproduce
 # them measures something else than the anchors do.
 TRAFILATURA_ANCHORS = {"zyte": 0.960, "tfeval": 0.926}
@@ -95,36 +104,40 @@ def _newscrawler() -> Any:
     _timed(newscrawler.api, "build_records", "normalization")
 
     def run(html: str, url: str) -> dict[str, Any]:
-        records = extract_records(html, url)
-        articles = [r for r in records if r["type"] == "article"]
-        if not articles and records:
-            # A thread page (tfeval holds forum pages) yields posts: as one page's main text they
-            # read as the thread's title, its opening post's author and date, and every post's text.
-            first = records[0]
-            return {
-                "found": True,
-                "records": len(records),
-                "as_posts": True,
-                "title": first.get("thread_title"),
-                "authors": [first["author"]] if first.get("author") else [],
-                "published": first.get("published_at"),
-                "date_source": "forum",
-                "body": "\n\n".join(r["body"] or "" for r in records),
-            }
-        if not articles:
-            return {**_NOTHING, "records": 0}
-        record = articles[0]
+        return _prediction(extract_records(html, url))
+
+    return run
+
+
+def _prediction(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """A page's records as one page's prediction: its article, or its thread's posts together."""
+    articles = [r for r in records if r["type"] == "article"]
+    if not articles and records:
+        # A thread page (tfeval holds forum pages) yields posts: as one page's main text they
+        # read as the thread's title, its opening post's author and date, and every post's text.
+        first = records[0]
         return {
             "found": True,
             "records": len(records),
-            "title": record["title"],
-            "authors": record["authors"],
-            "published": record["published_at"],
-            "date_source": (record.get("raw") or {}).get("published_source"),
-            "body": record["body"] or "",
+            "as_posts": True,
+            "title": first.get("thread_title"),
+            "authors": [first["author"]] if first.get("author") else [],
+            "published": first.get("published_at"),
+            "date_source": "forum",
+            "body": "\n\n".join(r["body"] or "" for r in records),
         }
-
-    return run
+    if not articles:
+        return {**_NOTHING, "records": 0}
+    record = articles[0]
+    return {
+        "found": True,
+        "records": len(records),
+        "title": record["title"],
+        "authors": record["authors"],
+        "published": record["published_at"],
+        "date_source": (record.get("raw") or {}).get("published_source"),
+        "body": record["body"] or "",
+    }
 
 
 def _reason(html: str, url: str) -> str:
@@ -137,6 +150,41 @@ def _reason(html: str, url: str) -> str:
     if result.drafts:
         return f"{result.kind}:{result.engine or ''}"
     return f"{result.kind}:{result.reason or ''}"
+
+
+# A page with one date no language reads: extracting it makes dateparser build every language's
+# patterns (1.5-3 s, once per process), as the one-process run's warm-up does before its clock.
+_WARM_UP_PAGE = (
+    "<html><head><title>Warm-up page</title></head><body><h1>A page that warms the date readers</h1>"
+    '<div class="date">Veröffentlicht: 12 qqqq 2020</div><p>A text of no meaning that makes every '
+    "date reader load what it loads once, before the clock starts, and does nothing else.</p></body></html>"
+)
+
+
+def _pooled(pages: list[dict[str, Any]], workers: int) -> tuple[dict[str, dict[str, Any]], float, float]:
+    """Every page through the extraction pool as the crawl runs it (decoded and extracted in a
+    worker, normalized here): predictions, seconds, and the largest worker's peak RSS in MiB."""
+    from newscrawler.items import record_dict
+    from newscrawler.pool import ExtractionPool, PageJob
+    from newscrawler.records import RecordContext, build_records
+
+    def job(url: str, html: str) -> PageJob:
+        return PageJob(url, html.encode("utf-8"), "text/html; charset=utf-8")
+
+    with ExtractionPool(workers) as pool:
+        warm_up = [job("https://warm-up.example/page", _WARM_UP_PAGE)] * (2 * pool.size)
+        for _ in pool.map(warm_up, window=len(warm_up)):
+            pass
+        predictions = {}
+        started = time.perf_counter()
+        outcomes = pool.map(job(page["url"], page["html"]) for page in pages)
+        for page, outcome in zip(pages, outcomes, strict=True):
+            drafts = outcome.result.drafts if outcome.result is not None else []
+            records = [record_dict(r) for r in build_records(drafts, RecordContext())]
+            predictions[page["id"]] = _prediction(records)
+        seconds = time.perf_counter() - started
+    worker_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return predictions, seconds, worker_kib / 1024
 
 
 def _trafilatura() -> Any:
@@ -173,6 +221,10 @@ def _htmldate() -> Any:
 def worker(extractor: str, folder: Path) -> None:
     """Subprocess side: extract every page, print predictions, seconds and peak RSS as JSON."""
     pages = load_pages(folder)
+    if extractor.startswith(POOLED):
+        predictions, seconds, peak_mib = _pooled(pages, int(extractor.partition("=")[2]))
+        json.dump({"predictions": predictions, "seconds": seconds, "peak_mib": peak_mib}, sys.stdout)
+        return
     run = {"newscrawler": _newscrawler, "trafilatura": _trafilatura, "htmldate": _htmldate}[extractor]()
     # One untimed page first: the libraries load data lazily on first use (trafilatura's and
     # htmldate's settings), which says nothing about throughput. dateparser, which htmldate calls
@@ -315,6 +367,25 @@ def _reasons(truth: list[dict[str, Any]], result: dict[str, Any]) -> str:
     return ", ".join(f"{reason} {n}" for reason, n in counts.most_common()) or "none"
 
 
+def _same_as_one_process(set_name: str, dump: dict[str, Any], result: dict[str, Any], workers: int) -> str:
+    """The pool must change nothing: its predictions against the one-process run's, page by page."""
+    alone = dump.get(f"{set_name}/newscrawler", {}).get("predictions")
+    if alone is None:
+        return f"pool of {workers} on {set_name}: not compared (newscrawler's one-process row did not run)"
+    pooled = {pid: {k: v for k, v in p.items() if k != "reason"} for pid, p in result["predictions"].items()}
+    differing = [
+        pid for pid, p in alone.items() if {k: v for k, v in p.items() if k != "reason"} != pooled.get(pid)
+    ]
+    if not differing:
+        return (
+            f"pool of {workers} on {set_name}: the same predictions as one process on all {len(alone)} pages"
+        )
+    return (
+        f"pool of {workers} on {set_name}: PREDICTIONS DIFFER from one process on {len(differing)} pages "
+        f"(first: {differing[0]})"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--bench", type=Path, default=BENCH, help="folder holding the sets")
@@ -323,6 +394,13 @@ def main() -> None:
     parser.add_argument("--dump", type=Path, help="write per-page predictions and scores here (JSON)")
     parser.add_argument(
         "--worst", nargs=2, metavar=("N", "FIELD"), help=f"list N pages failing FIELD ({', '.join(FIELDS)})"
+    )
+    parser.add_argument(
+        "--pool",
+        type=int,
+        default=0,
+        metavar="N",
+        help="add a row: newscrawler through the extraction pool's N worker processes (the crawl's way)",
     )
     parser.add_argument("--worker", nargs=2, metavar=("EXTRACTOR", "DIR"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -343,6 +421,8 @@ def main() -> None:
         names = [e for e in extractors_for(set_name, truth) if not args.only or e in args.only]
         if set_name == "listings":
             names = [e for e in names if e != "htmldate"]
+        if args.pool > 0 and "newscrawler" in names:
+            names.insert(names.index("newscrawler") + 1, f"{POOLED}={args.pool}")
         print(f"\n## {set_name} ({len(truth)} pages)\n")
         print(HEADER if set_name != "listings" else "| extractor   | wrongly emitted | speed | peak RSS |")
         speeds: dict[str, float] = {}
@@ -350,6 +430,9 @@ def main() -> None:
         for extractor in names:
             result = measure(extractor, folder)
             speeds[extractor] = len(truth) / result["seconds"]
+            if extractor.startswith(POOLED):
+                notes.append(_same_as_one_process(set_name, dump, result, args.pool))
+                extractor = f"newscrawler, pool of {args.pool}"
             if set_name == "listings":
                 line, details = _listing_row(extractor, truth, result)
                 print(line)
@@ -380,8 +463,13 @@ def main() -> None:
         if "newscrawler" in speeds and "trafilatura" in speeds:
             notes.append(
                 f"speed {set_name}: newscrawler {speeds['newscrawler'] / speeds['trafilatura']:.2f}x "
-                "trafilatura's pages/s"
+                "trafilatura's pages/s (one process each)"
             )
+            if (pooled := speeds.get(f"{POOLED}={args.pool}")) is not None:
+                notes.append(
+                    f"speed {set_name}: newscrawler with a pool of {args.pool} workers "
+                    f"{pooled / speeds['trafilatura']:.2f}x trafilatura's one process"
+                )
         if listing_details:
             notes.extend(["newscrawler records on listing pages:", *listing_details])
         print()
