@@ -97,6 +97,13 @@ CASES = [
     (["Cortesía"], [], []),
     # Agencies in their own languages.
     (["Anadolu Ajansı"], [], ["Anadolu Ajansı"]),
+    # A nickname or middle names in parentheses inside a name are the name's, as printed; in
+    # parentheses after it, an agency or a place is set off.
+    (["Richard (R.J.) Eskow"], [], ["Richard (R.J.) Eskow"]),
+    (["Von Max (Maxi) Muster und Eva Roe"], [], ["Max (Maxi) Muster", "Eva Roe"]),
+    (["Bruno (Henrique Zecchin) Rodrigues"], ["Folha de S.Paulo"], ["Bruno (Henrique Zecchin) Rodrigues"]),
+    (["By Jane Doe (Reuters)"], [], ["Jane Doe", "Reuters"]),
+    (["Jane Doe (Reuters) John Roe"], [], ["Jane Doe", "Reuters", "John Roe"]),
 ]
 
 

@@ -134,6 +134,14 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _HANDLE = re.compile(r"(?<![\w@])@\w+")
 _BRACKETS = re.compile(r"[()\[\]{}<>«»\"“”„]")
+# "(R.J.)" after a name's first word, the next one capitalised; kept through the bracket split as
+# private-use characters.
+_PARENS_INSIDE_NAME = re.compile(
+    r"((?:^|[,;&/|]\s*|\s(?i:and|und|et|y|e|by|von|par|por)\s+|^(?i:by|von|par|por)\s+)[^\W\d_][\w'’.-]*)"
+    r"\s+\(([^()\d]{1,40})\)\s+(?=[A-ZÀ-ÞĀ-ſ])"
+)
+_OPEN, _CLOSE = "\ue000", "\ue001"
+_NICKNAME = re.compile(r"\s\([^()]*\)\s")
 _DATEISH = re.compile(
     r"(?:\b(?:updated|published|posted|aktualisiert|veröffentlicht|publié|mis à jour|publicado|"
     r"actualizado|pubblicato|aggiornato|stand|datum|date|on|am|le|el|il|at|um)\b\s*:?\s*)?"
@@ -287,7 +295,7 @@ def _candidate(piece: str) -> tuple[str | None, bool]:
     if (outlet := _FOR_OUTLET.match(text)) and all(w[:1].isupper() for w in outlet.group(1).split()):
         text = outlet.group(1)
     text = text.strip(_EDGE)
-    words = text.split()
+    words = _NICKNAME.sub(" ", text).split()  # "Richard (R.J.) Eskow" is judged as "Richard Eskow"
     if not words:
         return None, True
     if all(w.casefold() in _GENERIC_DESK_WORDS for w in words):
@@ -357,6 +365,9 @@ def _pieces(text: str) -> list[tuple[str, str]]:
     text = _URL.sub(" , ", text)
     text = _HANDLE.sub(" , ", text)
     text = _DATEISH.sub(" , ", text)
+    # A nickname or middle names set in parentheses inside a name ("Richard (R.J.) Eskow") are the
+    # name's; parentheses elsewhere set off an affiliation or a place ("Jane Doe (Reuters)").
+    text = _PARENS_INSIDE_NAME.sub(_nickname_kept, text)
     text = _BRACKETS.sub(" , ", text)
     text = _strip_lead_in(text.strip(_EDGE))
     # Initials joined by slashes ("srf/hosb") are one credit; a slash between anything else splits.
@@ -373,10 +384,17 @@ def _pieces(text: str) -> list[tuple[str, str]]:
             continue
         for placeholder, code in codes.items():
             part = part.replace(placeholder, code)
+        part = part.replace(_OPEN, "(").replace(_CLOSE, ")")
         if part and part.strip(_EDGE):
             pieces.append((separator if pieces else "", part))
             separator = ""
     return pieces
+
+
+def _nickname_kept(match: re.Match[str]) -> str:
+    if match.group(2).strip().casefold() in AGENCIES:
+        return match.group(0)  # "Jane (AFP) Doe" is no nickname
+    return f"{match.group(1)} {_OPEN}{match.group(2)}{_CLOSE} "
 
 
 def _all_agencies(match: re.Match[str]) -> bool:  # "dpa/afp" is two agencies
