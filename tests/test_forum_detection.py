@@ -189,3 +189,61 @@ def test_an_article_s_comment_section_is_no_thread_whatever_the_theme_calls_it()
         )
         engine = detect_engine(Page(thread, "https://board.example.net/topic/12/council-budget"))
         assert engine is not None and engine.name == "generic"
+
+
+_OPINIONS = [
+    "The council should publish the minutes before the next vote, not after it.",
+    "Minutes are useless when nobody reads them; a recording of the session would help more.",
+    "Last year the minutes came out three weeks late and nobody complained at all.",
+    "Our street association asked twice for the budget annex and still has not received it.",
+    "I would settle for a summary of the decisions taken, posted on the notice board.",
+    "Publishing them online costs nothing, so there is no excuse for the delay this time.",
+]
+
+
+def _thread_with_a_byline(names: list[str], byline_name: str, bylines: int) -> str:
+    """A page whose byline author shows twice or more (one voice: not read for post dates) above
+    replies by `names` (a thread when they are two or more voices)."""
+    top = "".join(
+        f'<div class="entry-meta"><a class="author-link" href="/author/{byline_name.lower()}">'
+        f'{byline_name}</a> <span class="entry-date">{day + 1:02d}.03.2021</span></div>'
+        for day in range(bylines)
+    )
+    replies = "".join(
+        f'<div class="reply"><span class="username">{name}</span> <span class="date">{day + 3:02d}.03.2021'
+        f"</span><p>{_OPINIONS[day]}</p></div>"
+        for day, name in enumerate(names)
+    )
+    return f"<html><body><main><h1>Council minutes</h1>{top}<section>{replies}</section></main></body></html>"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.sampled_from(["bob", "Bob", "alice", "carol"]), min_size=1, max_size=6),
+    st.sampled_from(["Dana Scully", "bob"]),
+    st.integers(min_value=1, max_value=3),
+)
+def test_the_block_finder_answers_alike_when_one_voice_groups_are_not_read_for_dates(
+    names, byline_name, bylines
+):
+    # A group of author marks showing one name cannot be a thread's posts: the finder skips its
+    # region when it reads dates. Reading every group's region (the plain path) finds the same.
+    html = _thread_with_a_byline(names, byline_name, bylines)
+    fast = [e.get("class") for e in blocks.find_post_blocks(Page(html, "https://board.example.net/t/1"))]
+    plain_voiced = blocks._voiced
+    try:
+        blocks._voiced = lambda groups: frozenset(range(len(groups)))  # type: ignore[assignment]
+        plain = [e.get("class") for e in blocks.find_post_blocks(Page(html, "https://board.example.net/t/1"))]
+    finally:
+        blocks._voiced = plain_voiced
+    assert fast == plain
+    assert len(fast) == (len(names) if len({n.casefold() for n in names}) >= 2 else 0)
+
+
+@pytest.mark.parametrize("page", HTML_CASES, ids=[p.name for p in HTML_CASES])
+def test_saved_thread_pages_give_the_same_posts_when_every_group_is_read_for_dates(page: Path, monkeypatch):
+    text, expected = _fixture(page)
+    fast = blocks.find_post_blocks(Page(text, expected["url"]))
+    monkeypatch.setattr(blocks, "_voiced", lambda groups: frozenset(range(len(groups))))
+    plain = blocks.find_post_blocks(Page(text, expected["url"]))
+    assert [e.sourceline for e in fast] == [e.sourceline for e in plain]

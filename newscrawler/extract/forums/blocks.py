@@ -416,7 +416,15 @@ class _Index:
     author that holds no other author of its group (`_container` never climbs above it).
     Reading every element of a news page for dates cost more than all the rest of detection."""
 
-    def __init__(self, body: Element, marks: list[Element], groups: list[list[Element]]) -> None:
+    def __init__(
+        self,
+        body: Element,
+        marks: list[Element],
+        groups: list[list[Element]],
+        searched: frozenset[int] | None = None,
+    ) -> None:
+        """`searched`: the groups whose posts are looked for (default all): dates are read in
+        their regions only."""
         self._names: dict[Element, str] = {}
         self.counts: dict[tuple[Element, int], int] = defaultdict(int)
         self.authors: dict[tuple[Element, int], list[str]] = {}
@@ -430,7 +438,14 @@ class _Index:
                         shown.append(name)
         self.dates: dict[Element, list[Element]] = defaultdict(list)
         regions = outermost(
-            list({self._region(mark, key) for key, group in enumerate(groups) for mark in group})
+            list(
+                {
+                    self._region(mark, key)
+                    for key, group in enumerate(groups)
+                    if searched is None or key in searched
+                    for mark in group
+                }
+            )
         )
         found = {date for region in regions for date in date_marks(region) if not _in_quote(date, body)}
         for date in sorted(found, key=_document_order(body)):
@@ -651,13 +666,14 @@ def _find(page: Page) -> list[Element]:
     if len(groups) > _MAX_GROUPS:  # the largest groups, in page order: a page has a few
         smallest = sorted((len(g) for g in groups), reverse=True)[_MAX_GROUPS - 1]
         groups = [g for g in groups if len(g) >= smallest][:_MAX_GROUPS]
-    if all(len({text_of(mark).casefold() for mark in group}) < _MIN_POSTS for group in groups):
-        # Each group shows one name (a blog's author in the byline and again in the bio box): no
-        # thread whatever the dates (see _a_conversation), and the dates are the costly part.
+    voiced = _voiced(groups)
+    if not voiced:
         return []
-    index = _Index(body, marks, groups)
+    index = _Index(body, marks, groups, voiced)
     best: list[Element] = []
     for key, group in enumerate(groups):
+        if key not in voiced:
+            continue
         names: dict[Element, str] = {}
         for mark in group:
             container = _container(mark, key, index)
@@ -677,6 +693,16 @@ def _find(page: Page) -> list[Element]:
     if len(best) < _MIN_POSTS:
         return []
     return sorted(best, key=_document_order(body))
+
+
+def _voiced(groups: list[list[Element]]) -> frozenset[int]:
+    """The groups whose posts can make a thread: those showing at least two names. A group showing
+    one (a blog's author in the byline and again in the bio box) is no thread whatever the dates
+    (_a_conversation: its posts' names are its marks'), and the dates are the costly part: its
+    region, often most of the page, is not read for them."""
+    return frozenset(
+        key for key, group in enumerate(groups) if len({text_of(m).casefold() for m in group}) >= _MIN_POSTS
+    )
 
 
 _OWN_WORDS = etree.XPath(
