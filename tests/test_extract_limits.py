@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newscrawler import extract_records
-from newscrawler.extract import extract_page
+from newscrawler.extract import document, extract_page
 from newscrawler.extract.document import MAX_DEPTH, parse_document
 from newscrawler.extract.encoding import decode_page, plausible
 from newscrawler.pool import PageJob, run_job
@@ -93,6 +93,22 @@ def test_a_tag_with_eighty_thousand_attributes_keeps_the_article():
     [decoy] = [e for e in parsed.root.iter("div") if e.text == "decoy"]
     assert len(decoy.attrib) == 1000 and decoy.get("data-a999") == "value 999"
     assert_whole_article(html)
+
+
+# Runs of text without a bracket, sized around the window and the long-tag threshold.
+_RUN_LENGTHS = st.one_of(
+    st.sampled_from([0, 1, 2046, 2047, 2048, 2049, 4094, 4095, 4096, 4097, 6141, 6142, 6143, 8192]),
+    st.integers(min_value=0, max_value=12_000),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["<", ">", "<<", "><"]), _RUN_LENGTHS), min_size=1, max_size=8))
+def test_the_windowed_long_tag_test_answers_as_the_regex_over_the_whole_page(pieces):
+    # parse_document caps attributes only on pages holding a tag this long: the windows must find
+    # every one the plain regex finds, and no other.
+    html = "".join(bracket + "a" * run for bracket, run in pieces)
+    assert document.has_long_tag(html) == (document._LONG_TAG_START.search(html) is not None)
 
 
 def test_utf8_bytes_labelled_utf16_are_read_as_utf8():
