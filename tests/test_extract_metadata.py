@@ -60,6 +60,62 @@ def test_microdata_text_is_read_paragraph_by_paragraph_without_scripts():
     assert node["articleBody"] == "First paragraph.\nSecond\nline."
 
 
+def test_microdata_items_found_once_are_extruct_s_items():
+    from extruct.w3cmicrodata import MicrodataExtractor
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from newscrawler.extract.document import parse_html
+    from newscrawler.extract.structured import _MicrodataExtractor
+
+    class TwoWalks(_MicrodataExtractor):
+        extract_items = MicrodataExtractor.extract_items  # extruct's own: items found twice
+
+    plain, once = TwoWalks(), _MicrodataExtractor()
+    # The reader's override must keep extruct's signature and helpers.
+    assert callable(getattr(MicrodataExtractor, "_build_itemids", None))
+    props = st.sampled_from(["headline", "author", "name", "datePublished", "articleBody"])
+
+    def element(depth: int) -> st.SearchStrategy[str]:
+        leaf = st.builds(
+            lambda p, t: f'<span itemprop="{p}">{t}</span>', props, st.sampled_from(["Ann", "x 1"])
+        )
+        if depth == 0:
+            return leaf
+        item = st.builds(
+            lambda p, kids, ref: (
+                f'<div itemprop="{p}" itemscope itemtype="https://schema.org/Thing"'
+                f"{' itemref=r1' if ref else ''}>{''.join(kids)}</div>"
+            ),
+            props,
+            st.lists(element(depth - 1), max_size=3),
+            st.booleans(),
+        )
+        return st.one_of(
+            leaf,
+            item,
+            st.builds(lambda kids: f"<p>{''.join(kids)}</p>", st.lists(element(depth - 1), max_size=3)),
+        )
+
+    @settings(max_examples=80, deadline=None)
+    @given(st.lists(element(3), min_size=1, max_size=4), st.booleans())
+    def same(parts, scoped_body):
+        body = '<body itemscope itemtype="https://schema.org/WebPage">' if scoped_body else "<body>"
+        html = (
+            f'<html>{body}<div id="r1"><span itemprop="author">Ref</span></div>{"".join(parts)}</body></html>'
+        )
+        root = parse_html(html)
+        assert once.extract_items(root, "https://news.example.org/") == plain.extract_items(
+            root, "https://news.example.org/"
+        )
+        inner = root.find("body")
+        assert once.extract_items(inner, "https://news.example.org/") == plain.extract_items(
+            inner, "https://news.example.org/"
+        )
+
+    same()
+
+
 def test_the_headline_shown_wins_over_the_seo_title_the_metadata_repeats():
     seo = "Privatkredit-Zinsen: So ermitteln Sie Ihre Kosten"
     shown = "Wie hoch sind die Zinsen für einen Privatkredit?"

@@ -67,6 +67,21 @@ class _MicrodataExtractor(MicrodataExtractor):
     def _extract_textContent(self, node: lxml.html.HtmlElement) -> str:
         return "\n".join(paragraphs_of(node))
 
+    def extract_items(self, document: lxml.html.HtmlElement, base_url: str) -> list[dict[str, Any]]:
+        """extruct's extract_items, with the page's items found once: extruct walks the whole
+        tree for them twice (to number them, then to read them), the same search each time when
+        `document` is the root, as it is here."""
+        if document.getroottree().getroot() is not document:
+            return super().extract_items(document, base_url)
+        items = self._xp_item(document)
+        itemids = {node: index + 1 for index, node in enumerate(items)}
+        items_seen: set[Any] = set()
+        found = (
+            self._extract_item(item, items_seen=items_seen, base_url=base_url, itemids=itemids)
+            for item in items
+        )
+        return [item for item in found if item]
+
 
 _microdata = _MicrodataExtractor()
 # The attribute axis: a third cheaper than testing every element for the attribute.
