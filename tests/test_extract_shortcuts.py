@@ -15,11 +15,26 @@ from newscrawler.extract.body import (
     _DISCLOSURE_WORDS,
     _EMBED_CONSENT,
     _EMBED_CONSENT_WORDS,
+    _NOT_A_LETTER,
+    _OTHER_PROSE,
     _PICTURE_CREDIT,
     _PICTURE_CREDIT_WORDS,
     _PROMO,
     _PROMO_WORDS,
+    _STRONG_WIDGET,
+    _WEAK_WIDGET,
+    _WIDGET_VOCABULARY,
     _may_match,
+    _names_widget_word,
+    _read_token_kind,
+    _token_kind,
+)
+from newscrawler.extract.bylines import (
+    _BYLINE_PREFIX,
+    _BYLINE_VERBS,
+    _BYLINE_WORDS,
+    _LEAD_ENOUGH,
+    _may_start_byline,
 )
 from newscrawler.extract.pagekind import _host_path_query
 
@@ -198,3 +213,77 @@ link_pieces = st.lists(
 def test_any_link_splits_as_urlsplit_splits_it(prefix, rest):
     href = prefix + rest
     assert _split_fast(href) == _split_by_urlsplit(href)
+
+
+# Class and id attributes: widget words among others, glued, camelCased, with digits, separators,
+# the post's own classes, and letters outside ASCII that lower-case to ASCII ones (the Kelvin sign).
+class_pieces = st.lists(
+    st.one_of(
+        st.sampled_from(sorted(_STRONG_WIDGET | _WEAK_WIDGET | _OTHER_PROSE)),
+        st.sampled_from(
+            ["post-12", "type-post", "hentry", "status-publish", "category-", "tag-", "no", "has"]
+        ),
+        st.sampled_from(
+            ["col", "md", "6", "grid", "Wrapper", "Share", "REL", "ated", "-", "--", "_", " ", "\t"]
+        ),
+        st.sampled_from(
+            ["elementor-widget-text-editor", "widget_heading", "sharingContainer", "imageEmbedCredit"]
+        ),
+        st.text(alphabet=st.sampled_from([*"aeiknorstAEIKS-_ 1", *_ASCII_LOOKALIKES, "é", "Ö"]), max_size=6),
+    ),
+    max_size=8,
+).map("".join)
+
+
+def _plain_widget_word(text: str) -> bool:
+    return _WIDGET_VOCABULARY.search(_NOT_A_LETTER.sub("", text.lower())) is not None
+
+
+@settings(max_examples=500, deadline=None)
+@given(class_pieces)
+def test_the_widget_vocabulary_test_on_bytes_answers_as_on_text(text):
+    assert _names_widget_word(text) == _plain_widget_word(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(class_pieces)
+def test_a_token_without_a_widget_word_is_read_as_reading_it_whole_would(text):
+    for token in text.split():
+        assert _token_kind(token) == _read_token_kind(token), token
+
+
+def test_widget_tokens_keep_their_kind():
+    for token in [
+        "share-bar",
+        "relatedPosts",
+        "sharebox",
+        "newsletter-signup",
+        "col-md-6",
+        "post-7972",
+        "hentry",
+    ]:
+        assert _token_kind(token) == _read_token_kind(token), token
+    assert _token_kind("share-bar") > 0 and _token_kind("col-md-6") == 0 and _token_kind("hentry") < 0
+
+
+def _plain_may_start_byline(lead: str) -> bool:
+    start = lead.casefold()
+    if any(start.startswith(verb) or verb.startswith(start) for verb in _BYLINE_VERBS):
+        return True
+    if len(lead) >= _LEAD_ENOUGH:
+        return bool(_BYLINE_PREFIX.match(lead))
+    return any(start.startswith(word) or word.startswith(start) for word in _BYLINE_WORDS)
+
+
+leads = st.lists(
+    st.one_of(
+        st.sampled_from([*_BYLINE_VERBS, *_BYLINE_WORDS, "BY", "Posted", "écr", "Von:"]), st.text(max_size=4)
+    ),
+    max_size=3,
+).map(lambda parts: "".join(parts)[:12])
+
+
+@settings(max_examples=500, deadline=None)
+@given(leads)
+def test_a_byline_start_is_told_as_comparing_it_with_every_word_tells_it(lead):
+    assert _may_start_byline(lead) == _plain_may_start_byline(lead)

@@ -440,16 +440,20 @@ def _other_structured_credits(page: Page, node: Node | None, same_article: Seque
 
 # Longer than any byline word: a start this long shows the character after the word too.
 _LEAD_ENOUGH = 6
+# Every start of a verb or byline word ("", "p", "po", ...): a lead that is one may go on as it.
+_VERB_STARTS = frozenset(verb[:end] for verb in _BYLINE_VERBS for end in range(len(verb) + 1))
+_WORD_STARTS = frozenset(word[:end] for word in _BYLINE_WORDS for end in range(len(word) + 1))
 
 
 def _may_start_byline(lead: str) -> bool:
-    """Whether a text whose first non-blank piece is `lead` can read as a byline."""
+    """Whether a text whose first non-blank piece is `lead` can read as a byline: it starts with a
+    verb or byline word, or is the start of one (asked of every candidate element of a page)."""
     start = lead.casefold()
-    if any(start.startswith(verb) or verb.startswith(start) for verb in _BYLINE_VERBS):
+    if start.startswith(_BYLINE_VERBS) or start in _VERB_STARTS:
         return True  # "Posted" alone, its "by" in the next element
     if len(lead) >= _LEAD_ENOUGH:
         return bool(_BYLINE_PREFIX.match(lead))
-    return any(start.startswith(word) or word.startswith(start) for word in _BYLINE_WORDS)
+    return start.startswith(_BYLINE_WORDS) or start in _WORD_STARTS
 
 
 def _leading_text(element: lxml.html.HtmlElement) -> str:
