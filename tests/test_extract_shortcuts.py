@@ -10,7 +10,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newscrawler.extract.body import (
-    _ASCII_LOOKALIKES,
     _DISCLOSURE,
     _DISCLOSURE_WORDS,
     _EMBED_CONSENT,
@@ -37,6 +36,7 @@ from newscrawler.extract.bylines import (
     _may_start_byline,
 )
 from newscrawler.extract.pagekind import _host_path_query
+from newscrawler.normalize.text import ASCII_LOOKALIKES
 
 GATED = [
     (_PROMO, _PROMO_WORDS),
@@ -119,12 +119,12 @@ LOOKALIKE_SWAPS = {"i": "\u0131", "I": "\u0130", "s": "\u017f", "k": "\u212a", "
 def test_only_the_listed_characters_match_an_ascii_letter_case_insensitively():
     letters = re.compile("[a-z]", re.IGNORECASE)
     found = {chr(c) for c in range(128, 0x110000) if letters.fullmatch(chr(c))}
-    assert found == set(_ASCII_LOOKALIKES)
+    assert found == set(ASCII_LOOKALIKES)
     # A letter alone compiles to another test than a class: asked of every character with a case.
     cased = [chr(c) for c in range(128, 0x110000) if chr(c).lower() != chr(c) or chr(c).upper() != chr(c)]
     for letter in "abcdefghijklmnopqrstuvwxyz":
         alone = re.compile(letter, re.IGNORECASE)
-        assert {c for c in cased if alone.fullmatch(c)} <= set(_ASCII_LOOKALIKES)
+        assert {c for c in cased if alone.fullmatch(c)} <= set(ASCII_LOOKALIKES)
 
 
 def test_each_phrase_the_patterns_match_passes_the_gate():
@@ -146,7 +146,7 @@ def test_lookalike_letters_open_the_gate_as_they_open_the_pattern():
 texts = st.lists(
     st.one_of(
         st.sampled_from(PHRASES),
-        st.text(alphabet=st.sampled_from([*"aeiknorst -:.’", *_ASCII_LOOKALIKES, "ß", "Ö"]), max_size=12),
+        st.text(alphabet=st.sampled_from([*"aeiknorst -:.’", *ASCII_LOOKALIKES, "ß", "Ö"]), max_size=12),
         st.text(max_size=8),
     ),
     max_size=6,
@@ -229,7 +229,7 @@ class_pieces = st.lists(
         st.sampled_from(
             ["elementor-widget-text-editor", "widget_heading", "sharingContainer", "imageEmbedCredit"]
         ),
-        st.text(alphabet=st.sampled_from([*"aeiknorstAEIKS-_ 1", *_ASCII_LOOKALIKES, "é", "Ö"]), max_size=6),
+        st.text(alphabet=st.sampled_from([*"aeiknorstAEIKS-_ 1", *ASCII_LOOKALIKES, "é", "Ö"]), max_size=6),
     ),
     max_size=8,
 ).map("".join)

@@ -14,11 +14,20 @@ from hypothesis import strategies as st
 from newscrawler.normalize.authors import normalize_forum_author, split_authors
 from newscrawler.normalize.dates import normalize_date
 from newscrawler.normalize.text import (
+    _BROWSER_TERM,
+    _COUNTED_WORD,
+    _SPACES,
+    ASCII_LOOKALIKES,
     PLAIN_LATIN,
+    _may_name_a_browser,
+    _single_spaced,
     clean_inline,
     clean_paragraphs,
     join_paragraphs,
+    key_words,
+    paragraph_key,
     split_paragraphs,
+    word_count,
 )
 from newscrawler.normalize.titles import normalize_title
 
@@ -266,3 +275,84 @@ def test_plain_latin_lines_need_no_mojibake_repair(raw):
     assert not is_bad(raw)
     assert _MOJIBAKE_HINT.search(raw) is None
     assert unicodedata.normalize("NFC", raw) == raw
+
+
+# Word counting's shortcut (\w+ runs when no ideograph or kana stands in the text) against the full
+# pattern, on text mixing scripts, digits, underscores and punctuation.
+mixed_text = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(
+            [*"ab_9 .,-’\n\t", "é", "ß", "ж", "ي", "\u0301", "日", "本", "カ", "ナ", "한", "豈", "\u3000"]
+        ),
+        st.characters(),
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(mixed_text)
+def test_words_are_counted_as_the_full_pattern_counts_them(text):
+    assert word_count(text) == len(_COUNTED_WORD.findall(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(mixed_text)
+def test_a_paragraph_key_counts_its_words_as_splitting_counts_them(text):
+    key = paragraph_key(text)
+    assert key_words(key) == len(key.split())
+
+
+spaced_text = st.lists(
+    st.sampled_from(
+        ["a", "b.", " ", "  ", "\t", "\r", "\n", "\u00a0", "\u2003", "\u200a", "\u3000", "\u200b"]
+    ),
+    max_size=20,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(spaced_text)
+def test_spaces_collapse_as_the_full_substitution_collapses_them(text):
+    assert _single_spaced(text) == _SPACES.sub(" ", text.replace("\r", " ").replace("\n", " ")).strip()
+
+
+BROWSER_PHRASES = [
+    "Please enable JavaScript to view this site.",
+    "Your browser is not supported",
+    "JS is disabled",
+    "This page needs IE 11 or later",
+    "ie9 users: update",
+    "Internet Explorer is outdated",
+    "Votre navigateur est obsolète",
+    "Tu navegador no es compatible",
+    "Twoja PRZEGLĄDARKA jest przestarzała",
+    "Váš PROHLÍŽEČ není podporován",
+    "The field was muddy in 2019.",
+]
+browser_text = st.lists(
+    st.one_of(
+        st.sampled_from(BROWSER_PHRASES),
+        st.text(alphabet=st.sampled_from([*"aeijsIE 19-", *ASCII_LOOKALIKES, "٣", "Ą"]), max_size=10),
+    ),
+    max_size=4,
+).map(" ".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(browser_text, st.sampled_from(["none", "upper", "swap", "lookalikes"]))
+def test_the_browser_gate_never_closes_on_a_text_the_pattern_matches(text, casing):
+    if casing == "upper":
+        text = text.upper()
+    elif casing == "swap":
+        text = text.swapcase()
+    elif casing == "lookalikes":
+        text = text.replace("i", "\u0131").replace("s", "\u017f").replace("I", "\u0130")
+    assert _may_name_a_browser(text) or not _BROWSER_TERM.search(text)
+
+
+def test_each_browser_phrase_passes_the_gate():
+    matched = [p for p in BROWSER_PHRASES if _BROWSER_TERM.search(p)]
+    assert len(matched) == len(BROWSER_PHRASES) - 1  # all but the muddy field
+    assert all(_may_name_a_browser(p) and _may_name_a_browser(p.upper()) for p in matched)
+    assert not _may_name_a_browser("The field was muddy in 2019.")

@@ -37,6 +37,7 @@ from newscrawler.extract.cleaning import is_hidden
 from newscrawler.extract.hydration import embedded_article_markup
 from newscrawler.extract.page import Page
 from newscrawler.extract.textblocks import BLOCK_TAGS
+from newscrawler.normalize.text import ASCII_LOOKALIKES
 
 # Never part of the main text, whatever their neighbourhood.
 _SKIP_TAGS = frozenset(
@@ -1082,16 +1083,12 @@ _PROMO_WORDS = (
 )
 # fmt: on
 _DISCLOSURE_WORDS = ("affili", "afiliad", "partnerlink", "meinung de", "expressed", "reflect", "engagent que")
-# The characters other than ASCII letters that a case-insensitive search matches to an ASCII
-# letter (İ and ı to i, ſ to s, the Kelvin sign to k): only a text holding one of them can match
-# an ASCII word without showing it in its lower case.
-_ASCII_LOOKALIKES = ("\u0130", "\u0131", "\u017f", "\u212a")
 
 
 def _may_match(text: str, words: tuple[str, ...]) -> bool:
     """False only when a case-insensitive pattern each of whose matches holds one of `words`
     (lower case ASCII, or letters of scripts without case) cannot match `text`."""
-    if not text.isascii() and any(char in text for char in _ASCII_LOOKALIKES):
+    if not text.isascii() and any(char in text for char in ASCII_LOOKALIKES):
         return True
     lowered = text.lower()  # İ, the one letter whose lower case is longer, is among the above
     return any(word in lowered for word in words)

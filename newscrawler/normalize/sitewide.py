@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from newscrawler.normalize.dateparse import order_evidence
-from newscrawler.normalize.text import clean_inline, paragraph_key
+from newscrawler.normalize.text import clean_inline, key_words, paragraph_key
 from newscrawler.normalize.titles import affix_key, prefix_head, title_segments
 
 DATE_ORDERS = ("DMY", "MDY")
@@ -161,7 +161,7 @@ class SiteLearner:
             if not text or len(text) > rules.max_chars:
                 continue
             key = paragraph_key(text)
-            if len(key.split()) >= rules.min_words:
+            if key_words(key) >= rules.min_words:
                 keys.add(key)
         for key in keys:
             hashed = hash(key)

@@ -17,11 +17,18 @@ from ftfy.badness import is_bad
 # only: zero-width spaces and soft hyphens ("Mit\xadtel\xadal\xadter"), which break every search.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\xad\u200b\u200e\u200f\u2060\ufeff\ufffe]")
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+# A line holding none of these has only single spaces: _SPACES would leave it as it is.
+_NOT_A_SINGLE_SPACE = re.compile(r"  |[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _WORD = re.compile(r"\w+")
 # Ideographs and kana are words of their own: CJK text has no spaces to count by.
 _COUNTED_WORD = re.compile(
     r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[^\W\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+"
 )
+_COUNTED_ALONE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# The characters other than ASCII letters that a case-insensitive search matches to an ASCII
+# letter (İ and ı to i, ſ to s, the Kelvin sign to k): only a text holding one of them can match
+# an ASCII word without showing it in its lower case.
+ASCII_LOOKALIKES = ("\u0130", "\u0131", "\u017f", "\u212a")
 # Typographic punctuation publishers use everywhere. A line of ASCII and these alone holds no
 # mojibake as ftfy's badness test and _MOJIBAKE_HINT define it (each of their patterns needs some
 # other character: tests read the patterns to check) and NFC leaves it alone (no combining marks,
@@ -93,6 +100,10 @@ _BROWSER_TERM = re.compile(
     r"javascript|\bjs\b|browser|navigateur|navegador|przeglądar|prohlížeč|\bIE ?\d+\b|internet explorer",
     re.IGNORECASE,
 )
+# What each _BROWSER_TERM match holds once lower-cased (see _may_name_a_browser).
+_BROWSER_TERM_LOWERED = re.compile(
+    r"javascript|js|browser|navigateur|navegador|przeglądar|prohlížeč|ie ?\d|internet explorer"
+)
 _REQUIREMENT = re.compile(
     r"requires?|required|needs?\b|enabled?\b|activated?\b|aktivier|deaktiviert|disabled|not supported|"
     r"unsupported|nicht unterstützt|non supporté|no (?:es )?compatible|update|upgrade|outdated|veraltet|"
@@ -152,7 +163,7 @@ def _clean_line(text: str) -> str | None:
     text = html.unescape(text) if "&" in text else text
     text = _CONTROL.sub("", text)
     # Spaces first: mojibake detection must see the text as it will be stored.
-    text = _SPACES.sub(" ", text.replace("\r", " ").replace("\n", " ")).strip()
+    text = _single_spaced(text)
     if text.isascii() or not _NOT_PLAIN.search(text) or not _NOT_PLAIN_LATIN.search(text):
         return text or None
     if _MOJIBAKE_HINT.search(text) or is_bad(text):
@@ -161,8 +172,17 @@ def _clean_line(text: str) -> str | None:
             text, unescape_html=False, uncurl_quotes=False, fix_latin_ligatures=False, normalization="NFC"
         )
     text = unicodedata.normalize("NFC", text)
-    text = _SPACES.sub(" ", text.replace("\r", " ").replace("\n", " ")).strip()
+    text = _single_spaced(text)
     return text or None
+
+
+def _single_spaced(text: str) -> str:
+    """Line breaks and runs of spaces (of any width) as one space, ends stripped. Most lines need
+    nothing: the substitution, which rebuilds the line at every space, is made only when needed."""
+    text = text.replace("\r", " ").replace("\n", " ")
+    if _NOT_A_SINGLE_SPACE.search(text):
+        text = _SPACES.sub(" ", text)
+    return text.strip()
 
 
 # Memoized: cleaning a body asks for each paragraph's key several times, and the site-wide learner
@@ -191,10 +211,19 @@ def is_furniture(text: str) -> bool:
 def _is_browser_notice(text: str) -> bool:
     return (
         len(text.split()) <= _BROWSER_NOTICE_WORDS
+        and _may_name_a_browser(text)
         and _BROWSER_TERM.search(text) is not None
         and _REQUIREMENT.search(text) is not None
         and _SITE_ITSELF.search(text) is not None
     )
+
+
+def _may_name_a_browser(text: str) -> bool:
+    """False only when _BROWSER_TERM cannot match: its case-insensitive search costs five times a
+    case-sensitive one of the lower-cased text, and nearly every paragraph is short enough to ask."""
+    if not text.isascii() and any(char in text for char in ASCII_LOOKALIKES):
+        return True
+    return _BROWSER_TERM_LOWERED.search(text.lower()) is not None
 
 
 def _without_terminal_block(paragraphs: list[str]) -> list[str]:
@@ -250,7 +279,7 @@ def _repeats(keys: list[str]) -> list[bool]:
     for index, key in enumerate(keys):
         earlier.append(first.get(key))
         first.setdefault(key, index)
-    long = [len(k.split()) >= REPEAT_MIN_WORDS for k in keys]
+    long = [key_words(k) >= REPEAT_MIN_WORDS for k in keys]
     # Long paragraphs only, in order: a copy's paragraphs follow each other as the original's did.
     order = [i for i in range(len(keys)) if long[i]]
     in_copy = [False] * len(keys)
@@ -274,6 +303,11 @@ def _repeats(keys: list[str]) -> list[bool]:
     return result
 
 
+def key_words(key: str) -> int:
+    """The words of a paragraph_key (single spaces between them): counted without splitting."""
+    return key.count(" ") + 1 if key else 0
+
+
 def _next_long(order: list[int], index: int) -> int | None:
     """The long paragraph after `index` in `order`."""
     at = order.index(index)
@@ -295,7 +329,12 @@ def accent_fold(text: str) -> str:
 
 
 def word_count(text: str | None) -> int:
-    return len(_COUNTED_WORD.findall(text or ""))
+    text = text or ""
+    if text.isascii() or not _COUNTED_ALONE.search(text):
+        # Without ideographs or kana a word is a run of word characters: \w+ finds them at half
+        # the cost of the class that sets those characters apart.
+        return len(_WORD.findall(text))
+    return len(_COUNTED_WORD.findall(text))
 
 
 def content_hash(*parts: object) -> str:
