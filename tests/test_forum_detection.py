@@ -247,3 +247,17 @@ def test_saved_thread_pages_give_the_same_posts_when_every_group_is_read_for_dat
     monkeypatch.setattr(blocks, "_voiced", lambda groups: frozenset(range(len(groups))))
     plain = blocks.find_post_blocks(Page(text, expected["url"]))
     assert [e.sourceline for e in fast] == [e.sourceline for e in plain]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(min_value=1, max_value=60), st.randoms(use_true_random=False))
+def test_elements_put_in_document_order_by_libxml2_as_by_numbering_the_page(size, rnd):
+    # The block finder orders its dates and posts as a node-set: the order a walk of the page gives.
+    html = "<html><body>"
+    for index in range(size):
+        html += rnd.choice(["<div>", "<p>", "<span>", "</div>", "</p>", "<b>x</b>", "<i>"]) + f"t{index}"
+    page = Page(html + "</body></html>", "https://board.example.net/t/1")
+    body = page.tree.find("body")
+    walk = list(body.iter())
+    chosen = rnd.sample(walk, rnd.randint(0, len(walk)))
+    assert blocks._in_document_order(body, chosen) == sorted(chosen, key=walk.index)
