@@ -67,6 +67,9 @@ SKIP_TAGS = frozenset(
 )
 
 
+_CELLS = frozenset(["td", "th"])
+
+
 def paragraphs_of(element: lxml.html.HtmlElement) -> list[str]:
     """Paragraph texts of a subtree in reading order, whitespace collapsed."""
     paragraphs: list[str] = []
@@ -78,25 +81,31 @@ def paragraphs_of(element: lxml.html.HtmlElement) -> list[str]:
             paragraphs.append(text)
         current.clear()
 
+    # Asked of many elements of a page: each lxml property (tag, text, tail) is read once per node,
+    # and a paragraph is ended only when text was gathered since the last one.
     def walk(node: lxml.html.HtmlElement) -> None:
-        tag = node.tag if isinstance(node.tag, str) else ""
-        if tag in SKIP_TAGS or not isinstance(node.tag, str):
-            if node.tail:
-                current.append(node.tail)
+        tag = node.tag
+        if not isinstance(tag, str) or tag in SKIP_TAGS:
+            tail = node.tail
+            if tail:
+                current.append(tail)
             return
         block = tag in BLOCK_TAGS
-        if block or tag == "br":
+        if (block or tag == "br") and current:
             flush()
-        if node.text:
-            current.append(node.text)
+        text = node.text
+        if text:
+            current.append(text)
         for child in node:
             walk(child)
         if block:
-            flush()
-        elif tag in {"td", "th"}:
+            if current:
+                flush()
+        elif tag in _CELLS:
             current.append(" ")
-        if node.tail:
-            current.append(node.tail)
+        tail = node.tail
+        if tail:
+            current.append(tail)
 
     walk(element)
     flush()
