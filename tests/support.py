@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import strategies as st
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("NEWSCRAWLER_SHARED", REPO.parent / "shared"))
@@ -111,3 +112,31 @@ def scrapy_crawl(
             pytest.fail(f"{message}\n{dump[-8000:]}")
     records, manifests, feeds = read_output(data_dir)
     return CrawlResult(process.returncode, stderr, data_dir, records, manifests, feeds)
+
+
+# Case-insensitive patterns match an ASCII letter through these too (İ ı ſ and the Kelvin sign):
+# property tests of case-insensitive shortcuts write texts every way a page may.
+LOOKALIKE_SWAPS = {"i": "\u0131", "I": "\u0130", "s": "\u017f", "k": "\u212a", "K": "\u212a"}
+CASINGS = ("none", "upper", "swap", "lookalikes")
+
+
+def recased(text: str, casing: str) -> str:
+    """`text` as written, upper-cased, case-swapped, or with ASCII letters swapped for lookalikes."""
+    if casing == "upper":
+        return text.upper()
+    if casing == "swap":
+        return text.swapcase()
+    if casing == "lookalikes":
+        return "".join(LOOKALIKE_SWAPS.get(c, c) for c in text)
+    return text
+
+
+def mixed_texts(
+    phrases: list[str], letters: list[str], *, word_size: int, parts: int, any_text: bool = False
+) -> st.SearchStrategy[str]:
+    """Texts joined from known phrases and words of `letters` (and any text at all): what a gate
+    must never close on where the full pattern matches."""
+    pieces = [st.sampled_from(phrases), st.text(alphabet=st.sampled_from(letters), max_size=word_size)]
+    if any_text:
+        pieces.append(st.text(max_size=8))
+    return st.lists(st.one_of(*pieces), max_size=parts).map(" ".join)

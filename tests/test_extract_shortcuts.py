@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support import CASINGS, LOOKALIKE_SWAPS, mixed_texts, recased
 
 from newscrawler.extract.body import (
     _DISCLOSURE,
@@ -113,7 +114,6 @@ PHRASES = [
     "The harbour authority approved a plan on Tuesday.",
     "Die Stadt plant einen neuen Hafen.",
 ]
-LOOKALIKE_SWAPS = {"i": "\u0131", "I": "\u0130", "s": "\u017f", "k": "\u212a", "K": "\u212a"}
 
 
 def test_only_the_listed_characters_match_an_ascii_letter_case_insensitively():
@@ -143,25 +143,15 @@ def test_lookalike_letters_open_the_gate_as_they_open_the_pattern():
     assert _PROMO.search(text) and _may_match(text, _PROMO_WORDS)
 
 
-texts = st.lists(
-    st.one_of(
-        st.sampled_from(PHRASES),
-        st.text(alphabet=st.sampled_from([*"aeiknorst -:.’", *ASCII_LOOKALIKES, "ß", "Ö"]), max_size=12),
-        st.text(max_size=8),
-    ),
-    max_size=6,
-).map(" ".join)
+texts = mixed_texts(
+    PHRASES, [*"aeiknorst -:.’", *ASCII_LOOKALIKES, "ß", "Ö"], word_size=12, parts=6, any_text=True
+)
 
 
 @settings(max_examples=400, deadline=None)
-@given(texts, st.sampled_from(["none", "upper", "swap", "lookalikes"]))
+@given(texts, st.sampled_from(CASINGS))
 def test_the_gate_never_closes_on_a_text_the_pattern_matches(text, casing):
-    if casing == "upper":
-        text = text.upper()
-    elif casing == "swap":
-        text = text.swapcase()
-    elif casing == "lookalikes":
-        text = "".join(LOOKALIKE_SWAPS.get(c, c) for c in text)
+    text = recased(text, casing)
     for pattern, words in GATED:
         assert _may_match(text, words) or not pattern.search(text)
 

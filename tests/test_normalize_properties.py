@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
+from support import CASINGS, mixed_texts, recased
 
 from newscrawler.normalize.authors import normalize_forum_author, split_authors
 from newscrawler.normalize.dates import normalize_date
@@ -330,24 +331,15 @@ BROWSER_PHRASES = [
     "Váš PROHLÍŽEČ není podporován",
     "The field was muddy in 2019.",
 ]
-browser_text = st.lists(
-    st.one_of(
-        st.sampled_from(BROWSER_PHRASES),
-        st.text(alphabet=st.sampled_from([*"aeijsIE 19-", *ASCII_LOOKALIKES, "٣", "Ą"]), max_size=10),
-    ),
-    max_size=4,
-).map(" ".join)
+browser_text = mixed_texts(
+    BROWSER_PHRASES, [*"aeijsIE 19-", *ASCII_LOOKALIKES, "٣", "Ą"], word_size=10, parts=4
+)
 
 
 @settings(max_examples=500, deadline=None)
-@given(browser_text, st.sampled_from(["none", "upper", "swap", "lookalikes"]))
+@given(browser_text, st.sampled_from(CASINGS))
 def test_the_browser_gate_never_closes_on_a_text_the_pattern_matches(text, casing):
-    if casing == "upper":
-        text = text.upper()
-    elif casing == "swap":
-        text = text.swapcase()
-    elif casing == "lookalikes":
-        text = text.replace("i", "\u0131").replace("s", "\u017f").replace("I", "\u0130")
+    text = recased(text, casing)
     assert _may_name_a_browser(text) or not _BROWSER_TERM.search(text)
 
 
