@@ -4,7 +4,10 @@ or a worker over its memory ceiling, replaced while the others go on; outcomes i
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import os
+import pickle
 import signal
 import time
 from pathlib import Path
@@ -14,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from newscrawler.extract.types import Link
-from newscrawler.pool import ExtractionPool, PageJob, run_job
+from newscrawler.pool import AsyncExtractionPool, ExtractionPool, PageJob, PageOutcome, run_job
 from newscrawler.pool.jobs import cap_links
 from newscrawler.pool.ordered import InOrder
 
@@ -145,3 +148,120 @@ def test_workers_run_below_the_crawls_thread_by_the_niceness_given():
 
     own = os.getpriority(os.PRIO_PROCESS, 0)
     assert asyncio.run(niceness_of_workers()) == [min(19, own + 7)]
+
+
+class _Faulty(AsyncExtractionPool):
+    """The real pool, with a fault injected where the supervisor reads (`unreadable`: the Nth
+    message read from any worker does not unpickle) or handles an outcome (`failing_slots`: that
+    many times an error no branch foresaw)."""
+
+    def __init__(self, size: int, *, unreadable: int = 0, failing_slots: int = 0) -> None:
+        super().__init__(size, timeout=60)
+        self.reads = 0
+        self.unreadable = unreadable
+        self.failing_slots = failing_slots
+
+    async def _receive(self, worker):  # type: ignore[no-untyped-def]
+        message = await super()._receive(worker)
+        self.reads += 1
+        if self.reads == self.unreadable:
+            raise pickle.UnpicklingError("invalid load key, '\\x00'")
+        return message
+
+    async def _outcome(self, worker):  # type: ignore[no-untyped-def]
+        if self.failing_slots:
+            self.failing_slots -= 1
+            raise RuntimeError("a bug in the supervisor")
+        return await super()._outcome(worker)
+
+
+def _extract_all(pool: AsyncExtractionPool, jobs: list[PageJob]) -> list[PageOutcome]:
+    async def run() -> list[PageOutcome]:
+        try:
+            # Bounded: without the pool's own recovery these would wait for ever.
+            return await asyncio.wait_for(asyncio.gather(*(pool.extract(j) for j in jobs)), 90)
+        finally:
+            await pool.aclose()
+
+    return asyncio.run(run())
+
+
+def test_an_outcome_that_does_not_read_back_loses_only_its_page():
+    # Read 1 is the worker's "ready"; read 2 the first page's outcome.
+    pool = _Faulty(1, unreadable=2)
+    first, *others = _extract_all(pool, [PageJob(URL, story(10)) for _ in range(4)])
+    assert first.failure == "extract_failed" and "could not be read" in first.detail
+    assert first.notes == {"replaced": 1}
+    assert [o.failure for o in others] == [None] * 3 and all(o.result.kind == "article" for o in others)
+    assert pool.stats.started == 2 and pool.stats.replaced == 1
+
+
+def test_a_slot_that_fails_unforeseen_is_replaced_and_its_pages_still_done(caplog):
+    pool = _Faulty(1, failing_slots=1)
+    with caplog.at_level(logging.ERROR, logger="newscrawler.pool.supervisor"):
+        outcomes = _extract_all(pool, [PageJob(URL, story(10)) for _ in range(3)])
+    assert [o.failure for o in outcomes] == [None] * 3
+    assert pool.broken is None and pool.stats.started == 2
+    assert "slot failed: RuntimeError('a bug in the supervisor')" in caplog.text
+
+
+def test_slots_failing_again_and_again_leave_extraction_to_the_caller(caplog):
+    pool = _Faulty(2, failing_slots=1_000)
+    with caplog.at_level(logging.ERROR, logger="newscrawler.pool.supervisor"):
+        outcomes = _extract_all(pool, [PageJob(URL, story(10)) for _ in range(5)])
+    assert [o.failure for o in outcomes] == [None] * 5
+    assert all(o.result.drafts[0].evidence is not None for o in outcomes)  # extracted in this process
+    assert pool.broken is not None and "keep failing" in pool.broken
+    assert "cannot run (worker slots keep failing" in caplog.text
+
+
+def test_a_hand_over_that_fails_holds_back_no_result_behind_it(caplog):
+    handed: list[int] = []
+
+    def hand_over(waiter: int, value: str) -> None:
+        if waiter == 1:
+            raise RuntimeError("already called")
+        handed.append(waiter)
+
+    in_order: InOrder[int, str] = InOrder(hand_over)
+    for waiter in range(4):
+        in_order.add(waiter)
+    for waiter in (3, 2, 1):
+        in_order.finish(waiter, "outcome")
+    assert handed == []
+    with caplog.at_level(logging.ERROR, logger="newscrawler.pool.ordered"):
+        in_order.finish(0, "outcome")
+    assert handed == [0, 2, 3] and len(in_order) == 0
+    assert "Handing over a result failed" in caplog.text
+
+
+class _LosesCancellation(AsyncExtractionPool):
+    """The real pool, its first slot losing a cancellation as its worker becomes ready, as
+    `asyncio.wait_for` does on Python 3.11 when the two coincide."""
+
+    def __init__(self) -> None:
+        super().__init__(1)
+        self.ready = asyncio.Event()
+
+    async def _spawn(self):  # type: ignore[no-untyped-def]
+        worker = await super()._spawn()
+        self.ready.set()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.sleep(60)
+        return worker
+
+
+def test_closing_ends_a_slot_that_lost_its_cancellation():
+    async def close_while_starting() -> list[int]:
+        pool = _LosesCancellation()
+        pool.start()
+        await asyncio.wait_for(pool.ready.wait(), 60)
+        pids = pool.pids
+        closing = asyncio.ensure_future(pool.aclose())
+        done, _ = await asyncio.wait({closing}, timeout=30)
+        assert closing in done, "the pool is still closing after 30 s"
+        return pids
+
+    [pid] = asyncio.run(close_while_starting())
+    with pytest.raises(ProcessLookupError):  # ended and reaped
+        os.kill(pid, 0)

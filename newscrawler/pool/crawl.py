@@ -72,7 +72,7 @@ class PageExtractor:
         self.niceness = settings.getint("NEWSCRAWLER_EXTRACT_NICENESS", WORKER_NICENESS)
         self.crawler = crawler
         self.pool: AsyncExtractionPool | None = None
-        self._in_order: InOrder[Deferred[PageOutcome], PageOutcome] = InOrder(Deferred.callback)
+        self._in_order: InOrder[Deferred[PageOutcome], PageOutcome] = InOrder(_hand_over)
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self.crawl_stopping, signal=crawl_stopping)
@@ -106,6 +106,11 @@ class PageExtractor:
             task = asyncio.ensure_future(pool.extract(job))
             task.add_done_callback(lambda done: self._in_order.finish(waiter, _outcome_of(done)))
         return await maybe_deferred_to_future(waiter)
+
+
+def _hand_over(waiter: Deferred[PageOutcome], outcome: PageOutcome) -> None:
+    if not waiter.called:  # a page whose parse was cancelled meanwhile has nobody waiting
+        waiter.callback(outcome)
 
 
 def _outcome_of(task: asyncio.Future[PageOutcome]) -> PageOutcome:

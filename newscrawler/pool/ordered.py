@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from collections import deque
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
 Value = TypeVar("Value")
 Waiter = TypeVar("Waiter")
+
+logger = logging.getLogger(__name__)
 
 
 class InOrder(Generic[Waiter, Value]):
@@ -34,7 +37,10 @@ class InOrder(Generic[Waiter, Value]):
         entry[1], entry[2] = True, value
         while self._queue and self._queue[0][1]:
             first, _, result = self._queue.popleft()
-            self.hand_over(first, result)  # type: ignore[arg-type]
+            try:
+                self.hand_over(first, result)  # type: ignore[arg-type]
+            except Exception:  # one waiter's failure must not hold back those behind it for ever
+                logger.exception("Handing over a result failed")
 
     def finish_all(self, value: Value) -> int:
         """Everything still waiting gets `value` now (in order); how many were."""

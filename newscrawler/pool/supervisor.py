@@ -42,6 +42,7 @@ PIPELINE = 2  # pages handed to a worker at once: the one it reads, the next wai
 _MEMORY_POLL = 0.1  # seconds between looks at a busy worker's resident memory
 _STARTUP_TIMEOUT = 60.0  # seconds a new worker may take to import extraction
 _STARTUP_FAILURES = 3  # workers in a row dying before they are ready: the pool gives up
+_EXIT_WAIT = 5.0  # seconds a worker whose output ended may take to exit before it is killed
 _PAGE = resource.getpagesize()
 
 
@@ -111,6 +112,7 @@ class AsyncExtractionPool:
         self._queue: asyncio.Queue[tuple[PageJob, asyncio.Future[PageOutcome]]] = asyncio.Queue()
         self._slots: list[asyncio.Task[None]] = []
         self._startup_failures = 0
+        self._slot_failures = 0  # slots ended on an unforeseen error since a page was last done
         self._closed = False
 
     @property
@@ -121,8 +123,8 @@ class AsyncExtractionPool:
         """Start the workers (on the running loop); they import extraction while the crawl starts."""
         if self._slots or not self.size:
             return
-        loop = asyncio.get_running_loop()
-        self._slots = [loop.create_task(self._slot()) for _ in range(self.size)]
+        for _ in range(self.size):
+            self._start_slot()
 
     async def extract(self, job: PageJob) -> PageOutcome:
         if self._closed:
@@ -137,11 +139,14 @@ class AsyncExtractionPool:
     async def aclose(self) -> None:
         """End the workers now; pages not yet done get `pool_closed`."""
         self._closed = True
-        for slot in self._slots:
-            slot.cancel()
-        for slot in self._slots:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await slot
+        slots = set(self._slots)
+        while slots:
+            for slot in slots:
+                slot.cancel()
+            # Cancelled again until every slot has ended: Python 3.11's asyncio.wait_for loses a
+            # cancellation that arrives as what it awaits finishes (a worker's "ready" as the pool
+            # closes), and a slot that lost it would wait for pages for ever, and the crawl with it.
+            _, slots = await asyncio.wait(slots, timeout=_EXIT_WAIT)
         for worker in list(self.workers):
             await self._end(worker)
         while not self._queue.empty():
@@ -151,6 +156,26 @@ class AsyncExtractionPool:
 
     # -- one worker slot ---------------------------------------------------------------------------
 
+    def _start_slot(self) -> None:
+        slot = asyncio.get_running_loop().create_task(self._slot())
+        slot.add_done_callback(self._slot_ended)
+        self._slots.append(slot)
+
+    def _slot_ended(self, slot: asyncio.Task[None]) -> None:
+        """A slot ends only when the pool closes or gives up; one that ends on an error it did not
+        foresee is replaced, or pages queued for it would wait for ever (the crawl never idles)."""
+        if slot.cancelled() or (error := slot.exception()) is None:
+            return
+        logger.error("An extraction worker slot failed: %r", error, exc_info=error)
+        if self._closed or self.broken:
+            return
+        self._slots.remove(slot)
+        self._slot_failures += 1
+        if self._slot_failures >= _STARTUP_FAILURES:
+            self._give_up(f"worker slots keep failing ({error!r})")
+            return
+        self._start_slot()
+
     async def _slot(self) -> None:
         """Keeps one worker running and feeds it pages; replaces it when it is killed or dies.
 
@@ -158,10 +183,13 @@ class AsyncExtractionPool:
         while it reads the current one, so it goes on at once when done instead of waiting for the
         crawl's thread (busy with other sites' downloads, or waiting for a core) to hand it one.
         Each page's time budget starts when the worker can start it: when the one before it is done."""
-        while not self.broken:
+        while not self.broken and not self._closed:
             worker = await self._spawn()
             if worker is None:
                 continue
+            if self._closed:  # closed while it started (and the cancellation lost: see aclose)
+                await self._end(worker)
+                return
             handed: deque[tuple[PageJob, asyncio.Future[PageOutcome]]] = deque()
             try:
                 while True:
@@ -189,6 +217,7 @@ class AsyncExtractionPool:
                     finally:
                         worker.busy = False
                     _, future = handed.popleft()
+                    self._slot_failures = 0
                     if not future.done():
                         future.set_result(self._counted(outcome))
             finally:
@@ -224,7 +253,7 @@ class AsyncExtractionPool:
         self.stats.started += 1
         try:
             message = await asyncio.wait_for(self._receive(worker), _STARTUP_TIMEOUT)
-        except (_Dead, TimeoutError, asyncio.IncompleteReadError, OSError) as error:
+        except Exception as error:  # dead, silent, or saying what no worker says: not started
             await self._end(worker)
             self._startup_failures += 1
             if self._startup_failures >= _STARTUP_FAILURES:
@@ -273,6 +302,9 @@ class AsyncExtractionPool:
             kind, found = reading.result()
         except (asyncio.IncompleteReadError, ConnectionError, OSError, _Dead):
             raise await self._death(worker, None) from None
+        except Exception as error:  # a frame that does not read back: the stream is out of step
+            unreadable = f"its outcome could not be read: {error!r}"
+            raise await self._death(worker, "extract_failed", unreadable) from None
         if kind == "ok":
             return found
         if kind == "memory":  # it raised MemoryError and exits
@@ -286,12 +318,19 @@ class AsyncExtractionPool:
         (length,) = struct.unpack(FRAME, header)
         return pickle.loads(await stdout.readexactly(length))
 
-    async def _death(self, worker: Worker, killed_for: str | None) -> _Dead:
+    async def _death(self, worker: Worker, killed_for: str | None, detail: str = "") -> _Dead:
         """Kill the worker if it is not dead yet; why its page is lost."""
         if killed_for is not None:
             with contextlib.suppress(ProcessLookupError):
                 worker.process.kill()
-        status = await worker.process.wait()
+        try:
+            status = await asyncio.wait_for(worker.process.wait(), _EXIT_WAIT)
+        except TimeoutError:  # its output ended but it lives on: it is not to be trusted again
+            with contextlib.suppress(ProcessLookupError):
+                worker.process.kill()
+            status = await worker.process.wait()
+        if killed_for == "extract_failed":
+            return _Dead(killed_for, detail)
         if killed_for == "extract_timeout":
             return _Dead(killed_for, f"over the {self.timeout:g} s budget")
         if killed_for == "extract_memory" or status == EXIT_MEMORY:
@@ -299,8 +338,6 @@ class AsyncExtractionPool:
         return _Dead("extract_crashed", f"the worker died (exit status {status})")
 
     async def _end(self, worker: Worker) -> None:
-        if worker in self.workers:
-            self.workers.remove(worker)
         process = worker.process
         if process.returncode is None and process.stdin is not None:
             process.stdin.close()  # EOF: an idle worker exits by itself
@@ -310,6 +347,9 @@ class AsyncExtractionPool:
             with contextlib.suppress(ProcessLookupError):
                 process.kill()
             await process.wait()
+        # Only now: a slot cancelled meanwhile leaves the worker listed, for aclose to end.
+        if worker in self.workers:
+            self.workers.remove(worker)
 
     def _give_up(self, why: str) -> None:
         """No worker can run: every page from now on is extracted in the caller's process."""
