@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime, timedelta, timezone
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -328,3 +329,22 @@ def test_agreeing_dates_settle_the_choice_and_split_ones_ask_htmldate():
     assert _settled_without_htmldate(page, agreeing, []) == agreeing[0]
     split = [candidate("2023-11-02T14:00:51+01:00", "first-time"), candidate("2023-10-02", "meta-date")]
     assert _settled_without_htmldate(page, split, []) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "Dieser Beitrag wurde am Samstag, 3. Dezember 2011 um 12:00 Uhr veröffentlicht.",
+            "3. Dezember 2011 um 12:00 Uhr",
+        ),
+        ("Dit artikel werd op 4 mei 2022 gepubliceerd in Nieuws.", "4 mei 2022"),
+        # About another text than the page's own: no label of the article.
+        ("Der Roman ist am 12. März 2019 im Hanser Verlag erschienen.", None),
+    ],
+)
+def test_a_date_before_a_closing_participle_labels_the_text_it_is_about(line, expected):
+    html = article_html(json_ld={}, lang="de").replace("</article>", f"<p class='meta'>{line}</p></article>")
+    from newscrawler.extract.dates import _labelled_date
+
+    assert _labelled_date(Page(html, URL))[0] == expected

@@ -752,6 +752,14 @@ _LABEL_WORDS = (
 )
 _PUBLICATION_LABEL = rf"\b(?:{_LABEL_WORDS})\b(?:\s+(?:on|am|le|el|il|op|em|en|den))?\s*:?"
 _LABEL_IN_TEXT = re.compile(_PUBLICATION_LABEL + r"\s*(?P<rest>.{0,60})", re.IGNORECASE | re.DOTALL)
+# German and Dutch put the participle last: "Dieser Beitrag wurde am 3. Dezember 2011 um 12:00 Uhr
+# veröffentlicht", "Dit artikel werd op 4 mei 2022 gepubliceerd": the date is read before it, when
+# the sentence is about the text itself (a book's "ist am 12. März 2019 erschienen" is not).
+_LABEL_AFTER_DATE = re.compile(
+    r"\b(?:beitrag|artikel|eintrag|text|meldung|bericht|post)\b(?P<before>.{0,60}?)"
+    r"\b(?:veröffentlicht|erschienen|publiziert|gepubliceerd|geplaatst)\b",
+    re.IGNORECASE | re.DOTALL,
+)
 _LABEL_CONTEXT = 1000  # characters of the label's element (or its parent's) searched for the date
 # Text that may hold a label, found by the words' stems without their first letter ("ublished" for
 # Published and published): a search for literals costs a fraction of the label's own regex, which
@@ -826,6 +834,9 @@ def _labelled_date(page: Page) -> tuple[str | None, etree._Element | None]:
             shown = " ".join(" ".join(holder.itertext())[:_LABEL_CONTEXT].split())
             for match in _LABEL_IN_TEXT.finditer(shown):
                 if found := find_printed_date(match["rest"]):
+                    return found, holder
+            for match in _LABEL_AFTER_DATE.finditer(shown):
+                if found := find_printed_date(match["before"]):
                     return found, holder
     return None, None
 
