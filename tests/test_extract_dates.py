@@ -348,3 +348,18 @@ def test_a_date_before_a_closing_participle_labels_the_text_it_is_about(line, ex
     from newscrawler.extract.dates import _labelled_date
 
     assert _labelled_date(Page(html, URL))[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("dateline", "lang", "expected"),
+    [
+        ("<p><br> 1. Februar 2022 , Daniel Dillenburg</p>", "de", "1. Februar 2022"),
+        ('<div class="info">| Le 19 février 2020</div>', "fr", "19 février 2020"),
+        ("<p>Posted March 3, 2024 by Jane Doe</p>", "en", "March 3, 2024"),
+    ],
+)
+def test_a_date_printed_below_the_headline_is_read_in_the_pages_language(dateline, lang, expected):
+    from newscrawler.extract.dates import _dateline
+
+    page = Page(article_html(json_ld={}, dateline=dateline, lang=lang), URL)
+    assert _dateline(page, None) == expected

@@ -92,18 +92,6 @@ def _date_classed(page: Page) -> list[etree._Element]:
 _DATE_BOXES = 5
 _STATED_PUBLISHED = frozenset({"json-ld", "meta", "json-ld-other", "meta-date"})
 _STRUCTURED = _STATED_PUBLISHED | {"modified"}
-_MONTH = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
-# Printed dates in the forms most sites use: ISO, day.month.year, month day year, day month year;
-# with a time when one follows.
-_PRINTED_DATE = re.compile(
-    r"\b(?:\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./](?:19|20)?\d\d|"
-    rf"{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d|\d{{1,2}}(?:st|nd|rd|th)?\.?\s+{_MONTH},?\s+(?:19|20)\d\d)"
-    r"(?:,?\s+(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?)?",
-    re.IGNORECASE,
-)
 _DATELINE_REACH = 12  # elements after the headline searched for a printed date
 _URL_DAY = re.compile(r"(?<!\d)((?:19|20)\d\d)[/_-]?(0[1-9]|1[0-2])[/_-]?(0[1-9]|[12]\d|3[01])(?!\d)")
 # Folders by year, month and day without leading zeros (/2017/7/12/)
@@ -888,8 +876,9 @@ _HIDDEN_CLASS = re.compile(r"(?:^|\s)(?:hidden|d-none|is-hidden|hide)(?:\s|$)", 
 
 
 def _dateline(page: Page, title: str | None) -> str | None:
-    """A date printed just below the headline ("Posted March 3, 2024"), as printed. The headline
-    is the page's <h1>, else the heading that shows the title."""
+    """A date printed just below the headline ("Posted March 3, 2024", "1. Februar 2022, Daniel
+    Dillenburg", "| Le 19 février 2020"), as printed, in any language the date parser reads. The
+    headline is the page's <h1>, else the heading that shows the title."""
     headlines = page.tagged("h1")
     headline = headlines[0] if headlines else None
     if headline is None and title:
@@ -905,8 +894,8 @@ def _dateline(page: Page, title: str | None) -> str | None:
         if _unseen(element, headline, known):
             continue
         for line in paragraphs_of(element) if len(element) else [element.text or ""]:
-            if len(line) <= 100 and (match := _PRINTED_DATE.search(line)):
-                return match.group(0)
+            if len(line) <= 100 and (found := find_printed_date(line)):
+                return found
     return None
 
 
