@@ -363,3 +363,15 @@ def test_a_date_printed_below_the_headline_is_read_in_the_pages_language(datelin
 
     page = Page(article_html(json_ld={}, dateline=dateline, lang=lang), URL)
     assert _dateline(page, None) == expected
+
+
+_DATE_PIECES = [*"0123456789./- :,", "年", "月", "日", "Jan", "März", "Oct", "am", "Uhr"]
+
+
+@given(st.lists(st.sampled_from(_DATE_PIECES), max_size=16).map("".join))
+def test_the_datelines_digit_gate_never_closes_on_a_date(line):
+    from newscrawler.extract.dates import _TWO_DIGITS
+    from newscrawler.normalize.dateparse import find_printed_date
+
+    if find_printed_date(line):
+        assert _TWO_DIGITS(line)

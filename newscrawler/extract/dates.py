@@ -93,6 +93,7 @@ _DATE_BOXES = 5
 _STATED_PUBLISHED = frozenset({"json-ld", "meta", "json-ld-other", "meta-date"})
 _STRUCTURED = _STATED_PUBLISHED | {"modified"}
 _DATELINE_REACH = 12  # elements after the headline searched for a printed date
+_TWO_DIGITS = re.compile(r"\d\d").search  # every date with a year has them: others are not parsed
 _URL_DAY = re.compile(r"(?<!\d)((?:19|20)\d\d)[/_-]?(0[1-9]|1[0-2])[/_-]?(0[1-9]|[12]\d|3[01])(?!\d)")
 # Folders by year, month and day without leading zeros (/2017/7/12/)
 _URL_FOLDERS_DAY = re.compile(r"/((?:19|20)\d\d)/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])/")
@@ -894,7 +895,7 @@ def _dateline(page: Page, title: str | None) -> str | None:
         if _unseen(element, headline, known):
             continue
         for line in paragraphs_of(element) if len(element) else [element.text or ""]:
-            if len(line) <= 100 and (found := find_printed_date(line)):
+            if len(line) <= 100 and _TWO_DIGITS(line) and (found := find_printed_date(line)):
                 return found
     return None
 
