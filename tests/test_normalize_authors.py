@@ -193,3 +193,11 @@ def test_a_name_a_cms_left_js_escaped_is_read_as_meant():
     # <meta name="author" content="Luis \u00c1vila">: the escape written into the markup.
     assert parse_authors(["Luis \\u00c1vila"]).names == ["Luis Ávila"]
     assert parse_authors(["Zo\\u00eb Smith and \\u00c9mile Roux"]).names == ["Zoë Smith", "Émile Roux"]
+
+
+@pytest.mark.parametrize("counter", ["人氣( 23925 )", "Views (1,234)", "Posts: 12", "Kommentare (4)"])
+def test_a_label_with_a_count_in_an_author_box_credits_no_one(counter):
+    # A blog theme's "author-views" counter sits beside its byline, classed as the author's.
+    assert parse_authors([counter]).names == []
+    assert parse_authors([counter, "史蒂文的家_藍天"]).names == ["史蒂文的家_藍天"]
+    assert parse_authors(["Jane Doe (Reuters)"]).names == ["Jane Doe", "Reuters"]  # not a count

@@ -165,6 +165,8 @@ _LOCATION = re.compile(
 # Initials standing for a writer, lower case, alone or slash-joined ("kesm", "srf/hosb").
 _CODES = re.compile(r"^[a-zß]{2,5}(?:/[a-zß]{2,5})*$")
 _CODES_INSIDE = re.compile(r"(?<![\w/])[a-zß]{2,5}(?:/[a-zß]{2,5})+(?![\w/])")
+# A label with a count, in an author-classed element: "Views (1,234)", "人氣(23925)", "Posts: 12".
+_COUNTER = re.compile(r"^[^\d()]{1,30}(?:\(\s*[\d.,\s]+\)|:\s*[\d.,]+)$")
 _DESK_WORD = re.compile(r"[\w.'’\-]*[^\W\d_][\w.'’\-]*")  # a word with a letter: "BR24", "hessenschau.de"
 _WORD = re.compile(r"^[^\W\d_](?:[\w'’.\-]*[^\W\d_.])?\.?$")
 _NOT_NAME_WORDS = _words(
@@ -473,7 +475,7 @@ def _parse_authors(raw_values: tuple[str | None, ...], site_names: tuple[str, ..
     person = False
     for raw in raw_values:
         text = clean_inline(without_js_escapes(raw))
-        if not text:
+        if not text or _COUNTER.match(text):
             continue
         pieces = _pieces(text)
         if "," in text and not re.search(r"[;|&/]|\b(?:and|und|et|y)\b", text, re.IGNORECASE):
