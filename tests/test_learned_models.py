@@ -12,7 +12,12 @@ from hypothesis import strategies as st
 from newscrawler.extract.article import extract_article
 from newscrawler.extract.learned import LinearModel, load_model
 from newscrawler.extract.page import Page
-from newscrawler.extract.pagekind import address_names_headline, is_article, page_kind_features
+from newscrawler.extract.pagekind import (
+    address_names_headline,
+    is_article,
+    page_kind_features,
+    title_opens_with_site_name,
+)
 
 STORY = " ".join(
     [
@@ -157,3 +162,21 @@ def test_error_and_search_titles_in_their_common_wordings_are_told_to_the_model(
         assert title_feature(title) == 1.0, title
     for title in ("Found: the lost city of gold", "Why some searches exist at all", "Registered voters rise"):
         assert title_feature(title) == 0.0, title
+
+
+def test_a_title_opening_with_the_site_s_own_name_is_told_to_the_model():
+    # A front page is titled with the site's name, alone or before a tagline or section; the name
+    # as the site states it (og:site_name, feeds) or as its host spells it.
+    assert title_opens_with_site_name("Taximobility", ["www.taximobility.com"])
+    assert title_opens_with_site_name("DNOTICIAS.PT", ["dnoticias.pt"])
+    assert title_opens_with_site_name("Brief :: marketing i sprzedaż | reklama", ["brief.pl"])
+    assert title_opens_with_site_name("Four Years Remaining » Blog Archive » Post", ["Four Years Remaining"])
+    # A headline that only mentions the site, or a name too short to tell, says nothing.
+    assert not title_opens_with_site_name("Taximobility raises funding", ["taximobility.com"])
+    assert not title_opens_with_site_name("Modaynovias.net Toda la moda", ["Modaynovias.net"])
+    assert not title_opens_with_site_name("BBC - Home", ["bbc.co.uk"])
+    page = Page(
+        "<html><head><title>Taximobility</title></head><body><p>Book a ride.</p></body></html>",
+        "https://www.taximobility.com/blog/",
+    )
+    assert page_kind_features(page, extract_article(page))["title_opens_with_site_name"] == 1.0

@@ -136,6 +136,7 @@ def page_kind_features(page: Page, draft: ArticleDraft) -> dict[str, float]:
         "url_pagination": float(bool(_PAGINATION.search(url))),
         "title_words": float(min(word_count(title), 30)),
         "title_not_a_story": float(bool(_NOT_A_STORY_TITLE.search(title))),
+        "title_opens_with_site_name": float(title_opens_with_site_name(title, [*draft.site_names, site])),
         "title_words_in_text": _title_in_text(title, draft.paragraphs),
         "headline_shown": float(bool(title) and headline_shown(page, title)),
         "h1_count": float(min(len(page.tagged("h1")), 5)),
@@ -312,6 +313,33 @@ def headline_shown(page: Page, title: str) -> bool:
         if text and (wanted in text or (word_count(text) >= _HEADLINE_WORDS and text in wanted)):
             return True
     return False
+
+
+# What parts a page title into the site's name, a tagline or section, and a headline: "Brief ::
+# marketing i sprzedaż | reklama", "Taximobility", "Four Years Remaining » Blog Archive » ...".
+_TITLE_SEGMENT_END = re.compile(r"\s+[-|:–—»]+\s+|\s*(?:\||::?)\s*")
+_NAME_CHARS = re.compile(r"\W+")
+_MIN_NAME_CHARS = 4
+
+
+def title_opens_with_site_name(title: str, site_names: Iterable[str]) -> bool:
+    """The title's first segment is the site's own name (as its metadata or feeds state it, or as
+    its host spells it): the title of a site's front page, alone or before a tagline or section.
+    (Blog themes title posts "Blog name » Post" too: the model weighs how much it tells.)"""
+    first = _squeezed(_TITLE_SEGMENT_END.split(title, maxsplit=1)[0])
+    if len(first) < _MIN_NAME_CHARS:
+        return False
+    names = set()
+    for name in site_names:
+        names.add(_squeezed(name))
+        if "." in name and " " not in name:  # a host: "www.taximobility.com" names "taximobility"
+            labels = name.split(".")
+            names.update(_squeezed(label) for label in labels[:-1] if label not in ("www", "m"))
+    return first in names
+
+
+def _squeezed(text: str) -> str:
+    return _NAME_CHARS.sub("", text.casefold())
 
 
 def address_names_headline(url: str, title: str) -> bool:
