@@ -125,12 +125,29 @@ def cross_validate(
     groups: list[str],
     strength: float,
     negative_weight: float,
+    seed: int | None = None,
 ) -> list[float]:
-    """Out-of-fold probabilities, folds split by site."""
+    """Out-of-fold probabilities, folds split by site: balanced by size (GroupKFold), or, given a
+    seed, sites shuffled by it and dealt to the folds in turn (one of several random splits)."""
     from sklearn.model_selection import GroupKFold
 
+    if seed is None:
+        folds = list(GroupKFold(n_splits=FOLDS).split(rows, labels, groups))
+    else:
+        import random
+
+        sites = sorted(set(groups))
+        random.Random(seed).shuffle(sites)
+        fold_of = {site: index % FOLDS for index, site in enumerate(sites)}
+        folds = [
+            (
+                [i for i, g in enumerate(groups) if fold_of[g] != fold],
+                [i for i, g in enumerate(groups) if fold_of[g] == fold],
+            )
+            for fold in range(FOLDS)
+        ]
     probabilities = [0.0] * len(rows)
-    for train, test in GroupKFold(n_splits=FOLDS).split(rows, labels, groups):
+    for train, test in folds:
         fitted = _fit([rows[i] for i in train], [labels[i] for i in train], strength, negative_weight)
         for index, p in zip(test, _predict(fitted, [rows[i] for i in test]), strict=True):
             probabilities[index] = p
@@ -196,6 +213,7 @@ def pagekind_rows(bench: Path) -> tuple[list[dict[str, float]], list[int], list[
 # page costs the crawl: each counts this many times in fitting.
 PAGEKIND_NEGATIVE_WEIGHT = 3.0
 THRESHOLDS = tuple(round(0.2 + 0.05 * i, 2) for i in range(13))
+THRESHOLD_SPLITS = 5  # splits by site (sites shuffled by seed) the threshold's cost is averaged over
 # Issue 14's target: at most 2 % of the open-web set's article pages yield no record.
 NO_RECORD_SET = "tfeval"
 NO_RECORD_TARGET = 0.02
@@ -226,35 +244,58 @@ def fit_pagekind(bench: Path, dry_run: bool) -> None:
         if best is None or loss < best[0]:
             best = (loss, strength, probabilities)
     assert best is not None
-    loss, strength, probabilities = best
+    loss, strength, _ = best
+    # The threshold is chosen on several splits by site, not one: on one, which few sites land in
+    # a fold moves the least-cost threshold from 0.4 to 0.7 and back.
+    splits = [
+        cross_validate(rows, labels, groups, strength, PAGEKIND_NEGATIVE_WEIGHT, seed=seed)
+        for seed in range(THRESHOLD_SPLITS)
+    ]
 
     def cost(threshold: float) -> float:
         # As in fitting: a wrong listing counts PAGEKIND_NEGATIVE_WEIGHT times a missed article.
-        missed = sum(1 for y, p in zip(labels, probabilities, strict=True) if y and p < threshold)
-        wrong = sum(1 for y, p in zip(labels, probabilities, strict=True) if not y and p >= threshold)
-        return missed + PAGEKIND_NEGATIVE_WEIGHT * wrong
+        total = 0.0
+        for probabilities in splits:
+            missed = sum(1 for y, p in zip(labels, probabilities, strict=True) if y and p < threshold)
+            wrong = sum(1 for y, p in zip(labels, probabilities, strict=True) if not y and p >= threshold)
+            total += missed + PAGEKIND_NEGATIVE_WEIGHT * wrong
+        return total / len(splits)
+
+    def mean_errors(threshold: float) -> dict[str, tuple[int, float]]:
+        per_split = [_errors(names, labels, probabilities, threshold) for probabilities in splits]
+        return {
+            s: (pages, sum(errors[s][1] for errors in per_split) / len(per_split))
+            for s, (pages, _) in per_split[0].items()
+        }
 
     def open_web_missed(threshold: float) -> float:
-        pages, missed = _errors(names, labels, probabilities, threshold).get(NO_RECORD_SET, (1, 0))
-        return missed / pages
+        """The open-web set's share of missed articles on its worst split."""
+        shares = []
+        for probabilities in splits:
+            pages, missed = _errors(names, labels, probabilities, threshold).get(NO_RECORD_SET, [1, 0])
+            shares.append(missed / pages)
+        return max(shares)
 
     # The least cost among thresholds that keep the open-web set's missed articles within the
-    # no-record target (a page with no record loses every field); the least cost if none does.
+    # no-record target on every split (a page with no record loses every field: the target must
+    # hold on sites unseen, not on average); the least cost if none does.
     allowed = [t for t in THRESHOLDS if open_web_missed(t) <= NO_RECORD_TARGET] or list(THRESHOLDS)
     threshold = min(allowed, key=cost)
     figures = {
-        s: f"{wrong} of {pages} wrong ({100 * wrong / pages:.1f} %)"
-        for s, (pages, wrong) in _errors(names, labels, probabilities, threshold).items()
+        s: f"{wrong:.1f} of {pages} wrong ({100 * wrong / pages:.1f} %)"
+        for s, (pages, wrong) in mean_errors(threshold).items()
     }
     print(
-        f"  threshold {threshold} (least cost: missed articles + weighted wrong listings, cross-validated,"
-        f" keeping {NO_RECORD_SET}'s missed articles within {NO_RECORD_TARGET:.0%})"
+        f"  threshold {threshold} (least cost: missed articles + weighted wrong listings, cross-validated"
+        f" on {THRESHOLD_SPLITS} splits by site, keeping {NO_RECORD_SET}'s missed articles within"
+        f" {NO_RECORD_TARGET:.0%} on each)"
     )
     for set_name, text in figures.items():
-        print(f"  cross-validated by site, {set_name:12} {text}")
-    for name, label, p in sorted(zip(names, labels, probabilities, strict=True)):
-        if (p >= threshold) != bool(label):
-            print(f"    wrong: {name} p={p:.2f}")
+        print(f"  cross-validated by site (mean of {THRESHOLD_SPLITS} splits), {set_name:12} {text}")
+    for index, (name, label) in enumerate(zip(names, labels, strict=True)):
+        wrong_in = sum((probabilities[index] >= threshold) != bool(label) for probabilities in splits)
+        if 2 * wrong_in > len(splits):
+            print(f"    wrong in {wrong_in} of {len(splits)} splits: {name}")
     fitted = _fit(rows, labels, strength, PAGEKIND_NEGATIVE_WEIGHT)
     info = {
         "command": "python benchmarks/fit_models.py --model pagekind",
@@ -264,6 +305,7 @@ def fit_pagekind(bench: Path, dry_run: bool) -> None:
         "regularization_C": strength,
         "negative_weight": PAGEKIND_NEGATIVE_WEIGHT,
         "cross_validated_by_site": figures,
+        "threshold_splits": THRESHOLD_SPLITS,
     }
     model = to_model_json("pagekind", fitted, threshold, info)
     for feature, weight in sorted(model["weights"].items(), key=lambda item: -abs(item[1])):

@@ -173,7 +173,8 @@ def test_a_title_opening_with_the_site_s_own_name_is_told_to_the_model():
     assert title_opens_with_site_name("Four Years Remaining » Blog Archive » Post", ["Four Years Remaining"])
     # A headline that only mentions the site, or a name too short to tell, says nothing.
     assert not title_opens_with_site_name("Taximobility raises funding", ["taximobility.com"])
-    assert not title_opens_with_site_name("Modaynovias.net Toda la moda", ["Modaynovias.net"])
+    assert title_opens_with_site_name("Modaynovias.net Toda la moda para la mujer", ["www.modaynovias.net"])
+    assert not title_opens_with_site_name("Modaynovias Toda la moda", ["www.modaynovias.net"])
     assert not title_opens_with_site_name("BBC - Home", ["bbc.co.uk"])
     page = Page(
         "<html><head><title>Taximobility</title></head><body><p>Book a ride.</p></body></html>",

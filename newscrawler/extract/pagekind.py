@@ -324,18 +324,21 @@ _MIN_NAME_CHARS = 4
 
 def title_opens_with_site_name(title: str, site_names: Iterable[str]) -> bool:
     """The title's first segment is the site's own name (as its metadata or feeds state it, or as
-    its host spells it): the title of a site's front page, alone or before a tagline or section.
-    (Blog themes title posts "Blog name » Post" too: the model weighs how much it tells.)"""
+    its host spells it), or its first word is the site's address ("Modaynovias.net Toda la moda
+    ..."): the title of a site's front page, alone or before a tagline or section. (Blog themes
+    title posts "Blog name » Post" too: the model weighs how much it tells.)"""
     first = _squeezed(_TITLE_SEGMENT_END.split(title, maxsplit=1)[0])
-    if len(first) < _MIN_NAME_CHARS:
-        return False
+    words = title.split(maxsplit=1)
+    first_word = words[0].rstrip(":|-").casefold() if words else ""
     names = set()
     for name in site_names:
         names.add(_squeezed(name))
         if "." in name and " " not in name:  # a host: "www.taximobility.com" names "taximobility"
             labels = name.split(".")
             names.update(_squeezed(label) for label in labels[:-1] if label not in ("www", "m"))
-    return first in names
+            if first_word == name.casefold().removeprefix("www."):
+                return True
+    return len(first) >= _MIN_NAME_CHARS and first in names
 
 
 def _squeezed(text: str) -> str:
