@@ -67,6 +67,9 @@ _DATE_IN_LINE = re.compile(
     r"\d{1,2}(?:st|nd|rd|th|\.)?\s+(?:of\s+)?[^\W\d_]{3,}\.?,?\s+(?:19|20)\d\d|"
     r"[^\W\d_]{3,}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d)\b"
 )
+# Table rows that link somewhere: a forum's topics, a member list, search results, a calendar's
+# weeks (an article's table holds data, rarely a link a row).
+_LINKED_ROWS = etree.XPath("count(//tr[.//a[@href]])")
 _STORY_SLUG_WORDS = 4
 _LISTING_SLUG_WORDS = 2
 # Fewer words than a short news brief: a page that says this little and declares no article in its
@@ -150,6 +153,7 @@ def page_kind_features(page: Page, draft: ArticleDraft) -> dict[str, float]:
         "log_linked_headings": _log(body.page_linked_headings),
         "log_article_elements": _log(sum(1 for _ in page.tree.iter("article"))),
         "log_time_elements": _log(len(page.tagged("time"))),
+        "log_linked_rows": _log(_LINKED_ROWS(page.tree)),
         "log_story_links": _log(story_links),
         "story_links_per_100_words": min(100 * story_links / max(total_words, 1), 50.0),
         "log_body_story_links": _log(inner_story_links),
