@@ -73,11 +73,15 @@ def claimed_url(draft: Draft) -> str:
     return own_canonical(draft.url, draft.canonical_url)
 
 
-def observe(draft: Draft, learner: SiteLearner) -> None:
-    """Let the learner count a draft of its site (before any record of the site is built)."""
+def observe(draft: Draft, learner: SiteLearner, *, lines: bool = True) -> None:
+    """Let the learner count a draft of its site (before any record of the site is built).
+    `lines=False` leaves its lines uncounted (see build_records)."""
     title = draft.thread_title if isinstance(draft, PostDraft) else draft.title
     learner.observe(
-        draft_site(draft), title=title, paragraphs=draft.paragraphs, dates=(draft.published, draft.modified)
+        draft_site(draft),
+        title=title,
+        paragraphs=draft.paragraphs if lines else (),
+        dates=(draft.published, draft.modified),
     )
 
 
@@ -228,8 +232,13 @@ def build_records(drafts: Iterable[Draft], ctx: RecordContext) -> list[Article |
     """Records of drafts that arrive together (one page's posts): each site's drafts are all counted
     by the context's learner before any is built, as a crawl does with a site's first records."""
     drafts = list(drafts)
+    # A learner made here knows only these drafts: a line on fewer of them than a site-wide line
+    # needs can never become one, so counting lines (the costly part) is left out for a single
+    # page's article (extract_records), and a thread's posts are still counted.
+    lines = True
     if ctx.learner is None:
         ctx.learner = SiteLearner()
+        lines = len(drafts) >= ctx.learner.rules.min_records
     for draft in drafts:
-        observe(draft, ctx.learner)
+        observe(draft, ctx.learner, lines=lines)
     return [record for draft in drafts if (record := build_record(draft, ctx))]

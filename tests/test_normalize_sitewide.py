@@ -256,3 +256,31 @@ def test_without_learning_the_same_article_keeps_the_line():
     )
     [record] = build_records([draft], RecordContext(crawled_at=NOW))
     assert AD in record.body
+
+
+@given(
+    st.lists(
+        st.lists(
+            st.sampled_from([AD, "Share this story with a friend today.", "Story text, its own."]), max_size=4
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    st.sampled_from(["25/12/2023", "12/25/2023", "03/04/2024", None]),
+)
+def test_a_page_built_alone_gets_the_records_a_learner_counting_every_line_gives(bodies, published):
+    # build_records leaves lines uncounted when its own fresh learner sees too few drafts for any
+    # line to become site-wide: the records must be those of a learner that counted them all.
+    drafts = [
+        ArticleDraft(
+            url=f"https://tekedia.com/{n}",
+            title=f"Headline {n}",
+            paragraphs=[f"Own {n}.", *body],
+            published=published,
+        )
+        for n, body in enumerate(bodies)
+    ]
+    alone = build_records(drafts, RecordContext(crawled_at=NOW))
+    counted = build_records(drafts, RecordContext(crawled_at=NOW, learner=SiteLearner()))
+    assert [r.body for r in alone] == [r.body for r in counted]
+    assert alone == counted
