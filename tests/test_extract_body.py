@@ -839,3 +839,30 @@ def test_a_call_to_subscribe_and_the_few_short_lines_of_its_box_close_the_text()
     ]
     article = f"<article>{paragraphs_html([*PARAGRAPHS, *closing])}</article>"
     assert extract_paragraphs(page(article))[-4:] == closing[-4:]
+
+
+SHIPPING_TERMS = [
+    "Our deliveries come by parcel service or another carrier. Unless agreed otherwise, delivery is "
+    "free of charge within the country for orders of sixty euros or more, and costs five euros below that.",
+    "Larger orders may be split into several parcels at our discretion, at no extra cost to you, and "
+    "each parcel is tracked from our warehouse to your door with a link we send you by mail.",
+    "Deliveries abroad are charged by weight and destination; please ask us for a quote before you "
+    "order, and allow a few more working days for the parcel to reach you.",
+    "If you would like to collect your order from our shop, please tell us in advance so that we can "
+    "have it ready for you at the counter on the day you choose.",
+    "Cash on delivery costs an additional fee charged by the carrier, payable at the door when the "
+    "parcel is handed over; it cannot be combined with collection from the shop.",
+]
+
+
+def test_a_box_that_opens_with_its_own_close_control_is_a_popup_not_the_text():
+    # A shop's shipping terms, shown by a script over the page: longer than the article, named by
+    # an id no widget vocabulary knows, but it opens with its close control.
+    for close in ('<div class="close" data-what="info">Schließen [X]</div>', "<button>×</button>"):
+        popup = (
+            f'<div id="vkinfo">{close}<h3>Shipping and delivery</h3>{paragraphs_html(SHIPPING_TERMS)}</div>'
+        )
+        assert extract_paragraphs(page(f"<div>{paragraphs_html(PARAGRAPHS)}</div>", popup)) == PARAGRAPHS
+    # A box opening with a heading that reads "X" (the platform) is text like any other.
+    section = f"<div><h2>X</h2>{paragraphs_html(PARAGRAPHS)}</div>"
+    assert extract_paragraphs(page(section)) == ["X", *PARAGRAPHS]

@@ -433,6 +433,8 @@ class _Collector:
             widget = _widget_kind_cached(attrib.get("class"), attrib.get("id")) if tag not in _ROOTS else 0
         if tag == "form":  # usually a search or sign-up box, but some sites wrap the whole page in one
             widget = max(widget, 1)
+        elif not widget and tag in _POPUP_BOXES and len(element) and _is_close_control(element[0]):
+            widget = _STRONG  # a box that opens with its own close control is a popup or a banner
         elif tag == "header" and element.find(".//h1") is None and element.find(".//h2") is None:
             widget = 2  # the site's masthead (an article's own header holds its headline)
         if tag in _HEADINGS and not _reads_as_heading(element):
@@ -492,6 +494,32 @@ class _Collector:
             self._parts.append(text)
             if in_link:
                 self._link_chars += len(text.strip())
+
+
+# A popup, a dialog or a dismissible banner (shipping terms, a newsletter offer, a notice) opens
+# with its close control: a box of that kind is no part of the page's text, whatever it is called.
+_POPUP_BOXES = frozenset(["div", "section", "aside"])
+_CLOSE_WORDS = (
+    "close|schließen|schliessen|fermer|cerrar|chiudi|sluiten|zamknij|fechar|stäng|luk|lukk|sulje|"
+    "закрыть|關閉|关闭|閉じる|닫기|kapat|đóng"
+)
+_CLOSE_TEXT = re.compile(
+    rf"^\W*(?:(?:{_CLOSE_WORDS})\W*(?:\[?\s*[x×]\s*\]?)?|[x×✕✖╳]|\[\s*[x×]\s*\])\W*$", re.IGNORECASE
+)
+_CLOSE_CLASS = re.compile(r"(?:^|[\s_-])(?:close|closer|dismiss)(?:$|[\s_-])|closebutton|closebtn", re.I)
+_CLOSE_TEXT_CHARS = 24
+_CONTROL_TAGS = frozenset(["button", "a", "span", "div", "i", "b", "label"])
+
+
+def _is_close_control(element: lxml.html.HtmlElement) -> bool:
+    """A close button: named so by its class ("close", "btn-close", "modal-close") or by its
+    text ("×", "[X]", "Schließen [X]", "Close")."""
+    if element.tag not in _CONTROL_TAGS:
+        return False  # a heading or paragraph "X" is text (a section on the platform X)
+    if _CLOSE_CLASS.search(f"{element.get('class') or ''} {element.get('aria-label') or ''}"):
+        return True
+    text = element.text_content()
+    return len(text) <= _CLOSE_TEXT_CHARS and _CLOSE_TEXT.match(text.strip()) is not None
 
 
 # Longer than any headline (a CJK character counting two): a heading holding more, in blocks of
