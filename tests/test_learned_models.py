@@ -4,10 +4,8 @@ weights."""
 from __future__ import annotations
 
 import json
-import math
 from importlib import resources
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -183,24 +181,3 @@ def test_a_title_opening_with_the_site_s_own_name_is_told_to_the_model():
         "https://www.taximobility.com/blog/",
     )
     assert page_kind_features(page, extract_article(page))["title_opens_with_site_name"] == 1.0
-
-
-def test_table_rows_that_link_elsewhere_are_counted_for_the_model():
-    # A board's topics or a member list is a table of links; an article's table holds data.
-    rows = "".join(
-        f'<tr><td><a href="/topic/{n}">Topic {n}</a></td><td>{n} replies</td></tr>' for n in range(8)
-    )
-    board = Page(
-        f"<html><head><title>Board</title></head><body><table>{rows}</table></body></html>",
-        "https://f.example/b",
-    )
-    data = "".join(f"<tr><td>{n}</td><td>{n * n}</td></tr>" for n in range(8))
-    story = Page(
-        f"<html><head><title>Squares</title></head><body><p>The squares, with a <a href='/x'>source</a>."
-        f"</p><table>{data}</table></body></html>",
-        "https://news.example/squares",
-    )
-    assert page_kind_features(board, extract_article(board))["log_linked_rows"] == pytest.approx(
-        math.log1p(8)
-    )
-    assert page_kind_features(story, extract_article(story))["log_linked_rows"] == 0.0

@@ -150,7 +150,6 @@ def page_kind_features(page: Page, draft: ArticleDraft) -> dict[str, float]:
         "log_linked_headings": _log(body.page_linked_headings),
         "log_article_elements": _log(sum(1 for _ in page.tree.iter("article"))),
         "log_time_elements": _log(len(page.tagged("time"))),
-        "log_linked_rows": _log(_linked_rows(page.tagged("a"))),
         "log_story_links": _log(story_links),
         "story_links_per_100_words": min(100 * story_links / max(total_words, 1), 50.0),
         "log_body_story_links": _log(inner_story_links),
@@ -163,21 +162,6 @@ def page_kind_features(page: Page, draft: ArticleDraft) -> dict[str, float]:
         "has_published": float(bool(draft.published)),
         "has_authors": float(bool(draft.authors)),
     }
-
-
-def _linked_rows(links: Iterable[etree._Element]) -> int:
-    """Table rows holding a link (with an href): a forum's topics, a member list, search results,
-    a calendar's weeks; an article's table holds data, rarely a link a row. Each link marks the
-    rows around it up to one already marked, so nested tables cost one pass, not one per row."""
-    marked: set[etree._Element] = set()
-    for link in links:
-        if link.get("href") is None:
-            continue
-        for ancestor in link.iterancestors("tr"):
-            if ancestor in marked:
-                break
-            marked.add(ancestor)
-    return len(marked)
 
 
 def _log(value: float) -> float:
