@@ -488,6 +488,24 @@ def test_a_caption_naming_whose_picture_it_is_is_not_body_text():
     assert extract_paragraphs(page(article)) == PARAGRAPHS
 
 
+def test_a_caption_ending_in_a_copyright_credit_or_a_stock_library_is_not_body_text():
+    captions = [
+        "The harbour master at the quay. © AFP / John Roe",
+        "Wreaths laid at the memorial on the pier © Press Office of the Port | Jane Doe",
+        "A grey seal on the sandbank near the estuary (jdoe / iStock.com)",
+    ]
+    texts = [PARAGRAPHS[0]]
+    for caption, paragraph in zip(captions, PARAGRAPHS[1:], strict=True):
+        texts += [caption, paragraph]
+    article = f'<div class="article-body">{paragraphs_html(texts)}</div>'
+    assert extract_paragraphs(page(article)) == PARAGRAPHS
+    # A © followed by a year is the text's rights notice, not a picture's credit: it is not cut
+    # as a caption (where it closes the text it is kept as printed, see _to_the_close).
+    notice = "Text and pictures © 2024 Harbour Herald, reproduced with permission"
+    article = f'<div class="article-body">{paragraphs_html([*PARAGRAPHS[:2], notice, *PARAGRAPHS[2:]])}</div>'
+    assert notice in extract_paragraphs(page(article))
+
+
 def test_the_desk_s_credits_closing_the_report_are_not_its_text():
     closers = [
         "Reporting by Jane Doe in Rotterdam; additional reporting by John Roe; Editing by Ann Poe",

@@ -111,6 +111,12 @@ PHRASES = [
     "Fig. 2: the channel",
     "Grafik: Tiefe des Kanals",
     "Illustration 4: the plan",
+    "The mayor speaks. © AFP / John Doe",
+    "Wreaths at the memorial © Press Office | Jane Doe",
+    "© 2024 Harbour Herald",
+    "A stoat in its winter coat (jdoe / iStock.com)",
+    "The quay at dawn (Photo by Jane Doe on Unsplash)",
+    "A harbour (stock.adobe.com / John Doe)",
     "The harbour authority approved a plan on Tuesday.",
     "Die Stadt plant einen neuen Hafen.",
 ]

@@ -1228,12 +1228,16 @@ _MEDIA_BOX_NODES = 12  # how deep into a sibling to look for an image before cal
 
 
 # A caption says whose picture it is: "... (Image: Getty)", "... Foto: Jane Doe", "(AFP / John Doe)",
-# "(Archivbild)", or it opens with the kind of picture ("Archivbild (16.08.2024): ...").
+# "... © AFP / John Doe", "(jdoe / iStock.com)", "(Archivbild)", or it opens with the kind of
+# picture ("Archivbild (16.08.2024): ..."). A © with a year after it is a rights notice instead.
 _PICTURE_CREDIT = re.compile(
     r"\((?:image|photo|foto|bild|picture|credit)s?\s*:[^()]{1,60}\)\s*$|"
     r"[.!?)»\"”]\s*(?:image|photo|foto|bild|picture|credit)s?\s*:[^.!?:]{2,80}$|"
     r"\((?:afp|ap|dpa|reuters|epa|getty(?: images)?|imago|picture alliance|keystone|anp|ansa|efe)"
     r"\s*/[^()]{1,60}\)\s*$|"
+    r"\w[.!?)»\"”]?\s+©\s*[^\W\d][^\d©!?]{1,79}$|"
+    r"\([^()]{0,60}\b(?:istock|shutterstock|adobe ?stock|stock\.adobe|fotolia|pixabay|unsplash|pexels|"
+    r"123rf|dreamstime|depositphotos)\b[^()]{0,40}\)\s*$|"
     r"\((?:archivbild|archivfoto|symbolbild|symbolfoto|file photo|archive photo)\)\s*$|"
     r"^(?:archivbild|archivfoto|symbolbild|symbolfoto|file photo|archive photo)\b|"
     r"^(?:abbildung|abb\.|figure|fig\.|grafik|schaubild|illustration)\s*\d*\s*:",
@@ -1244,7 +1248,8 @@ _PICTURE_CREDIT = re.compile(
 _PICTURE_CREDIT_WORDS = (
     "image", "photo", "foto", "bild", "picture", "credit", "(afp", "(ap", "(dpa", "(reuters", "(epa",
     "(getty", "(imago", "(keystone", "(anp", "(ansa", "(efe", "abb.", "figure", "fig.", "grafik",
-    "illustration",
+    "illustration", "©", "stock", "fotolia", "pixabay", "unsplash", "pexels",
+    "123rf", "dreamstime", "depositphotos",
 )
 # fmt: on
 
