@@ -506,6 +506,22 @@ def test_a_caption_ending_in_a_copyright_credit_or_a_stock_library_is_not_body_t
     assert notice in extract_paragraphs(page(article))
 
 
+def test_a_paywall_notice_and_its_pitch_are_not_the_text_but_the_story_shipped_under_them_is():
+    notice = "To view the full story, please subscribe to the Harbour Herald."
+    pitch = [
+        "When you join the Herald family, you get unlimited digital access to our reporting.",
+        "Join now or renew to get:",
+        "First-time subscribers also receive a tide table for the year.",
+        "Already a subscriber? Log in for immediate access to this story.",
+    ]
+    article = f'<div class="article-body">{paragraphs_html([*PARAGRAPHS[:2], notice, *pitch])}</div>'
+    assert extract_paragraphs(page(article)) == PARAGRAPHS[:2]
+    # A site that ships the whole story under the box: the story's lines after the pitch stay.
+    shipped = [*PARAGRAPHS[:2], "Weiterlesen mit Herald+", "4 Wochen für nur 1 € testen", *PARAGRAPHS[2:]]
+    article = f'<div class="article-body">{paragraphs_html(shipped)}</div>'
+    assert extract_paragraphs(page(article)) == PARAGRAPHS
+
+
 def test_the_desk_s_credits_closing_the_report_are_not_its_text():
     closers = [
         "Reporting by Jane Doe in Rotterdam; additional reporting by John Roe; Editing by Ann Poe",

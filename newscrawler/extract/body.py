@@ -1168,6 +1168,70 @@ _BOX_LINES = 3
 _BOX_LINE_WORDS = 20
 
 
+# A paywall's notice: the rest of the story is for subscribers ("To view the full story, please
+# subscribe", "Jetzt weiterlesen mit BZ+", "La suite est réservée aux abonnés"), in the languages
+# most crawled. What follows it on the page is its pitch (prices, a trial, access, logging in),
+# not the story, for as long as its lines speak of that.
+_PAYWALL = re.compile(
+    r"\bto (?:view|read|continue reading|see|access|unlock) (?:the |this )?"
+    r"(?:full|entire|whole|complete|rest of (?:the|this)) (?:story|article|text|post)|"
+    r"\b(?:subscribe|sign in|log in|register) to (?:continue|keep) reading|"
+    r"\b(?:continue|keep) reading with (?:a|your) (?:subscription|membership)|"
+    r"\b(?:story|article|content) is (?:only |exclusively )?(?:available )?"
+    r"(?:for|to) (?:subscribers|members)|"
+    r"\bsubscribers? only\b|"
+    r"\bweiterlesen mit\b|\blesen sie (?:jetzt )?(?:weiter|den (?:ganzen|vollständigen) artikel) mit\b|"
+    r"\b(?:nur|exklusiv) für (?:abonnent|abonnierende|mitglieder)|"
+    r"\b(?:la suite (?:de cet article )?est|article|contenu) réservée? aux abonnés|"
+    r"\bpara (?:seguir|continuar) leyendo\b|\bexclusivo para (?:suscriptores|socios|assinantes)|"
+    r"\bper continuare a leggere\b|\briservato agli abbonati|"
+    r"\bpara continuar lendo\b|"
+    r"\blees verder met\b|\balleen voor abonnees\b",
+    re.IGNORECASE,
+)
+# What each match needs (see _may_match).
+# fmt: off
+_PAYWALL_WORDS = (
+    "full", "entire", "whole", "complete", "rest of", "reading", "subscri", "member", "weiterlesen",
+    "lesen sie", "abonn", "mitglied", "leyendo", "exclusivo", "leggere", "abbonati", "lendo",
+    "lees verder",
+)
+# fmt: on
+_PAYWALL_PITCH = re.compile(
+    r"subscri|member|\bjoin\b|\baccess\b|\blog ?in\b|\bsign (?:in|up)\b|account|premium|trial|"
+    r"\bcancel|unlimited|\babo\b|abonn|zugang|kündbar|testen|anmelden|registr|mitglied|konto|"
+    r"accès|essai|inscri|compte|connect|suscri|acceso|prueba|cuenta|abbona|accesso|assin|acesso|"
+    r"toegang|[$€£]\s?\d|\d\s?(?:[$€£]|euro\b)",
+    re.IGNORECASE,
+)
+_PAYWALL_MAX_WORDS = 40
+
+
+def _is_paywall_notice(block: Block) -> bool:
+    return (
+        block.words <= _PAYWALL_MAX_WORDS
+        and _may_match(block.text, _PAYWALL_WORDS)
+        and bool(_PAYWALL.search(block.text))
+    )
+
+
+def _unkeep_paywall(inside: list[Block], keep: list[bool]) -> None:
+    """Leaves out a paywall's notice (below some of the text) and the pitch under it. The story's
+    lines after them stay: a page that ships the whole text under its paywall box shows it all."""
+    text_above = False
+    for index, block in enumerate(inside):
+        if text_above and _is_paywall_notice(block):
+            keep[index] = False
+            for later in range(index + 1, len(inside)):
+                line = inside[later]
+                if line.words <= _PROMO_MAX_WORDS and _PAYWALL_PITCH.search(line.text):
+                    keep[later] = False
+                elif keep[later]:
+                    break
+            return
+        text_above = text_above or keep[index]
+
+
 def _to_the_close(kept: list[Block]) -> list[Block]:
     """The text up to its rights notice (kept, as the text prints it), or up to a call to subscribe
     that a box's few short lines follow; what comes after either is the page's."""
@@ -1479,6 +1543,7 @@ def _from_dom(blocks: list[Block], hint_key: str | None, headline_forms: _Headli
             )
         ):
             keep[i] = True
+    _unkeep_paywall(inside, keep)
     kept = [
         b
         for b, k in zip(inside, keep, strict=True)
