@@ -275,6 +275,16 @@ def test_calls_to_subscribe_or_follow_that_close_the_article_are_not_its_text():
     ]
     article = f'<div class="article-body">{paragraphs_html([*PARAGRAPHS, *closers])}</div>'
     assert extract_paragraphs(page(article)) == PARAGRAPHS
+    # Channels, letters to the editor, appeals and the comment form's sign-in prompt close it too.
+    closers = [
+        "¿Ya sabías que tenemos canal de Telegram? Únete desde tu celular con este enlace.",
+        "We want to hear what you think about this article. Submit a letter to the editor.",
+        "Help us continue to bring you the news from the harbour every day.",
+        "Du musst eingeloggt sein, um Kommentare zu schreiben!",
+    ]
+    for closer in closers:
+        article = f'<div class="article-body">{paragraphs_html([*PARAGRAPHS, closer])}</div>'
+        assert extract_paragraphs(page(article)) == PARAGRAPHS, closer
 
 
 def test_the_same_words_inside_the_story_stay():

@@ -1072,6 +1072,11 @@ _PROMO = re.compile(
     r"\bfollow\b.{0,60}\b(?:twitter|facebook|instagram|google news|linkedin|youtube|whatsapp|tiktok)\b|"
     r"folgen sie|folgst du|suivez-nous|síguenos|seguici|siga-nos|volg ons|"
     r"whatsapp-kanal|whatsapp channel|get in touch|have a tip|news tip|got a story|"
+    r"(?:telegram|youtube)[- ]?(?:kanal|channel)|canal (?:de |en )?(?:telegram|youtube|whatsapp)|"
+    r"sign up (?:here|now|today)|letters? to the editor|we want to hear (?:from you|what you think)|"
+    r"help us (?:continue|keep)|"
+    # the comment form's sign-in prompt
+    r"logged in to (?:post|leave|write) a comment|eingeloggt sein,? um|angemeldet sein,? um|"
     r"recaptcha|ad.?blocker|share it with a friend|share this (?:article|story)|"
     # appeals for money, the blog engine's "responses to this entry" line, comment rules
     r"unterstützen sie uns|support (?:us|our (?:work|journalism))|mit einer spende|"
@@ -1104,7 +1109,8 @@ _PROMO_WORDS = (
     "newsletter", "nieuwsbrief", "information", "bolet", "subscrib", "abonn", "suscr", "iscriviti",
     "inscreva-se", "購読", "有料会員", "会員登録", "詳しくはこちら", "订阅", "訂閱", "关注我们",
     "關注我們", "구독", "follow", "folg", "suivez-nous", "guenos", "seguici", "siga-nos", "volg ons",
-    "whatsapp", "get in touch", "have a tip", "news tip", "got a story", "recaptcha", "blocker",
+    "whatsapp", "get in touch", "have a tip", "news tip", "got a story", "telegram", "youtube",
+    "sign up", "editor", "hear", "help us", "logged in", "eingeloggt", "angemeldet", "recaptcha", "blocker",
     "share it with", "share this", "unterst", "support", "spende", "donat", "faites un don",
     "responses to this entry", "antworten zu diesem eintrag", "comment", "kommentare",
     "community guidelines", "dieses thema", "sendung:",
