@@ -95,7 +95,7 @@ def site_of(url: str) -> str:
 
     extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
     parts = extract(url)
-    return parts.registered_domain or parts.domain or url
+    return parts.top_domain_under_public_suffix or parts.domain or url
 
 
 # -- fitting --------------------------------------------------------------------------------------------
