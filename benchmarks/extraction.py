@@ -143,10 +143,13 @@ def _prediction(records: list[dict[str, Any]]) -> dict[str, Any]:
 def _reason(html: str, url: str) -> str:
     """Why newscrawler gave no article record for a page (outside the timed loop)."""
     from newscrawler.extract import extract_page
+    from newscrawler.records import RecordContext, build_records
 
     result = extract_page(html, url)
     if result.kind == "article":
-        return "dropped_in_normalization"
+        context = RecordContext()
+        build_records(result.drafts, context)
+        return "dropped_in_normalization:" + ",".join(k.removeprefix("normalize/") for k in context.issues)
     if result.drafts:
         return f"{result.kind}:{result.engine or ''}"
     return f"{result.kind}:{result.reason or ''}"

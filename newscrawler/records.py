@@ -21,6 +21,7 @@ from newscrawler.normalize.text import (
     clean_inline,
     clean_paragraphs,
     content_hash,
+    is_browser_notice,
     join_paragraphs,
     word_count,
 )
@@ -122,6 +123,16 @@ def _body(draft: Draft, ctx: RecordContext, known: SiteKnowledge) -> str | None:
     return join_paragraphs(clean_paragraphs(draft.paragraphs, boilerplate))
 
 
+def _why_no_article(draft: ArticleDraft, body: str | None) -> str:
+    if body:
+        return "no_title"
+    # A page whose only text says it needs JavaScript (an app rendered in the browser, its text
+    # fetched by script) or another browser: a crawl of it needs a renderer, and the count says so.
+    if any(is_browser_notice(clean_inline(p)) for p in draft.paragraphs):
+        return "needs_javascript"
+    return "no_body"
+
+
 def build_article(draft: ArticleDraft, ctx: RecordContext) -> Article | None:
     """None when what remains after cleaning is not an article (no title or no body)."""
     canonical = canonicalize_url(claimed_url(draft))
@@ -130,7 +141,7 @@ def build_article(draft: ArticleDraft, ctx: RecordContext) -> Article | None:
     body = _body(draft, ctx, known)
     title = normalize_title(draft.title, site_names=_title_names(draft, ctx, site, known), strip_date=True)
     if not body or not title:
-        ctx.note("no_body" if not body else "no_title")
+        ctx.note(_why_no_article(draft, body))
         return None
     for problem in draft.date_problems:
         ctx.note(f"published_{problem}")

@@ -192,3 +192,15 @@ def test_figures_alone_are_read_in_one_language_and_words_in_every_fallback_one(
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_page_that_only_asks_for_javascript_gives_no_record_and_says_so():
+    shell = "We're sorry but blog-frontend doesn't work properly without JavaScript enabled."
+    draft = ArticleDraft(url="https://example.com/blog/post-1", title="blog-frontend", paragraphs=[shell])
+    ctx = RecordContext(crawled_at=NOW)
+    assert build_article(draft, ctx) is None
+    assert dict(ctx.issues) == {"normalize/needs_javascript": 1}
+    # A page with no text at all is counted as before.
+    ctx = RecordContext(crawled_at=NOW)
+    assert build_article(ArticleDraft(url=draft.url, title="A story", paragraphs=[]), ctx) is None
+    assert dict(ctx.issues) == {"normalize/no_body": 1}

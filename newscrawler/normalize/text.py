@@ -204,11 +204,12 @@ def is_furniture(text: str) -> bool:
         or _CROSS_LINK.match(text)
         or _TAG_LINE.match(text)
         or _SERVER_MESSAGE.match(text)
-        or _is_browser_notice(text)
+        or is_browser_notice(text)
     )
 
 
-def _is_browser_notice(text: str) -> bool:
+def is_browser_notice(text: str) -> bool:
+    """A notice that the site needs JavaScript or another browser to show its content."""
     return (
         len(text.split()) <= _BROWSER_NOTICE_WORDS
         and _may_name_a_browser(text)
