@@ -145,7 +145,8 @@ def test_a_mostly_linked_item_of_a_list_the_text_sets_out_is_kept():
 
 def test_short_items_naming_who_did_what_and_a_list_nested_in_an_item_are_the_text_s():
     # A project's weekly notes: "Gijs <a>fixed the flicker</a>" is short and mostly a link but
-    # opens with words of its own; "In progress:" holds a list of linked bug titles. A list of
+    # opens with words of its own; a sentence is linked whole ("Here is our year in review!");
+    # "In progress:" holds a list of linked bug titles. A list of
     # related links after the text, each item a link from its first word, is not the text's.
     prose_items = [
         "The harbour authority approved the dredging plan, which will deepen the main channel by two metres.",
@@ -160,6 +161,8 @@ def test_short_items_naming_who_did_what_and_a_list_nested_in_an_item_are_the_te
         f'<div class="article-body">{paragraphs_html(PARAGRAPHS[:2])}<ul>'
         f"{''.join(f'<li>{t}</li>' for t in prose_items)}"
         '<li>Ann <a href="/d/1">re-enabled the tide gauge</a></li>'
+        '<li><a href="/review">Here is our harbour year in review!</a></li>'
+        '<li><a href="/o/9">Ferry timetable changes for the winter</a></li>'
         f"<li>In progress:<ul>{nested}</ul></li></ul>"
         f"{paragraphs_html(PARAGRAPHS[2:])}<ul>{related}</ul></div>"
     )
@@ -167,6 +170,9 @@ def test_short_items_naming_who_did_what_and_a_list_nested_in_an_item_are_the_te
     assert "Ann re-enabled the tide gauge" in got
     assert all(bug in got for bug in bugs)
     assert got[-2:] == PARAGRAPHS[2:]
+    # A whole sentence set as a link is an item of the list; a linked headline is a related link.
+    assert "Here is our harbour year in review!" in got
+    assert "Ferry timetable changes for the winter" not in got
 
 
 def test_a_mostly_linked_row_of_a_table_of_prose_rows_is_kept():

@@ -618,6 +618,16 @@ def _nearby_ancestors(element: lxml.html.HtmlElement, levels: int = 3) -> list[l
     return found
 
 
+_LINKED_CLAIM = re.compile(r"\w[.!?…]$")
+_LINKED_CLAIM_WORDS = 4
+
+
+def _whole_sentence_linked(block: Block) -> bool:
+    """A whole sentence set as a link ("Here's our Year in Review!"): a related story's link is its
+    headline, which ends in no full stop."""
+    return block.words >= _LINKED_CLAIM_WORDS and bool(_LINKED_CLAIM.search(block.text.rstrip()))
+
+
 def _opens_unlinked(block: Block) -> bool:
     """An item whose first words are no link: "Gijs <a>fixed the flicker</a>", a round-up's line
     naming who did what; a related-links list's items are links from their first word."""
@@ -1543,6 +1553,7 @@ def _from_dom(blocks: list[Block], hint_key: str | None, headline_forms: _Headli
                             and _link_density(block) <= _LINKED_SENTENCE_DENSITY
                         )
                         or _opens_unlinked(block)
+                        or _whole_sentence_linked(block)
                     )
                 )
                 or _nested_in_prose_item(list_, prose_lists)
