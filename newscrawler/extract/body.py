@@ -618,14 +618,14 @@ def _nearby_ancestors(element: lxml.html.HtmlElement, levels: int = 3) -> list[l
     return found
 
 
-_LINKED_CLAIM = re.compile(r"\w[.!?…]$")
-_LINKED_CLAIM_WORDS = 4
+_ENDS_AS_A_SENTENCE = re.compile(r"\w[.!?…]$")
+_SENTENCE_ITEM_WORDS = 4
 
 
-def _whole_sentence_linked(block: Block) -> bool:
-    """A whole sentence set as a link ("Here's our Year in Review!"): a related story's link is its
-    headline, which ends in no full stop."""
-    return block.words >= _LINKED_CLAIM_WORDS and bool(_LINKED_CLAIM.search(block.text.rstrip()))
+def _ends_as_a_sentence(block: Block) -> bool:
+    """An item that ends as a sentence does, even one set whole as a link ("Here's our Year in
+    Review!"): a related story's link is its headline, which ends in no full stop."""
+    return block.words >= _SENTENCE_ITEM_WORDS and bool(_ENDS_AS_A_SENTENCE.search(block.text.rstrip()))
 
 
 def _opens_unlinked(block: Block) -> bool:
@@ -1553,7 +1553,7 @@ def _from_dom(blocks: list[Block], hint_key: str | None, headline_forms: _Headli
                             and _link_density(block) <= _LINKED_SENTENCE_DENSITY
                         )
                         or _opens_unlinked(block)
-                        or _whole_sentence_linked(block)
+                        or _ends_as_a_sentence(block)
                     )
                 )
                 or _nested_in_prose_item(list_, prose_lists)
