@@ -4,6 +4,7 @@ general signal (structure, link density, widget vocabulary, position), never one
 from __future__ import annotations
 
 import lxml.html
+import pytest
 
 from newscrawler.extract.body import extract_paragraphs, widget_kind
 from newscrawler.extract.page import Page
@@ -491,12 +492,23 @@ def test_the_headline_again_under_a_kicker_and_the_dateline_above_the_text_are_n
     assert extract_paragraphs(page(article)) == texts
 
 
-def test_a_caption_naming_whose_picture_it_is_is_not_body_text():
-    captions = [
-        "Dredgers at work in the main channel (Image: Getty)",
-        "The quay at low tide. Photo: Jane Doe/Harbour Authority",
-        "Residents at the meeting on Monday (AFP / John Roe)",
-    ]
+@pytest.mark.parametrize(
+    "captions",
+    [
+        [
+            "Dredgers at work in the main channel (Image: Getty)",
+            "The quay at low tide. Photo: Jane Doe/Harbour Authority",
+            "Residents at the meeting on Monday (AFP / John Roe)",
+        ],
+        [
+            "The harbour master at the quay. © AFP / John Roe",
+            "Wreaths laid at the memorial on the pier © Press Office of the Port | Jane Doe",
+            "A grey seal on the sandbank near the estuary (jdoe / iStock.com)",
+        ],
+    ],
+    ids=["labelled", "copyright-or-stock-library"],
+)
+def test_a_caption_naming_whose_picture_it_is_is_not_body_text(captions):
     texts = [PARAGRAPHS[0]]
     for caption, paragraph in zip(captions, PARAGRAPHS[1:], strict=True):
         texts += [caption, paragraph]
@@ -504,19 +516,9 @@ def test_a_caption_naming_whose_picture_it_is_is_not_body_text():
     assert extract_paragraphs(page(article)) == PARAGRAPHS
 
 
-def test_a_caption_ending_in_a_copyright_credit_or_a_stock_library_is_not_body_text():
-    captions = [
-        "The harbour master at the quay. © AFP / John Roe",
-        "Wreaths laid at the memorial on the pier © Press Office of the Port | Jane Doe",
-        "A grey seal on the sandbank near the estuary (jdoe / iStock.com)",
-    ]
-    texts = [PARAGRAPHS[0]]
-    for caption, paragraph in zip(captions, PARAGRAPHS[1:], strict=True):
-        texts += [caption, paragraph]
-    article = f'<div class="article-body">{paragraphs_html(texts)}</div>'
-    assert extract_paragraphs(page(article)) == PARAGRAPHS
-    # A © followed by a year is the text's rights notice, not a picture's credit: it is not cut
-    # as a caption (where it closes the text it is kept as printed, see _to_the_close).
+def test_a_copyright_notice_with_a_year_is_not_cut_as_a_caption():
+    # A © followed by a year is the text's rights notice, not a picture's credit (where it closes
+    # the text it is kept as printed, see _to_the_close).
     notice = "Text and pictures © 2024 Harbour Herald, reproduced with permission"
     article = f'<div class="article-body">{paragraphs_html([*PARAGRAPHS[:2], notice, *PARAGRAPHS[2:]])}</div>'
     assert notice in extract_paragraphs(page(article))
