@@ -104,6 +104,8 @@ CASES = [
     (["Bruno (Henrique Zecchin) Rodrigues"], ["Folha de S.Paulo"], ["Bruno (Henrique Zecchin) Rodrigues"]),
     (["By Jane Doe (Reuters)"], [], ["Jane Doe", "Reuters"]),
     (["Jane Doe (Reuters) John Roe"], [], ["Jane Doe", "Reuters", "John Roe"]),
+    # Typed in lower case but for the initials: read as typed in one case.
+    (["e. barreneche / J. I. da silva"], [], ["E. Barreneche", "J. I. da Silva"]),
 ]
 
 

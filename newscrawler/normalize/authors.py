@@ -219,9 +219,14 @@ def _cap_letter(letter: str) -> str:
     return capital if capital.casefold() == letter.casefold() and capital.isalpha() else letter
 
 
+# A one-letter initial ("J.", "I"): capital whatever case the rest of the name is typed in.
+_INITIAL = re.compile(r"^\w\.?$")
+
+
 def title_case_name(name: str) -> str:
-    """Title case for a name printed in one case only; particles inside a name stay lower case."""
-    if not _single_case(name):
+    """Title case for a name printed in one case only (initials aside: "J. I. da silva");
+    particles inside a name stay lower case."""
+    if not _single_case(" ".join(w for w in name.split(" ") if not _INITIAL.match(w)) or name):
         return name
     agency = AGENCIES.get(name.casefold())
     if agency is not None:
