@@ -31,6 +31,7 @@ from newscrawler.extract.page import Page
 from newscrawler.extract.structured import ARTICLE_TYPES, Node, node_types
 from newscrawler.extract.textblocks import paragraphs_of
 from newscrawler.normalize.authors import AGENCIES, is_desk, parse_authors
+from newscrawler.normalize.text import squeezed
 
 _BYLINE_WORDS = ("by", "von", "par", "por", "door", "di", "av", "af", "przez", "от")
 # "Posted by", "Geschrieben von": the verb a blog theme prints before its byline word.
@@ -71,10 +72,6 @@ _BYLINE_REACH = 4  # levels above the headline within which a "By ..." line is l
 _ORG_TYPES = frozenset({"organization", "newsmediaorganization", "corporation", "website", "brand"})
 
 
-def _key(text: str) -> str:
-    return re.sub(r"\W+", "", text.casefold())
-
-
 _SITE_KEY_CHARS = 6  # a host's name this long is no common word inside a person's name
 
 
@@ -85,18 +82,18 @@ class SiteNames:
         self.names = [n for n in names if n]
         host = urlsplit(page.url).hostname or ""
         labels = [label for label in host.split(".") if label not in {"www", "m", "amp"}]
-        self.keys = {_key(n) for n in self.names if _key(n)}
-        self.keys |= {_key(host), _key(".".join(labels))}
-        self.keys |= {_key(label) for label in labels[:-1] if len(label) > 3}
+        self.keys = {squeezed(n) for n in self.names if squeezed(n)}
+        self.keys |= {squeezed(host), squeezed(".".join(labels))}
+        self.keys |= {squeezed(label) for label in labels[:-1] if len(label) > 3}
 
     def __contains__(self, name: str) -> bool:
-        key = _key(name)
+        key = squeezed(name)
         return bool(key) and (key in self.keys or any(len(k) > 3 and key.startswith(k) for k in self.keys))
 
     def named_in(self, text: str) -> bool:
         """The publication or the body behind it: "Bund der Energieverbraucher e.V." on
         energieverbraucher.de, "finanztreff.de"."""
-        key = _key(text)
+        key = squeezed(text)
         return text in self or any(len(k) >= _SITE_KEY_CHARS and k in key for k in self.keys)
 
 
@@ -664,7 +661,7 @@ def _unique(names: Sequence[str]) -> list[str]:
     Ross"): the spaced spelling is kept, in the place of the first."""
     found: dict[str, str] = {}
     for name in names:
-        key = _key(name) or name
+        key = squeezed(name) or name
         if key not in found or (" " in name and " " not in found[key]):
             found[key] = name
     return list(found.values())
@@ -703,10 +700,10 @@ def credit_features(page: Page, credits: list[Credit], site: SiteNames) -> None:
     h1_chain = [h1, *h1.iterancestors()] if h1 is not None else []
     h1_levels = {id(a): level for level, a in enumerate(h1_chain)}
     parsed = [parse_authors(c.texts, site_names=site.names).names for c in credits]
-    keys = [frozenset(_key(n) for n in names) - {""} for names in parsed]
+    keys = [frozenset(squeezed(n) for n in names) - {""} for names in parsed]
     dom = [i for i, c in enumerate(credits) if c.element is not None]
     of_site = {n: n in site for names in parsed for n in names}
-    site_keys = {_key(n) for n, is_site in of_site.items() if is_site}
+    site_keys = {squeezed(n) for n, is_site in of_site.items() if is_site}
     for index, (credit, names, own) in enumerate(zip(credits, parsed, keys, strict=True)):
         features: dict[str, float] = {f"src_{credit.source}": 1.0}
         others = [k for i, k in enumerate(keys) if i != index and credits[i].source != credit.source]

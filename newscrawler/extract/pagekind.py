@@ -24,7 +24,7 @@ from newscrawler.extract.page import Page
 from newscrawler.extract.pagetype import LISTING_TYPES, main_article_nodes
 from newscrawler.extract.structured import node_types
 from newscrawler.extract.types import ArticleDraft
-from newscrawler.normalize.text import accent_fold
+from newscrawler.normalize.text import accent_fold, squeezed
 
 # Path segments that name a list rather than a story, in the vocabulary of common CMSs and languages:
 # as the last segment ("/politik/", "/blog/") and as the folder of a list's name ("/tag/climate").
@@ -318,7 +318,6 @@ def headline_shown(page: Page, title: str) -> bool:
 # What parts a page title into the site's name, a tagline or section, and a headline: "Brief ::
 # marketing i sprzedaż | reklama", "Taximobility", "Four Years Remaining » Blog Archive » ...".
 _TITLE_SEGMENT_END = re.compile(r"\s+[-|:–—»]+\s+|\s*(?:\||::?)\s*")
-_NAME_CHARS = re.compile(r"\W+")
 _MIN_NAME_CHARS = 4
 
 
@@ -327,22 +326,18 @@ def title_opens_with_site_name(title: str, site_names: Iterable[str]) -> bool:
     its host spells it), or its first word is the site's address ("Modaynovias.net Toda la moda
     ..."): the title of a site's front page, alone or before a tagline or section. (Blog themes
     title posts "Blog name » Post" too: the model weighs how much it tells.)"""
-    first = _squeezed(_TITLE_SEGMENT_END.split(title, maxsplit=1)[0])
+    first = squeezed(_TITLE_SEGMENT_END.split(title, maxsplit=1)[0])
     words = title.split(maxsplit=1)
     first_word = words[0].rstrip(":|-").casefold() if words else ""
     names = set()
     for name in site_names:
-        names.add(_squeezed(name))
+        names.add(squeezed(name))
         if "." in name and " " not in name:  # a host: "www.taximobility.com" names "taximobility"
             labels = name.split(".")
-            names.update(_squeezed(label) for label in labels[:-1] if label not in ("www", "m"))
+            names.update(squeezed(label) for label in labels[:-1] if label not in ("www", "m"))
             if first_word == name.casefold().removeprefix("www."):
                 return True
     return len(first) >= _MIN_NAME_CHARS and first in names
-
-
-def _squeezed(text: str) -> str:
-    return _NAME_CHARS.sub("", text.casefold())
 
 
 def address_names_headline(url: str, title: str) -> bool:

@@ -329,6 +329,15 @@ def accent_fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+_NOT_WORD_CHARS = re.compile(r"\W+")
+
+
+def squeezed(text: str) -> str:
+    """Case-folded, without spaces or punctuation: a name as a key ("Four Years Remaining",
+    "fouryearsremaining" and "FOUR-YEARS REMAINING" are alike)."""
+    return _NOT_WORD_CHARS.sub("", text.casefold())
+
+
 def word_count(text: str | None) -> int:
     text = text or ""
     if text.isascii() or not _COUNTED_ALONE.search(text):
