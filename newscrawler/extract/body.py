@@ -29,6 +29,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import islice
 
 import lxml.html
 from lxml import etree
@@ -508,6 +509,7 @@ _CLOSE_TEXT = re.compile(
 )
 _CLOSE_CLASS = re.compile(r"(?:^|[\s_-])(?:close|closer|dismiss)(?:$|[\s_-])|closebutton|closebtn", re.I)
 _CLOSE_TEXT_CHARS = 24
+_CLOSE_CONTROL_NODES = 32
 _CONTROL_TAGS = frozenset(["button", "a", "span", "div", "i", "b", "label"])
 
 
@@ -518,6 +520,10 @@ def _is_close_control(element: lxml.html.HtmlElement) -> bool:
         return False  # a heading or paragraph "X" is text (a section on the platform X)
     if _CLOSE_CLASS.search(f"{element.get('class') or ''} {element.get('aria-label') or ''}"):
         return True
+    # A control is a few elements (an icon's paths at most): a box's first child that holds more is
+    # no control, and its text is not read (nested wrappers would read the page's text once each).
+    if next(islice(element.iter(), _CLOSE_CONTROL_NODES, None), None) is not None:
+        return False
     text = element.text_content()
     return len(text) <= _CLOSE_TEXT_CHARS and _CLOSE_TEXT.match(text.strip()) is not None
 
