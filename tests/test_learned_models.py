@@ -4,6 +4,7 @@ weights."""
 from __future__ import annotations
 
 import json
+import math
 from importlib import resources
 
 from hypothesis import given
@@ -181,3 +182,53 @@ def test_a_title_opening_with_the_site_s_own_name_is_told_to_the_model():
         "https://www.taximobility.com/blog/",
     )
     assert page_kind_features(page, extract_article(page))["title_opens_with_site_name"] == 1.0
+
+
+def test_a_folder_of_tagged_items_names_a_list():
+    # Tumblr, Stack Exchange and many blog themes list a tag's items under /tagged/.
+    assert (
+        address_feature("https://questions.example.com/questions/tagged/python", "url_listing_folder") == 1.0
+    )
+    assert address_feature("https://news.example.org/2024/03/harbour-bridge", "url_listing_folder") == 0.0
+
+
+def test_story_links_to_another_host_of_the_same_site_count_as_the_site_s():
+    # A subdomain's section page ("plus.", "m.", "edition.") links the stories on the main host.
+    teasers = "".join(
+        f'<li><a href="https://www.paper.co.uk/politics/vote-result-story-number-{i}">Story {i}</a></li>'
+        for i in range(6)
+    )
+    html = f"<html><head><title>Plus</title></head><body><ul>{teasers}</ul><p>{STORY}</p></body></html>"
+    for host, expected in (("plus.paper.co.uk", 6), ("other.co.uk", 0)):
+        page = Page(html, f"https://{host}/")
+        features = page_kind_features(page, extract_article(page))
+        assert round(math.expm1(features["log_story_links"])) == expected, host
+
+
+def thread_list_table(rows: int) -> str:
+    header = "<tr><th>Topic</th><th>Started by</th><th>Replies</th><th>Last post</th></tr>"
+    body = "".join(
+        f'<tr><td><a href="/board/7/{100 + i}/">Which tyres for a wet winter, part {i}?</a>'
+        "<br>My old ones slip on every wet corner of the pass road.</td>"  # the first post's opening
+        f"<td>rider{i}</td><td>{3 * i}</td><td>2016/03/{i + 1:02d} 01:31</td></tr>"
+        for i in range(rows)
+    )
+    return f"<table>{header}{body}</table>"
+
+
+def test_a_table_whose_rows_each_link_a_page_is_told_to_the_model_as_a_list():
+    url = "https://forum.example.net/board/7/"
+    page = Page(
+        f"<html><head><title>Tyres</title></head><body><h1>Tyres</h1>{thread_list_table(12)}</body></html>",
+        url,
+    )
+    draft = extract_article(page)
+    assert page_kind_features(page, draft)["linked_row_share"] > 0.5
+    assert not is_article(page, draft)
+    # Two linked rows are no list; an article's prose around a table of links is mostly prose.
+    page = Page(f"<html><body><h1>Tyres</h1>{thread_list_table(2)}</body></html>", url)
+    assert page_kind_features(page, extract_article(page))["linked_row_share"] == 0.0
+    html, story_url = story_page()
+    page = Page(html.replace("</article>", thread_list_table(3) + "</article>"), story_url)
+    assert 0.0 < page_kind_features(page, extract_article(page))["linked_row_share"] < 0.5
+    assert is_article(page, extract_article(page))

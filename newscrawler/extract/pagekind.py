@@ -14,6 +14,7 @@ import math
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import islice
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
@@ -25,6 +26,7 @@ from newscrawler.extract.pagetype import LISTING_TYPES, main_article_nodes
 from newscrawler.extract.structured import node_types
 from newscrawler.extract.types import ArticleDraft
 from newscrawler.normalize.text import accent_fold, squeezed
+from newscrawler.normalize.urls import site_of, site_of_host
 
 # Path segments that name a list rather than a story, in the vocabulary of common CMSs and languages:
 # as the last segment ("/politik/", "/blog/") and as the folder of a list's name ("/tag/climate").
@@ -36,9 +38,9 @@ _LISTING_SEGMENTS = frozenset(
     start startseite events termine""".split()  # noqa: SIM905 (a vocabulary reads better as prose)
 )
 _LISTING_FOLDERS = frozenset(
-    """tag tags topic topics thema themen category categories categoria categorias categorie kategorie
-    kategorien rubrik label labels author authors autor autoren auteur search suche archive archives
-    archiv page seite pagina""".split()  # noqa: SIM905
+    """tag tags tagged topic topics thema themen category categories categoria categorias categorie
+    kategorie kategorien rubrik label labels author authors autor autoren auteur search suche archive
+    archives archiv page seite pagina""".split()  # noqa: SIM905
 )
 _PAGINATION = re.compile(
     r"(?:^|[/_-])(?:page|seite|pagina|p)[/=_-]?\d+|[?&](?:page|p|pg|start|offset)=\d+|index\d+\.", re.I
@@ -75,6 +77,8 @@ _BRIEF_WORDS = 30
 _HEADLINE_WORDS = 4
 _SLUG_WORDS = 3
 _SLUG_HEADLINE_WORDS = 3
+_ROW_REACH = 4  # ancestors searched for a paragraph's table row (cell, then its wrappers)
+_MIN_LINKED_ROWS = 3
 
 
 def is_article(page: Page, draft: ArticleDraft) -> bool:
@@ -98,8 +102,9 @@ def page_kind_features(page: Page, draft: ArticleDraft) -> dict[str, float]:
     title = draft.title or ""
     site = (parts_of_url.hostname or "").removeprefix("www.")
     own = (parts_of_url.path.rstrip("/"), parts_of_url.query)
-    story_links = _story_links(site, own, page.tagged("a"))
-    inner_story_links = _story_links(site, own, (a for part in body.parts for a in part.iter("a")))
+    domain = site_of(url)
+    story_links = _story_links(domain, own, page.tagged("a"))
+    inner_story_links = _story_links(domain, own, (a for part in body.parts for a in part.iter("a")))
     inner_times = sum(1 for part in body.parts for _ in part.iter("time"))
     inner_articles = sum(1 for part in body.parts for a in part.iter("article") if a is not part)
     inputs = sum(
@@ -109,7 +114,7 @@ def page_kind_features(page: Page, draft: ArticleDraft) -> dict[str, float]:
         if i.get("type") != "hidden"
     )
     body_chars = sum(len(p) for p in draft.paragraphs)
-    cards = _cards(site, own, body.owners)
+    cards = _cards(domain, own, body.owners)
     structured_article = any(n.get("headline") or n.get("articleBody") for n in main_article_nodes(page))
     og_type_article = (data.first_meta("og:type") or "").lower() == "article"
     article_published_meta = bool(data.first_meta("article:published_time"))
@@ -159,6 +164,7 @@ def page_kind_features(page: Page, draft: ArticleDraft) -> dict[str, float]:
         "log_body_inputs": _log(inputs),
         "log_cards": _log(cards),
         "card_share": min(cards / len(words), 1.0) if words else 0.0,
+        "linked_row_share": _linked_row_share(body.owners),
         "has_published": float(bool(draft.published)),
         "has_authors": float(bool(draft.authors)),
     }
@@ -184,9 +190,10 @@ def _story_links(site: str, own: tuple[str, str], links: Iterable[etree._Element
 
 @lru_cache(maxsize=65536)
 def _story_key(site: str, href: str) -> tuple[str, str] | None:
-    """(path, query) of a link to a story of `site`, or None. Read from the link as written: a
-    relative link stays on the site, an absolute one names its host (pages of a site share their
-    menus, so the answer is cached per site and link)."""
+    """(path, query) of a link to a story of `site` (a registered domain: a section on "plus."
+    links stories on "www."), or None. Read from the link as written: a relative link stays on
+    the site, an absolute one names its host (pages of a site share their menus, so the answer is
+    cached per site and link)."""
     href = href.strip()
     if (
         not href
@@ -199,7 +206,7 @@ def _story_key(site: str, href: str) -> tuple[str, str] | None:
             host, path, query = _host_path_query(href)
         except ValueError:
             return None
-        if host.removeprefix("www.") != site:
+        if site_of_host(host) != site:
             return None
     else:
         path, _, query = href.partition("#")[0].partition("?")
@@ -292,6 +299,22 @@ def _cards(site: str, own: tuple[str, str], owners: list[etree._Element]) -> int
                 or _story_links(site, own, card.iter("a")) > 0
             )
     return sum(seen.values())
+
+
+def _linked_row_share(owners: list[etree._Element]) -> float:
+    """The share of the text's paragraphs that are cells of table rows each holding a link, over
+    at least three rows: a thread list, a file list or a results table ("title, author, replies,
+    last post"). An article's table, if any, is a part of its text."""
+    rows: set[etree._Element] = set()
+    in_rows = 0
+    for owner in owners:
+        row = next((e for e in islice(owner.iterancestors(), _ROW_REACH) if e.tag == "tr"), None)
+        if owner.tag == "tr":
+            row = owner
+        if row is not None and row.find(".//a[@href]") is not None:
+            rows.add(row)
+            in_rows += 1
+    return in_rows / len(owners) if len(rows) >= _MIN_LINKED_ROWS else 0.0
 
 
 def _opens_with_story_link(site: str, own: tuple[str, str], element: etree._Element) -> bool:

@@ -99,11 +99,12 @@ def site_of(url: str) -> str:
         host = urlsplit(url).hostname or ""
     except ValueError:  # "http://[::1/x": a host nobody can reach is on no site
         return ""
-    return _site_of_host(host)
+    return site_of_host(host)
 
 
 @cache
-def _site_of_host(host: str) -> str:
+def site_of_host(host: str) -> str:
+    """site_of for a bare host name."""
     return public_suffixes(host).top_domain_under_public_suffix or host
 
 
