@@ -79,6 +79,7 @@ _SLUG_WORDS = 3
 _SLUG_HEADLINE_WORDS = 3
 _ROW_REACH = 4  # ancestors searched for a paragraph's table row (cell, then its wrappers)
 _MIN_LINKED_ROWS = 3
+_MOSTLY_CARDS = 4
 
 
 def is_article(page: Page, draft: ArticleDraft) -> bool:
@@ -164,6 +165,9 @@ def page_kind_features(page: Page, draft: ArticleDraft) -> dict[str, float]:
         "log_body_inputs": _log(inputs),
         "log_cards": _log(cards),
         "card_share": min(cards / len(words), 1.0) if words else 0.0,
+        # Half the text or more in cards, four at least: a list whatever its address says (a linear
+        # model weighs a share evenly; this says where a few related-story boxes end).
+        "mostly_cards": float(cards >= _MOSTLY_CARDS and 2 * cards >= len(words)),
         "linked_row_share": _linked_row_share(body.owners),
         "has_published": float(bool(draft.published)),
         "has_authors": float(bool(draft.authors)),
