@@ -312,9 +312,11 @@ def _linked_row_share(owners: list[etree._Element]) -> float:
     rows: set[etree._Element] = set()
     in_rows = 0
     for owner in owners:
-        row = next((e for e in islice(owner.iterancestors(), _ROW_REACH) if e.tag == "tr"), None)
-        if owner.tag == "tr":
-            row = owner
+        row = (
+            owner
+            if owner.tag == "tr"
+            else next((e for e in islice(owner.iterancestors(), _ROW_REACH) if e.tag == "tr"), None)
+        )
         if row is not None and row.find(".//a[@href]") is not None:
             rows.add(row)
             in_rows += 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import re
-from functools import cache, lru_cache
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import tldextract
@@ -102,9 +102,9 @@ def site_of(url: str) -> str:
     return site_of_host(host)
 
 
-@cache
+@lru_cache(maxsize=32768)
 def site_of_host(host: str) -> str:
-    """site_of for a bare host name."""
+    """site_of for a bare host name (bounded: page kind asks it of every host a page links to)."""
     return public_suffixes(host).top_domain_under_public_suffix or host
 
 
