@@ -238,7 +238,7 @@ def to_model_json(name: str, fitted: _Fitted, threshold: float, info: dict[str, 
 def pagekind_rows(bench: Path) -> tuple[list[dict[str, float]], list[int], list[str], list[str]]:
     """Features of every page that reaches the decision (a title and some text was extracted:
     a page without either never yields a record), with its label, site and name."""
-    from newscrawler.extract.article import extract_article
+    from newscrawler.extract.article import outline_article
     from newscrawler.extract.page import Page
     from newscrawler.extract.pagekind import page_kind_features
 
@@ -248,7 +248,7 @@ def pagekind_rows(bench: Path) -> tuple[list[dict[str, float]], list[int], list[
         page = Page(html, url)
         if page.is_empty:
             return
-        draft = extract_article(page)
+        draft = outline_article(page).draft  # as the router weighs it: before date and byline
         if not (draft.title and draft.paragraphs):
             return
         rows.append(page_kind_features(page, draft))
@@ -276,7 +276,7 @@ PAGEKIND_NEGATIVE_WEIGHT = 3.0
 # fewer articles missed. Features not named are free.
 _TOWARDS_ARTICLE = """structured_article og_type_article article_published_meta url_slug_words
     url_names_headline url_has_id url_has_date title_words title_words_in_text headline_shown
-    log_body_words log_long_paragraphs sentences_per_paragraph body_share has_published has_authors"""
+    log_body_words log_long_paragraphs sentences_per_paragraph body_share"""
 _TOWARDS_LIST = """short_unmarked_text structured_listing url_is_root url_last_listing_word
     url_last_names_listing url_listing_folder url_pagination title_not_a_story title_opens_with_site_name
     log_date_lines link_density log_linked_headings log_story_links story_links_per_100_words

@@ -7,7 +7,13 @@ import json
 
 from newscrawler import extract_records
 from newscrawler.extract import extract_page
-from newscrawler.extract.article import choose_article_node, extract_article, find_canonical
+from newscrawler.extract.article import (
+    choose_article_node,
+    complete_article,
+    extract_article,
+    find_canonical,
+    outline_article,
+)
 from newscrawler.extract.body import extract_paragraphs, widget_kind
 from newscrawler.extract.headline import choose_headline
 from newscrawler.extract.page import Page
@@ -350,3 +356,29 @@ def test_page_level_links_come_from_one_walk_in_document_order():
     assert [link.url for link in feed_links(page)] == ["https://news.example.org/feed.xml"]
     assert find_canonical(page) == "https://news.example.org/news/2024/story"
     assert [h.text for h in page.tagged("h1")] == ["A headline of the page"]
+
+
+def test_an_outline_holds_the_headline_and_text_and_completing_it_gives_the_article():
+    # Page kind is weighed on the outline: the byline and dateline printed at the text's head are
+    # still in it, no date or author is chosen yet. Completing it gives what extract_article gives.
+    byline, dateline = "By Rosa Alvarez, City Hall reporter", "Published: May 3, 2024 at 5:45 pm"
+    html = page_html(paragraphs=[byline, dateline, *PARAGRAPHS])
+    page = Page(html, URL)
+    outline = outline_article(page)
+    assert outline.draft.title == "City passes budget after late-night debate"
+    assert outline.draft.paragraphs[0] == byline
+    assert outline.draft.authors == [] and outline.draft.published is None
+    completed = complete_article(page, outline)
+    assert completed.authors and completed.published == "May 3, 2024 at 5:45 pm"
+    assert completed.paragraphs == PARAGRAPHS
+    assert completed == extract_article(Page(html, URL))
+
+
+def test_a_site_s_selectors_set_the_outline_page_kind_weighs_and_the_record():
+    # A profile's selectors apply before page kind (to the outline) and again to the completed
+    # article, which the date and byline choices would otherwise have rebuilt.
+    selectors = {"body": "div.article-body p:nth-of-type(-n+2)", "title": "title"}
+    result = extract_page(page_html(), URL, overrides=selectors)
+    [draft] = result.drafts
+    assert result.kind == "article" and draft.paragraphs == PARAGRAPHS[:2]
+    assert draft.title == "City passes budget | Example News"

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
 from lxml import etree
 
-from newscrawler.extract.body import extract_body
+from newscrawler.extract.body import Body, extract_body
 from newscrawler.extract.bylines import SiteNames, choose_authors
 from newscrawler.extract.dates import MODIFIED_META, choose_published, date_order
 from newscrawler.extract.headline import choose_headline, title_variants
@@ -288,20 +289,57 @@ def feed_site_names(page: Page) -> list[str]:
     return names
 
 
-def extract_article(page: Page) -> ArticleDraft:
+@dataclass(frozen=True, slots=True)
+class ArticleOutline:
+    """What extraction finds before its costly choices (the publication date, the byline): the
+    headline and the text as the page shows them, with what the rest of the extraction reads on.
+    Page kind is weighed on `draft`; a page it turns down never pays for the choices."""
+
+    draft: (
+        ArticleDraft  # title, site names, canonical URL and the text as found (bylines and datelines in it)
+    )
+    node: Node | None  # the structured-data node describing this article
+    described_by: list[Node]  # every node describing it, `node` first
+    body: Body
+
+
+def outline_article(page: Page) -> ArticleOutline:
     canonical = find_canonical(page)
     described_by = article_nodes(page, canonical)
     node = described_by[0] if described_by else None
     meta = page.structured
-    modified = (_text(node.get("dateModified")) if node else None) or meta.first_meta(*MODIFIED_META)
     site_names = [
         n for n in [meta.first_meta("og:site_name", "application-name"), *feed_site_names(page)] if n
     ]
     if node and (publisher := _names(page.structured.resolve(node.get("publisher")))):
         site_names.extend(publisher)
     title, other_titles = choose_title(page, node, site_names)
+    body = extract_body(
+        page,
+        hint=_stated_text(node) if node else None,
+        hint_shown=node is not None and page.structured.in_markup(node),
+    )
+    draft = ArticleDraft(
+        url=page.url,
+        canonical_url=canonical,
+        title=title,
+        title_variants=other_titles,
+        site_names=site_names,
+        paragraphs=_with_recipe_lines(body.paragraphs, node),
+        evidence=body,
+    )
+    return ArticleOutline(draft, node, described_by, body)
+
+
+def complete_article(page: Page, outline: ArticleOutline) -> ArticleDraft:
+    """The outlined article with its publication date, authors and the rest of its fields, its text
+    rid of the byline and dateline printed at its head."""
+    page_meta = page.structured
+    node, described_by, draft = outline.node, outline.described_by, outline.draft
+    title, site_names = draft.title, draft.site_names
+    modified = (_text(node.get("dateModified")) if node else None) or page_meta.first_meta(*MODIFIED_META)
     same = {id(n) for n in described_by}
-    foreign = [n for n in page.structured.nodes_of_type(ARTICLE_TYPES) if id(n) not in same]
+    foreign = [n for n in page_meta.nodes_of_type(ARTICLE_TYPES) if id(n) not in same]
     choice = choose_published(page, node, described_by[1:], title, foreign)
     chosen = choice.candidate
     # With no readable date anywhere, the record keeps the unreadable one as the page stated it
@@ -310,22 +348,14 @@ def extract_article(page: Page) -> ArticleDraft:
     published = chosen.text if chosen else (kept_unreadable[0] if kept_unreadable else None)
     date_problems = [reason for _, reason, _ in choice.unreadable] if chosen else []
     authors = choose_authors(page, node, SiteNames(page, site_names), described_by[1:])
-    body = extract_body(
-        page,
-        hint=_stated_text(node) if node else None,
-        hint_shown=node is not None and page.structured.in_markup(node),
+    paragraphs = _with_recipe_lines(
+        _without_header_lines(
+            outline.body.paragraphs, title, [*authors, published or "", modified or ""], authors
+        ),
+        node,
     )
-    paragraphs = _without_header_lines(
-        body.paragraphs, title, [*authors, published or "", modified or ""], authors
-    )
-    if node is not None and paragraphs and "recipe" in node_types(node):
-        paragraphs = with_recipe_lines(paragraphs, node)
-    return ArticleDraft(
-        url=page.url,
-        canonical_url=canonical,
-        title=title,
-        title_variants=other_titles,
-        site_names=site_names,
+    return replace(
+        draft,
         authors=authors,
         published=published,
         published_source=chosen.source if chosen else (kept_unreadable[2] if kept_unreadable else None),
@@ -334,18 +364,31 @@ def extract_article(page: Page) -> ArticleDraft:
         modified=modified,
         language=_language(page, node),
         description=(_text(node.get("description")) if node else None)
-        or meta.first_meta("og:description", "description", "twitter:description"),
+        or page_meta.first_meta("og:description", "description", "twitter:description"),
         paragraphs=paragraphs,
         tags=_keywords(node.get("keywords"))
         if node and node.get("keywords")
         else _keywords(
-            meta.meta.get("article:tag") or meta.meta.get("news_keywords") or meta.meta.get("keywords") or []
+            page_meta.meta.get("article:tag")
+            or page_meta.meta.get("news_keywords")
+            or page_meta.meta.get("keywords")
+            or []
         ),
-        section=(_text(node.get("articleSection")) if node else None) or meta.first_meta("article:section"),
+        section=(_text(node.get("articleSection")) if node else None)
+        or page_meta.first_meta("article:section"),
         image_url=page.absolute(_url(node.get("image")) if node else None)
-        or page.absolute(meta.first_meta("og:image", "twitter:image")),
-        evidence=body,
+        or page.absolute(page_meta.first_meta("og:image", "twitter:image")),
     )
+
+
+def extract_article(page: Page) -> ArticleDraft:
+    return complete_article(page, outline_article(page))
+
+
+def _with_recipe_lines(paragraphs: list[str], node: Node | None) -> list[str]:
+    if node is not None and paragraphs and "recipe" in node_types(node):
+        return with_recipe_lines(paragraphs, node)
+    return paragraphs
 
 
 # Words that join names and dates in a byline ("By A and B · 5 March 2024, 17:45 Uhr").

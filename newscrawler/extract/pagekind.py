@@ -84,7 +84,8 @@ _MOSTLY_CARDS = 4
 
 def is_article(page: Page, draft: ArticleDraft) -> bool:
     """Is the page one article (story, post, release, report, recipe...), rather than a home,
-    section, tag, archive or search page, a login wall or an error page?"""
+    section, tag, archive or search page, a login wall or an error page? `draft` is the article as
+    outlined (extract.article.outline_article): its date and byline are not chosen yet."""
     return load_model("pagekind").says_yes(page_kind_features(page, draft))
 
 
@@ -169,8 +170,6 @@ def page_kind_features(page: Page, draft: ArticleDraft) -> dict[str, float]:
         # model weighs a share evenly; this says where a few related-story boxes end).
         "mostly_cards": float(cards >= _MOSTLY_CARDS and 2 * cards >= len(words)),
         "linked_row_share": _linked_row_share(body.owners),
-        "has_published": float(bool(draft.published)),
-        "has_authors": float(bool(draft.authors)),
     }
 
 

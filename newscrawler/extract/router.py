@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
-from newscrawler.extract.article import extract_article
+from newscrawler.extract.article import complete_article, outline_article
 from newscrawler.extract.forums import detect_engine
 from newscrawler.extract.links import feed_links, listing_links, next_page_links
 from newscrawler.extract.overrides import apply_overrides
@@ -33,12 +34,16 @@ def extract_page(html: str | bytes, url: str, *, overrides: Mapping[str, str] | 
         found_by_engine = read.links
     links = found_by_engine + feed_links(page) + next_page_links(page)
     if page.tree.find(".//body") is not None:
-        draft = extract_article(page)
-        if overrides:
-            apply_overrides(draft, page, overrides)
-        # A story, post, release or report: weighed by the learned page-kind model (pagetype.py).
-        if draft.title and draft.paragraphs and is_article(page, draft):
-            return PageResult(kind="article", drafts=[draft], links=links)
+        outline = outline_article(page)
+        seen = apply_overrides(replace(outline.draft), page, overrides) if overrides else outline.draft
+        # A story, post, release or report: weighed by the learned page-kind model (pagekind.py)
+        # on the headline and text, before the date and byline are chosen (a list needs neither).
+        if seen.title and seen.paragraphs and is_article(page, seen):
+            draft = complete_article(page, outline)
+            if overrides:
+                apply_overrides(draft, page, overrides)
+            if draft.title and draft.paragraphs:  # not only a byline and a dateline
+                return PageResult(kind="article", drafts=[draft], links=links)
     kind = classify(page)
     listing = listing_links(page, include_sections=True)
     if listing and kind != "other":
