@@ -295,9 +295,8 @@ class ArticleOutline:
     headline and the text as the page shows them, with what the rest of the extraction reads on.
     Page kind is weighed on `draft`; a page it turns down never pays for the choices."""
 
-    draft: (
-        ArticleDraft  # title, site names, canonical URL and the text as found (bylines and datelines in it)
-    )
+    # Title, site names, canonical URL and the text as found (its byline and dateline still in it).
+    draft: ArticleDraft
     node: Node | None  # the structured-data node describing this article
     described_by: list[Node]  # every node describing it, `node` first
     body: Body
@@ -334,12 +333,12 @@ def outline_article(page: Page) -> ArticleOutline:
 def complete_article(page: Page, outline: ArticleOutline) -> ArticleDraft:
     """The outlined article with its publication date, authors and the rest of its fields, its text
     rid of the byline and dateline printed at its head."""
-    page_meta = page.structured
+    meta = page.structured
     node, described_by, draft = outline.node, outline.described_by, outline.draft
     title, site_names = draft.title, draft.site_names
-    modified = (_text(node.get("dateModified")) if node else None) or page_meta.first_meta(*MODIFIED_META)
+    modified = (_text(node.get("dateModified")) if node else None) or meta.first_meta(*MODIFIED_META)
     same = {id(n) for n in described_by}
-    foreign = [n for n in page_meta.nodes_of_type(ARTICLE_TYPES) if id(n) not in same]
+    foreign = [n for n in meta.nodes_of_type(ARTICLE_TYPES) if id(n) not in same]
     choice = choose_published(page, node, described_by[1:], title, foreign)
     chosen = choice.candidate
     # With no readable date anywhere, the record keeps the unreadable one as the page stated it
@@ -364,20 +363,16 @@ def complete_article(page: Page, outline: ArticleOutline) -> ArticleDraft:
         modified=modified,
         language=_language(page, node),
         description=(_text(node.get("description")) if node else None)
-        or page_meta.first_meta("og:description", "description", "twitter:description"),
+        or meta.first_meta("og:description", "description", "twitter:description"),
         paragraphs=paragraphs,
         tags=_keywords(node.get("keywords"))
         if node and node.get("keywords")
         else _keywords(
-            page_meta.meta.get("article:tag")
-            or page_meta.meta.get("news_keywords")
-            or page_meta.meta.get("keywords")
-            or []
+            meta.meta.get("article:tag") or meta.meta.get("news_keywords") or meta.meta.get("keywords") or []
         ),
-        section=(_text(node.get("articleSection")) if node else None)
-        or page_meta.first_meta("article:section"),
+        section=(_text(node.get("articleSection")) if node else None) or meta.first_meta("article:section"),
         image_url=page.absolute(_url(node.get("image")) if node else None)
-        or page.absolute(page_meta.first_meta("og:image", "twitter:image")),
+        or page.absolute(meta.first_meta("og:image", "twitter:image")),
     )
 
 
