@@ -27,7 +27,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from newscrawler.extract.learned import LinearModel
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -101,29 +104,20 @@ def site_of(url: str) -> str:
 # -- fitting --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Fitted:
-    """A logistic regression on standardized features, as the package's LinearModel reads it."""
-
-    names: list[str]
-    means: list[float]
-    scales: list[float]
-    weights: list[float]
-    bias: float
-
-
 def _fit(
     rows: list[dict[str, float]],
     labels: list[int],
     strength: float,
     negative_weight: float,
     directions: dict[str, int] | None = None,
-) -> _Fitted:
+) -> LinearModel:
     """L2-regularized logistic regression (scikit-learn's objective: `strength` times the weighted
     log loss plus half the squared weights, the bias free), each feature's weight kept to the sign
     `directions` gives it (+1, -1; a feature not named is free)."""
     import numpy as np
     from scipy.optimize import minimize
+
+    from newscrawler.extract.learned import LinearModel
 
     names = sorted({name for row in rows for name in row})
     unknown = set(directions or {}) - set(names)
@@ -157,20 +151,17 @@ def _fit(
     )
     if not result.success:
         raise RuntimeError(f"logistic regression did not converge: {result.message}")
-    return _Fitted(names, list(means), list(scales), list(result.x[:-1]), float(result.x[-1]))
+    return LinearModel(
+        name="fitted",
+        bias=float(result.x[-1]),
+        weights=dict(zip(names, map(float, result.x[:-1]), strict=True)),
+        means=dict(zip(names, map(float, means), strict=True)),
+        scales=dict(zip(names, map(float, scales), strict=True)),
+    )
 
 
-def _predict(fitted: _Fitted, rows: list[dict[str, float]]) -> list[float]:
-    import math
-
-    predictions = []
-    for row in rows:
-        z = fitted.bias + sum(
-            w * (row.get(n, 0.0) - m) / s
-            for n, m, s, w in zip(fitted.names, fitted.means, fitted.scales, fitted.weights, strict=True)
-        )
-        predictions.append(1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z)))
-    return predictions
+def _predict(model: LinearModel, rows: list[dict[str, float]]) -> list[float]:
+    return [model.probability(row) for row in rows]
 
 
 def cross_validate(
@@ -220,14 +211,15 @@ def _log_loss(probabilities: list[float], labels: list[int]) -> float:
     ) / len(labels)
 
 
-def to_model_json(name: str, fitted: _Fitted, threshold: float, info: dict[str, Any]) -> dict[str, Any]:
+def to_model_json(name: str, model: LinearModel, threshold: float, info: dict[str, Any]) -> dict[str, Any]:
     return {
         "name": name,
-        "bias": fitted.bias,
+        "bias": model.bias,
         "threshold": threshold,
-        "weights": {n: round(w, 6) for n, w in zip(fitted.names, fitted.weights, strict=True)},
-        "means": {n: round(float(m), 6) for n, m in zip(fitted.names, fitted.means, strict=True)},
-        "scales": {n: round(float(s), 6) for n, s in zip(fitted.names, fitted.scales, strict=True)},
+        **{
+            part: {n: round(v, 6) for n, v in values.items()}
+            for part, values in (("weights", model.weights), ("means", model.means), ("scales", model.scales))
+        },
         "fitted": info,
     }
 

@@ -37,21 +37,21 @@ def test_without_bounds_the_fit_matches_scikit_learn():
     theirs = LogisticRegression(C=1.0, max_iter=10000, tol=1e-10).fit(
         matrix, labels, sample_weight=[1.0 if y else 3.0 for y in labels]
     )
-    assert ours.names == ["cards", "links"]
-    assert ours.weights == pytest.approx(list(theirs.coef_[0]), abs=1e-3)
+    assert list(ours.weights) == ["cards", "links"]
+    assert list(ours.weights.values()) == pytest.approx(list(theirs.coef_[0]), abs=1e-3)
     assert ours.bias == pytest.approx(theirs.intercept_[0], abs=1e-3)
 
 
 def test_a_bounded_weight_keeps_its_sign_and_predictions_stay_probabilities():
     rows, labels = rows_where_a_proxy_takes_the_credit()
     free = _fit(rows, labels, 1.0, 3.0)
-    assert free.weights[free.names.index("links")] > 0  # the proxy effect the bound is for
+    assert free.weights["links"] > 0  # the proxy effect the bound is for
     bounded = _fit(rows, labels, 1.0, 3.0, {"links": -1, "cards": -1})
-    assert all(w <= 0 for w in bounded.weights)
+    assert all(w <= 0 for w in bounded.weights.values())
     predictions = _predict(bounded, rows)
     assert all(0.0 <= p <= 1.0 and not math.isnan(p) for p in predictions)
     # Bounded, `links` gives up its weight rather than take the article's side.
-    assert bounded.weights[bounded.names.index("links")] == 0.0
+    assert bounded.weights["links"] == 0.0
 
 
 def test_directions_name_only_features_the_code_computes():
