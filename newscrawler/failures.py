@@ -24,6 +24,9 @@ from scrapy.exceptions import (
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from newscrawler.extract.encoding import looks_binary
+from newscrawler.extract.walls import challenge_in
+
 # Every reason a failed download can be counted under, besides `http_<status>` and the refusals of
 # our own middlewares (which name their reason). README.md documents each.
 DOWNLOAD_REASONS = {
@@ -46,6 +49,8 @@ DOWNLOAD_REASONS = {
     "private_address": "the host is, or resolves to, a non-public address",
     "ignored": "dropped by a downloader middleware without a reason",
     "headers_too_large": "the response's header block passed NEWSCRAWLER_MAX_HEADER_BYTES",
+    "bot_challenge": "a bot challenge or block page (a CDN's or firewall's CAPTCHA, browser check or access "
+    "denied) came instead of the page, as an HTTP error or not: the site is refusing the crawl",
     "stopped": "not sent or not finished: the run was stopping (SIGTERM, a cancel, a limit, memory)",
     "download_failed": "any other failure (its message is in the log)",
 }
@@ -101,13 +106,29 @@ def _from_module(errors: list[BaseException], modules: frozenset[str]) -> bool:
     return any(type(e).__module__.split(".")[0] in modules for e in errors)
 
 
+# Statuses bot managers answer a refused client with, their challenge or block page as the body.
+_CHALLENGE_STATUSES = frozenset({403, 429, 503})
+
+
+def challenge_of(failure: Failure) -> str | None:
+    """The vendor (or the wording) of the challenge or block page an HTTP error's body is, if it
+    is one: the error is then the site refusing the crawl, not a page that is gone or broken."""
+    error = failure.value
+    if not isinstance(error, HttpError) or error.response.status not in _CHALLENGE_STATUSES:
+        return None
+    body = error.response.body
+    if not body or looks_binary(body):
+        return None
+    return challenge_in(body[:65536].decode("latin-1"))
+
+
 def failure_reason(failure: Failure) -> str:
     """A short, stable name for why a request failed: the key errors are counted under."""
     error = failure.value
     if isinstance(error, IgnoreRequest) and isinstance(reason := getattr(error, "reason", None), str):
         return reason  # our middlewares' own refusals name their reason
     if isinstance(error, HttpError):
-        return f"http_{error.response.status}"
+        return "bot_challenge" if challenge_of(failure) else f"http_{error.response.status}"
     if isinstance(error, IgnoreRequest):
         return _ignored_reason(error)
     chain = list(error_chain(error))

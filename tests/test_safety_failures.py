@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 
 import pytest
+from challenge_pages import CLOUDFLARE, INCAPSULA, UNNAMED
 from scrapy.exceptions import IgnoreRequest
 from scripted_server import Act, ScriptedServer, page, response, scripted_server
 from support import CrawlResult, scrapy_crawl
@@ -84,6 +85,17 @@ FAULTS: dict[str, tuple[Act, str]] = {
     "/f/refresh-a.html": (Act(response(200, refresh_page("/f/refresh-b.html"))), "redirect_loop"),
     "/f/chain-1.html": (redirect(302, "/f/chain-2.html"), "too_many_redirects"),
     "/f/unavailable.html": (page(503, "<html><body>Down</body></html>", reason="Unavailable"), "http_503"),
+    # A bot manager's challenge or block page in the page's place: as an HTTP error, as a 200 page,
+    # and as a 200 page at an article's address that names no vendor (the wording says it).
+    "/f/challenge-403.html": (page(403, CLOUDFLARE, reason="Forbidden"), "bot_challenge"),
+    "/f/challenge-200.html": (page(200, INCAPSULA), "bot_challenge"),
+    "/2024/05/02/f-challenge-story.html": (page(200, UNNAMED), "bot_challenge"),
+}
+# What each challenge's log line names.
+CHALLENGERS = {
+    "/f/challenge-403.html": "Cloudflare",
+    "/f/challenge-200.html": "Imperva Incapsula",
+    "/2024/05/02/f-challenge-story.html": "verify you are a human",
 }
 EXTRA_ROUTES: dict[str, Act] = {
     "/f/loop-b.html": redirect(301, "/f/loop-a.html?utm_source=x"),
@@ -183,6 +195,15 @@ def test_each_failure_is_logged_once_under_its_url(crawl):
     assert by_url[f"https://127.0.0.1:{tls_port}/"] == "tls_error"
     assert {reason for reason, _ in logged} <= {*DOWNLOAD_REASONS, "http_503"}
     assert "Traceback" not in result.stderr
+
+
+def test_a_challenge_in_the_pages_place_is_logged_with_who_served_it(crawl):
+    """A crawl a bot manager blocks says so: each challenge is an error under its URL, named by
+    its vendor (or its wording), and none of them became a record."""
+    result, server, *_ = crawl
+    named = dict(re.findall(r"\[news\] WARNING: errors: bot_challenge (\S+) \(([^)]+)\)", result.stderr))
+    assert named == {server.base_url + path: who for path, who in CHALLENGERS.items()}
+    assert not any("human" in (r.get("title") or "").lower() for r in result.records)
 
 
 def test_a_meta_refresh_loop_is_a_loop_and_a_self_refresh_a_page(crawl):

@@ -423,8 +423,8 @@ class ReplaySpider(ForumSpider):
             return
         if result.engine is None and outcome.continued is not None:
             result = outcome.continued
-        if result.reason and not result.drafts:
-            self.count("skipped", result.reason, response.url, log=False)
+        if not result.drafts:
+            self.count_no_record(result, response.url)
         if result.engine is not None:
             self.crawler.stats.inc_value(f"forum/engine/{result.engine}")
         for reason, count in result.skipped.items():

@@ -19,7 +19,7 @@ from twisted.python.failure import Failure
 from newscrawler.extract import PageResult
 from newscrawler.extract.encoding import decode_page, looks_binary
 from newscrawler.extract.links import IGNORED_EXTENSIONS, extension, followable_path
-from newscrawler.failures import REFUSED, failure_reason
+from newscrawler.failures import REFUSED, challenge_of, failure_reason
 from newscrawler.incremental import session_of
 from newscrawler.normalize.urls import canonicalize_url, site_of
 from newscrawler.pathnames import checked_name
@@ -33,6 +33,10 @@ if TYPE_CHECKING:
 HTML_TYPES = (b"text/html", b"application/xhtml+xml")
 # Refused in bulk (a trap's thousands of URLs): logged once per site by the middleware, per URL at DEBUG.
 QUIET_REASONS = frozenset({"page_cap", "depth_limit", "stopped"})
+# A page gave no record because something stood in its place (extract/walls.py): logged per URL;
+# a bot challenge means the crawl never got the page, so it is an error.
+WALL_REASONS = frozenset({"bot_challenge", "needs_javascript"})
+BLOCKED_REASONS = frozenset({"bot_challenge"})
 # What the callbacks of the process may output between two turns of the event loop, all together:
 # each request they yield is taken through the spider middlewares as it is yielded, then scheduled
 # by Scrapy's workers (CONCURRENT_ITEMS per response) on the next turn. Unpaced, a sitemap of 1,000
@@ -188,6 +192,7 @@ class NewscrawlerSpider(Spider):
     def on_error(self, failure: Failure) -> None:
         request = failure.request
         reason = failure_reason(failure)
+        detail = challenge_of(failure) if reason == "bot_challenge" else None
         if request.meta.get("optional"):
             namespace = "discovery"
         elif reason in REFUSED:
@@ -195,7 +200,7 @@ class NewscrawlerSpider(Spider):
         else:
             namespace = "errors"
         # Under the URL the crawl asked for: a redirect loop or chain fails at its last hop.
-        self.count(namespace, reason, request.meta.get("redirect_urls", [request.url])[0])
+        self.count(namespace, reason, request.meta.get("redirect_urls", [request.url])[0], detail=detail)
 
     def may_follow(self, url: str) -> bool:
         """On one of the crawl's sites, not a file download, not an account/search/feed page;
@@ -211,13 +216,30 @@ class NewscrawlerSpider(Spider):
             return False
         return True
 
-    def count(self, namespace: str, reason: str, url: str, *, log: bool = True) -> None:
-        """Increment `<namespace>/<reason>` and log it once per URL and reason."""
+    def count(
+        self, namespace: str, reason: str, url: str, *, log: bool = True, detail: str | None = None
+    ) -> None:
+        """Increment `<namespace>/<reason>` and log it once per URL and reason (with `detail`)."""
         self.crawler.stats.inc_value(f"{namespace}/{reason}")
         if log and (url, reason) not in self._reported:
             self._reported.add((url, reason))
             level = 30 if namespace == "errors" else 10 if reason in QUIET_REASONS else 20
-            self.logger.log(level, "%s: %s %s", namespace, reason, url)
+            if detail:
+                self.logger.log(level, "%s: %s %s (%s)", namespace, reason, url, detail)
+            else:
+                self.logger.log(level, "%s: %s %s", namespace, reason, url)
+
+    def count_no_record(self, result: PageResult, url: str) -> None:
+        """Count why a page gave no record. A wall in the page's place is said, with what it rests
+        on: a bot challenge is an error (the crawl never got the page), an app's empty shell is
+        skipped and logged (the site needs a renderer); other reasons are counted quietly."""
+        if not result.reason:
+            return
+        if result.reason in WALL_REASONS:
+            namespace = "errors" if result.reason in BLOCKED_REASONS else "skipped"
+            self.count(namespace, result.reason, url, detail=result.detail)
+        else:
+            self.count("skipped", result.reason, url, log=False)
 
     # -- pages ------------------------------------------------------------------------------------
 

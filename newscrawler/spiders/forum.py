@@ -12,7 +12,7 @@ from scrapy.http import Response, TextResponse
 from newscrawler.extract import PageResult
 from newscrawler.extract.links import extension
 from newscrawler.normalize.urls import site_of
-from newscrawler.spiders.base import NewscrawlerSpider, paced
+from newscrawler.spiders.base import WALL_REASONS, NewscrawlerSpider, paced
 
 JSON_TYPES = (b"application/json", b"text/json", b"application/vnd.api+json")
 
@@ -56,7 +56,10 @@ class ForumSpider(NewscrawlerSpider):
         if result.engine is None and outcome.continued is not None:
             result = outcome.continued
         if result.engine is None:
-            self.count("skipped", "no_forum_engine", response.url)
+            if result.reason in WALL_REASONS:
+                self.count_no_record(result, response.url)
+            else:
+                self.count("skipped", "no_forum_engine", response.url)
             return
         self.crawler.stats.inc_value(f"forum/engine/{result.engine}")
         for reason, count in result.skipped.items():

@@ -163,8 +163,8 @@ class NewsSpider(NewscrawlerSpider):
         outcome = await self.extract(response)
         if outcome is None or (result := outcome.result) is None:
             return
-        if result.reason and not result.drafts:
-            self.count("skipped", result.reason, response.url, log=False)
+        if not result.drafts:
+            self.count_no_record(result, response.url)
         async for output in paced(self.page_outputs(response, result)):
             yield output
 

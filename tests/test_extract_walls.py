@@ -1,0 +1,107 @@
+"""A bot challenge or an app's empty shell in place of the page is said as such (extract/walls.py):
+`bot_challenge` with its vendor, `needs_javascript`; never a page with a text of its own, whatever
+scripts of those vendors it carries. The pages (challenge_pages.py) are written for the tests
+from what each vendor's challenge is documented to carry; the crawl's side is in test_safety_failures.py."""
+
+from __future__ import annotations
+
+import pytest
+from challenge_pages import AKAMAI, APP_SHELL, CLOUDFLARE, DATADOME, INCAPSULA, UNNAMED
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scrapy.http import HtmlResponse, Request
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from newscrawler.demo.content import make_stories
+from newscrawler.demo.render import BASE, build_news
+from newscrawler.extract.page import Page
+from newscrawler.extract.router import extract_page
+from newscrawler.extract.walls import VENDORS, challenge_in, find_wall
+from newscrawler.failures import challenge_of, failure_reason
+
+URL = "https://news.example.org/2024/05/02/a-story-behind-a-wall.html"
+
+
+@pytest.mark.parametrize(
+    ("html", "reason", "detail"),
+    [
+        (CLOUDFLARE, "bot_challenge", "Cloudflare"),
+        (INCAPSULA, "bot_challenge", "Imperva Incapsula"),
+        (DATADOME, "bot_challenge", "DataDome"),
+        (AKAMAI, "bot_challenge", "Akamai"),
+        (UNNAMED, "bot_challenge", "verify you are a human"),
+        (APP_SHELL, "needs_javascript", "You need to enable JavaScript to run this app."),
+    ],
+    ids=["cloudflare", "incapsula", "datadome", "akamai", "unnamed", "app-shell"],
+)
+def test_a_wall_in_the_pages_place_gives_its_reason_and_what_it_rests_on(html, reason, detail):
+    wall = find_wall(Page(html, URL))
+    assert wall is not None
+    assert (wall.reason, wall.detail) == (reason, detail)
+    result = extract_page(html, URL)
+    assert (result.kind, result.drafts, result.reason, result.detail) == ("other", [], reason, detail)
+
+
+def _demo_pages() -> dict[str, str]:
+    files = build_news(make_stories(count=12))
+    return {
+        path: text.replace(BASE, "https://news.example.org")
+        for path, text in files.items()
+        if isinstance(text, str) and path.endswith((".html", "/")) and "<body" in text
+    }
+
+
+DEMO = _demo_pages()
+
+
+def _with_vendor_markup(html: str, markers: tuple[str, ...]) -> str:
+    # Where a protected site's ordinary pages carry them: its scripts and their settings.
+    tags = "".join(f'<script src="/{m.strip("/")}.js"></script><!-- {m} -->' for m in markers)
+    return html.replace("</head>", tags + "</head>", 1)
+
+
+@settings(max_examples=40, deadline=None)
+@given(path=st.sampled_from(sorted(DEMO)), vendor=st.sampled_from(VENDORS))
+def test_a_protected_sites_own_pages_are_read_as_before(path, vendor):
+    """A vendor's scripts are on every page of a site it protects: an article keeps its record and
+    a listing stays a listing; only a page that shows next to nothing is taken for a wall."""
+    url = "https://news.example.org" + path
+    plain = extract_page(DEMO[path], url)
+    marked = extract_page(_with_vendor_markup(DEMO[path], vendor.markers), url)
+    assert (marked.kind, marked.reason) == (plain.kind, plain.reason)
+    assert [d.title for d in marked.drafts] == [d.title for d in plain.drafts]
+    assert [d.paragraphs for d in marked.drafts] == [d.paragraphs for d in plain.drafts]
+    assert find_wall(Page(_with_vendor_markup(DEMO[path], vendor.markers), url)) is None
+
+
+def test_the_demo_site_has_both_kinds_of_page_for_the_property_above():
+    kinds = {extract_page(html, "https://news.example.org" + path).kind for path, html in DEMO.items()}
+    assert {"article", "listing"} <= kinds
+
+
+def test_a_short_page_of_the_sites_own_is_no_wall():
+    short = (
+        "<html><head><title>Contact</title></head>"
+        "<body><h1>Contact</h1><p>Write to desk@example.org.</p></body></html>"
+    )
+    assert find_wall(Page(short, "https://news.example.org/contact")) is None
+    assert extract_page(short, "https://news.example.org/contact").reason == "not_article"
+
+
+def _http_error(status: int, body: str) -> Failure:
+    request = Request(URL)
+    response = HtmlResponse(URL, status=status, body=body.encode(), request=request)
+    return Failure(HttpError(response, "Ignoring non-200 response"))
+
+
+def test_an_http_error_whose_page_is_a_challenge_is_the_site_refusing_the_crawl():
+    assert failure_reason(_http_error(403, CLOUDFLARE)) == "bot_challenge"
+    assert challenge_of(_http_error(403, CLOUDFLARE)) == "Cloudflare"
+    assert failure_reason(_http_error(503, AKAMAI)) == "bot_challenge"
+    # A plain refusal or outage stays what its status says; a 404 is never a challenge.
+    assert failure_reason(_http_error(403, "<html><body><h1>Forbidden</h1></body></html>")) == "http_403"
+    assert failure_reason(_http_error(503, "<html><body>Down for maintenance</body></html>")) == "http_503"
+    assert failure_reason(_http_error(404, CLOUDFLARE)) == "http_404"
+    assert challenge_in(INCAPSULA) == "Imperva Incapsula"
+    assert challenge_in("<html><body><p>Nothing to see.</p></body></html>") is None
