@@ -17,6 +17,7 @@ import html
 import re
 from dataclasses import dataclass
 
+import ahocorasick_rs
 from lxml import etree
 
 from newscrawler.extract.page import Page
@@ -67,6 +68,10 @@ MAX_WALL_WORDS = 80
 # Only a small page is searched for the wording: challenge pages are a few kilobytes of markup
 # with their scripts (tens at most), an article's page is rarely that small.
 _SMALL_PAGE_CHARS = 64_000
+_HEAD_CHARS, _TAIL_CHARS = 32_000, 16_000
+# All vendors' markers found in one pass over the source (ahocorasick_rs, as forums/signals.py).
+_MARKERS = tuple(sorted({marker for vendor in VENDORS for marker in vendor.markers}))
+_MARKER_FINDER = ahocorasick_rs.AhoCorasick(_MARKERS)
 _SHOWN_TEXT = etree.XPath(
     "//body//text()[not(ancestor::script or ancestor::style or ancestor::template or ancestor::svg)]",
     smart_strings=False,
@@ -83,9 +88,9 @@ class Wall:
 def find_wall(page: Page) -> Wall | None:
     """The wall the page is, if it is one: a bot challenge (by its vendor's markers or by its
     wording) or an app's shell that says it needs JavaScript; None for any other page."""
-    source = _source_text(page)
+    source, length = _source_sample(page)
     vendor = _vendor_in(source)
-    small = len(source) <= _SMALL_PAGE_CHARS
+    small = length <= _SMALL_PAGE_CHARS
     if vendor is None and not small:
         return None
     shown = _shown_texts(page)
@@ -112,15 +117,20 @@ def challenge_in(body: str) -> str | None:
 
 
 def _vendor_in(text: str) -> Vendor | None:
-    return next((v for v in VENDORS if any(m in text for m in v.markers)), None)
+    found = {
+        _MARKERS[index] for index, _, _ in _MARKER_FINDER.find_matches_as_indexes(text, overlapping=True)
+    }
+    return next((v for v in VENDORS if any(m in found for m in v.markers)), None)
 
 
-def _source_text(page: Page) -> str:
+def _source_sample(page: Page) -> tuple[str, int]:
+    """The page source where a challenge's markers are (all of a small page; the head and first
+    screen, and the closing scripts, of a long one), lower-cased, and the source's length."""
     source = page.source
     text = source.decode("latin-1") if isinstance(source, bytes) else source
-    if len(text) > 2 * _SMALL_PAGE_CHARS:  # markers sit in the head and the first screen
-        text = text[:_SMALL_PAGE_CHARS] + text[-_SMALL_PAGE_CHARS:]
-    return text.lower()
+    if len(text) > _HEAD_CHARS + _TAIL_CHARS:
+        return (text[:_HEAD_CHARS] + text[-_TAIL_CHARS:]).lower(), len(text)
+    return text.lower(), len(text)
 
 
 def _shown_texts(page: Page) -> list[str]:
