@@ -25,7 +25,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from newscrawler.extract.encoding import looks_binary
-from newscrawler.extract.walls import challenge_in
+from newscrawler.extract.walls import Wall, refusal_in
 
 # Every reason a failed download can be counted under, besides `http_<status>` and the refusals of
 # our own middlewares (which name their reason). README.md documents each.
@@ -51,6 +51,8 @@ DOWNLOAD_REASONS = {
     "headers_too_large": "the response's header block passed NEWSCRAWLER_MAX_HEADER_BYTES",
     "bot_challenge": "a bot challenge or block page (a CDN's or firewall's CAPTCHA, browser check or access "
     "denied) came instead of the page, as an HTTP error or not: the site is refusing the crawl",
+    "geo_blocked": "the site refuses readers of the crawl's country or region (HTTP 451, or a page saying "
+    "so in the page's place)",
     "stopped": "not sent or not finished: the run was stopping (SIGTERM, a cancel, a limit, memory)",
     "download_failed": "any other failure (its message is in the log)",
 }
@@ -106,20 +108,20 @@ def _from_module(errors: list[BaseException], modules: frozenset[str]) -> bool:
     return any(type(e).__module__.split(".")[0] in modules for e in errors)
 
 
-# Statuses bot managers answer a refused client with, their challenge or block page as the body.
-_CHALLENGE_STATUSES = frozenset({403, 429, 503})
+# Statuses a refused client is answered with, a challenge, block or region page as the body.
+_REFUSAL_STATUSES = frozenset({403, 429, 451, 503})
 
 
-def challenge_of(failure: Failure) -> str | None:
-    """The vendor (or the wording) of the challenge or block page an HTTP error's body is, if it
-    is one: the error is then the site refusing the crawl, not a page that is gone or broken."""
+def refusal_of(failure: Failure) -> Wall | None:
+    """The challenge, block or region refusal an HTTP error's page is, if it is one
+    (extract/walls.py): the error is then the site refusing the crawl, not a page gone or broken."""
     error = failure.value
-    if not isinstance(error, HttpError) or error.response.status not in _CHALLENGE_STATUSES:
+    if not isinstance(error, HttpError) or error.response.status not in _REFUSAL_STATUSES:
         return None
     body = error.response.body
     if not body or looks_binary(body):
         return None
-    return challenge_in(body[:65536].decode("latin-1"))
+    return refusal_in(body[:65536].decode("latin-1"))
 
 
 def failure_reason(failure: Failure) -> str:
@@ -128,7 +130,8 @@ def failure_reason(failure: Failure) -> str:
     if isinstance(error, IgnoreRequest) and isinstance(reason := getattr(error, "reason", None), str):
         return reason  # our middlewares' own refusals name their reason
     if isinstance(error, HttpError):
-        return "bot_challenge" if challenge_of(failure) else f"http_{error.response.status}"
+        refusal = refusal_of(failure)
+        return refusal.reason if refusal else f"http_{error.response.status}"
     if isinstance(error, IgnoreRequest):
         return _ignored_reason(error)
     chain = list(error_chain(error))

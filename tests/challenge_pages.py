@@ -40,3 +40,9 @@ APP_SHELL = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <link href="/static/css/main.css" rel="stylesheet"></head><body>
 <noscript>You need to enable JavaScript to run this app.</noscript><div id="root"></div>
 <script src="/static/js/main.6e30f8c8.js"></script></body></html>"""
+
+# A US newspaper's page for readers in the EU, in the article's place (status 200 or 451).
+REGION = """<html><head><title>The Daily Example</title></head><body><div class="gdpr-message">
+<h1>Our apologies</h1><p>Unfortunately, our website is currently unavailable in most European countries.
+We are engaged on the issue and committed to looking at options that support our full range of digital
+offerings to the EU market.</p></div></body></html>"""

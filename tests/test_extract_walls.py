@@ -6,7 +6,7 @@ from what each vendor's challenge is documented to carry; the crawl's side is in
 from __future__ import annotations
 
 import pytest
-from challenge_pages import AKAMAI, APP_SHELL, CLOUDFLARE, DATADOME, INCAPSULA, UNNAMED
+from challenge_pages import AKAMAI, APP_SHELL, CLOUDFLARE, DATADOME, INCAPSULA, REGION, UNNAMED
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scrapy.http import HtmlResponse, Request
@@ -17,8 +17,8 @@ from newscrawler.demo.content import make_stories
 from newscrawler.demo.render import BASE, build_news
 from newscrawler.extract.page import Page
 from newscrawler.extract.router import extract_page
-from newscrawler.extract.walls import VENDORS, challenge_in, find_wall
-from newscrawler.failures import challenge_of, failure_reason
+from newscrawler.extract.walls import VENDORS, Wall, find_wall, refusal_in
+from newscrawler.failures import failure_reason, refusal_of
 
 URL = "https://news.example.org/2024/05/02/a-story-behind-a-wall.html"
 
@@ -31,9 +31,10 @@ URL = "https://news.example.org/2024/05/02/a-story-behind-a-wall.html"
         (DATADOME, "bot_challenge", "DataDome"),
         (AKAMAI, "bot_challenge", "Akamai"),
         (UNNAMED, "bot_challenge", "verify you are a human"),
+        (REGION, "geo_blocked", "unavailable in most european countries"),
         (APP_SHELL, "needs_javascript", "You need to enable JavaScript to run this app."),
     ],
-    ids=["cloudflare", "incapsula", "datadome", "akamai", "unnamed", "app-shell"],
+    ids=["cloudflare", "incapsula", "datadome", "akamai", "unnamed", "region", "app-shell"],
 )
 def test_a_wall_in_the_pages_place_gives_its_reason_and_what_it_rests_on(html, reason, detail):
     wall = find_wall(Page(html, URL))
@@ -97,11 +98,12 @@ def _http_error(status: int, body: str) -> Failure:
 
 def test_an_http_error_whose_page_is_a_challenge_is_the_site_refusing_the_crawl():
     assert failure_reason(_http_error(403, CLOUDFLARE)) == "bot_challenge"
-    assert challenge_of(_http_error(403, CLOUDFLARE)) == "Cloudflare"
+    assert refusal_of(_http_error(403, CLOUDFLARE)) == Wall("bot_challenge", "Cloudflare")
     assert failure_reason(_http_error(503, AKAMAI)) == "bot_challenge"
     # A plain refusal or outage stays what its status says; a 404 is never a challenge.
     assert failure_reason(_http_error(403, "<html><body><h1>Forbidden</h1></body></html>")) == "http_403"
     assert failure_reason(_http_error(503, "<html><body>Down for maintenance</body></html>")) == "http_503"
     assert failure_reason(_http_error(404, CLOUDFLARE)) == "http_404"
-    assert challenge_in(INCAPSULA) == "Imperva Incapsula"
-    assert challenge_in("<html><body><p>Nothing to see.</p></body></html>") is None
+    assert failure_reason(_http_error(451, REGION)) == "geo_blocked"
+    assert refusal_in(INCAPSULA) == Wall("bot_challenge", "Imperva Incapsula")
+    assert refusal_in("<html><body><p>Nothing to see.</p></body></html>") is None

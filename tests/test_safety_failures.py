@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 
 import pytest
-from challenge_pages import CLOUDFLARE, INCAPSULA, UNNAMED
+from challenge_pages import CLOUDFLARE, INCAPSULA, REGION, UNNAMED
 from scrapy.exceptions import IgnoreRequest
 from scripted_server import Act, ScriptedServer, page, response, scripted_server
 from support import CrawlResult, scrapy_crawl
@@ -90,12 +90,15 @@ FAULTS: dict[str, tuple[Act, str]] = {
     "/f/challenge-403.html": (page(403, CLOUDFLARE, reason="Forbidden"), "bot_challenge"),
     "/f/challenge-200.html": (page(200, INCAPSULA), "bot_challenge"),
     "/2024/05/02/f-challenge-story.html": (page(200, UNNAMED), "bot_challenge"),
+    # A page refusing the crawl's region, at an article's address.
+    "/2024/05/03/f-region-story.html": (page(200, REGION), "geo_blocked"),
 }
 # What each challenge's log line names.
 CHALLENGERS = {
     "/f/challenge-403.html": "Cloudflare",
     "/f/challenge-200.html": "Imperva Incapsula",
     "/2024/05/02/f-challenge-story.html": "verify you are a human",
+    "/2024/05/03/f-region-story.html": "unavailable in most european countries",
 }
 EXTRA_ROUTES: dict[str, Act] = {
     "/f/loop-b.html": redirect(301, "/f/loop-a.html?utm_source=x"),
@@ -198,12 +201,13 @@ def test_each_failure_is_logged_once_under_its_url(crawl):
 
 
 def test_a_challenge_in_the_pages_place_is_logged_with_who_served_it(crawl):
-    """A crawl a bot manager blocks says so: each challenge is an error under its URL, named by
-    its vendor (or its wording), and none of them became a record."""
+    """A crawl a bot manager or a region's block stops says so: each is an error under its URL,
+    named by its vendor (or its wording), and none of them became a record."""
     result, server, *_ = crawl
-    named = dict(re.findall(r"\[news\] WARNING: errors: bot_challenge (\S+) \(([^)]+)\)", result.stderr))
+    named = dict(re.findall(r"\[news\] WARNING: errors: \w+ (\S+) \(([^)]+)\)", result.stderr))
     assert named == {server.base_url + path: who for path, who in CHALLENGERS.items()}
-    assert not any("human" in (r.get("title") or "").lower() for r in result.records)
+    titles = " ".join(r.get("title") or "" for r in result.records).lower()
+    assert "human" not in titles and "apologies" not in titles
 
 
 def test_a_meta_refresh_loop_is_a_loop_and_a_self_refresh_a_page(crawl):

@@ -2,8 +2,9 @@
 
 A bot challenge (a CDN's or a firewall's "checking your browser", a CAPTCHA, an access-denied
 notice) or the shell of an app whose text only a browser renders is no article and no listing.
-Counted as one (`not_article`), a crawl a site blocks reports pages without articles and looks
-healthy; counted under its own reason (`bot_challenge`, `needs_javascript`) it says what happened.
+A page refusing readers of the crawl's country or region is neither. Counted as one
+(`not_article`), a crawl a site blocks reports pages without articles and looks healthy; counted
+under its own reason (`bot_challenge`, `geo_blocked`, `needs_javascript`) it says what happened.
 
 Vendors are data: each names literals (lower case) its challenge and block pages carry. Most of
 them are also on the vendor's ordinary pages (its scripts, its cookies' names), so a page is a
@@ -38,7 +39,6 @@ VENDORS: tuple[Vendor, ...] = (
             "cf-browser-verification",
             "/cdn-cgi/challenge-platform/h/",
             "attention required! | cloudflare",
-            "cf-error-details",
         ),
     ),
     Vendor("Imperva Incapsula", ("_incapsula_resource", "incapsula incident id")),
@@ -62,6 +62,13 @@ _CHALLENGE_WORDING = re.compile(
     r"|pardon our interruption|press (?:&|&amp;|and) hold|unusual traffic from your"
     r"|access to this (?:page|site) has been (?:denied|limited)|you have been blocked|ddos protection by"
 )
+# What a site says when it refuses readers of a country or region (a 200 page, or a 403 or 451).
+_REGION_WORDING = re.compile(
+    r"(?:not|isn.?t) (?:currently )?(?:available|accessible) (?:in|from) your"
+    r" (?:country|region|location|area)"
+    r"|unavailable (?:in|from) (?:your (?:country|region|location)|most european countries|the (?:eu|eea)\b)"
+    r"|unavailable for legal reasons"
+)
 # A challenge shows a sentence or two; the biggest (a CAPTCHA with its explanation) stays well
 # under this many words of its own.
 MAX_WALL_WORDS = 80
@@ -81,13 +88,14 @@ _WORD = re.compile(r"\w+")
 
 @dataclass(frozen=True, slots=True)
 class Wall:
-    reason: str  # bot_challenge, needs_javascript
+    reason: str  # bot_challenge, geo_blocked, needs_javascript
     detail: str  # the vendor, or what the page says
 
 
 def find_wall(page: Page) -> Wall | None:
     """The wall the page is, if it is one: a bot challenge (by its vendor's markers or by its
-    wording) or an app's shell that says it needs JavaScript; None for any other page."""
+    wording), a refusal of readers of the crawl's region, or an app's shell that says it needs
+    JavaScript; None for any other page."""
     source, length = _source_sample(page)
     vendor = _vendor_in(source)
     small = length <= _SMALL_PAGE_CHARS
@@ -99,21 +107,28 @@ def find_wall(page: Page) -> Wall | None:
     said = " ".join(shown).lower()
     if vendor := vendor or _vendor_in(said):  # some write their names as character references
         return Wall("bot_challenge", vendor.name)
-    if match := _CHALLENGE_WORDING.search(said):
-        return Wall("bot_challenge", match.group(0).strip(" .…"))
+    if wall := _worded_refusal(said):
+        return wall
     if notice := next((text for text in shown if is_browser_notice(text)), None):
         return Wall("needs_javascript", notice)
     return None
 
 
-def challenge_in(body: str) -> str | None:
-    """The vendor (or the wording) of a challenge or block page served as an HTTP error (403, 429,
-    503), read from its source alone: its status already says it is no page of the site."""
+def refusal_in(body: str) -> Wall | None:
+    """The challenge, block or region refusal an HTTP error's page (403, 429, 451, 503) is, read
+    from its source alone (its status already says it is no page of the site); None otherwise."""
     source = html.unescape(body[:_SMALL_PAGE_CHARS]).lower()
     if vendor := _vendor_in(source):
-        return vendor.name
-    match = _CHALLENGE_WORDING.search(source)
-    return match.group(0).strip(" .…") if match else None
+        return Wall("bot_challenge", vendor.name)
+    return _worded_refusal(source)
+
+
+def _worded_refusal(text: str) -> Wall | None:
+    if match := _REGION_WORDING.search(text):
+        return Wall("geo_blocked", match.group(0))
+    if match := _CHALLENGE_WORDING.search(text):
+        return Wall("bot_challenge", match.group(0).strip(" .…"))
+    return None
 
 
 def _vendor_in(text: str) -> Vendor | None:

@@ -19,7 +19,7 @@ from twisted.python.failure import Failure
 from newscrawler.extract import PageResult
 from newscrawler.extract.encoding import decode_page, looks_binary
 from newscrawler.extract.links import IGNORED_EXTENSIONS, extension, followable_path
-from newscrawler.failures import REFUSED, challenge_of, failure_reason
+from newscrawler.failures import REFUSED, failure_reason, refusal_of
 from newscrawler.incremental import session_of
 from newscrawler.normalize.urls import canonicalize_url, site_of
 from newscrawler.pathnames import checked_name
@@ -34,9 +34,9 @@ HTML_TYPES = (b"text/html", b"application/xhtml+xml")
 # Refused in bulk (a trap's thousands of URLs): logged once per site by the middleware, per URL at DEBUG.
 QUIET_REASONS = frozenset({"page_cap", "depth_limit", "stopped"})
 # A page gave no record because something stood in its place (extract/walls.py): logged per URL;
-# a bot challenge means the crawl never got the page, so it is an error.
-WALL_REASONS = frozenset({"bot_challenge", "needs_javascript"})
-BLOCKED_REASONS = frozenset({"bot_challenge"})
+# a bot challenge or a region's refusal means the crawl never got the page, so it is an error.
+WALL_REASONS = frozenset({"bot_challenge", "geo_blocked", "needs_javascript"})
+BLOCKED_REASONS = frozenset({"bot_challenge", "geo_blocked"})
 # What the callbacks of the process may output between two turns of the event loop, all together:
 # each request they yield is taken through the spider middlewares as it is yielded, then scheduled
 # by Scrapy's workers (CONCURRENT_ITEMS per response) on the next turn. Unpaced, a sitemap of 1,000
@@ -192,7 +192,7 @@ class NewscrawlerSpider(Spider):
     def on_error(self, failure: Failure) -> None:
         request = failure.request
         reason = failure_reason(failure)
-        detail = challenge_of(failure) if reason == "bot_challenge" else None
+        refusal = refusal_of(failure) if reason in BLOCKED_REASONS else None
         if request.meta.get("optional"):
             namespace = "discovery"
         elif reason in REFUSED:
@@ -200,7 +200,12 @@ class NewscrawlerSpider(Spider):
         else:
             namespace = "errors"
         # Under the URL the crawl asked for: a redirect loop or chain fails at its last hop.
-        self.count(namespace, reason, request.meta.get("redirect_urls", [request.url])[0], detail=detail)
+        self.count(
+            namespace,
+            reason,
+            request.meta.get("redirect_urls", [request.url])[0],
+            detail=refusal.detail if refusal else None,
+        )
 
     def may_follow(self, url: str) -> bool:
         """On one of the crawl's sites, not a file download, not an account/search/feed page;
