@@ -46,3 +46,35 @@ REGION = """<html><head><title>The Daily Example</title></head><body><div class=
 <h1>Our apologies</h1><p>Unfortunately, our website is currently unavailable in most European countries.
 We are engaged on the issue and committed to looking at options that support our full range of digital
 offerings to the EU market.</p></div></body></html>"""
+
+# What a site serves at an article's address in the article's place, inside its own furniture
+# (newscrawler.demo.chrome adds a menu, a cookie banner, ads and a footer).
+SOFT_404 = (
+    "Page not found – Daily Example",
+    "<main><h1>Oops! That page can’t be found.</h1><p>It looks like nothing was found at this location. "
+    "Maybe try one of the links below or a search?</p></main>",
+)
+TAKEN_DOWN = (
+    "Daily Example",
+    "<main><h1>Dieser Artikel ist nicht mehr verfügbar</h1><p>Der gesuchte Artikel ist nicht mehr online. "
+    "Hier finden Sie unsere aktuellen Nachrichten.</p></main>",
+)
+CONSENT = (
+    "Daily Example",
+    "<main><h1>Before you continue</h1><p>We and our partners use cookies and data to deliver and maintain "
+    "services, measure audience engagement and show personalised ads. Select Accept all to continue."
+    "</p><button>Accept all</button><button>Reject all</button></main>",
+)
+AGE_GATE = (
+    "Daily Example",
+    "<main><h1>Are you over 18?</h1><p>You must be of legal drinking age to enter this site.</p>"
+    "<button>Yes</button><button>No</button></main>",
+)
+# A news brief whose headline reads like a page taken down: a story, with its record.
+BRIEF = (
+    "iPhone 12 no longer available in France | Daily Example",
+    "<main><article><h1>iPhone 12 no longer available in France</h1><p>Apple has stopped selling the "
+    "iPhone 12 in France after regulators said the phone exceeded limits on radiation exposure. The "
+    "company disputes the finding and says it will update the phone's software to meet the rules.</p>"
+    "<p>The phone remains on sale elsewhere.</p></article></main>",
+)

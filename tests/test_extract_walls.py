@@ -6,13 +6,28 @@ from what each vendor's challenge is documented to carry; the crawl's side is in
 from __future__ import annotations
 
 import pytest
-from challenge_pages import AKAMAI, APP_SHELL, CLOUDFLARE, DATADOME, INCAPSULA, REGION, UNNAMED
+from challenge_pages import (
+    AGE_GATE,
+    AKAMAI,
+    APP_SHELL,
+    BRIEF,
+    CLOUDFLARE,
+    CONSENT,
+    DATADOME,
+    INCAPSULA,
+    REGION,
+    SOFT_404,
+    TAKEN_DOWN,
+    UNNAMED,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scrapy.http import HtmlResponse, Request
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from newscrawler import extract_records
+from newscrawler.demo.chrome import chrome
 from newscrawler.demo.content import make_stories
 from newscrawler.demo.render import BASE, build_news
 from newscrawler.extract.page import Page
@@ -107,3 +122,35 @@ def test_an_http_error_whose_page_is_a_challenge_is_the_site_refusing_the_crawl(
     assert failure_reason(_http_error(451, REGION)) == "geo_blocked"
     assert refusal_in(INCAPSULA) == Wall("bot_challenge", "Imperva Incapsula")
     assert refusal_in("<html><body><p>Nothing to see.</p></body></html>") is None
+
+
+STORY_URL = "https://news.example.org/2024/05/02/city-council-approves-new-budget-plan.html"
+
+
+@pytest.mark.parametrize(
+    ("page", "reason", "detail"),
+    [
+        (SOFT_404, "soft_404", "page can’t be found"),
+        (TAKEN_DOWN, "soft_404", "Artikel ist nicht mehr verfügbar"),
+        (CONSENT, "consent_wall", "Before you continue"),
+        (AGE_GATE, "age_gate", "Are you over 18"),
+    ],
+    ids=["soft-404", "taken-down", "consent", "age-gate"],
+)
+def test_a_page_served_in_an_articles_place_at_its_address_gives_no_record(page, reason, detail):
+    """An error page answered 200 (a story taken down), a consent or an age gate, inside the
+    site's own furniture at a story's address: page kind alone took each for an article."""
+    html = chrome(*page)
+    result = extract_page(html, STORY_URL)
+    assert (result.kind, result.drafts, result.reason, result.detail) == ("other", [], reason, detail)
+    assert extract_records(html, STORY_URL) == []
+
+
+def test_a_story_headlined_like_a_page_taken_down_keeps_its_record():
+    [record] = extract_records(chrome(*BRIEF), STORY_URL)
+    assert record["title"] == "iPhone 12 no longer available in France"
+    # And a long text is an article whatever its headline says.
+    title, body = SOFT_404
+    long_text = "<p>" + "The council met on Tuesday to weigh the budget and its cuts. " * 12 + "</p>"
+    [record] = extract_records(chrome(title, body.replace("</main>", long_text + "</main>")), STORY_URL)
+    assert record["title"] == "Oops! That page can’t be found."

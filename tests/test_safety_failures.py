@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 
 import pytest
-from challenge_pages import CLOUDFLARE, INCAPSULA, REGION, UNNAMED
+from challenge_pages import CLOUDFLARE, CONSENT, INCAPSULA, REGION, SOFT_404, UNNAMED
 from scrapy.exceptions import IgnoreRequest
 from scripted_server import Act, ScriptedServer, page, response, scripted_server
 from support import CrawlResult, scrapy_crawl
@@ -39,6 +39,13 @@ def refresh_page(target: str, title: str = "Refreshing") -> bytes:
         f"<html><head><title>{title}</title><meta http-equiv='refresh' content='0; url={target}'></head>"
         f"<body><article><h1>{title}</h1><p>{words}.</p><p>{words}.</p></article></body></html>"
     ).encode()
+
+
+def bare(title: str, body: str) -> str:
+    """A page with a menu of its own site's (existing) pages around `body`."""
+    return (
+        f"<html><head><title>{title}</title></head><body><nav><a href='/'>Home</a></nav>{body}</body></html>"
+    )
 
 
 # path -> (what the server does, the reason the failure must be counted under)
@@ -92,6 +99,8 @@ FAULTS: dict[str, tuple[Act, str]] = {
     "/2024/05/02/f-challenge-story.html": (page(200, UNNAMED), "bot_challenge"),
     # A page refusing the crawl's region, at an article's address.
     "/2024/05/03/f-region-story.html": (page(200, REGION), "geo_blocked"),
+    # A consent gate at an article's address.
+    "/2024/05/04/f-consent-story.html": (page(200, bare(*CONSENT)), "consent_wall"),
 }
 # What each challenge's log line names.
 CHALLENGERS = {
@@ -99,14 +108,18 @@ CHALLENGERS = {
     "/f/challenge-200.html": "Imperva Incapsula",
     "/2024/05/02/f-challenge-story.html": "verify you are a human",
     "/2024/05/03/f-region-story.html": "unavailable in most european countries",
+    "/2024/05/04/f-consent-story.html": "Before you continue",
 }
+# A story taken down, its address answered 200 with an error page: no error of the crawl's, skipped.
+GONE = "/2024/05/05/f-gone-story.html"
 EXTRA_ROUTES: dict[str, Act] = {
+    GONE: page(200, bare(*SOFT_404)),
     "/f/loop-b.html": redirect(301, "/f/loop-a.html?utm_source=x"),
     "/f/refresh-b.html": Act(response(200, refresh_page("/f/refresh-a.html"))),
     **{f"/f/chain-{n}.html": redirect(302, f"/f/chain-{n + 1}.html") for n in range(2, 10)},
     "/f/reload.html": Act(response(200, refresh_page("/f/reload.html", "A page that reloads itself"))),
 }
-LISTED = [*FAULTS, "/f/reload.html", "gopher://127.0.0.1/f/unsupported"]
+LISTED = [*FAULTS, "/f/reload.html", GONE, "gopher://127.0.0.1/f/unsupported"]
 
 
 def closed_port() -> int:
@@ -207,7 +220,15 @@ def test_a_challenge_in_the_pages_place_is_logged_with_who_served_it(crawl):
     named = dict(re.findall(r"\[news\] WARNING: errors: \w+ (\S+) \(([^)]+)\)", result.stderr))
     assert named == {server.base_url + path: who for path, who in CHALLENGERS.items()}
     titles = " ".join(r.get("title") or "" for r in result.records).lower()
-    assert "human" not in titles and "apologies" not in titles
+    assert "human" not in titles and "apologies" not in titles and "continue" not in titles
+
+
+def test_a_story_taken_down_is_skipped_as_a_soft_404_and_said(crawl):
+    result, server, *_ = crawl
+    [manifest] = result.manifests
+    assert manifest["skipped"]["soft_404"] == 1
+    assert f"INFO: skipped: soft_404 {server.base_url}{GONE} (page can’t be found)" in result.stderr
+    assert not any("found" in (r.get("title") or "") for r in result.records)
 
 
 def test_a_meta_refresh_loop_is_a_loop_and_a_self_refresh_a_page(crawl):

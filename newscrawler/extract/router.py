@@ -34,26 +34,28 @@ def extract_page(html: str | bytes, url: str, *, overrides: Mapping[str, str] | 
             return read
         found_by_engine = read.links
     links = found_by_engine + feed_links(page) + next_page_links(page)
-    walled = False  # a page of a few words may be a challenge in the page's place: asked once
+    seen = None
+    asked = False  # whether something stands in the page's place was asked (once: it costs a walk)
     if page.tree.find(".//body") is not None:
         outline = outline_article(page)
         seen = apply_overrides(replace(outline.draft), page, overrides) if overrides else outline.draft
         # A story, post, release or report: weighed by the learned page-kind model (pagekind.py)
         # on the headline and text, before the date and byline are chosen (a list needs neither).
-        # A challenge has a heading and a sentence, at an article's address: not an article.
+        # A challenge, an error page or a consent gate has a heading and a sentence or two, at an
+        # article's address: not an article.
         if seen.title and seen.paragraphs and is_article(page, seen):
             if _word_count(seen.paragraphs) <= MAX_WALL_WORDS:
-                walled = True
-                if wall := find_wall(page):
+                asked = True
+                if wall := find_wall(page, seen.title, seen.paragraphs):
                     return PageResult(kind="other", links=links, reason=wall.reason, detail=wall.detail)
             draft = complete_article(page, outline)
             if overrides:
                 apply_overrides(draft, page, overrides)
             if draft.title and draft.paragraphs:  # not only a byline and a dateline
                 return PageResult(kind="article", drafts=[draft], links=links)
-    # A challenge or an app's empty shell in place of the page: said as such, or a crawl the site
-    # blocks would look like one of pages without articles.
-    if not walled and (wall := find_wall(page)):
+    # Something in place of the page (a challenge, an app's empty shell, an error page): said as
+    # such, or a crawl the site blocks would look like one of pages without articles.
+    if not asked and (wall := find_wall(page, *((seen.title, seen.paragraphs) if seen else ()))):
         return PageResult(kind="other", links=links, reason=wall.reason, detail=wall.detail)
     kind = classify(page)
     listing = listing_links(page, include_sections=True)

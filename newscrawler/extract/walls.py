@@ -2,9 +2,11 @@
 
 A bot challenge (a CDN's or a firewall's "checking your browser", a CAPTCHA, an access-denied
 notice) or the shell of an app whose text only a browser renders is no article and no listing.
-A page refusing readers of the crawl's country or region is neither. Counted as one
-(`not_article`), a crawl a site blocks reports pages without articles and looks healthy; counted
-under its own reason (`bot_challenge`, `geo_blocked`, `needs_javascript`) it says what happened.
+A page refusing readers of the crawl's country or region is neither, nor is an error page, a
+consent or an age gate served at an article's address (a "soft 404" of a story taken down). Counted
+as pages without an article (`not_article`), or worse as articles headlined "Page not found", a
+crawl a site blocks looks healthy; counted under their own reasons (`bot_challenge`, `geo_blocked`,
+`needs_javascript`, `soft_404`, `consent_wall`, `age_gate`) they say what happened.
 
 Vendors are data: each names literals (lower case) its challenge and block pages carry. Most of
 them are also on the vendor's ordinary pages (its scripts, its cookies' names), so a page is a
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import ahocorasick_rs
@@ -69,6 +72,46 @@ _REGION_WORDING = re.compile(
     r"|unavailable (?:in|from) (?:your (?:country|region|location)|most european countries|the (?:eu|eea)\b)"
     r"|unavailable for legal reasons"
 )
+# Headlines of pages a site serves in an article's place, at its address: an error page or a story
+# taken down (a "soft 404", answered 200), a consent or an age gate. On a page whose own text is a
+# sentence or two only: a story may well be headlined "... no longer available in France".
+_STAND_INS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "soft_404",
+        re.compile(
+            r"(?:error|fehler|erreur|errore|c[oó]digo|code)\W*404\b|\b404\W*(?:error|fehler|erreur|errore"
+            r"|not found|nicht gefunden|page|seite)|^\W*404\W*$|page not found"
+            r"|(?:page|seite|p[aá]gina|strona|sidan|siden)\W+(?:\w+\W+){0,3}?(?:not found|nicht gefunden"
+            r"|introuvable|no encontrada|non trovata|niet gevonden|nie znalezion\w*|não encontrada"
+            r"|hittades inte|ikke fundet|finnes ikke)"
+            r"|(?:could ?n[o’']t|can[’']?t|cannot|unable to) find (?:th(?:at|e|is) )?(?:page|article|story)"
+            r"|(?:page|article|story)\W+(?:\w+\W+){0,3}?(?:can[’']?t|cannot|could ?n[o’']t) be found"
+            r"|(?:page|article|story|content|video|seite|artikel|beitrag)\W+(?:\w+\W+){0,4}?"
+            r"(?:(?:is )?no longer (?:available|online|exists)|(?:is )?(?:not available|unavailable)"
+            r"|(?:has been |was )(?:removed|deleted)|(?:has )?expired|nicht mehr verfügbar|existiert nicht"
+            r"|n[’']existe (?:pas|plus)|n[’']est plus disponible|ya no está disponible|no existe"
+            r"|non è più disponibile|non esiste)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "consent_wall",
+        re.compile(
+            r"before you continue|we value your privacy|we care about your privacy|your privacy choices"
+            r"|cookie (?:consent|settings|preferences)|privacy (?:settings|preferences)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "age_gate",
+        re.compile(
+            r"are you (?:over|at least|older than) (?:1[68]|2[01])|age verification|verify your age"
+            r"|confirm your age|altersverifikation|altersprüfung|vérification de l[’']âge"
+            r"|verificación de (?:la )?edad",
+            re.IGNORECASE,
+        ),
+    ),
+)
 # A challenge shows a sentence or two; the biggest (a CAPTCHA with its explanation) stays well
 # under this many words of its own.
 MAX_WALL_WORDS = 80
@@ -88,14 +131,30 @@ _WORD = re.compile(r"\w+")
 
 @dataclass(frozen=True, slots=True)
 class Wall:
-    reason: str  # bot_challenge, geo_blocked, needs_javascript
+    reason: str  # bot_challenge, geo_blocked, needs_javascript, soft_404, consent_wall, age_gate
     detail: str  # the vendor, or what the page says
 
 
-def find_wall(page: Page) -> Wall | None:
+def find_wall(page: Page, title: str | None = None, text: Sequence[str] = ()) -> Wall | None:
     """The wall the page is, if it is one: a bot challenge (by its vendor's markers or by its
-    wording), a refusal of readers of the crawl's region, or an app's shell that says it needs
-    JavaScript; None for any other page."""
+    wording), a refusal of readers of the crawl's region, an app's shell that says it needs
+    JavaScript, or, given the page's headline and main text as outlined, an error page, a consent
+    or an age gate in an article's place (`soft_404`, `consent_wall`, `age_gate`); else None."""
+    return _page_wall(page) or _stand_in(page, title, text)
+
+
+def _stand_in(page: Page, title: str | None, text: Sequence[str]) -> Wall | None:
+    if sum(len(_WORD.findall(paragraph)) for paragraph in text) > MAX_WALL_WORDS:
+        return None
+    titles = [t for t in (title, page.tree.findtext(".//title")) if t]
+    for reason, wording in _STAND_INS:
+        for stated in titles:
+            if match := wording.search(stated):
+                return Wall(reason, " ".join(match.group(0).split()))
+    return None
+
+
+def _page_wall(page: Page) -> Wall | None:
     source, length = _source_sample(page)
     vendor = _vendor_in(source)
     small = length <= _SMALL_PAGE_CHARS

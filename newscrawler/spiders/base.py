@@ -33,10 +33,13 @@ if TYPE_CHECKING:
 HTML_TYPES = (b"text/html", b"application/xhtml+xml")
 # Refused in bulk (a trap's thousands of URLs): logged once per site by the middleware, per URL at DEBUG.
 QUIET_REASONS = frozenset({"page_cap", "depth_limit", "stopped"})
-# A page gave no record because something stood in its place (extract/walls.py): logged per URL;
-# a bot challenge or a region's refusal means the crawl never got the page, so it is an error.
-WALL_REASONS = frozenset({"bot_challenge", "geo_blocked", "needs_javascript"})
-BLOCKED_REASONS = frozenset({"bot_challenge", "geo_blocked"})
+# A page gave no record because something stood in its place (extract/walls.py): logged per URL.
+# A challenge, a region's refusal, a consent or an age gate means the crawl never got the page: an
+# error. An app's empty shell or an error page answered 200 (a story taken down) is skipped.
+WALL_REASONS = frozenset(
+    {"bot_challenge", "geo_blocked", "consent_wall", "age_gate", "needs_javascript", "soft_404"}
+)
+BLOCKED_REASONS = frozenset({"bot_challenge", "geo_blocked", "consent_wall", "age_gate"})
 # What the callbacks of the process may output between two turns of the event loop, all together:
 # each request they yield is taken through the spider middlewares as it is yielded, then scheduled
 # by Scrapy's workers (CONCURRENT_ITEMS per response) on the next turn. Unpaced, a sitemap of 1,000
