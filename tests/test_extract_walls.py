@@ -154,3 +154,19 @@ def test_a_story_headlined_like_a_page_taken_down_keeps_its_record():
     long_text = "<p>" + "The council met on Tuesday to weigh the budget and its cuts. " * 12 + "</p>"
     [record] = extract_records(chrome(title, body.replace("</main>", long_text + "</main>")), STORY_URL)
     assert record["title"] == "Oops! That page can’t be found."
+
+
+def test_a_dead_link_answered_200_is_a_soft_404_wherever_it_points():
+    result = extract_page(chrome(*SOFT_404), "https://news.example.org/about-us-old")
+    assert (result.kind, result.reason) == ("other", "soft_404")
+
+
+def test_a_sites_own_cookie_settings_page_is_no_gate():
+    """A gate stands in an article's place; the site's page about cookies, linked from its footer,
+    is one of its pages like any other."""
+    page = chrome(
+        "Cookie settings | Daily Example",
+        "<main><h1>Cookie settings</h1><p>Choose which cookies we may use.</p></main>",
+    )
+    result = extract_page(page, "https://news.example.org/cookie-settings")
+    assert result.drafts == [] and result.reason not in {"consent_wall", "age_gate", "bot_challenge"}

@@ -13,7 +13,7 @@ from newscrawler.extract.page import Page
 from newscrawler.extract.pagekind import is_article
 from newscrawler.extract.pagetype import classify
 from newscrawler.extract.types import Link, PageResult
-from newscrawler.extract.walls import MAX_WALL_WORDS, find_wall
+from newscrawler.extract.walls import MAX_WALL_WORDS, find_stand_in, find_wall
 
 
 def extract_page(html: str | bytes, url: str, *, overrides: Mapping[str, str] | None = None) -> PageResult:
@@ -46,17 +46,22 @@ def extract_page(html: str | bytes, url: str, *, overrides: Mapping[str, str] | 
         if seen.title and seen.paragraphs and is_article(page, seen):
             if _word_count(seen.paragraphs) <= MAX_WALL_WORDS:
                 asked = True
-                if wall := find_wall(page, seen.title, seen.paragraphs):
+                if wall := find_wall(page) or find_stand_in(page, seen.title, seen.paragraphs):
                     return PageResult(kind="other", links=links, reason=wall.reason, detail=wall.detail)
             draft = complete_article(page, outline)
             if overrides:
                 apply_overrides(draft, page, overrides)
             if draft.title and draft.paragraphs:  # not only a byline and a dateline
                 return PageResult(kind="article", drafts=[draft], links=links)
-    # Something in place of the page (a challenge, an app's empty shell, an error page): said as
-    # such, or a crawl the site blocks would look like one of pages without articles.
-    if not asked and (wall := find_wall(page, *((seen.title, seen.paragraphs) if seen else ()))):
+    # Something in place of the page (a challenge, a region's refusal, an app's empty shell): said
+    # as such, or a crawl the site blocks would look like one of pages without articles.
+    if not asked and (wall := find_wall(page)):
         return PageResult(kind="other", links=links, reason=wall.reason, detail=wall.detail)
+    # An error page answered 200 (a dead link, a story taken down), which page kind turned down.
+    if seen is not None and (
+        gone := find_stand_in(page, seen.title, seen.paragraphs, in_articles_place=False)
+    ):
+        return PageResult(kind="other", links=links, reason=gone.reason, detail=gone.detail)
     kind = classify(page)
     listing = listing_links(page, include_sections=True)
     if listing and kind != "other":

@@ -11,8 +11,10 @@ crawl a site blocks looks healthy; counted under their own reasons (`bot_challen
 Vendors are data: each names literals (lower case) its challenge and block pages carry. Most of
 them are also on the vendor's ordinary pages (its scripts, its cookies' names), so a page is a
 wall only when it also shows next to nothing of its own: a challenge says a sentence or two.
-Where no vendor is named, the wording challenges share does it, on a small page only.
-Nothing here is asked of a page that gave an article or a forum's posts (see router.py)."""
+Where no vendor is named, the wording challenges share does it, on a small page only. What stands
+in an article's place at its address (an error page, a consent or an age gate) is told by its
+headline, asked only of a page read as an article whose own text is a sentence or two. Nothing
+here is asked of a forum's posts or of an article longer than that (see router.py)."""
 
 from __future__ import annotations
 
@@ -135,30 +137,13 @@ class Wall:
     detail: str  # the vendor, or what the page says
 
 
-def find_wall(page: Page, title: str | None = None, text: Sequence[str] = ()) -> Wall | None:
+def find_wall(page: Page) -> Wall | None:
     """The wall the page is, if it is one: a bot challenge (by its vendor's markers or by its
-    wording), a refusal of readers of the crawl's region, an app's shell that says it needs
-    JavaScript, or, given the page's headline and main text as outlined, an error page, a consent
-    or an age gate in an article's place (`soft_404`, `consent_wall`, `age_gate`); else None."""
-    return _page_wall(page) or _stand_in(page, title, text)
-
-
-def _stand_in(page: Page, title: str | None, text: Sequence[str]) -> Wall | None:
-    if sum(len(_WORD.findall(paragraph)) for paragraph in text) > MAX_WALL_WORDS:
-        return None
-    titles = [t for t in (title, page.tree.findtext(".//title")) if t]
-    for reason, wording in _STAND_INS:
-        for stated in titles:
-            if match := wording.search(stated):
-                return Wall(reason, " ".join(match.group(0).split()))
-    return None
-
-
-def _page_wall(page: Page) -> Wall | None:
+    wording), a refusal of readers of the crawl's region, or an app's shell that says it needs
+    JavaScript; None for any other page."""
     source, length = _source_sample(page)
     vendor = _vendor_in(source)
-    small = length <= _SMALL_PAGE_CHARS
-    if vendor is None and not small:
+    if vendor is None and length > _SMALL_PAGE_CHARS:
         return None
     shown = _shown_texts(page)
     if sum(len(_WORD.findall(text)) for text in shown) > MAX_WALL_WORDS:
@@ -170,6 +155,23 @@ def _page_wall(page: Page) -> Wall | None:
         return wall
     if notice := next((text for text in shown if is_browser_notice(text)), None):
         return Wall("needs_javascript", notice)
+    return None
+
+
+def find_stand_in(
+    page: Page, title: str | None, text: Sequence[str], *, in_articles_place: bool = True
+) -> Wall | None:
+    """The error page (`soft_404`), the consent or the age gate (`consent_wall`, `age_gate`) a page
+    is, when its headline or `<title>` says so and its own `text` is a sentence or two; None
+    otherwise. Gates only `in_articles_place` (a page read as an article, by its address and
+    layout): a site's own "Cookie settings" page is no gate in an article's place."""
+    if sum(len(_WORD.findall(paragraph)) for paragraph in text) > MAX_WALL_WORDS:
+        return None
+    titles = [t for t in (title, page.tree.findtext(".//title")) if t]
+    for reason, wording in _STAND_INS if in_articles_place else _STAND_INS[:1]:
+        for stated in titles:
+            if match := wording.search(stated):
+                return Wall(reason, " ".join(match.group(0).split()))
     return None
 
 
