@@ -17,12 +17,15 @@ from warehouse_support import article
 
 from newscrawler import extract_records
 from newscrawler.extract.forums.patternsets import occurring
+from newscrawler.extract.forums.signals import mentions
+from newscrawler.extract.page import Page
 from newscrawler.extract.structured import (
     MAX_JSONLD_LIST_ITEMS,
     MAX_JSONLD_NODES,
     StructuredData,
     counting_cuts,
 )
+from newscrawler.extract.walls import find_wall, refusal_in
 from newscrawler.feeds import RecordJsonLinesExporter
 from newscrawler.normalize.surrogates import fix_surrogates
 
@@ -98,6 +101,17 @@ def test_fixed_text_always_encodes_and_clean_text_is_untouched(text):
 
 def test_re2_pattern_sets_take_a_str_with_lone_surrogates():
     assert occurring("x\ud800 phpbb y", ("phpbb", "vbulletin"), literal=True) == frozenset({"phpbb"})
+
+
+def test_the_marker_finders_take_a_page_with_lone_surrogates():
+    # Aho-Corasick finders take UTF-8 only; a page with a lone surrogate and a forum's and a bot
+    # manager's markers is still searched (forums/signals.py, walls.py).
+    html = "<html><body><p>x\ud800 phpbb</p><p>_Incapsula_Resource \udfff</p></body></html>"
+    marked = Page(html, "https://example.com/a")
+    assert mentions(marked, ("phpbb",))
+    wall = find_wall(marked)
+    assert wall is not None and wall.detail == "Imperva Incapsula"
+    assert refusal_in("<p>Request unsuccessful. Incapsula incident ID \ud800</p>") is not None
 
 
 def test_the_python_api_never_raises_on_lone_surrogates():

@@ -27,6 +27,7 @@ import ahocorasick_rs
 from lxml import etree
 
 from newscrawler.extract.page import Page
+from newscrawler.normalize.surrogates import fix_surrogates
 from newscrawler.normalize.text import is_browser_notice
 
 
@@ -148,7 +149,7 @@ def find_wall(page: Page) -> Wall | None:
     shown = _shown_texts(page)
     if sum(len(_WORD.findall(text)) for text in shown) > MAX_WALL_WORDS:
         return None
-    said = " ".join(shown).lower()
+    said = _searchable(" ".join(shown).lower())
     if vendor := vendor or _vendor_in(said):  # some write their names as character references
         return Wall("bot_challenge", vendor.name)
     if wall := _worded_refusal(said):
@@ -178,7 +179,7 @@ def find_stand_in(
 def refusal_in(body: str) -> Wall | None:
     """The challenge, block or region refusal an HTTP error's page (403, 429, 451, 503) is, read
     from its source alone (its status already says it is no page of the site); None otherwise."""
-    source = html.unescape(body[:_SMALL_PAGE_CHARS]).lower()
+    source = _searchable(html.unescape(body[:_SMALL_PAGE_CHARS]).lower())
     if vendor := _vendor_in(source):
         return Wall("bot_challenge", vendor.name)
     return _worded_refusal(source)
@@ -204,9 +205,14 @@ def _source_sample(page: Page) -> tuple[str, int]:
     screen, and the closing scripts, of a long one), lower-cased, and the source's length."""
     source = page.source
     text = source.decode("latin-1") if isinstance(source, bytes) else source
-    if len(text) > _HEAD_CHARS + _TAIL_CHARS:
-        return (text[:_HEAD_CHARS] + text[-_TAIL_CHARS:]).lower(), len(text)
-    return text.lower(), len(text)
+    sample = text[:_HEAD_CHARS] + text[-_TAIL_CHARS:] if len(text) > _HEAD_CHARS + _TAIL_CHARS else text
+    return _searchable(sample.lower()), len(text)
+
+
+def _searchable(text: str) -> str:
+    # The marker finder takes UTF-8 only: a lone surrogate (a "\ud800" the page's JSON or the
+    # caller left in) would make it raise.
+    return fix_surrogates(text)
 
 
 def _shown_texts(page: Page) -> list[str]:

@@ -18,6 +18,7 @@ import ahocorasick_rs
 
 from newscrawler.extract.forums.patternsets import occurring
 from newscrawler.extract.page import Page
+from newscrawler.normalize.surrogates import fix_surrogates
 
 # Enough for the <head>, the first posts and the footer of most pages; bounds the cost on huge ones.
 _SCAN_LIMIT = 600_000
@@ -89,7 +90,7 @@ def _lowered(page: Page) -> str:
     text = source.decode("latin-1") if isinstance(source, bytes) else source
     if len(text) > _MARKER_HEAD + _MARKER_TAIL:
         text = text[:_MARKER_HEAD] + text[-_MARKER_TAIL:]
-    return text.lower()
+    return fix_surrogates(text.lower())  # the finder takes UTF-8 only: a lone surrogate would raise
 
 
 def fingerprint_score(page: Page, name: str, generator: str | None, fingerprints: tuple[str, ...]) -> int:
