@@ -238,9 +238,10 @@ class NewscrawlerSpider(Spider):
                 self.logger.log(level, "%s: %s %s", namespace, reason, url)
 
     def count_no_record(self, result: PageResult, url: str) -> None:
-        """Count why a page gave no record. A wall in the page's place is said, with what it rests
-        on: a bot challenge is an error (the crawl never got the page), an app's empty shell is
-        skipped and logged (the site needs a renderer); other reasons are counted quietly."""
+        """Count why a page gave no record. Something in the page's place is logged with what gave
+        it away: a bot challenge, a region's refusal, a consent or an age gate is an error (the crawl
+        never got the page); an app's empty shell (the site needs a renderer) or an error page
+        answered 200 (`soft_404`) is skipped. Other reasons (a listing, ...) are counted quietly."""
         if not result.reason:
             return
         if result.reason in WALL_REASONS:
