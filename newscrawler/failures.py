@@ -53,6 +53,7 @@ DOWNLOAD_REASONS = {
     "denied) came instead of the page, as an HTTP error or not: the site is refusing the crawl",
     "geo_blocked": "the site refuses readers of the crawl's country or region (HTTP 451, or a page saying "
     "so in the page's place)",
+    "site_maintenance": "the site said it is down for maintenance instead of the page (answered 200 or 503)",
     "consent_wall": "a cookie or privacy consent gate came instead of the article, at its address",
     "age_gate": "an age check came instead of the article, at its address",
     "stopped": "not sent or not finished: the run was stopping (SIGTERM, a cancel, a limit, memory)",

@@ -78,3 +78,9 @@ BRIEF = (
     "company disputes the finding and says it will update the phone's software to meet the rules.</p>"
     "<p>The phone remains on sale elsewhere.</p></article></main>",
 )
+
+# A site down for maintenance, answering every address with this (status 200 or 503).
+MAINTENANCE = """<!doctype html><html><head><title>Daily Example</title></head><body>
+<div class="maintenance"><h1>We&rsquo;ll be back soon!</h1><p>Sorry for the inconvenience. We&rsquo;re
+performing some maintenance at the moment and will be back online shortly.</p><p>&mdash; The Team</p>
+</div></body></html>"""

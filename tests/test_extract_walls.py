@@ -15,6 +15,7 @@ from challenge_pages import (
     CONSENT,
     DATADOME,
     INCAPSULA,
+    MAINTENANCE,
     REGION,
     SOFT_404,
     TAKEN_DOWN,
@@ -47,9 +48,10 @@ URL = "https://news.example.org/2024/05/02/a-story-behind-a-wall.html"
         (AKAMAI, "bot_challenge", "Akamai"),
         (UNNAMED, "bot_challenge", "verify you are a human"),
         (REGION, "geo_blocked", "unavailable in most european countries"),
+        (MAINTENANCE, "site_maintenance", "we’ll be back soon"),
         (APP_SHELL, "needs_javascript", "You need to enable JavaScript to run this app."),
     ],
-    ids=["cloudflare", "incapsula", "datadome", "akamai", "unnamed", "region", "app-shell"],
+    ids=["cloudflare", "incapsula", "datadome", "akamai", "unnamed", "region", "maintenance", "app-shell"],
 )
 def test_a_wall_in_the_pages_place_gives_its_reason_and_what_it_rests_on(html, reason, detail):
     wall = find_wall(Page(html, URL))
@@ -117,9 +119,10 @@ def test_an_http_error_whose_page_is_a_challenge_is_the_site_refusing_the_crawl(
     assert failure_reason(_http_error(503, AKAMAI)) == "bot_challenge"
     # A plain refusal or outage stays what its status says; a 404 is never a challenge.
     assert failure_reason(_http_error(403, "<html><body><h1>Forbidden</h1></body></html>")) == "http_403"
-    assert failure_reason(_http_error(503, "<html><body>Down for maintenance</body></html>")) == "http_503"
+    assert failure_reason(_http_error(503, "<html><body>Service unavailable</body></html>")) == "http_503"
     assert failure_reason(_http_error(404, CLOUDFLARE)) == "http_404"
     assert failure_reason(_http_error(451, REGION)) == "geo_blocked"
+    assert failure_reason(_http_error(503, MAINTENANCE)) == "site_maintenance"
     assert refusal_in(INCAPSULA) == Wall("bot_challenge", "Imperva Incapsula")
     assert refusal_in("<html><body><p>Nothing to see.</p></body></html>") is None
 

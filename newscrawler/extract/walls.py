@@ -2,11 +2,12 @@
 
 A bot challenge (a CDN's or a firewall's "checking your browser", a CAPTCHA, an access-denied
 notice) or the shell of an app whose text only a browser renders is no article and no listing.
-A page refusing readers of the crawl's country or region is neither, nor is an error page, a
+A page refusing readers of the crawl's country or region, or saying the site is down for
+maintenance, is neither, nor is an error page, a
 consent or an age gate served at an article's address (a "soft 404" of a story taken down). Counted
 as pages without an article (`not_article`), or worse as articles headlined "Page not found", a
 crawl a site blocks looks healthy; counted under their own reasons (`bot_challenge`, `geo_blocked`,
-`needs_javascript`, `soft_404`, `consent_wall`, `age_gate`) they say what happened.
+`site_maintenance`, `needs_javascript`, `soft_404`, `consent_wall`, `age_gate`) they say what happened.
 
 Vendors are data: each names literals (lower case) its challenge and block pages carry. Most of
 them are also on the vendor's ordinary pages (its scripts, its cookies' names), so a page is a
@@ -75,6 +76,13 @@ _REGION_WORDING = re.compile(
     r"|unavailable (?:in|from) (?:your (?:country|region|location)|most european countries|the (?:eu|eea)\b)"
     r"|unavailable for legal reasons"
 )
+# What a site says while it is down for maintenance, in place of every page (often answered 200).
+_MAINTENANCE_WORDING = re.compile(
+    r"(?:down|closed) for (?:scheduled )?maintenance|undergoing (?:scheduled )?maintenance"
+    r"|under (?:scheduled )?maintenance|we.?ll be back (?:soon|shortly|online)|be right back"
+    r"|wartungsarbeiten|wartungsmodus|en (?:cours de )?maintenance|en mantenimiento|in manutenzione"
+    r"|in onderhoud|w trakcie przerwy technicznej|em manutenção"
+)
 # Headlines of pages a site serves in an article's place, at its address: an error page or a story
 # taken down (a "soft 404", answered 200), a consent or an age gate. On a page whose own text is a
 # sentence or two only: a story may well be headlined "... no longer available in France".
@@ -134,14 +142,15 @@ _WORD = re.compile(r"\w+")
 
 @dataclass(frozen=True, slots=True)
 class Wall:
-    reason: str  # bot_challenge, geo_blocked, needs_javascript, soft_404, consent_wall, age_gate
+    # bot_challenge, geo_blocked, site_maintenance, needs_javascript, soft_404, consent_wall, age_gate
+    reason: str
     detail: str  # the vendor, or what the page says
 
 
 def find_wall(page: Page) -> Wall | None:
     """The wall the page is, if it is one: a bot challenge (by its vendor's markers or by its
-    wording), a refusal of readers of the crawl's region, or an app's shell that says it needs
-    JavaScript; None for any other page."""
+    wording), a refusal of readers of the crawl's region, a notice that the site is down for
+    maintenance, or an app's shell that says it needs JavaScript; None for any other page."""
     source, length = _source_sample(page)
     vendor = _vendor_in(source)
     if vendor is None and length > _SMALL_PAGE_CHARS:
@@ -177,8 +186,9 @@ def find_stand_in(
 
 
 def refusal_in(body: str) -> Wall | None:
-    """The challenge, block or region refusal an HTTP error's page (403, 429, 451, 503) is, read
-    from its source alone (its status already says it is no page of the site); None otherwise."""
+    """The challenge, block, region refusal or maintenance notice an HTTP error's page (403, 429,
+    451, 503) is, read from its source alone (its status already says it is no page of the site);
+    None otherwise."""
     source = _searchable(html.unescape(body[:_SMALL_PAGE_CHARS]).lower())
     if vendor := _vendor_in(source):
         return Wall("bot_challenge", vendor.name)
@@ -188,6 +198,8 @@ def refusal_in(body: str) -> Wall | None:
 def _worded_refusal(text: str) -> Wall | None:
     if match := _REGION_WORDING.search(text):
         return Wall("geo_blocked", match.group(0))
+    if match := _MAINTENANCE_WORDING.search(text):
+        return Wall("site_maintenance", match.group(0))
     if match := _CHALLENGE_WORDING.search(text):
         return Wall("bot_challenge", match.group(0).strip(" .…"))
     return None

@@ -34,12 +34,11 @@ HTML_TYPES = (b"text/html", b"application/xhtml+xml")
 # Refused in bulk (a trap's thousands of URLs): logged once per site by the middleware, per URL at DEBUG.
 QUIET_REASONS = frozenset({"page_cap", "depth_limit", "stopped"})
 # A page gave no record because something stood in its place (extract/walls.py): logged per URL.
-# A challenge, a region's refusal, a consent or an age gate means the crawl never got the page: an
-# error. An app's empty shell or an error page answered 200 (a story taken down) is skipped.
-WALL_REASONS = frozenset(
-    {"bot_challenge", "geo_blocked", "consent_wall", "age_gate", "needs_javascript", "soft_404"}
-)
-BLOCKED_REASONS = frozenset({"bot_challenge", "geo_blocked", "consent_wall", "age_gate"})
+# A challenge, a region's refusal, a maintenance notice, a consent or an age gate means the crawl
+# never got the page: an error. An app's empty shell or an error page answered 200 (a story taken
+# down) is skipped.
+BLOCKED_REASONS = frozenset({"bot_challenge", "geo_blocked", "site_maintenance", "consent_wall", "age_gate"})
+WALL_REASONS = BLOCKED_REASONS | {"needs_javascript", "soft_404"}
 # What the callbacks of the process may output between two turns of the event loop, all together:
 # each request they yield is taken through the spider middlewares as it is yielded, then scheduled
 # by Scrapy's workers (CONCURRENT_ITEMS per response) on the next turn. Unpaced, a sitemap of 1,000
@@ -239,9 +238,10 @@ class NewscrawlerSpider(Spider):
 
     def count_no_record(self, result: PageResult, url: str) -> None:
         """Count why a page gave no record. Something in the page's place is logged with what gave
-        it away: a bot challenge, a region's refusal, a consent or an age gate is an error (the crawl
-        never got the page); an app's empty shell (the site needs a renderer) or an error page
-        answered 200 (`soft_404`) is skipped. Other reasons (a listing, ...) are counted quietly."""
+        it away: a bot challenge, a region's refusal, a maintenance notice, a consent or an age gate
+        is an error (the crawl never got the page); an app's empty shell (the site needs a renderer)
+        or an error page answered 200 (`soft_404`) is skipped. Other reasons (a listing, ...) are
+        counted quietly."""
         if not result.reason:
             return
         if result.reason in WALL_REASONS:
