@@ -64,6 +64,9 @@ REFUSED = frozenset(
     {"robots_disallowed", "robots_unreachable", "offsite", "private_address", "page_cap", "depth_limit"}
     | {"stopped"}  # the crawl was ending (memory limit, failing writes: newscrawler.stopping)
 )
+# Something stood in the page's place (extract/walls.py): the site refused the crawl. Errors, not
+# skips: the crawl never got the page.
+BLOCKED_REASONS = frozenset({"bot_challenge", "geo_blocked", "site_maintenance", "consent_wall", "age_gate"})
 # Why a refusal happened and what allows it: said when a run fetched nothing because of them.
 REFUSAL_HINTS = {
     "private_address": "not a public address; set NEWSCRAWLER_ALLOW_PRIVATE_HOSTS to allow it "

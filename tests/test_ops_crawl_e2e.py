@@ -15,6 +15,9 @@ from pathlib import Path
 
 import html5lib
 import pytest
+from challenge_pages import CLOUDFLARE
+from scripted_server import page as scripted_page
+from scripted_server import scripted_server
 from support import DemoSite, read_output
 
 from newscrawler.demo.content import make_forum, make_stories
@@ -385,3 +388,28 @@ def test_a_site_that_cannot_be_reached_is_a_crawl_error(tmp_path: Path):
     )
     assert done.returncode == ExitCode.CRAWL_ERROR, explain(done)
     assert "CRAWL ERROR gone: not a single page could be fetched (connection_refused" in done.stdout
+
+
+def test_a_site_that_answers_with_a_bot_challenge_is_a_crawl_error_naming_who(tmp_path: Path):
+    """A site behind a bot manager that challenges the crawl: no record, and the run says the site
+    refused it and who did, with the crawl-error exit code, instead of passing with nothing new."""
+    data = tmp_path / "data"
+    sites = tmp_path / "sites"
+    sites.mkdir()
+    with scripted_server() as server:
+        server.on("/robots.txt", scripted_page(200, "User-agent: *\nAllow: /\n", content_type="text/plain"))
+        server.on("/", scripted_page(403, CLOUDFLARE, reason="Forbidden"))
+        (sites / "walled.toml").write_text(
+            f'kind = "news"\nstart_urls = ["{server.base_url}/"]\n'
+            '[settings]\nNEWSCRAWLER_ALLOW_PRIVATE_HOSTS = "127.0.0.1"\nRETRY_TIMES = 0\n'
+        )
+        done = subprocess.run(
+            crawl_command(data, "walled", "--sites-dir", str(sites)),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert done.returncode == ExitCode.CRAWL_ERROR, explain(done)
+    assert (
+        "CRAWL ERROR walled: the site refused the crawl: bot_challenge 1 (first: Cloudflare)" in done.stdout
+    ), explain(done)

@@ -48,7 +48,8 @@ SUM_PREFIXES = (
     "selectors/",
 )
 SUMMED = {"response_received_count", "item_scraped_count", "item_dropped_count"}
-FIRST = ("refused/", "coverage/missing_examples/", "selectors/missed_examples/")  # the first worker's is kept
+# The first worker's is kept.
+FIRST = ("refused/", "blocked/", "coverage/missing_examples/", "selectors/missed_examples/")
 
 
 @dataclass

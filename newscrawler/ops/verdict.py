@@ -125,7 +125,22 @@ def crawl_problem(outcome: CrawlOutcome, run: RunSummary) -> str | None:
             return "every request was refused: " + "; ".join(refused)
         reasons = ", ".join(f"{k} {v}" for k, v in run.errors.items()) or "no response"
         return f"not a single page could be fetched ({reasons})"
+    if run.written == 0 and (blocked := blockers(outcome.stats)):
+        return "the site refused the crawl: " + "; ".join(blocked)
     return None
+
+
+def blockers(stats: dict[str, Any]) -> list[str]:
+    """What stood in the pages' place, by reason, with who it was first (extract/walls.py):
+    "bot_challenge 12 (first: Cloudflare)"."""
+    from newscrawler.failures import BLOCKED_REASONS
+
+    found = []
+    for reason in sorted(BLOCKED_REASONS):
+        if count := int(stats.get(f"errors/{reason}", 0)):
+            first = stats.get(f"blocked/{reason}")
+            found.append(f"{reason} {count}" + (f" (first: {first})" if first else ""))
+    return found
 
 
 def selector_and_example_evidence(profile: SiteProfile, stats: dict[str, Any]) -> dict[str, Any]:

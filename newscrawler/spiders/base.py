@@ -19,7 +19,7 @@ from twisted.python.failure import Failure
 from newscrawler.extract import PageResult
 from newscrawler.extract.encoding import decode_page, looks_binary
 from newscrawler.extract.links import IGNORED_EXTENSIONS, extension, followable_path
-from newscrawler.failures import REFUSED, failure_reason, refusal_of
+from newscrawler.failures import BLOCKED_REASONS, REFUSED, failure_reason, refusal_of
 from newscrawler.incremental import session_of
 from newscrawler.normalize.urls import canonicalize_url, site_of
 from newscrawler.pathnames import checked_name
@@ -37,7 +37,6 @@ QUIET_REASONS = frozenset({"page_cap", "depth_limit", "stopped"})
 # A challenge, a region's refusal, a maintenance notice, a consent or an age gate means the crawl
 # never got the page: an error. An app's empty shell or an error page answered 200 (a story taken
 # down) is skipped.
-BLOCKED_REASONS = frozenset({"bot_challenge", "geo_blocked", "site_maintenance", "consent_wall", "age_gate"})
 WALL_REASONS = BLOCKED_REASONS | {"needs_javascript", "soft_404"}
 # What the callbacks of the process may output between two turns of the event loop, all together:
 # each request they yield is taken through the spider middlewares as it is yielded, then scheduled
@@ -228,6 +227,9 @@ class NewscrawlerSpider(Spider):
     ) -> None:
         """Increment `<namespace>/<reason>` and log it once per URL and reason (with `detail`)."""
         self.crawler.stats.inc_value(f"{namespace}/{reason}")
+        if detail and reason in BLOCKED_REASONS and self.crawler.stats.get_value(f"blocked/{reason}") is None:
+            # Who refused first ("Cloudflare"): the run's verdict names it (ops/verdict.py).
+            self.crawler.stats.set_value(f"blocked/{reason}", detail)
         if log and (url, reason) not in self._reported:
             self._reported.add((url, reason))
             level = 30 if namespace == "errors" else 10 if reason in QUIET_REASONS else 20
