@@ -54,7 +54,8 @@ DOWNLOAD_REASONS = {
     "geo_blocked": "the site refuses readers of the crawl's country or region (HTTP 451, or a page saying "
     "so in the page's place)",
     "site_maintenance": "the site said it is down for maintenance instead of the page (answered 200 or 503)",
-    "consent_wall": "a cookie or privacy consent gate came instead of the article, at its address",
+    "consent_wall": "a cookie or privacy consent gate came instead of the article, at its address or by a "
+    "redirect to a consent host (consent.yahoo.com)",
     "age_gate": "an age check came instead of the article, at its address",
     "stopped": "not sent or not finished: the run was stopping (SIGTERM, a cancel, a limit, memory)",
     "download_failed": "any other failure (its message is in the log)",

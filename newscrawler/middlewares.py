@@ -47,6 +47,7 @@ from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 from w3lib.url import safe_url_string
 
+from newscrawler.extract.walls import consent_gate_at
 from newscrawler.failures import REFUSED, failure_reason
 from newscrawler.normalize.urls import canonicalize_url, public_suffixes, site_of
 from newscrawler.scheduling import site_capped
@@ -263,14 +264,24 @@ class MetaRefreshLoopMiddleware(MetaRefreshMiddleware):
 
 class CountedOffsiteMiddleware(OffsiteMiddleware):
     """Requests to other sites that come from redirects or sitemaps (links on pages are already
-    filtered by the spider) are dropped when scheduled, without an errback: count them here."""
+    filtered by the spider) are dropped when scheduled, without an errback: count them here. A
+    redirect to a consent gate off the site (consent.yahoo.com, consent.google.com) is the site
+    refusing the crawl its pages: an error, `consent_wall`, not a link elsewhere."""
 
     def request_scheduled(self, request: Request, spider: Spider) -> None:
         try:
             self.process_request(request)
         except IgnoreRequest:
-            self.stats.inc_value("skipped/offsite")
-            logger.info("skipped: offsite %s", request.url)
+            asked = request.meta.get("redirect_urls")
+            if asked and (gate := consent_gate_at(request.url)):
+                self.stats.inc_value("errors/consent_wall")
+                if self.stats.get_value("blocked/consent_wall") is None:
+                    self.stats.set_value("blocked/consent_wall", gate)
+                # Under the URL the crawl asked for, in the spider's log as its other errors are.
+                spider.logger.warning("errors: consent_wall %s (%s)", asked[0], gate)
+            else:
+                self.stats.inc_value("skipped/offsite")
+                logger.info("skipped: offsite %s", request.url)
             raise
 
 

@@ -101,6 +101,11 @@ FAULTS: dict[str, tuple[Act, str]] = {
     "/2024/05/03/f-region-story.html": (page(200, REGION), "geo_blocked"),
     # A consent gate at an article's address.
     "/2024/05/04/f-consent-story.html": (page(200, bare(*CONSENT)), "consent_wall"),
+    # A redirect to a consent gate off the site, as Yahoo's and Google's sites answer from the EU.
+    "/f/consent-redirect.html": (
+        redirect(302, "https://consent.example.org/v2/collectConsent?sessionId=3"),
+        "consent_wall",
+    ),
 }
 # What each challenge's log line names.
 CHALLENGERS = {
@@ -109,6 +114,7 @@ CHALLENGERS = {
     "/2024/05/02/f-challenge-story.html": "verify you are a human",
     "/2024/05/03/f-region-story.html": "unavailable in most european countries",
     "/2024/05/04/f-consent-story.html": "Before you continue",
+    "/f/consent-redirect.html": "consent.example.org",
 }
 # A story taken down, its address answered 200 with an error page: no error of the crawl's, skipped.
 GONE = "/2024/05/05/f-gone-story.html"

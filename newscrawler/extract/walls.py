@@ -23,6 +23,7 @@ import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import ahocorasick_rs
 from lxml import etree
@@ -182,6 +183,21 @@ def find_stand_in(
         for stated in titles:
             if match := wording.search(stated):
                 return Wall(reason, " ".join(match.group(0).split()))
+    return None
+
+
+# Where sites send a reader who has not given consent, off the site (Yahoo's, Google's, YouTube's
+# consent pages): a redirect there is a consent gate, not a link to another site.
+_CONSENT_HOST_LABELS = frozenset({"consent", "guce", "consent-pref"})
+_CONSENT_PATH = re.compile(r"/(?:v\d+/)?collect-?consent|/consent(?:/|\?|$)", re.IGNORECASE)
+
+
+def consent_gate_at(url: str) -> str | None:
+    """The consent gate `url` is (its host), when a redirect there stands for consent."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if host.split(".", 1)[0] in _CONSENT_HOST_LABELS or _CONSENT_PATH.search(parts.path or ""):
+        return host
     return None
 
 
