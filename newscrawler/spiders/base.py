@@ -192,8 +192,9 @@ class NewscrawlerSpider(Spider):
 
     def on_error(self, failure: Failure) -> None:
         request = failure.request
-        reason = failure_reason(failure)
-        refusal = refusal_of(failure) if reason in BLOCKED_REASONS else None
+        # A refusal's page is read once: its reason and what gave it away (extract/walls.py).
+        refusal = refusal_of(failure)
+        reason = refusal.reason if refusal else failure_reason(failure)
         if request.meta.get("optional"):
             namespace = "discovery"
         elif reason in REFUSED:
