@@ -95,6 +95,74 @@ def test_a_node_about_another_url_is_not_this_page_s_article():
     assert extract_article(page).published != "2024-05-01T10:00:00Z"
 
 
+def test_a_node_naming_the_site_s_home_as_its_page_is_still_this_page_s_article():
+    # Templates set mainEntityOfPage (or url) to the site's address: no article is a home page, so
+    # that says nothing of which article the node is, where another story's address would.
+    for home in ("https://news.example.org", "https://www.news.example.org/"):
+        node = {
+            "@type": "NewsArticle",
+            "headline": "City passes budget after late-night debate",
+            "mainEntityOfPage": {"@type": "WebPage", "@id": home},
+            "datePublished": "2024-05-17T00:40:00-04:00",
+            "author": {"@type": "Person", "name": "Rosa Alvarez"},
+        }
+        comments = '<div class="comment-card"><time datetime="2024-05-22T07:33:47">May 22</time></div>'
+        page = Page(page_html(jsonld(node), comments), URL)
+        assert choose_article_node(page, find_canonical(page)) is not None, home
+        draft = extract_article(page)
+        assert (draft.published, draft.authors) == ("2024-05-17T00:40:00-04:00", ["Rosa Alvarez"]), home
+
+
+def test_a_node_about_another_page_of_the_site_is_still_another_article():
+    node = {
+        "@type": "NewsArticle",
+        "headline": "Zoo welcomes twin otters",
+        "mainEntityOfPage": "https://news.example.org/?p=4411",  # a query names one page
+        "datePublished": "2024-05-01T10:00:00Z",
+    }
+    page = Page(page_html(jsonld(node)), URL)
+    assert choose_article_node(page, find_canonical(page)) is None
+
+
+# Blocks a template broke, as publishers' pages serve them; each holds this page's article.
+BROKEN_JSON_LD = {
+    "a line comment": '{"@type": "NewsArticle", // "Person",\n "headline": "%s", "datePublished": "%s"}',
+    "a stray closing brace": '{"@type": "NewsArticle", "publisher": {"name": "X"}}, "headline": "%s",'
+    ' "datePublished": "%s"}',
+    "single quotes": "{'@type': 'NewsArticle', 'headline': '%s', 'datePublished': '%s'}",
+    "two objects side by side": '{"@type": "NewsArticle", "headline": "%s", "datePublished": "%s"},'
+    '\n{"@type": "BreadcrumbList", "itemListElement": []}',
+    "a semicolon after it": '[{"@type": "NewsArticle", "headline": "%s", "datePublished": "%s"}];',
+}
+
+
+def test_json_ld_a_template_broke_is_read_not_dropped():
+    headline, day = "City passes budget after late-night debate", "2024-05-17T00:40:00-04:00"
+    for slip, template in BROKEN_JSON_LD.items():
+        block = f'<script type="application/ld+json">{template % (headline, day)}</script>'
+        page = Page(page_html(block), URL)
+        node = choose_article_node(page, find_canonical(page))
+        assert node is not None and node["headline"] == headline, slip
+        assert extract_article(page).published == day, slip
+
+
+def test_script_mislabelled_as_json_ld_and_broken_json_beyond_the_budget_give_no_node():
+    from newscrawler.extract.structured import MAX_REPAIRED_CHARS
+
+    javascript = '<script type="application/ld+json">window.dataLayer = window.dataLayer || [];</script>'
+    assert Page(page_html(javascript), URL).structured.jsonld == []
+    # A page of broken blocks: only the first MAX_REPAIRED_CHARS characters of them are repaired.
+    filler = "x" * 999
+    broken = "{'@type': 'NewsArticle', 'headline': 'Block %d', 'text': '%s'}"
+    blocks = "".join(
+        f'<script type="application/ld+json">{broken % (n, filler)}</script>'
+        for n in range(2 * MAX_REPAIRED_CHARS // 1000)
+    )
+    read = Page(page_html(blocks), URL).structured.jsonld
+    assert 0 < len(read) < MAX_REPAIRED_CHARS // 1000
+    assert [node["headline"] for node in read] == [f"Block {n}" for n in range(len(read))]
+
+
 def test_a_live_blog_is_described_by_the_blog_not_by_its_updates():
     blog = {
         "@type": "LiveBlogPosting",

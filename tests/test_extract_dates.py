@@ -211,6 +211,35 @@ def test_a_comments_posted_date_is_no_label_of_the_article():
     assert _labelled_date(Page(html, URL)) == (None, None)
 
 
+def test_a_comments_time_element_is_no_candidate_for_the_article():
+    comments = (
+        '<section class="c-comment-list"><div class="c-comment-card"><time datetime="2020-04-22 07:33:47">'
+        "22.04.2020</time><p>A reader's comment.</p></div></section>"
+    )
+    html = article_html(json_ld={}, lang="en").replace("</article>", f"</article>{comments}")
+    from newscrawler.extract.dates import _first_time
+
+    assert _first_time(Page(html, URL)) == (None, None)
+    own = html.replace("<h1>", '<time datetime="2020-04-17T20:34:00+02:00">17 April</time><h1>')
+    assert _first_time(Page(own, URL))[0] == "2020-04-17T20:34:00+02:00"
+    dated = html.replace("<h1>", '<div class="article-date">20:34 17.04.2020</div><h1>')
+    records = extract_records(dated, URL)
+    assert records and records[0]["published_at"].startswith("2020-04-17")
+
+
+def test_a_story_whose_own_container_is_named_for_comments_keeps_its_labelled_date():
+    # Themes class the article (or the page) "comments-open"; a widget's id names commenting.
+    label = "<p>Published on 3 March 2024</p>"
+    html = article_html(json_ld={}, lang="en").replace("</h1>", f"</h1>{label}")
+    from newscrawler.extract.dates import _labelled_date
+
+    for container in ('<article class="post comments-open">', '<article id="commenting-enabled">'):
+        themed = html.replace("<article>", container)
+        assert _labelled_date(Page(themed, URL))[0] == "3 March 2024", container
+    widget = html.replace("<h1>", '<h1 id="insticator-commenting">')
+    assert _labelled_date(Page(widget, URL))[0] == "3 March 2024"
+
+
 def test_a_date_box_gives_its_first_date_when_it_prints_more():
     box = '<p class="date">Written: 2023-11-07 15:03:30 <span>/</span> Updated: 2023-11-08 15:30:46</p>'
     html = article_html(json_ld={}, lang="en").replace("<h1>", f"<h1>{box}", 1)

@@ -61,11 +61,22 @@ def _loose_identity(url: str) -> str:
 
 
 def _node_urls(node: Node) -> set[str]:
+    """The addresses a node names as its own. A site's home page is not among them: templates
+    that set an article's mainEntityOfPage or url to the site's address say nothing of which
+    article it is (no article is a home page), where another story's address would."""
     urls = set()
     for key in ("url", "@id", "mainEntityOfPage"):
-        if (u := _url(node.get(key))) and u.startswith("http") and "#" not in u:
+        if (u := _url(node.get(key))) and u.startswith("http") and "#" not in u and not _is_home(u):
             urls.add(_loose_identity(u))
     return urls
+
+
+def _is_home(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.path in ("", "/") and not parts.query
 
 
 def _primary_ids(page: Page) -> set[int]:

@@ -706,8 +706,10 @@ def _marked_time(page: Page) -> tuple[str | None, etree._Element | None]:
 
 
 def _first_time(page: Page) -> tuple[str | None, etree._Element | None]:
+    """The first <time datetime> outside a comment section: on a page whose article prints its
+    date without one, the first is often the first comment's."""
     for element in page.tagged("time"):
-        if (value := element.get("datetime")) is not None:
+        if (value := element.get("datetime")) is not None and not _in_comments(element, page):
             return value, element
     return None, None
 
@@ -790,9 +792,27 @@ def _literal_trie(words: Iterable[str]) -> str:
 
 _LABEL_STEM = re.compile(_literal_trie(_LABEL_STEMS))
 _NO_TEXT = frozenset({"script", "style", "noscript", "template"})
-_IN_COMMENTS = etree.XPath(
-    'boolean(ancestor-or-self::*[contains(@class, "comment") or contains(@id, "comment")])'
+# Elements whose class or id names comments, from the element up to (not including) <body>.
+_COMMENT_HOLDERS = etree.XPath(
+    "ancestor-or-self::*[not(self::body or self::html)]"
+    '[contains(@class, "comment") or contains(@id, "comment")]'
 )
+
+
+def _in_comments(element: etree._Element, page: Page) -> bool:
+    """Whether the element is in a comment section: a holder named for comments that is not the
+    story's own (one holding its headline: themes class the page's article "comments-open", and
+    a commenting widget's id can sit on the headline itself)."""
+    holders = _COMMENT_HOLDERS(element)
+    if not holders:
+        return False
+    headlines = page.tagged("h1")
+    headline = headlines[0] if headlines else None
+    return any(headline is None or not _holds(holder, headline) for holder in holders)
+
+
+def _holds(holder: etree._Element, element: etree._Element) -> bool:
+    return holder is element or any(ancestor is holder for ancestor in element.iterancestors())
 
 
 def _label_holders(page: Page) -> Iterator[etree._Element]:
@@ -804,11 +824,16 @@ def _label_holders(page: Page) -> Iterator[etree._Element]:
         if element.tag in _NO_TEXT:
             continue
         text = element.text
-        if text and search(text) and not _IN_COMMENTS(element):
+        if text and search(text) and not _in_comments(element, page):
             yield element
             continue
         tail = element.tail
-        if tail and search(tail) and (up := element.getparent()) is not None and not _IN_COMMENTS(element):
+        if (
+            tail
+            and search(tail)
+            and (up := element.getparent()) is not None
+            and not _in_comments(element, page)
+        ):
             yield up  # a tail's words are its parent's text
 
 
@@ -896,6 +921,8 @@ def _dateline(page: Page, title: str | None) -> str | None:
             continue
         for line in paragraphs_of(element) if len(element) else [element.text or ""]:
             if len(line) <= 100 and _TWO_DIGITS(line) and (found := find_printed_date(line)):
+                if _in_comments(element, page):  # a short story's reach ends in its comments
+                    return None
                 return found
     return None
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
+import json_repair
 import lxml.html
 from extruct.w3cmicrodata import MicrodataExtractor
 from lxml import etree
@@ -52,6 +53,11 @@ FORUM_TYPES = frozenset({"discussionforumposting", "comment", "question", "answe
 MAX_JSONLD_LIST_ITEMS = 500
 MAX_JSONLD_NODES = 5000
 _cuts: ContextVar[Counter[str] | None] = ContextVar("jsonld_cuts", default=None)
+
+# Blocks that are not JSON are handed to json_repair up to this many characters a page: the repair
+# is pure Python (1-2 ms per 1,000 characters at worst), and such blocks are a template's few
+# kilobytes (a hostile page's megabytes of them are not read).
+MAX_REPAIRED_CHARS = 100_000
 
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
@@ -99,7 +105,22 @@ def _loose_key(name: str) -> str:
     return re.sub(r"[\W_]+", "", name)
 
 
-def _loads_lenient(text: str) -> Any:
+@dataclass
+class _RepairBudget:
+    """What is left of a page's MAX_REPAIRED_CHARS."""
+
+    chars: int = MAX_REPAIRED_CHARS
+
+    def spend(self, text: str) -> bool:
+        if len(text) > self.chars:
+            return False
+        self.chars -= len(text)
+        return True
+
+
+def _loads_lenient(text: str, budget: _RepairBudget | None = None) -> Any:
+    """The parsed block: JSON as browsers read it, then with a trailing comma dropped, then (while
+    the page's budget lasts) as json_repair reads it."""
     text = text.strip()
     if "CDATA[" in text or "]]>" in text:  # the pattern's costly scan, only where it can match
         text = _CDATA.sub("", text)
@@ -108,9 +129,33 @@ def _loads_lenient(text: str) -> Any:
             parsed = json.loads(candidate, strict=False)
         except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
             continue
-        # "\ud800" escapes decode to lone surrogates, which no UTF-8 feed line can hold.
-        return _without_surrogates(parsed) if _SURROGATE_ESCAPE.search(candidate) else parsed
-    return None
+        return _without_lone_surrogates(parsed, candidate)
+    repaired = _repaired(text) if (budget or _RepairBudget()).spend(text) else None
+    return None if repaired is None else _without_lone_surrogates(repaired, text)
+
+
+def _repaired(text: str) -> Any:
+    """What a block of JSON-LD says despite its template's slips, which browsers' strict parsers
+    drop whole: a `//` comment, a stray closing brace, single-quoted or unquoted strings, two
+    objects side by side with no list around them. json_repair reads it as a lenient reader would;
+    only a result that is schema.org data (an object naming its @type, @context or @graph) is
+    kept, so a script of other JavaScript mislabelled ld+json yields nothing."""
+    try:
+        repaired = json_repair.loads(text)
+    except Exception:  # a lenient parser on any text a page sends: its slip costs the block only
+        return None
+    roots = repaired if isinstance(repaired, list) else [repaired]
+    if not any(isinstance(root, dict) and root.keys() & _SCHEMA_KEYS for root in roots):
+        return None
+    return repaired
+
+
+_SCHEMA_KEYS = frozenset({"@type", "@context", "@graph"})
+
+
+def _without_lone_surrogates(parsed: Any, text: str) -> Any:
+    # "\ud800" escapes decode to lone surrogates, which no UTF-8 feed line can hold.
+    return _without_surrogates(parsed) if _SURROGATE_ESCAPE.search(text) else parsed
 
 
 def _without_surrogates(value: Any, depth: int = 0) -> Any:
@@ -190,10 +235,11 @@ class StructuredData:
     @classmethod
     def from_tree(cls, tree: lxml.html.HtmlElement, base_url: str) -> StructuredData:
         data = cls()
+        budget = _RepairBudget()
         for script in tree.iter("script"):
             if "ld+json" not in (script.get("type") or "").lower():
                 continue
-            parsed = _loads_lenient(script.text or "")
+            parsed = _loads_lenient(script.text or "", budget)
             if parsed is None:
                 continue
             _note_cut("jsonld_list_items", _trim_lists(parsed))
