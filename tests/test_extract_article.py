@@ -238,6 +238,32 @@ def test_the_on_page_headline_wins_over_a_lone_seo_title():
     assert extract_article(Page(html, URL)).title == "City passes budget after late-night debate"
 
 
+def test_a_subtitle_set_after_the_headline_inside_its_h1_is_not_the_headline():
+    headline = "City passes budget after late-night debate"
+    for subtitle in (
+        "<small>Nine votes to four</small>",
+        '<span class="article-subtitle">Nine votes to four</span>',
+        '<div class="subheadline">Nine votes to four</div>',
+    ):
+        h1 = f"<h1><span>{headline}</span> {subtitle}</h1>"
+        html = page_html().replace(f"<h1>{headline}</h1>", h1)
+        assert extract_article(Page(html, URL)).title == headline, subtitle
+
+
+def test_a_second_line_the_titles_state_or_the_headline_continues_stays():
+    headline = "City passes budget after late-night debate"
+    whole = f"{headline}: Nine votes to four"
+    stated = page_html(f'<meta property="og:title" content="{whole}">').replace(
+        f"<h1>{headline}</h1>", f"<h1>{headline}: <small>Nine votes to four</small></h1>"
+    )
+    assert extract_article(Page(stated, URL)).title == whole
+    # Emphasis inside the headline, followed by more of it, is the headline's own.
+    emphasis = page_html().replace(
+        f"<h1>{headline}</h1>", "<h1>City passes <small>budget</small> after late-night debate</h1>"
+    )
+    assert extract_article(Page(emphasis, URL)).title == headline
+
+
 # -- body ---------------------------------------------------------------------------------------
 
 

@@ -157,7 +157,7 @@ def _h1(page: Page, stated: Sequence[str | None] = ()) -> str | None:
     headings = [
         text
         for h1 in page.tagged("h1")
-        if 5 <= len(text := _without_kicker(h1, squeezed)) <= 400 and not _site_title(page, h1)
+        if 5 <= len(text := _shown_headline(h1, squeezed)) <= 400 and not _site_title(page, h1)
     ]
     if len(headings) > 1:
         said = {paragraph_key(part) for t in stated if t for part in (t, *title_segments(t))}
@@ -175,22 +175,48 @@ _KICKER_CLASS = re.compile(
 _JOINS_KICKER = re.compile(r"^[:\-–—]")  # "Kicker: Headline" reads as one; a kicker set apart does not
 
 
-def _without_kicker(h1: etree._Element, said: Sequence[str]) -> str:
-    """The headline an <h1> shows, without a kicker set above it in an element of its own and
-    parted from it by nothing but layout ("<span class=dachzeile>Nach der Wahl</span><span>Der
-    Kanzler ...</span>"). A kicker the headline continues with a colon or dash stays, and so does
-    one the page's other titles state ("Nach der Wahl: Der Kanzler ...")."""
+def _shown_headline(h1: etree._Element, said: Sequence[str]) -> str:
+    """The headline an <h1> shows: without a subtitle set after it in an element of its own
+    (Bootstrap's "Headline <small>Secondary text</small>", a part classed as a subtitle), which
+    readers take for a second line and the page's other titles leave out, and without a kicker
+    set above it (see _without_kicker). A subtitle or kicker the other titles state stays."""
     text = " ".join(h1.text_content().split())
+    parts = [child for child in h1 if isinstance(child.tag, str) and child.text_content().strip()]
+    if parts and _is_subtitle(parts[-1]) and not any(paragraph_key(text) in s for s in said):
+        subtitle = " ".join(parts[-1].text_content().split())
+        headline = text[: -len(subtitle)].rstrip(" :-–—|") if text.endswith(subtitle) else ""
+        if len(headline) >= 5:
+            return _without_kicker(h1, headline, parts[:-1], said)
+    return _without_kicker(h1, text, parts, said)
+
+
+def _is_subtitle(part: etree._Element) -> bool:
+    """Whether a heading's last part is a second line set after its headline."""
+    if (part.tail or "").strip():
+        return False
+    names = f"{part.get('class') or ''} {part.get('id') or ''}"
+    return part.tag == "small" or bool(_SUBTITLE_CLASS.search(names))
+
+
+# What names a heading's part a subtitle (a kicker's classes may say "subtitle" too: the part's
+# place, last, tells them apart).
+_SUBTITLE_CLASS = re.compile(r"sub-?(?:title|head(?:line)?)|standfirst|\bdek\b|tagline", re.I)
+
+
+def _without_kicker(h1: etree._Element, text: str, parts: list[etree._Element], said: Sequence[str]) -> str:
+    """`text` (the <h1>'s, or its part before a subtitle, whose boxes are `parts`) without a
+    kicker set above the headline in an element of its own and parted from it by nothing but
+    layout ("<span class=dachzeile>Nach der Wahl</span><span>Der Kanzler ...</span>"). A kicker
+    the headline continues with a colon or dash stays, and so does one the page's other titles
+    state ("Nach der Wahl: Der Kanzler ...")."""
     if (h1.text or "").strip():
         return text
-    parts = [child for child in h1 if isinstance(child.tag, str) and child.text_content().strip()]
     # Two boxes, or one its class names a kicker ("<span class=roofline>Wurmkiste</span> Wurmkiste
     # selber bauen"): a span inside a headline is otherwise the headline's own emphasis.
     if not parts or (len(parts) == 1 and not _KICKER_CLASS.search(parts[0].get("class") or "")):
         return text
     kicker = " ".join(parts[0].text_content().split())
-    after = [etree.tostring(c, method="text", encoding="unicode") for c in parts[0].itersiblings()]
-    rest = " ".join("".join([parts[0].tail or "", *after]).split())
+    rest = text[len(kicker) :].strip() if text.startswith(kicker) else ""
     if len(kicker.split()) > _KICKER_WORDS or not rest or _JOINS_KICKER.match(rest) or kicker[-1] in ":-–—":
         return text
     if any(paragraph_key(f"{kicker} {rest}") in s for s in said):
