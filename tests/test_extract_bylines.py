@@ -75,6 +75,26 @@ def test_nested_author_lists_are_read():
     assert authors_of(node(author=author)) == ["Engin Haupt", "Anna Fink"]
 
 
+def test_an_article_node_stating_only_its_creator_credits_the_creator():
+    # schema.org's `creator` is what `author` narrows; some CMSs state only it. A reader's comment
+    # marked up as an author below the story is not the article's credit.
+    comment = (
+        '<div class="comment-list"><div class="comment"><span itemscope itemtype="https://schema.org/Person"'
+        ' itemprop="author">Herr <span itemprop="name">Steffen Ecks</span></span><p>Gut so.</p></div></div>'
+    )
+    html_head = node(creator=["Thomas Hanke"])
+    assert authors_of(html_head, before_text="") == ["Thomas Hanke"]
+    page = (
+        f"<html><head><title>City passes budget | Example News</title>{html_head}</head><body>"
+        f"<article><h1>City passes budget after late-night debate</h1>"
+        f'<div class="article-body">{TEXT}</div>{comment}</article></body></html>'
+    )
+    (record,) = [r for r in extract_records(page, URL) if r["type"] == "article"]
+    assert record["authors"] == ["Thomas Hanke"]
+    # An author stated beside the creator is the credit.
+    assert authors_of(node(creator="Desk", author={"@type": "Person", "name": "Anna Fink"})) == ["Anna Fink"]
+
+
 def test_two_nodes_describing_this_article_credit_all_their_authors_once():
     # One plugin names the first author (and a slug of him), another all three.
     first = node(url=URL, author={"@type": "Person", "name": "Till Eckert"}, datePublished="2024-05-02")

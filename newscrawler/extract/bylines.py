@@ -435,6 +435,12 @@ def _other_structured_credits(page: Page, node: Node | None, same_article: Seque
     return _unique(names)
 
 
+def _credited(node: Node) -> Any:
+    """A node's author, or its creator where it names no author: schema.org's `creator` is the
+    property `author` narrows, and some CMSs state only it ("creator": ["Thomas Hanke"])."""
+    return node.get("author") or node.get("creator")
+
+
 # Longer than any byline word: a start this long shows the character after the word too.
 _LEAD_ENOUGH = 6
 # Every start of a verb or byline word ("", "p", "po", ...): a lead that is one may go on as it.
@@ -529,7 +535,7 @@ def author_credits(
     people: list[str] = []
     orgs: list[str] = []
     for described in [node, *same_article] if node else []:
-        credit = page.structured.resolve(described.get("author"))
+        credit = page.structured.resolve(_credited(described))
         node_people, node_orgs = _credit_names(credit) if credit else ([], [])
         people.extend(node_people)
         orgs.extend(node_orgs)
