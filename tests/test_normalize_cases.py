@@ -406,6 +406,33 @@ BODIES = [
         (),
         ["First part of the story.", "Second part of the story.", "Third part here."],
     ),
+    # A meal plan (a schedule, a programme) repeats two lines of an earlier day among its own: a
+    # short run of repeats in a long text is the text's, not a second copy of it.
+    (
+        [
+            f"{line} {day}" if "Day" in line else line
+            for day in ("one", "two", "three", "four")
+            for line in (
+                "Day plan for week",
+                f"Eat 60 to 90 minutes before the workout of day {day}.",
+                "Asparagus and eggs with half a cup of sweet potato.",
+                "Portion containers: one green, one red, one yellow.",
+                f"A different dinner for the evening of day {day} of the plan.",
+            )
+        ],
+        (),
+        [
+            f"{line} {day}" if "Day" in line else line
+            for day in ("one", "two", "three", "four")
+            for line in (
+                "Day plan for week",
+                f"Eat 60 to 90 minutes before the workout of day {day}.",
+                "Asparagus and eggs with half a cup of sweet potato.",
+                "Portion containers: one green, one red, one yellow.",
+                f"A different dinner for the evening of day {day} of the plan.",
+            )
+        ],
+    ),
     (["Yes.", "He said no.", "Yes."], (), ["Yes.", "He said no.", "Yes."]),  # short repeats are speech
     (["Text of the post.", "Uploaded files:", "khamenei-speech.jpg"], (), ["Text of the post."]),
     (["Text of the post.", "Attachments:", "report.pdf (2 MB)", "photo.png"], (), ["Text of the post."]),

@@ -126,6 +126,10 @@ _TAG_LINE = re.compile(
 TAIL_LINE_MAX_WORDS = 12  # lines after a terminal heading this short are its list, not prose
 BOILERPLATE_MAX_SHARE = 0.5  # site-wide lines are removed only while they are under half the text
 REPEAT_MIN_WORDS = 4  # shorter repeats ("Yes.", a subhead) are only dropped inside a repeated block
+# A run of repeated long paragraphs is a second copy of the text from this many paragraphs, or
+# from this share of the text's words (a short post rendered twice).
+COPY_MIN_PARAGRAPHS = 3
+COPY_MIN_SHARE = 0.25
 
 
 def clean_inline(text: str | None) -> str | None:
@@ -269,12 +273,14 @@ def _without_boilerplate(paragraphs: list[str], boilerplate: Collection[str]) ->
 
 
 def _repeats(keys: list[str]) -> list[bool]:
-    """Which paragraphs belong to a second copy of the text: a run of at least two long paragraphs
-    standing, in the same order, earlier in the text (an article rendered twice, a duplicated
-    post), and the short ones inside such a run (a duplicated post repeats its subheads too). A
-    long paragraph repeated on its own is the text's own (a refrain, placeholder text, a table's
-    header row again): it stays, right after itself too. A standfirst that the text repeats is
-    told by where it stands, which only extraction sees (`extract.body`)."""
+    """Which paragraphs belong to a second copy of the text: a run of long paragraphs standing, in
+    the same order, earlier in the text (an article rendered twice, a duplicated post), and the
+    short ones inside such a run (a duplicated post repeats its subheads too). A run is a copy when
+    it holds at least three long paragraphs or a good share of the text's words: a meal plan or a
+    schedule repeats two lines of an earlier day here and there, and those are its own. A long
+    paragraph repeated on its own is the text's own (a refrain, placeholder text, a table's header
+    row again): it stays, right after itself too. A standfirst that the text repeats is told by
+    where it stands, which only extraction sees (`extract.body`)."""
     first: dict[str, int] = {}
     earlier: list[int | None] = []
     for index, key in enumerate(keys):
@@ -283,18 +289,36 @@ def _repeats(keys: list[str]) -> list[bool]:
     long = [key_words(k) >= REPEAT_MIN_WORDS for k in keys]
     # Long paragraphs only, in order: a copy's paragraphs follow each other as the original's did.
     order = [i for i in range(len(keys)) if long[i]]
-    in_copy = [False] * len(keys)
+    position_of = {index: position for position, index in enumerate(order)}
+    # linked[p]: order[p] and order[p + 1] stand, one after the other, earlier in the text.
+    linked = [False] * len(order)
     for position in range(len(order) - 1):
         this, following = order[position], order[position + 1]
         this_first, following_first = earlier[this], earlier[following]
-        if (
+        linked[position] = (
             this_first is not None
             and following_first is not None
-            and following_first > this_first
-            and following_first < this  # the original ends before the copy begins
-            and _next_long(order, this_first) == following_first
+            and this_first < following_first < this  # the original ends before the copy begins
+            and position_of[this_first] + 1 == position_of[following_first]
+        )
+    total_words = sum(key_words(k) for k in keys)
+    in_copy = [False] * len(keys)
+    position = 0
+    while position < len(order):
+        if not linked[position]:
+            position += 1
+            continue
+        end = position
+        while end < len(order) and linked[end]:
+            end += 1
+        run = order[position : end + 1]
+        if (
+            len(run) >= COPY_MIN_PARAGRAPHS
+            or sum(key_words(keys[i]) for i in run) >= COPY_MIN_SHARE * total_words
         ):
-            in_copy[this] = in_copy[following] = True
+            for index in run:
+                in_copy[index] = True
+        position = end + 1
     result = list(in_copy)
     for index, is_earlier in enumerate(earlier):
         if is_earlier is not None and not long[index]:
@@ -307,12 +331,6 @@ def _repeats(keys: list[str]) -> list[bool]:
 def key_words(key: str) -> int:
     """The words of a paragraph_key (single spaces between them): counted without splitting."""
     return key.count(" ") + 1 if key else 0
-
-
-def _next_long(order: list[int], index: int) -> int | None:
-    """The long paragraph after `index` in `order`."""
-    at = order.index(index)
-    return order[at + 1] if at + 1 < len(order) else None
 
 
 def join_paragraphs(paragraphs: Iterable[str]) -> str | None:
