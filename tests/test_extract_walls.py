@@ -173,3 +173,63 @@ def test_a_sites_own_cookie_settings_page_is_no_gate():
     )
     result = extract_page(page, "https://news.example.org/cookie-settings")
     assert result.drafts == [] and result.reason not in {"consent_wall", "age_gate", "bot_challenge"}
+
+
+@pytest.mark.parametrize(
+    ("url", "text", "detail"),
+    [
+        (
+            "https://jobs.example.org/en-GB/Pages/all-job-results.aspx?kws=graduate",
+            "Sorry, we couldn't find any jobs matching your request.",
+            "couldn't find any",
+        ),
+        (
+            "https://news.example.org/search?q=budget+cuts",
+            "Your search returned no results.",
+            "search returned no",
+        ),
+        (
+            "https://news.example.org/suche/?suchbegriff=haushalt",
+            "Ihre Suche ergab keine Treffer.",
+            "ergab keine Treffer",
+        ),
+        (
+            "https://news.example.org/recherche?s=budget",
+            "Aucun résultat ne correspond à votre recherche.",
+            "Aucun résultat",
+        ),
+        (
+            "https://news.example.org/?s=budget",
+            "No articles were found for your search.",
+            "No articles were found",
+        ),
+    ],
+    ids=["jobs", "english", "german", "french", "wordpress"],
+)
+def test_a_search_that_found_nothing_is_said_as_such(url, text, detail):
+    """A search's page with no results, inside the site's furniture: page kind alone may take its
+    sentence for a short story."""
+    page = chrome("Search | Daily Example", f"<main><h1>Search results</h1><p>{text}</p></main>")
+    result = extract_page(page, url)
+    assert (result.kind, result.drafts, result.reason, result.detail) == ("other", [], "no_results", detail)
+
+
+def test_no_results_wording_at_a_storys_address_or_in_a_long_text_is_no_empty_search():
+    story = chrome(
+        "Inquiry finds no evidence | Daily Example",
+        "<main><article><h1>Inquiry finds no evidence of fraud</h1><p>Auditors said no results were "
+        "found that pointed to wrongdoing, and the council accepted the report on Tuesday evening.</p>"
+        "</article></main>",
+    )
+    assert extract_page(story, STORY_URL).reason != "no_results"
+    results = "".join(
+        f'<li><h2><a href="/2024/05/0{n}/story-{n}.html">Story {n} about the budget</a></h2><p>A summary of '
+        f"story {n}, which says more about the budget.</p></li>"
+        for n in range(1, 8)
+    )
+    found = chrome(
+        "Search | Daily Example",
+        "<main><h1>Search results</h1><p>No results found in the archive; newer stories:</p>"
+        f"<ul>{results}</ul></main>",
+    )
+    assert extract_page(found, "https://news.example.org/search?q=budget").reason != "no_results"

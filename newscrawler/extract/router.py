@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
-from newscrawler.extract.article import complete_article, outline_article
+from newscrawler.extract.article import ArticleOutline, complete_article, outline_article
 from newscrawler.extract.forums import detect_engine
 from newscrawler.extract.links import feed_links, listing_links, next_page_links
 from newscrawler.extract.overrides import apply_overrides
@@ -13,7 +13,7 @@ from newscrawler.extract.page import Page
 from newscrawler.extract.pagekind import is_article
 from newscrawler.extract.pagetype import classify
 from newscrawler.extract.types import Link, PageResult
-from newscrawler.extract.walls import MAX_WALL_WORDS, find_stand_in, find_wall
+from newscrawler.extract.walls import MAX_WALL_WORDS, find_empty_search, find_stand_in, find_wall
 
 
 def extract_page(html: str | bytes, url: str, *, overrides: Mapping[str, str] | None = None) -> PageResult:
@@ -34,6 +34,7 @@ def extract_page(html: str | bytes, url: str, *, overrides: Mapping[str, str] | 
             return read
         found_by_engine = read.links
     links = found_by_engine + feed_links(page) + next_page_links(page)
+    outline: ArticleOutline | None = None
     seen = None
     asked = False  # whether something stands in the page's place was asked (once: it costs a walk)
     if page.tree.find(".//body") is not None:
@@ -46,7 +47,11 @@ def extract_page(html: str | bytes, url: str, *, overrides: Mapping[str, str] | 
         if seen.title and seen.paragraphs and is_article(page, seen):
             if _word_count(seen.paragraphs) <= MAX_WALL_WORDS:
                 asked = True
-                if wall := find_wall(page) or find_stand_in(page, seen.title, seen.paragraphs):
+                if wall := (
+                    find_wall(page)
+                    or find_stand_in(page, seen.title, seen.paragraphs)
+                    or find_empty_search(page, outline.body.page_linked_headings)
+                ):
                     return PageResult(kind="other", links=links, reason=wall.reason, detail=wall.detail)
             draft = complete_article(page, outline)
             if overrides:
@@ -57,9 +62,15 @@ def extract_page(html: str | bytes, url: str, *, overrides: Mapping[str, str] | 
     # as such, or a crawl the site blocks would look like one of pages without articles.
     if not asked and (wall := find_wall(page)):
         return PageResult(kind="other", links=links, reason=wall.reason, detail=wall.detail)
-    # An error page answered 200 (a dead link, a story taken down), which page kind turned down.
-    if seen is not None and (
-        gone := find_stand_in(page, seen.title, seen.paragraphs, in_articles_place=False)
+    # An error page answered 200 (a dead link, a story taken down), or a search that found
+    # nothing, which page kind turned down.
+    if (
+        outline is not None
+        and seen is not None
+        and (
+            gone := find_stand_in(page, seen.title, seen.paragraphs, in_articles_place=False)
+            or find_empty_search(page, outline.body.page_linked_headings)
+        )
     ):
         return PageResult(kind="other", links=links, reason=gone.reason, detail=gone.detail)
     kind = classify(page)

@@ -4,10 +4,12 @@ A bot challenge (a CDN's or a firewall's "checking your browser", a CAPTCHA, an 
 notice) or the shell of an app whose text only a browser renders is no article and no listing.
 A page refusing readers of the crawl's country or region, or saying the site is down for
 maintenance, is neither, nor is an error page, a
-consent or an age gate served at an article's address (a "soft 404" of a story taken down). Counted
+consent or an age gate served at an article's address (a "soft 404" of a story taken down), nor a
+search's page that found nothing. Counted
 as pages without an article (`not_article`), or worse as articles headlined "Page not found", a
 crawl a site blocks looks healthy; counted under their own reasons (`bot_challenge`, `geo_blocked`,
-`site_maintenance`, `needs_javascript`, `soft_404`, `consent_wall`, `age_gate`) they say what happened.
+`site_maintenance`, `needs_javascript`, `soft_404`, `no_results`, `consent_wall`, `age_gate`) they say
+what happened.
 
 Vendors are data: each names literals (lower case) its challenge and block pages carry. Most of
 them are also on the vendor's ordinary pages (its scripts, its cookies' names), so a page is a
@@ -124,6 +126,47 @@ _STAND_INS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
+# A search that found nothing says so in a sentence, in the usual wordings of the languages crawled
+# most; asked only of a page at a search's address (see at_search_address).
+_NO_RESULTS_WORDING = re.compile(
+    r"\bno (?:results?|matches|hits|entries|articles|jobs|items|products|documents)\b(?:\W+\w+){0,3}?\W+"
+    r"(?:(?:were|was|could be|have been) )?(?:found|matched|available)"
+    r"|\b(?:could ?n[o’']t|can[’']?t|cannot|did ?n[o’']t|unable to) find any\b"
+    r"|\bsearch (?:returned|produced|yielded|found|did not (?:match|return)) (?:no|0|zero|any)\b"
+    r"|\breturned (?:no|0|zero) results\b|^\W*(?:no results?|0 results?)\W*$"
+    r"|\bkeine (?:ergebnisse|treffer|einträge|suchergebnisse)\b|\bergab keine (?:treffer|ergebnisse)\b"
+    r"|\baucun (?:résultat|article|élément)\b|\bpas de résultats?\b"
+    r"|\bning[uú]n resultado\b|\bno se (?:encontraron|han encontrado) (?:resultados|coincidencias)\b"
+    r"|\bsin resultados\b|\bnessun risultato\b|\bgeen (?:zoek)?resultaten\b|\bbrak wyników\b"
+    r"|\binga (?:sökresultat|resultat|träffar)\b|\bingen (?:resultater|treff|søgeresultater)\b"
+    r"|\bnenhum resultado\b",
+    re.IGNORECASE,
+)
+# Where a site's search answers: a path segment naming a search or its results, or a query key
+# that carries the words searched for.
+_SEARCH_SEGMENT = re.compile(
+    r"(?:^|[/_.-])(?:search|suche|recherche|buscar?|busca|ricerca|cerca|zoeken|szukaj|sok|s[öø]k"
+    r"|results?|ergebnisse|r[ée]sultats?|resultados|risultati)(?:[/_.-]|$)",
+    re.IGNORECASE,
+)
+_SEARCH_KEYS = frozenset(
+    {"q", "s", "query", "search", "searchterm", "search_query", "keyword", "keywords", "kw", "kws"}
+    | {"term", "terms", "text", "k", "suche", "suchbegriff", "recherche", "busqueda", "query_string"}
+)
+
+
+def at_search_address(url: str) -> bool:
+    """Whether `url` is where a site's search answers (its path or its query says so)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    if _SEARCH_SEGMENT.search(parts.path):
+        return True
+    keys = {pair.split("=", 1)[0].lower() for pair in parts.query.split("&") if "=" in pair}
+    return not keys.isdisjoint(_SEARCH_KEYS)
+
+
 # A challenge shows a sentence or two; the biggest (a CAPTCHA with its explanation) stays well
 # under this many words of its own.
 MAX_WALL_WORDS = 80
@@ -143,7 +186,8 @@ _WORD = re.compile(r"\w+")
 
 @dataclass(frozen=True, slots=True)
 class Wall:
-    # bot_challenge, geo_blocked, site_maintenance, needs_javascript, soft_404, consent_wall, age_gate
+    # bot_challenge, geo_blocked, site_maintenance, needs_javascript, soft_404, no_results,
+    # consent_wall, age_gate
     reason: str
     detail: str  # the vendor, or what the page says
 
@@ -184,6 +228,23 @@ def find_stand_in(
             if match := wording.search(stated):
                 return Wall(reason, " ".join(match.group(0).split()))
     return None
+
+
+def find_empty_search(page: Page, result_cards: int) -> Wall | None:
+    """The search that found nothing a page is (`no_results`): at a search's address, a short line
+    of its shown text says so (its title names the search, not the outcome; the line may be too
+    short for the outline to take it for the page's text), and it shows no results after all
+    (`result_cards`: its headings that link elsewhere, as a "did you mean" page's results do)."""
+    if result_cards >= _MIN_RESULT_CARDS or not at_search_address(page.url):
+        return None
+    for said in _shown_texts(page):
+        if len(said) <= _NOTICE_CHARS and (match := _NO_RESULTS_WORDING.search(said)):
+            return Wall("no_results", " ".join(match.group(0).split()))
+    return None
+
+
+_MIN_RESULT_CARDS = 2
+_NOTICE_CHARS = 200  # a notice is a line; a paragraph of a text that says the words is no notice
 
 
 # Where sites send a reader who has not given consent, off the site (Yahoo's, Google's, YouTube's

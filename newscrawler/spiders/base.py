@@ -37,7 +37,7 @@ QUIET_REASONS = frozenset({"page_cap", "depth_limit", "stopped"})
 # A challenge, a region's refusal, a maintenance notice, a consent or an age gate means the crawl
 # never got the page: an error. An app's empty shell or an error page answered 200 (a story taken
 # down) is skipped.
-WALL_REASONS = BLOCKED_REASONS | {"needs_javascript", "soft_404"}
+WALL_REASONS = BLOCKED_REASONS | {"needs_javascript", "soft_404", "no_results"}
 # What the callbacks of the process may output between two turns of the event loop, all together:
 # each request they yield is taken through the spider middlewares as it is yielded, then scheduled
 # by Scrapy's workers (CONCURRENT_ITEMS per response) on the next turn. Unpaced, a sitemap of 1,000
@@ -243,8 +243,8 @@ class NewscrawlerSpider(Spider):
         """Count why a page gave no record. Something in the page's place is logged with what gave
         it away: a bot challenge, a region's refusal, a maintenance notice, a consent or an age gate
         is an error (the crawl never got the page); an app's empty shell (the site needs a renderer)
-        or an error page answered 200 (`soft_404`) is skipped. Other reasons (a listing, ...) are
-        counted quietly."""
+        or an error page answered 200 (`soft_404`), or a search that found nothing (`no_results`),
+        is skipped. Other reasons (a listing, ...) are counted quietly."""
         if not result.reason:
             return
         if result.reason in WALL_REASONS:
