@@ -240,6 +240,22 @@ def test_a_story_whose_own_container_is_named_for_comments_keeps_its_labelled_da
     assert _labelled_date(Page(widget, URL))[0] == "3 March 2024"
 
 
+def test_a_date_box_of_another_storys_teaser_is_not_the_articles():
+    teasers = (
+        '<div class="related-stories"><div class="node node-article node-teaser">'
+        '<div class="field-datetime">05/12/2020 - 15:10</div><a href="/other-story">Other story</a></div></div>'
+    )
+    own = '<div class="article-date">06/12/2020 - 12:32</div>'
+    html = article_html(json_ld={}, lang="es").replace("<article>", f"{teasers}<article>")
+    from newscrawler.extract.dates import _date_box
+
+    assert _date_box(Page(html.replace("<h1>", f"{own}<h1>"), URL))[0] == "06/12/2020 - 12:32"
+    assert _date_box(Page(html, URL)) == (None, None)
+    # A story's own container may be named for teasers (a theme's "teaser-full"): it holds the headline.
+    themed = html.replace("<article>", '<article class="teaser-full">').replace("<h1>", f"{own}<h1>")
+    assert _date_box(Page(themed, URL))[0] == "06/12/2020 - 12:32"
+
+
 def test_a_date_box_gives_its_first_date_when_it_prints_more():
     box = '<p class="date">Written: 2023-11-07 15:03:30 <span>/</span> Updated: 2023-11-08 15:30:46</p>'
     html = article_html(json_ld={}, lang="en").replace("<h1>", f"<h1>{box}", 1)

@@ -808,11 +808,7 @@ def _in_comments(element: etree._Element, page: Page) -> bool:
         return False
     headlines = page.tagged("h1")
     headline = headlines[0] if headlines else None
-    return any(headline is None or not _holds(holder, headline) for holder in holders)
-
-
-def _holds(holder: etree._Element, element: etree._Element) -> bool:
-    return holder is element or any(ancestor is holder for ancestor in element.iterancestors())
+    return any(headline is None or not (holder is headline or _holds(holder, headline)) for holder in holders)
 
 
 def _label_holders(page: Page) -> Iterator[etree._Element]:
@@ -884,6 +880,10 @@ def _unseen(
 def _unseen_itself(holder: etree._Element, headline: etree._Element | None) -> bool:
     if is_hidden(holder) or _HIDDEN_CLASS.search(holder.get("class") or ""):
         return True
+    if _OTHER_STORIES_CLASS.search(holder.get("class") or "") and not (
+        headline is not None and (holder is headline or _holds(holder, headline))
+    ):
+        return True  # a teaser of another story, a box of related or most-read ones: their dates
     if holder.tag == "nav":
         return True
     return (
@@ -899,6 +899,10 @@ def _holds(outer: etree._Element, inner: etree._Element) -> bool:
 
 
 _HIDDEN_CLASS = re.compile(r"(?:^|\s)(?:hidden|d-none|is-hidden|hide)(?:\s|$)", re.IGNORECASE)
+_OTHER_STORIES_CLASS = re.compile(
+    r"teaser|related|recommend|most-?(?:read|popular|viewed)|popular-|trending|read-?next|more-?stories",
+    re.IGNORECASE,
+)
 
 
 def _dateline(page: Page, title: str | None) -> str | None:
