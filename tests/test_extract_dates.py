@@ -243,7 +243,8 @@ def test_a_story_whose_own_container_is_named_for_comments_keeps_its_labelled_da
 def test_a_date_box_of_another_storys_teaser_is_not_the_articles():
     teasers = (
         '<div class="related-stories"><div class="node node-article node-teaser">'
-        '<div class="field-datetime">05/12/2020 - 15:10</div><a href="/other-story">Other story</a></div></div>'
+        '<div class="field-datetime">05/12/2020 - 15:10</div><a href="/other-story">Other story</a>'
+        "</div></div>"
     )
     own = '<div class="article-date">06/12/2020 - 12:32</div>'
     html = article_html(json_ld={}, lang="es").replace("<article>", f"{teasers}<article>")
