@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from newscrawler import extract_records
 from newscrawler.extract import extract_page
 from newscrawler.extract.document import MAX_HTML_CHARS
+from newscrawler.extract.page import Page
 from newscrawler.schemas import schema_errors
 
 URL = "https://news.example.org/2024/05/story"
@@ -168,6 +169,29 @@ def test_any_json_ld_never_raises(data):
     script = f'<script type="application/ld+json">{json.dumps(data)}</script>'
     html = GOLDEN_TEXT[0].replace("</head>", script + "</head>")
     well_formed(extract_records(html, URL))
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(
+                ['{"@type": "NewsArticle", ', '"headline": "A title", ', '"author": ', "}", "]", "["]
+            ),
+            st.sampled_from(["//", "/*", "*/", "'", '"', ",", ":", ";", "\\", "\n", "{", "@type", "NaN"]),
+            st.text(max_size=12),
+        ),
+        max_size=40,
+    )
+)
+def test_any_broken_json_ld_never_raises_and_reads_as_json_or_nothing(pieces):
+    """JSON-LD no strict parser reads goes to the lenient repair: whatever the page sends, the
+    page's records are well formed and what structured data holds is JSON objects."""
+    text = "".join(pieces)
+    script = f'<script type="application/ld+json">{text}</script>'
+    html = GOLDEN_TEXT[0].replace("</head>", script + "</head>")
+    well_formed(extract_records(html, URL))
+
+    assert all(isinstance(node, dict) for node in Page(html, URL).structured.jsonld)
 
 
 # -- pathological pages: each one hits a bound in the code --------------------------------------
