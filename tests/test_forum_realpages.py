@@ -25,7 +25,12 @@ import forums as bench
 from newscrawler import extract_records
 from newscrawler.extract import extract_page
 from newscrawler.extract.forums.clock import BoardClock, board_zone, read_clock, settle
-from newscrawler.extract.forums.trailers import is_app_trailer, strip_title_lines, strip_trailers
+from newscrawler.extract.forums.trailers import (
+    is_app_trailer,
+    strip_template_lines,
+    strip_title_lines,
+    strip_trailers,
+)
 from newscrawler.extract.page import Page
 from newscrawler.extract.types import PostDraft
 
@@ -299,6 +304,49 @@ def test_two_people_sharing_a_closing_line_keep_it():
     ]
     strip_trailers(drafts)
     assert all(len(d.paragraphs) == 2 for d in drafts)
+
+
+def test_the_boards_lines_around_each_post_are_not_its_text_when_a_theme_left_them_in():
+    """A theme that renamed the post containers leaves the board's lines in each post's block:
+    the author's rank and stats above the text, the post's buttons below it. The same lines,
+    numbers aside, at the head and the tail of most posts by several people are the board's."""
+
+    def block(author: str, rank: str, posts: int, number: int, *text: str) -> PostDraft:
+        head = [
+            rank,
+            f"Posts: {posts:,}",
+            f"Joined: Mar {2000 + posts % 20}",
+            f"RE: Favourite board? #{number}",
+        ]
+        return _draft(author, *head, *text, "Like", "Reply")
+
+    drafts = [
+        block("ann", "Supreme Overlord", 441, 31, "That being one of the few good ones.", "Like it or not."),
+        block("ben", "Banned", 3434, 32, "Other than that theme, I have not seen many."),
+        block("cleo", "Member", 12, 33, "Mostly MyBB, for its themes."),
+        _draft("dan", "Posts: 7 is what I have written here so far.", "Like", "Reply"),
+    ]
+    strip_template_lines(drafts)
+    assert [d.paragraphs for d in drafts] == [
+        ["That being one of the few good ones.", "Like it or not."],
+        ["Other than that theme, I have not seen many."],
+        ["Mostly MyBB, for its themes."],
+        ["Posts: 7 is what I have written here so far."],
+    ]
+
+
+def test_lines_only_two_people_share_or_a_line_inside_a_post_stay():
+    drafts = [
+        _draft("ann", "Like", "A point.", "Reply"),
+        _draft("ben", "Like", "Another point.", "Reply"),
+        _draft("ann", "A third point.", "Like this, the middle line stays.", "And more."),
+    ]
+    strip_template_lines(drafts)
+    assert [d.paragraphs for d in drafts] == [
+        ["Like", "A point.", "Reply"],
+        ["Like", "Another point.", "Reply"],
+        ["A third point.", "Like this, the middle line stays.", "And more."],
+    ]
 
 
 def test_a_subject_line_repeating_the_threads_title_is_not_the_posts_text():

@@ -22,7 +22,7 @@ from newscrawler.extract.forums.pseudo import draft_reason
 from newscrawler.extract.forums.selector import STRUCTURAL, SelectorEngine
 from newscrawler.extract.forums.signals import strongest
 from newscrawler.extract.forums.smf import Smf1, Smf2
-from newscrawler.extract.forums.trailers import strip_title_lines, strip_trailers
+from newscrawler.extract.forums.trailers import strip_template_lines, strip_title_lines, strip_trailers
 from newscrawler.extract.forums.vbulletin import VBulletin3, VBulletin4, VBulletin5
 from newscrawler.extract.forums.wpforo import WpForo
 from newscrawler.extract.forums.xenforo import XenForo1, XenForo2
@@ -136,6 +136,7 @@ def _finish(result: PageResult, page: Page) -> PageResult:
     _drop_pseudo_posts(result)
     posts = [d for d in result.drafts if isinstance(d, PostDraft)]
     strip_title_lines(posts)
+    strip_template_lines(posts)
     strip_trailers(posts)
     return settle_dates(result, page, first_post(page))
 

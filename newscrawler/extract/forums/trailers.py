@@ -79,3 +79,67 @@ def strip_trailers(drafts: list[PostDraft]) -> None:
     for draft in drafts:
         if len(draft.paragraphs) >= 2 and _key(draft.paragraphs[-1]) in repeated:
             draft.paragraphs.pop()
+
+
+# A board's own lines around each post's text, where a theme's renamed containers leave them in
+# it: "Posts: 441", "Joined: Mar 2012", "RE: <subject> #31" above, "Like", "Reply", "Report" below.
+# Told by repetition: the same line, numbers aside, at the head or the tail of most posts, by
+# several different people. No three people open or close their own words alike on most posts.
+_TEMPLATE_SHARE = 0.6
+_NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
+
+
+def _template_key(paragraph: str) -> str:
+    return _NUMBER.sub("#", _key(paragraph))
+
+
+def strip_template_lines(drafts: list[PostDraft]) -> None:
+    """Take the board's template lines off the head and the tail of the posts of one page."""
+    if len(drafts) < _MIN_AUTHORS:
+        return
+    for edge in (0, -1):
+        authors: dict[str, set[str]] = defaultdict(set)
+        posts: dict[str, int] = defaultdict(int)
+        for draft in drafts:
+            for key in _edge_keys(draft.paragraphs, edge):
+                authors[key].add((draft.author or "").casefold())
+                posts[key] += 1
+        template = {
+            key
+            for key, count in posts.items()
+            if count >= _TEMPLATE_SHARE * len(drafts) and len(authors[key]) >= _MIN_AUTHORS
+        }
+        if not template:
+            continue
+        for draft in drafts:
+            _cut_through(draft, template, edge)
+
+
+def _cut_through(draft: PostDraft, template: set[str], edge: int) -> None:
+    """Drop the post's lines from its edge through its innermost template line there that has
+    text of the post's own beyond it: what stands before the board's last head line (the
+    author's rank, "Four Years of Service") is the board's too, and so is what follows its first
+    tail line. A post keeps its own lines, at least one."""
+    lines = draft.paragraphs if edge == 0 else draft.paragraphs[::-1]
+    window = min(_EDGE_LINES, len(lines))
+    is_template = [_template_key(line) in template for line in lines[:window]]
+    # Whether a line of the post's own follows line i (past the window, any line is taken for one).
+    own_after = [len(lines) > window] * window
+    for i in range(window - 2, -1, -1):
+        own_after[i] = own_after[i + 1] or not is_template[i + 1]
+    inner = max((i for i in range(window) if is_template[i] and own_after[i]), default=None)
+    if inner is None:
+        return
+    if edge == 0:
+        del draft.paragraphs[: inner + 1]
+    else:
+        del draft.paragraphs[len(lines) - 1 - inner :]
+
+
+_EDGE_LINES = 8  # lines looked at from each end of a post
+
+
+def _edge_keys(paragraphs: list[str], edge: int) -> set[str]:
+    """The template keys of a post's first (edge 0) or last (edge -1) few short lines."""
+    lines = paragraphs[:_EDGE_LINES] if edge == 0 else paragraphs[-_EDGE_LINES:]
+    return {_template_key(line) for line in lines if len(line.split()) <= _MAX_TRAILER_WORDS}
