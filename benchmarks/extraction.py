@@ -14,9 +14,11 @@ warms the other's caches. Pages are read and decompressed before the clock start
 extraction only. A set's extractors take turns, 40 pages at a time, so that each meets the host's
 load of the same moments; on a shared host that load still moves their ratio by a fifth from one run
 to the next, so `--repeat N` times every set N times (fresh processes each time: no page is timed
-twice in one process, whatever a library caches) and keeps each extractor's fastest pass. Metrics as `../shared/bench/README.md` defines them (see metrics.py). Two of its
-anchors are checked in the same run before any figure is trusted: trafilatura's zyte F1 (0.960) and
-its tfeval F1 on this dev half (0.926), each within 0.002.
+twice in one process, whatever a library caches) and keeps each extractor's fastest pass.
+
+Metrics as `../shared/bench/README.md` defines them (see metrics.py). Two of its anchors are checked
+in the same run before any figure is trusted: trafilatura's zyte F1 (0.960) and its tfeval F1 on
+this dev half (0.926), each within 0.002.
 
 `--pool N` adds a row per set: newscrawler as the crawl runs it, pages decoded and extracted in the
 extraction pool's N worker processes (newscrawler/pool, the crawl's default is one per core) and
