@@ -335,6 +335,32 @@ def test_the_boards_lines_around_each_post_are_not_its_text_when_a_theme_left_th
     ]
 
 
+_OWN_LINE = st.text(alphabet="abcdefghij klmnop.", min_size=12, max_size=40).map(lambda t: f"Own {t} words")
+
+
+@given(
+    st.lists(st.lists(_OWN_LINE, min_size=1, max_size=4), min_size=3, max_size=8),
+    st.lists(
+        st.sampled_from(["Posts: {n}", "Joined: {n}", "Member", "RE: Subject #{n}"]), max_size=3, unique=True
+    ),
+    st.lists(st.sampled_from(["Like", "Reply", "Quote", "Report"]), max_size=3, unique=True),
+)
+def test_template_lines_come_off_and_the_posts_own_lines_stay(texts, head, tail):
+    """Posts by different people whose blocks wrap their own lines in the board's lines (numbers
+    differing from post to post): what comes out is each post's own lines, whole. (Own lines
+    differ from post to post: three people posting the very same line are a board's too.)"""
+    # Marked with letters: the template test reads lines with their numbers masked.
+    own = [
+        [f"{line} ({'abcdefgh'[i]}{'wxyz'[j]})" for j, line in enumerate(lines)]
+        for i, lines in enumerate(texts)
+    ]
+    drafts = [
+        _draft(f"user{i}", *(h.format(n=7 * i + 1) for h in head), *mine, *tail) for i, mine in enumerate(own)
+    ]
+    strip_template_lines(drafts)
+    assert [d.paragraphs for d in drafts] == own
+
+
 def test_lines_only_two_people_share_or_a_line_inside_a_post_stay():
     drafts = [
         _draft("ann", "Like", "A point.", "Reply"),

@@ -94,52 +94,66 @@ def _template_key(paragraph: str) -> str:
 
 
 def strip_template_lines(drafts: list[PostDraft]) -> None:
-    """Take the board's template lines off the head and the tail of the posts of one page."""
+    """Take the board's template lines off the head and the tail of the posts of one page. One
+    set of template lines serves both ends: a short post's head and tail overlap."""
     if len(drafts) < _MIN_AUTHORS:
         return
-    for edge in (0, -1):
-        authors: dict[str, set[str]] = defaultdict(set)
-        posts: dict[str, int] = defaultdict(int)
-        for draft in drafts:
-            for key in _edge_keys(draft.paragraphs, edge):
-                authors[key].add((draft.author or "").casefold())
-                posts[key] += 1
-        template = {
-            key
-            for key, count in posts.items()
-            if count >= _TEMPLATE_SHARE * len(drafts) and len(authors[key]) >= _MIN_AUTHORS
-        }
-        if not template:
-            continue
-        for draft in drafts:
-            _cut_through(draft, template, edge)
-
-
-def _cut_through(draft: PostDraft, template: set[str], edge: int) -> None:
-    """Drop the post's lines from its edge through its innermost template line there that has
-    text of the post's own beyond it: what stands before the board's last head line (the
-    author's rank, "Four Years of Service") is the board's too, and so is what follows its first
-    tail line. A post keeps its own lines, at least one."""
-    lines = draft.paragraphs if edge == 0 else draft.paragraphs[::-1]
-    window = min(_EDGE_LINES, len(lines))
-    is_template = [_template_key(line) in template for line in lines[:window]]
-    # Whether a line of the post's own follows line i (past the window, any line is taken for one).
-    own_after = [len(lines) > window] * window
-    for i in range(window - 2, -1, -1):
-        own_after[i] = own_after[i + 1] or not is_template[i + 1]
-    inner = max((i for i in range(window) if is_template[i] and own_after[i]), default=None)
-    if inner is None:
+    authors: dict[str, set[str]] = defaultdict(set)
+    posts: dict[str, int] = defaultdict(int)
+    for draft in drafts:
+        for key in _edge_keys(draft.paragraphs):
+            authors[key].add((draft.author or "").casefold())
+            posts[key] += 1
+    template = {
+        key
+        for key, count in posts.items()
+        if count >= _TEMPLATE_SHARE * len(drafts) and len(authors[key]) >= _MIN_AUTHORS
+    }
+    if not template:
         return
-    if edge == 0:
-        del draft.paragraphs[: inner + 1]
-    else:
-        del draft.paragraphs[len(lines) - 1 - inner :]
+    for draft in drafts:
+        _cut_through(draft, template)
 
 
+def _cut_through(draft: PostDraft, template: set[str]) -> None:
+    """Drop the post's lines from its start through the board's last line before its first
+    sentence, and from the board's first line after its last sentence to its end: what stands
+    before the board's head lines (the author's rank, "Four Years of Service") is the board's
+    too, and so is what follows its tail lines ("Reply Report" beside the usual "Reply"). A post
+    without a sentence (a "+1", a "Thanks!") loses only template lines at its ends."""
+    lines = draft.paragraphs
+    keys = [_template_key(line) for line in lines]
+    sentences = [i for i, line in enumerate(lines) if keys[i] not in template and _is_sentence(line)]
+    if not sentences:
+        while len(lines) > 1 and keys[0] in template:
+            del lines[0], keys[0]
+        while len(lines) > 1 and keys[-1] in template:
+            del lines[-1], keys[-1]
+        return
+    first, last = sentences[0], sentences[-1]
+    tail = min(
+        (i for i in range(max(last + 1, len(lines) - _EDGE_LINES), len(lines)) if keys[i] in template),
+        default=None,
+    )
+    if tail is not None:
+        del lines[tail:]
+    head = max((i for i in range(min(first, _EDGE_LINES)) if keys[i] in template), default=None)
+    if head is not None:
+        del lines[: head + 1]
+
+
+def _is_sentence(line: str) -> bool:
+    """A line of writing: a sentence ending as one, or long; a rank, a count or a button is neither."""
+    words = len(line.split())
+    return words >= _LONG_LINE_WORDS or (words >= 2 and line.rstrip()[-1:] in _SENTENCE_ENDS)
+
+
+_LONG_LINE_WORDS = 8
+_SENTENCE_ENDS = frozenset(".!?…。！？")
 _EDGE_LINES = 8  # lines looked at from each end of a post
 
 
-def _edge_keys(paragraphs: list[str], edge: int) -> set[str]:
-    """The template keys of a post's first (edge 0) or last (edge -1) few short lines."""
-    lines = paragraphs[:_EDGE_LINES] if edge == 0 else paragraphs[-_EDGE_LINES:]
+def _edge_keys(paragraphs: list[str]) -> set[str]:
+    """The template keys of a post's first and last few short lines."""
+    lines = paragraphs[:_EDGE_LINES] + paragraphs[-_EDGE_LINES:]
     return {_template_key(line) for line in lines if len(line.split()) <= _MAX_TRAILER_WORDS}
