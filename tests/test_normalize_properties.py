@@ -181,6 +181,36 @@ def test_authors_never_invent_a_name_and_are_idempotent(raws):
     assert len({n.casefold() for n in names}) == len(names)
 
 
+_PROSE = st.lists(
+    st.sampled_from(
+        ["The", "council", "met", "again", "on", "Tuesday", "and", "voted", "for", "the", "plan"]
+    ),
+    min_size=5,
+    max_size=12,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_PROSE.map(" ".join), min_size=2, max_size=8, unique=True))
+def test_a_text_rendered_twice_loses_its_second_copy(paragraphs):
+    """Two or more paragraphs, then all of them again in order: an article rendered twice."""
+    paragraphs = [f"{p}, part {chr(97 + i)}." for i, p in enumerate(paragraphs)]
+    assume(len({paragraph_key(p) for p in paragraphs}) == len(paragraphs))
+    assert clean_paragraphs(paragraphs + paragraphs) == clean_paragraphs(paragraphs)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_PROSE.map(" ".join), min_size=4, max_size=8, unique=True))
+def test_two_lines_repeated_here_and_there_in_a_long_text_stay(paragraphs):
+    """A meal plan or a schedule repeats a pair of lines of an earlier day: the text's own."""
+    paragraphs = [f"{p}, day {chr(97 + i)}." for i, p in enumerate(paragraphs)]
+    assume(len({paragraph_key(p) for p in paragraphs}) == len(paragraphs))
+    pair = ["Asparagus and eggs with sweet potato.", "Portion containers: one green, one red."]
+    days = [[line, *pair] for line in paragraphs]
+    text = [line for day in days for line in day]
+    assert clean_paragraphs(text) == text
+
+
 @settings(max_examples=200, deadline=None)
 @given(raw=any_text)
 def test_forum_user_names_keep_their_case_and_letters(raw):
