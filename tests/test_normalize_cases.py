@@ -320,6 +320,18 @@ def test_reply_prefix_stays_where_asked():
 
 
 # (paragraphs as extracted, site boilerplate keys, expected paragraphs)
+MEAL_PLAN = [
+    f"{line} {day}" if "Day" in line else line
+    for day in ("one", "two", "three", "four")
+    for line in (
+        "Day plan for week",
+        f"Eat 60 to 90 minutes before the workout of day {day}.",
+        "Asparagus and eggs with half a cup of sweet potato.",
+        "Portion containers: one green, one red, one yellow.",
+        f"A different dinner for the evening of day {day} of the plan.",
+    )
+]
+
 BODIES = [
     (["First.", "", "  Second\n paragraph  "], (), ["First.", "Second paragraph"]),
     # A paragraph right after itself is still the text (placeholder text, a table's header row
@@ -408,31 +420,7 @@ BODIES = [
     ),
     # A meal plan (a schedule, a programme) repeats two lines of an earlier day among its own: a
     # short run of repeats in a long text is the text's, not a second copy of it.
-    (
-        [
-            f"{line} {day}" if "Day" in line else line
-            for day in ("one", "two", "three", "four")
-            for line in (
-                "Day plan for week",
-                f"Eat 60 to 90 minutes before the workout of day {day}.",
-                "Asparagus and eggs with half a cup of sweet potato.",
-                "Portion containers: one green, one red, one yellow.",
-                f"A different dinner for the evening of day {day} of the plan.",
-            )
-        ],
-        (),
-        [
-            f"{line} {day}" if "Day" in line else line
-            for day in ("one", "two", "three", "four")
-            for line in (
-                "Day plan for week",
-                f"Eat 60 to 90 minutes before the workout of day {day}.",
-                "Asparagus and eggs with half a cup of sweet potato.",
-                "Portion containers: one green, one red, one yellow.",
-                f"A different dinner for the evening of day {day} of the plan.",
-            )
-        ],
-    ),
+    (MEAL_PLAN, (), MEAL_PLAN),
     (["Yes.", "He said no.", "Yes."], (), ["Yes.", "He said no.", "Yes."]),  # short repeats are speech
     (["Text of the post.", "Uploaded files:", "khamenei-speech.jpg"], (), ["Text of the post."]),
     (["Text of the post.", "Attachments:", "report.pdf (2 MB)", "photo.png"], (), ["Text of the post."]),

@@ -235,7 +235,7 @@ def _site_title(page: Page, h1: etree._Element) -> bool:
         if "home" in _rel_tokens(link):
             return True
         url = archived_original(page.absolute(link.get("href")) or "")
-        if url and urlsplit(url).path in ("", "/") and not urlsplit(url).query:
+        if url and _is_home(url):
             return True
     return False
 
