@@ -233,3 +233,56 @@ def test_no_results_wording_at_a_storys_address_or_in_a_long_text_is_no_empty_se
         f"<ul>{results}</ul></main>",
     )
     assert extract_page(found, "https://news.example.org/search?q=budget").reason != "no_results"
+
+
+def bare_page(title: str, *paragraphs: str) -> str:
+    """A page as a web server or a host writes it: a title, a heading, a line or two, no links."""
+    said = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return f"<html><head><title>{title}</title></head><body><h1>{title}</h1>{said}</body></html>"
+
+
+@pytest.mark.parametrize(
+    ("html", "reason", "detail"),
+    [
+        (bare_page("502 Bad Gateway", "nginx/1.18.0"), "soft_404", "502"),
+        (
+            bare_page("Service Unavailable", "The server is temporarily unable to service your request."),
+            "soft_404",
+            "Service Unavailable",
+        ),
+        (
+            bare_page(
+                "Internal Server Error", "The server encountered an internal error or misconfiguration."
+            ),
+            "soft_404",
+            "Internal Server Error",
+        ),
+        (bare_page("It works!", "This is the default web page for this server."), "placeholder", "It works!"),
+        (
+            bare_page("Coming soon", "Our new website is on its way. Check back soon."),
+            "placeholder",
+            "Coming soon",
+        ),
+        (
+            bare_page("Account Suspended", "This account has been suspended. Contact your hosting provider."),
+            "placeholder",
+            "Account Suspended",
+        ),
+    ],
+    ids=["bad-gateway", "unavailable", "server-error", "default-page", "coming-soon", "suspended"],
+)
+def test_a_servers_error_or_a_hosts_placeholder_answered_200_is_said_as_such(html, reason, detail):
+    """Such a page is a headed sentence that links nowhere, as a bare text is (pagekind.is_bare_text):
+    its title says it is none."""
+    result = extract_page(html, STORY_URL)
+    assert (result.kind, result.drafts, result.reason, result.detail) == ("other", [], reason, detail)
+    # Wherever it is served: a dead link answered by the server is no page of the site's.
+    assert extract_page(html, "https://news.example.org/about-us-old").reason == reason
+
+
+def test_a_story_headlined_with_a_servers_words_keeps_its_record():
+    headline = "Service unavailable: the outage that stopped the trams"
+    text = "The council met on Tuesday to weigh the tram operator's failure and its cost. " * 12
+    page = chrome(headline, f"<main><article><h1>{headline}</h1><p>{text}</p></article></main>")
+    [record] = extract_records(page, STORY_URL)
+    assert record["title"] == headline

@@ -16,6 +16,7 @@ from newscrawler.extract.page import Page
 from newscrawler.extract.pagekind import (
     address_names_headline,
     is_article,
+    is_bare_text,
     page_kind_features,
     title_opens_with_site_name,
 )
@@ -232,3 +233,35 @@ def test_a_table_whose_rows_each_link_a_page_is_told_to_the_model_as_a_list():
     page = Page(html.replace("</article>", thread_list_table(3) + "</article>"), story_url)
     assert 0.0 < page_kind_features(page, extract_article(page))["linked_row_share"] < 0.5
     assert is_article(page, extract_article(page))
+
+
+BARE_TEXT = (
+    "<html><head><title>Lorem Ipsum</title></head><body><main><section><div>"
+    "Lorem ipsum dolor sit amet, consectetur adipiscing elit.</div></section></main></body></html>"
+)
+
+
+def test_a_headed_text_that_links_nowhere_is_an_article_however_short():
+    """A page that is nothing but a title and a sentence or two is no list of anything: the model,
+    which reads a short text among menus as an empty page, is not asked."""
+    url = "https://example.org/notes/lorem/"
+    page = Page(BARE_TEXT, url)
+    draft = extract_article(page)
+    assert not load_model("pagekind").says_yes(page_kind_features(page, draft))
+    assert is_bare_text(page, draft) and is_article(page, draft)
+    # A link to the page itself, or one that leads nowhere, is no navigation.
+    own_link = BARE_TEXT.replace("</section>", f'</section><a href="{url}">#</a><a href="javascript:">^</a>')
+    page = Page(own_link, url)
+    assert is_bare_text(page, extract_article(page))
+
+
+def test_a_short_text_with_somewhere_to_go_or_something_to_fill_in_is_for_the_model():
+    url = "https://example.org/notes/lorem/"
+    for extra in ('<a href="/notes/">All notes</a>', '<form action="/s"><input name="q"></form>'):
+        page = Page(BARE_TEXT.replace("</main>", extra + "</main>"), url)
+        assert not is_bare_text(page, extract_article(page)), extra
+    # Words that are no sentence, or a title that names an error, are no text of the page's own.
+    for title, text in (("Lorem Ipsum", "nginx"), ("404", "The requested URL was not found on this server.")):
+        html = f"<html><head><title>{title}</title></head><body><p>{text}</p></body></html>"
+        page = Page(html, url)
+        assert not is_bare_text(page, extract_article(page)), title

@@ -59,6 +59,9 @@ _NOT_A_STORY_TITLE = re.compile(
     r"|搜索结果|検索結果|검색결과",
     re.IGNORECASE,
 )
+# An HTTP status as a title's first word ("502 Bad Gateway", "503 Service Unavailable"): a
+# server's or a proxy's error page, answered 200 by some.
+_STATUS_TITLE = re.compile(r"\W*[1-5]\d\d\b")
 _SENTENCE = re.compile(r"[.!?。！？]['\"”’»)]?(?:\s|$)")
 _LONG_PARAGRAPH_WORDS = 30
 _CONTENT_WORD = re.compile(r"\w{4,}")
@@ -86,7 +89,24 @@ def is_article(page: Page, draft: ArticleDraft) -> bool:
     """Is the page one article (story, post, release, report, recipe...), rather than a home,
     section, tag, archive or search page, a login wall or an error page? `draft` is the article as
     outlined (extract.article.outline_article): its date and byline are not chosen yet."""
-    return load_model("pagekind").says_yes(page_kind_features(page, draft))
+    return is_bare_text(page, draft) or load_model("pagekind").says_yes(page_kind_features(page, draft))
+
+
+def is_bare_text(page: Page, draft: ArticleDraft) -> bool:
+    """The page is nothing but a headed text: it links nowhere and asks for nothing, and what it
+    says is prose. Such a page is no list of anything (a list is made of links), so its text is its
+    main text however short it is: the model, fit on sites whose every page has menus, reads a
+    short text as an empty page. An error or a wall says as much in its title or its wording, which
+    the router asks of any page this short (walls.py)."""
+    title = draft.title or ""
+    if _NOT_A_STORY_TITLE.search(title) or _STATUS_TITLE.match(title):
+        return False
+    if not any(word_count(p) >= _HEADLINE_WORDS and _SENTENCE.search(p) for p in draft.paragraphs):
+        return False
+    own = page.absolute(page.url)
+    if any((target := page.absolute(a.get("href"))) and target != own for a in page.tagged("a")):
+        return False
+    return next(page.tree.iter("form", "input", "select", "textarea", "iframe"), None) is None
 
 
 def page_kind_features(page: Page, draft: ArticleDraft) -> dict[str, float]:

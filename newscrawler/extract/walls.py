@@ -2,14 +2,14 @@
 
 A bot challenge (a CDN's or a firewall's "checking your browser", a CAPTCHA, an access-denied
 notice) or the shell of an app whose text only a browser renders is no article and no listing.
-A page refusing readers of the crawl's country or region, or saying the site is down for
-maintenance, is neither, nor is an error page, a
-consent or an age gate served at an article's address (a "soft 404" of a story taken down), nor a
-search's page that found nothing. Counted
-as pages without an article (`not_article`), or worse as articles headlined "Page not found", a
-crawl a site blocks looks healthy; counted under their own reasons (`bot_challenge`, `geo_blocked`,
-`site_maintenance`, `needs_javascript`, `soft_404`, `no_results`, `consent_wall`, `age_gate`) they say
-what happened.
+Nor is a page refusing readers of the crawl's country or region, a notice that the site is down
+for maintenance, an error page (a "soft 404" of a story taken down, a server's error answered
+200), a host's placeholder ("coming soon", a suspended account), a consent or an age gate served
+at an article's address, or a search's page that found nothing. Counted as pages without an
+article (`not_article`), or worse as articles headlined "Page not found", a crawl a site blocks
+looks healthy; counted under their own reasons (`bot_challenge`, `geo_blocked`,
+`site_maintenance`, `needs_javascript`, `soft_404`, `placeholder`, `no_results`, `consent_wall`,
+`age_gate`) they say what happened.
 
 Vendors are data: each names literals (lower case) its challenge and block pages carry. Most of
 them are also on the vendor's ordinary pages (its scripts, its cookies' names), so a page is a
@@ -104,7 +104,22 @@ _STAND_INS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:(?:is )?no longer (?:available|online|exists)|(?:is )?(?:not available|unavailable)"
             r"|(?:has been |was )(?:removed|deleted)|(?:has )?expired|nicht mehr verfügbar|existiert nicht"
             r"|n[’']existe (?:pas|plus)|n[’']est plus disponible|ya no está disponible|no existe"
-            r"|non è più disponibile|non esiste)",
+            r"|non è più disponibile|non esiste)"
+            # A server's or a proxy's error page, answered 200 by some: titled by its status.
+            r"|^\W*[45]\d\d\b|internal server error|service (?:temporarily )?unavailable|bad gateway"
+            r"|gateway time-?out|bad request|too many requests",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        # What a host serves in place of a site that has no pages (yet, or any more): a server's
+        # default page, "coming soon", a suspended account.
+        "placeholder",
+        re.compile(
+            r"^\W*it works\W*$|default (?:web )?page|test page for|welcome to (?:nginx|apache|iis)\b"
+            r"|coming soon|under construction|account (?:has been )?suspended|site (?:is )?suspended"
+            r"|domain (?:is )?(?:for sale|parked)|this domain (?:name )?(?:may be|is) for sale"
+            r"|en construcción|in costruzione|en construction|im aufbau|bald verfügbar",
             re.IGNORECASE,
         ),
     ),
@@ -126,6 +141,7 @@ _STAND_INS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
+_NOT_GATES = 2  # the error page and the placeholder: what they are wherever they are served
 # A search that found nothing says so in a sentence, in the usual wordings of the languages crawled
 # most; asked only of a page at a search's address (see at_search_address).
 _NO_RESULTS_WORDING = re.compile(
@@ -186,7 +202,7 @@ _WORD = re.compile(r"\w+")
 
 @dataclass(frozen=True, slots=True)
 class Wall:
-    # bot_challenge, geo_blocked, site_maintenance, needs_javascript, soft_404, no_results,
+    # bot_challenge, geo_blocked, site_maintenance, needs_javascript, soft_404, placeholder, no_results,
     # consent_wall, age_gate
     reason: str
     detail: str  # the vendor, or what the page says
@@ -216,14 +232,14 @@ def find_wall(page: Page) -> Wall | None:
 def find_stand_in(
     page: Page, title: str | None, text: Sequence[str], *, in_articles_place: bool = True
 ) -> Wall | None:
-    """The error page (`soft_404`), the consent or the age gate (`consent_wall`, `age_gate`) a page
-    is, when its headline or `<title>` says so and its own `text` is a sentence or two; None
-    otherwise. Gates only `in_articles_place` (a page read as an article, by its address and
-    layout): a site's own "Cookie settings" page is no gate in an article's place."""
+    """The error page (`soft_404`), the host's placeholder (`placeholder`), the consent or the age
+    gate (`consent_wall`, `age_gate`) a page is, when its headline or `<title>` says so and its own
+    `text` is a sentence or two; None otherwise. Gates only `in_articles_place` (a page read as an
+    article, by its address and layout): a site's own "Cookie settings" page is no gate there."""
     if sum(len(_WORD.findall(paragraph)) for paragraph in text) > MAX_WALL_WORDS:
         return None
     titles = [t for t in (title, page.tree.findtext(".//title")) if t]
-    for reason, wording in _STAND_INS if in_articles_place else _STAND_INS[:1]:
+    for reason, wording in _STAND_INS if in_articles_place else _STAND_INS[:_NOT_GATES]:
         for stated in titles:
             if match := wording.search(stated):
                 return Wall(reason, " ".join(match.group(0).split()))

@@ -35,9 +35,9 @@ HTML_TYPES = (b"text/html", b"application/xhtml+xml")
 QUIET_REASONS = frozenset({"page_cap", "depth_limit", "stopped"})
 # A page gave no record because something stood in its place (extract/walls.py): logged per URL.
 # A challenge, a region's refusal, a maintenance notice, a consent or an age gate means the crawl
-# never got the page: an error. An app's empty shell or an error page answered 200 (a story taken
-# down) is skipped.
-WALL_REASONS = BLOCKED_REASONS | {"needs_javascript", "soft_404", "no_results"}
+# never got the page: an error. An app's empty shell, an error page answered 200 (a story taken
+# down) or a host's placeholder ("coming soon") is skipped.
+WALL_REASONS = BLOCKED_REASONS | {"needs_javascript", "soft_404", "placeholder", "no_results"}
 # What the callbacks of the process may output between two turns of the event loop, all together:
 # each request they yield is taken through the spider middlewares as it is yielded, then scheduled
 # by Scrapy's workers (CONCURRENT_ITEMS per response) on the next turn. Unpaced, a sitemap of 1,000
