@@ -373,3 +373,17 @@ def test_a_menu_entry_reading_by_is_no_byline():
         "<ul><li>Shop</li></ul></li></ul></nav>"
     )
     assert authors_of(before_text=menu, site_name="Example News") == []
+
+
+def test_a_byline_printed_after_the_date_on_its_line_is_the_credit():
+    """A dateline and a byline on one line, the date first ("06.11.2023 13:30 von Olga"): no
+    class names the byline, and its line does not open with "By"."""
+    for line, name in (
+        ("06.11.2023 13:30 von Olga", ["Olga"]),
+        ("21.01.2022 11:46 | von Patrick Otte", ["Patrick Otte"]),
+        ("July 24, 2019 by Amy Motroni", ["Amy Motroni"]),
+        ("2024-05-02, 09:15 by Jane Doe and John Roe", ["Jane Doe", "John Roe"]),
+    ):
+        assert authors_of(before_text=f"<p><span>{line}</span></p>") == name, line
+    # A date then a sentence that happens to hold a byline word is no byline.
+    assert authors_of(before_text="<p>2 May 2024 by the river, the council met.</p>") == []

@@ -31,6 +31,7 @@ from newscrawler.extract.page import Page
 from newscrawler.extract.structured import ARTICLE_TYPES, Node, node_types
 from newscrawler.extract.textblocks import paragraphs_of
 from newscrawler.normalize.authors import AGENCIES, is_desk, parse_authors
+from newscrawler.normalize.datevocab import MONTHS
 from newscrawler.normalize.text import squeezed
 
 _BYLINE_WORDS = ("by", "von", "par", "por", "door", "di", "av", "af", "przez", "от")
@@ -345,9 +346,15 @@ def _by_line(page: Page) -> tuple[lxml.html.HtmlElement, str] | None:
     for element in around.iter("p", "span", "div", "address", "em", "strong", "i", "b", "li"):
         # Where the element's text starts decides: building the whole text of every div (each
         # holding the text of all inside it) cost more than the rest of author finding.
-        if not _may_start_byline(_leading_text(element).strip()):
+        lead = _leading_text(element).strip()
+        dated = _may_open_a_date(lead)  # "06.11.2023 13:30 von Olga": a dateline, then the byline
+        if not dated and not _may_start_byline(lead):
             continue
         text = " ".join((element.text_content() or "").split())
+        if dated:
+            if not (head := _DATE_BEFORE_BYLINE.match(text)):
+                continue
+            text = text[head.end() :]
         if _BYLINE_PREFIX.fullmatch(text) and (following := _after_label(element)):
             text = f"{text} {following}"  # "<b>Von:</b><br>Jane Doe": the label in a box of its own
         if not _BYLINE_TEXT.match(text):
@@ -361,11 +368,32 @@ def _by_line(page: Page) -> tuple[lxml.html.HtmlElement, str] | None:
         else:
             first = text
         if len(first) < _BYLINE_MAX_CHARS and _BYLINE_TEXT.match(first) and not _outside_the_article(element):
-            line = next((line for line in paragraphs_of(element) if _BYLINE_TEXT.match(line)), text)
+            lines = (_DATE_BEFORE_BYLINE.sub("", line, count=1) for line in paragraphs_of(element))
+            line = next((line for line in lines if _BYLINE_TEXT.match(line)), text)
             # "By clicking Submit, you agree ...", "Por favor, ...": a sentence, not a credit.
             if _starts_with_a_name(line):
                 return element, line
     return None
+
+
+# A date (and a time) printed before a byline word on its line: "06.11.2023 13:30 von Olga",
+# "21.01.2022 11:46 | von Patrick Otte", "July 24, 2019 by Amy Motroni".
+_DATE_BEFORE_BYLINE = re.compile(
+    r"^\s*(?:\d{1,2}[./-]\s?\d{1,2}[./-]\s?(?:19|20)?\d\d|(?:19|20)\d\d-\d\d-\d\d"
+    r"|\d{1,2}\.?\s+[^\W\d_]{3,}\.?,?\s+(?:19|20)\d\d"
+    r"|[^\W\d_]{3,}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d)"
+    r"(?:,?\s*(?:um\s+)?\d{1,2}[:.]\d\d(?:\s*(?:uhr|h|am|pm))?)?\s*[|,•·–—-]?\s*"
+    rf"(?=(?:{'|'.join(_BYLINE_WORDS)})\s)",
+    re.IGNORECASE,
+)
+
+
+def _may_open_a_date(lead: str) -> bool:
+    """Whether a text starting with `lead` may start with a date: a digit, or a month's name."""
+    if lead[:1].isdigit():
+        return True
+    first = lead.split(maxsplit=1)[0].rstrip(".,").casefold() if lead else ""
+    return first in MONTHS
 
 
 def _starts_with_a_name(line: str) -> bool:
