@@ -244,7 +244,7 @@ def bare_page(title: str, *paragraphs: str) -> str:
 @pytest.mark.parametrize(
     ("html", "reason", "detail"),
     [
-        (bare_page("502 Bad Gateway", "nginx/1.18.0"), "soft_404", "502"),
+        (bare_page("502 Bad Gateway", "nginx/1.18.0"), "soft_404", "502 Bad Gateway"),
         (
             bare_page("Service Unavailable", "The server is temporarily unable to service your request."),
             "soft_404",
@@ -286,3 +286,11 @@ def test_a_story_headlined_with_a_servers_words_keeps_its_record():
     page = chrome(headline, f"<main><article><h1>{headline}</h1><p>{text}</p></article></main>")
     [record] = extract_records(page, STORY_URL)
     assert record["title"] == headline
+
+
+def test_a_headline_holding_a_servers_or_a_hosts_words_is_no_stand_in():
+    """The words must be the title, or a part of it between separators, not a headline's words."""
+    for headline in ("New iPhone coming soon", "Tram service unavailable for hours after storm"):
+        html = bare_page(headline, "The company said so on Tuesday, and gave no reason for it.")
+        [record] = extract_records(html, STORY_URL)
+        assert record["title"] == headline

@@ -86,6 +86,15 @@ _MAINTENANCE_WORDING = re.compile(
     r"|wartungsarbeiten|wartungsmodus|en (?:cours de )?maintenance|en mantenimiento|in manutenzione"
     r"|in onderhoud|w trakcie przerwy technicznej|em manutenção"
 )
+# A title's part between separators ("503 Service Unavailable", "Coming soon | Example Shop"):
+# where a page's title is no headline but what stands in the page's place.
+_SEGMENT_START = r"(?:^|(?<=[|:–—•·])|(?<=\s-))[\s\W]*?"
+_SEGMENT_END = r"[\s!.]*(?:$|(?=[|:–—•·])|(?=-\s))"
+_HTTP_REASONS = (
+    r"error|internal server error|service (?:temporarily )?unavailable|bad gateway|gateway time-?out"
+    r"|bad request|too many requests|forbidden|not found|unauthori[sz]ed|gone|request time-?out"
+    r"|method not allowed"
+)
 # Headlines of pages a site serves in an article's place, at its address: an error page or a story
 # taken down (a "soft 404", answered 200), a consent or an age gate. On a page whose own text is a
 # sentence or two only: a story may well be headlined "... no longer available in France".
@@ -105,21 +114,23 @@ _STAND_INS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|(?:has been |was )(?:removed|deleted)|(?:has )?expired|nicht mehr verfügbar|existiert nicht"
             r"|n[’']existe (?:pas|plus)|n[’']est plus disponible|ya no está disponible|no existe"
             r"|non è più disponibile|non esiste)"
-            # A server's or a proxy's error page, answered 200 by some: titled by its status.
-            r"|^\W*[45]\d\d\b|internal server error|service (?:temporarily )?unavailable|bad gateway"
-            r"|gateway time-?out|bad request|too many requests",
+            # A server's or a proxy's error page, answered 200 by some: a title (or a part of it)
+            # that is its status and reason, not a headline that holds them ("500 jobs cut").
+            rf"|{_SEGMENT_START}(?:[45]\d\d(?:\s*[-:–]?\s*(?:{_HTTP_REASONS}))?|{_HTTP_REASONS}){_SEGMENT_END}",
             re.IGNORECASE,
         ),
     ),
     (
         # What a host serves in place of a site that has no pages (yet, or any more): a server's
-        # default page, "coming soon", a suspended account.
+        # default page, "coming soon", a suspended account. A title or a part of it: "New iPhone
+        # coming soon" is a headline.
         "placeholder",
         re.compile(
-            r"^\W*it works\W*$|default (?:web )?page|test page for|welcome to (?:nginx|apache|iis)\b"
-            r"|coming soon|under construction|account (?:has been )?suspended|site (?:is )?suspended"
-            r"|domain (?:is )?(?:for sale|parked)|this domain (?:name )?(?:may be|is) for sale"
-            r"|en construcción|in costruzione|en construction|im aufbau|bald verfügbar",
+            rf"{_SEGMENT_START}(?:it works|coming soon|under construction|en construcción|in costruzione"
+            r"|en construction|im aufbau|(?:this )?(?:account|site|website) (?:is |has been )?suspended"
+            r"|(?:this )?domain (?:name )?(?:is |may be )?(?:for sale|parked)|welcome to (?:nginx|openresty)"
+            r"|(?:[\w-]+\s+){0,3}default (?:web )?page|test page for the [\w ]{2,30}server"
+            rf"){_SEGMENT_END}",
             re.IGNORECASE,
         ),
     ),
