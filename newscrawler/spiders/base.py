@@ -243,8 +243,8 @@ class NewscrawlerSpider(Spider):
         """Count why a page gave no record. Something in the page's place is logged with what gave
         it away: a bot challenge, a region's refusal, a maintenance notice, a consent or an age gate
         is an error (the crawl never got the page); an app's empty shell (the site needs a renderer)
-        or an error page answered 200 (`soft_404`), or a search that found nothing (`no_results`),
-        is skipped. Other reasons (a listing, ...) are counted quietly."""
+        or an error page answered 200 (`soft_404`), a host's placeholder (`placeholder`), or a search
+        that found nothing (`no_results`), is skipped. Other reasons (a listing, ...) are counted quietly."""
         if not result.reason:
             return
         if result.reason in WALL_REASONS:
