@@ -118,14 +118,23 @@ CHALLENGERS = {
 }
 # A story taken down, its address answered 200 with an error page: no error of the crawl's, skipped.
 GONE = "/2024/05/05/f-gone-story.html"
+# A host's page in place of a site it suspended, at a story's address: a headed sentence that links
+# nowhere, as a bare text is (pagekind.is_bare_text), which its title says it is not.
+SUSPENDED = "/2024/05/06/f-suspended-story.html"
 EXTRA_ROUTES: dict[str, Act] = {
     GONE: page(200, bare(*SOFT_404)),
+    SUSPENDED: page(
+        200,
+        "<html><head><title>Account Suspended</title></head><body><h1>Account Suspended</h1>"
+        "<p>This account has been suspended. Contact your hosting provider for more information.</p>"
+        "</body></html>",
+    ),
     "/f/loop-b.html": redirect(301, "/f/loop-a.html?utm_source=x"),
     "/f/refresh-b.html": Act(response(200, refresh_page("/f/refresh-a.html"))),
     **{f"/f/chain-{n}.html": redirect(302, f"/f/chain-{n + 1}.html") for n in range(2, 10)},
     "/f/reload.html": Act(response(200, refresh_page("/f/reload.html", "A page that reloads itself"))),
 }
-LISTED = [*FAULTS, "/f/reload.html", GONE, "gopher://127.0.0.1/f/unsupported"]
+LISTED = [*FAULTS, "/f/reload.html", GONE, SUSPENDED, "gopher://127.0.0.1/f/unsupported"]
 
 
 def closed_port() -> int:
@@ -235,6 +244,14 @@ def test_a_story_taken_down_is_skipped_as_a_soft_404_and_said(crawl):
     assert manifest["skipped"]["soft_404"] == 1
     assert f"INFO: skipped: soft_404 {server.base_url}{GONE} (page can’t be found)" in result.stderr
     assert not any("found" in (r.get("title") or "") for r in result.records)
+
+
+def test_a_hosts_placeholder_in_the_pages_place_is_skipped_and_said(crawl):
+    result, server, *_ = crawl
+    [manifest] = result.manifests
+    assert manifest["skipped"]["placeholder"] == 1
+    assert f"INFO: skipped: placeholder {server.base_url}{SUSPENDED} (Account Suspended)" in result.stderr
+    assert not any("Suspended" in (r.get("title") or "") for r in result.records)
 
 
 def test_a_meta_refresh_loop_is_a_loop_and_a_self_refresh_a_page(crawl):
