@@ -294,3 +294,29 @@ def test_a_headline_holding_a_servers_or_a_hosts_words_is_no_stand_in():
         html = bare_page(headline, "The company said so on Tuesday, and gave no reason for it.")
         [record] = extract_records(html, STORY_URL)
         assert record["title"] == headline
+
+
+def test_a_firewalls_rejection_and_a_scripted_redirect_are_said_as_such():
+    rejected = bare_page(
+        "Request Rejected",
+        "The requested URL was rejected. Please consult with your administrator.",
+        "Your support ID is: 1234567890123456789",
+    )
+    result = extract_page(rejected, STORY_URL)
+    assert (result.kind, result.reason, result.detail) == (
+        "other",
+        "bot_challenge",
+        "the requested url was rejected",
+    )
+    redirect = bare_page("Redirecting...", "You are being redirected to the story.").replace(
+        "</head>", "<script>window.location.replace('/2024/05/02/the-story.html');</script></head>"
+    )
+    result = extract_page(redirect, STORY_URL)
+    assert (result.kind, result.reason, result.detail) == ("other", "needs_javascript", "Redirecting...")
+    # Without a script to send the reader on, a page that says the words is read as any other.
+    assert (
+        extract_page(
+            redirect.replace("<script>", "<noscript>").replace("</script>", "</noscript>"), STORY_URL
+        ).reason
+        != "needs_javascript"
+    )

@@ -265,3 +265,16 @@ def test_a_short_text_with_somewhere_to_go_or_something_to_fill_in_is_for_the_mo
         html = f"<html><head><title>{title}</title></head><body><p>{text}</p></body></html>"
         page = Page(html, url)
         assert not is_bare_text(page, extract_article(page)), title
+
+
+def test_a_short_text_that_runs_a_script_or_refreshes_itself_is_no_bare_text():
+    """An app's or a redirect's page ("Please wait", "Redirecting...") is no document; structured
+    data in a script is data, not code."""
+    url = "https://example.org/notes/lorem/"
+    for extra, bare in (
+        ("<script>window.location = '/notes/elsewhere/';</script>", False),
+        ('<meta http-equiv="refresh" content="5; url=/notes/elsewhere/">', False),
+        ('<script type="application/ld+json">{"@type": "WebPage"}</script>', True),
+    ):
+        page = Page(BARE_TEXT.replace("</head>", extra + "</head>"), url)
+        assert is_bare_text(page, extract_article(page)) is bare, extra

@@ -62,6 +62,8 @@ _NOT_A_STORY_TITLE = re.compile(
 # An HTTP status as a title's first word ("502 Bad Gateway", "503 Service Unavailable"): a
 # server's or a proxy's error page, answered 200 by some.
 _STATUS_TITLE = re.compile(r"\W*[1-5]\d\d\b")
+# Scripts that are data (structured data, a framework's state), not code run on the page.
+_DATA_SCRIPT_TYPES = frozenset({"application/ld+json", "application/json"})
 _SENTENCE = re.compile(r"[.!?。！？]['\"”’»)]?(?:\s|$)")
 _LONG_PARAGRAPH_WORDS = 30
 _CONTENT_WORD = re.compile(r"\w{4,}")
@@ -93,11 +95,12 @@ def is_article(page: Page, draft: ArticleDraft) -> bool:
 
 
 def is_bare_text(page: Page, draft: ArticleDraft) -> bool:
-    """The page is nothing but a headed text: it links nowhere and asks for nothing, and what it
-    says is prose. Such a page is no list of anything (a list is made of links), so its text is its
-    main text however short it is: the model, fit on sites whose every page has menus, reads a
-    short text as an empty page. An error or a wall says as much in its title or its wording, which
-    the router asks of any page this short (walls.py)."""
+    """The page is nothing but a headed text: it links nowhere, runs nothing and asks for nothing,
+    and what it says is prose. Such a page is no list of anything (a list is made of links), so its
+    text is its main text however short it is: the model, fit on sites whose every page has menus,
+    reads a short text as an empty page. A page that runs a script or refreshes itself is an app's
+    or a redirect's ("Please wait", "Redirecting..."), not a document; an error or a wall says what
+    it is in its title or its wording, which the router asks of any page this short (walls.py)."""
     title = draft.title or ""
     if _NOT_A_STORY_TITLE.search(title) or _STATUS_TITLE.match(title):
         return False
@@ -106,7 +109,13 @@ def is_bare_text(page: Page, draft: ArticleDraft) -> bool:
     own = page.absolute(page.url)
     if any((target := page.absolute(a.get("href"))) and target != own for a in page.tagged("a")):
         return False
-    return next(page.tree.iter("form", "input", "select", "textarea", "iframe"), None) is None
+    for element in page.tree.iter("form", "input", "select", "textarea", "iframe", "script", "meta"):
+        if element.tag == "script":
+            if (element.get("type") or "").strip().lower() not in _DATA_SCRIPT_TYPES:
+                return False
+        elif element.tag != "meta" or (element.get("http-equiv") or "").strip().lower() == "refresh":
+            return False
+    return True
 
 
 def page_kind_features(page: Page, draft: ArticleDraft) -> dict[str, float]:

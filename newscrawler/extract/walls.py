@@ -71,6 +71,7 @@ _CHALLENGE_WORDING = re.compile(
     r"|in just a moment\W|request unsuccessful|you don.?t have permission to access"
     r"|pardon our interruption|press (?:&|&amp;|and) hold|unusual traffic from your"
     r"|access to this (?:page|site) has been (?:denied|limited)|you have been blocked|ddos protection by"
+    r"|the requested url was rejected"
 )
 # What a site says when it refuses readers of a country or region (a 200 page, or a 403 or 451).
 _REGION_WORDING = re.compile(
@@ -194,6 +195,16 @@ def at_search_address(url: str) -> bool:
     return not keys.isdisjoint(_SEARCH_KEYS)
 
 
+# What a page says while a script sends the reader on (common languages).
+_REDIRECT_NOTICE = re.compile(
+    r"\b(?:you are being redirected|you will (?:now )?be redirected|redirecting(?: you)?(?: to\b| now\b|\W*$)"
+    r"|if you are not redirected|not redirected automatically"
+    r"|sie werden (?:gleich |in kürze |nun )?weitergeleitet"
+    r"|vous (?:allez|serez) (?:être )?redirigé|redirection en cours|redirigiendo|será redirigido"
+    r"|verrai reindirizzato|reindirizzamento in corso)",
+    re.IGNORECASE,
+)
+_DATA_SCRIPTS = frozenset({"application/ld+json", "application/json"})  # data, not code run
 # A challenge shows a sentence or two; the biggest (a CAPTCHA with its explanation) stays well
 # under this many words of its own.
 MAX_WALL_WORDS = 80
@@ -237,7 +248,16 @@ def find_wall(page: Page) -> Wall | None:
         return wall
     if notice := next((text for text in shown if is_browser_notice(text)), None):
         return Wall("needs_javascript", notice)
+    # "Redirecting...": a script sends a browser on to the page; the crawl runs none.
+    if (notice := next((text for text in shown if _REDIRECT_NOTICE.search(text)), None)) and _runs_code(page):
+        return Wall("needs_javascript", notice)
     return None
+
+
+def _runs_code(page: Page) -> bool:
+    return any(
+        (script.get("type") or "").strip().lower() not in _DATA_SCRIPTS for script in page.tree.iter("script")
+    )
 
 
 def find_stand_in(
