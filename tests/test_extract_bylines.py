@@ -387,3 +387,16 @@ def test_a_byline_printed_after_the_date_on_its_line_is_the_credit():
         assert authors_of(before_text=f"<p><span>{line}</span></p>") == name, line
     # A date then a sentence that happens to hold a byline word is no byline.
     assert authors_of(before_text="<p>2 May 2024 by the river, the council met.</p>") == []
+
+
+def test_every_schema_org_article_type_is_an_articles_node():
+    """ReportageNewsArticle (and the other NewsArticle and Article subtypes) is an article: its
+    node is this page's, and its person is the credit, not a second node's publisher."""
+    microdata = (
+        '<div itemscope itemtype="https://schema.org/NewsArticle"><span itemprop="author" itemscope'
+        ' itemtype="https://schema.org/Organization"><meta itemprop="name" content="Example News">'
+        "</span></div>"
+    )
+    for kind in ("ReportageNewsArticle", "AnalysisNewsArticle", "APIReference", "SatiricalArticle"):
+        head = node(**{"@type": kind, "url": URL, "author": {"@type": "Person", "name": "Bruno Rodrigues"}})
+        assert authors_of(head, after_text=microdata) == ["Bruno Rodrigues"], kind

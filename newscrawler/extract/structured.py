@@ -26,7 +26,7 @@ ARTICLE_TYPES = frozenset(
     {
         "article",
         "newsarticle",
-        "reportagenews",
+        "reportagenewsarticle",
         "analysisnewsarticle",
         "opinionnewsarticle",
         "reviewnewsarticle",
@@ -36,6 +36,7 @@ ARTICLE_TYPES = frozenset(
         "liveblogposting",
         "socialmediaposting",
         "techarticle",
+        "apireference",
         "report",
         "scholarlyarticle",
         "satiricalarticle",
