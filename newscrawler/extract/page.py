@@ -15,6 +15,7 @@ from newscrawler.extract.structured import StructuredData
 _EMPTY = "<html><head></head><body></body></html>"
 _NOT_NAVIGABLE = ("javascript:", "mailto:", "tel:", "data:", "#", "about:")
 _WALKED_TAGS = ("a", "base", "h1", "link", "time")
+_DATA_SCRIPT_TYPES = frozenset({"application/ld+json", "application/json"})
 # Plain strings: lxml's default "smart" strings each make a proxy of their element.
 _CLASS_AND_ID_VALUES = etree.XPath("//@class|//@id", smart_strings=False)
 
@@ -63,6 +64,15 @@ class Page:
         """Every class and id attribute of the page, joined by spaces, read in one walk: what the
         cheap tests before a selector or an XPath ask ("does any class or id hold this word?")."""
         return " ".join(_CLASS_AND_ID_VALUES(self.tree))
+
+    @cached_property
+    def runs_code(self) -> bool:
+        """Whether a script of the page is code a browser runs (JSON in a script is data): an app's
+        shell, a redirect or a challenge runs one; a bare document does not."""
+        return any(
+            (script.get("type") or "").strip().lower() not in _DATA_SCRIPT_TYPES
+            for script in self.tree.iter("script")
+        )
 
     @cached_property
     def base_url(self) -> str:

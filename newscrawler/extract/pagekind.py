@@ -62,8 +62,6 @@ _NOT_A_STORY_TITLE = re.compile(
 # An HTTP status as a title's first word ("502 Bad Gateway", "503 Service Unavailable"): a
 # server's or a proxy's error page, answered 200 by some.
 _STATUS_TITLE = re.compile(r"\W*[1-5]\d\d\b")
-# Scripts that are data (structured data, a framework's state), not code run on the page.
-_DATA_SCRIPT_TYPES = frozenset({"application/ld+json", "application/json"})
 _SENTENCE = re.compile(r"[.!?。！？]['\"”’»)]?(?:\s|$)")
 _LONG_PARAGRAPH_WORDS = 30
 _CONTENT_WORD = re.compile(r"\w{4,}")
@@ -109,11 +107,10 @@ def is_bare_text(page: Page, draft: ArticleDraft) -> bool:
     own = page.absolute(page.url)
     if any((target := page.absolute(a.get("href"))) and target != own for a in page.tagged("a")):
         return False
-    for element in page.tree.iter("form", "input", "select", "textarea", "iframe", "script", "meta"):
-        if element.tag == "script":
-            if (element.get("type") or "").strip().lower() not in _DATA_SCRIPT_TYPES:
-                return False
-        elif element.tag != "meta" or (element.get("http-equiv") or "").strip().lower() == "refresh":
+    if page.runs_code:
+        return False
+    for element in page.tree.iter("form", "input", "select", "textarea", "iframe", "meta"):
+        if element.tag != "meta" or (element.get("http-equiv") or "").strip().lower() == "refresh":
             return False
     return True
 

@@ -204,7 +204,6 @@ _REDIRECT_NOTICE = re.compile(
     r"|verrai reindirizzato|reindirizzamento in corso)",
     re.IGNORECASE,
 )
-_DATA_SCRIPTS = frozenset({"application/ld+json", "application/json"})  # data, not code run
 # A challenge shows a sentence or two; the biggest (a CAPTCHA with its explanation) stays well
 # under this many words of its own.
 MAX_WALL_WORDS = 80
@@ -249,15 +248,9 @@ def find_wall(page: Page) -> Wall | None:
     if notice := next((text for text in shown if is_browser_notice(text)), None):
         return Wall("needs_javascript", notice)
     # "Redirecting...": a script sends a browser on to the page; the crawl runs none.
-    if (notice := next((text for text in shown if _REDIRECT_NOTICE.search(text)), None)) and _runs_code(page):
+    if (notice := next((text for text in shown if _REDIRECT_NOTICE.search(text)), None)) and page.runs_code:
         return Wall("needs_javascript", notice)
     return None
-
-
-def _runs_code(page: Page) -> bool:
-    return any(
-        (script.get("type") or "").strip().lower() not in _DATA_SCRIPTS for script in page.tree.iter("script")
-    )
 
 
 def find_stand_in(
