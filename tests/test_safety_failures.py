@@ -238,20 +238,20 @@ def test_a_challenge_in_the_pages_place_is_logged_with_who_served_it(crawl):
     assert "human" not in titles and "apologies" not in titles and "continue" not in titles
 
 
-def test_a_story_taken_down_is_skipped_as_a_soft_404_and_said(crawl):
+@pytest.mark.parametrize(
+    ("path", "reason", "detail", "title_word"),
+    [
+        (GONE, "soft_404", "page can’t be found", "found"),  # a story taken down
+        (SUSPENDED, "placeholder", "Account Suspended", "Suspended"),  # a host's placeholder
+    ],
+    ids=["taken-down", "placeholder"],
+)
+def test_a_page_standing_in_a_storys_place_is_skipped_and_said(crawl, path, reason, detail, title_word):
     result, server, *_ = crawl
     [manifest] = result.manifests
-    assert manifest["skipped"]["soft_404"] == 1
-    assert f"INFO: skipped: soft_404 {server.base_url}{GONE} (page can’t be found)" in result.stderr
-    assert not any("found" in (r.get("title") or "") for r in result.records)
-
-
-def test_a_hosts_placeholder_in_the_pages_place_is_skipped_and_said(crawl):
-    result, server, *_ = crawl
-    [manifest] = result.manifests
-    assert manifest["skipped"]["placeholder"] == 1
-    assert f"INFO: skipped: placeholder {server.base_url}{SUSPENDED} (Account Suspended)" in result.stderr
-    assert not any("Suspended" in (r.get("title") or "") for r in result.records)
+    assert manifest["skipped"][reason] == 1
+    assert f"INFO: skipped: {reason} {server.base_url}{path} ({detail})" in result.stderr
+    assert not any(title_word in (r.get("title") or "") for r in result.records)
 
 
 def test_a_meta_refresh_loop_is_a_loop_and_a_self_refresh_a_page(crawl):
