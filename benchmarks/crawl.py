@@ -1,7 +1,7 @@
 """Crawl throughput and memory: bare Scrapy against the full newscrawler crawl, same site, same run.
 
     python benchmarks/crawl.py [--sizes 5000 10000] [--pool-sizes 0 1 2] [--concurrency 32] [--profile]
-                               [--capture]
+                               [--capture] [--no-budget]
 
 For each size, generates a news site of that many article pages (benchmarks/crawlsite.py), serves it
 on loopback from its own process, then crawls it with the same settings and concurrency:
@@ -25,6 +25,11 @@ With the kernel's autogroup scheduling on (printed), the CPU is shared between s
 processes: while other sessions keep the cores busy, this benchmark's session (the site, the crawl
 and its workers together) gets its share and no more, however many workers it runs, so full/bare
 in pages/s then comes down to bare's CPU time per page over the full crawl's ("by CPU time").
+
+Last, the CPU budget the throughput target leaves: the target's pages/s on these cores allow so
+many CPU ms per page in all, bare Scrapy takes its share, and what is left is set beside what
+extraction costs on the site's article pages, timed in this process with trafilatura's extraction of
+the same pages as anchors (`--no-budget` skips it).
 
 `--profile` adds a full crawl of the first size under pyinstrument and prints where the crawl's own
 process spends its time.
@@ -311,6 +316,79 @@ def verdicts(rows: list[Measurement]) -> list[str]:
     return out
 
 
+# Article pages of the benchmark's site timed in one process, for the CPU budget below; every
+# measure is the fastest of a few passes (CPU time, so other load on the machine counts less).
+BUDGET_PAGES = 300
+BUDGET_PASSES = 3
+
+
+def extraction_costs(pages: int = BUDGET_PAGES) -> dict[str, float]:
+    """CPU ms per article page of the benchmark's own site, in this process: the pool's job (decode,
+    extract, links), what a worker returns once pickled, and trafilatura's extraction of the same
+    pages as anchors (text only, and with its metadata: the fields a record has)."""
+    import pickle
+
+    import crawlsite
+    import trafilatura
+
+    from newscrawler.pool.jobs import PageJob, run_job
+
+    files = crawlsite.build(pages)
+    base = "http://127.0.0.1:8000"
+    articles = [(base + path, text.replace(crawlsite.BASE, base)) for path, text in files.items()]
+    articles = [(url, text) for url, text in articles if "/articles/" in url]
+    jobs = [PageJob(url, text.encode(), "text/html; charset=utf-8") for url, text in articles]
+    tasks: dict[str, Callable[[int], object]] = {
+        "newscrawler worker job (decode, extract, pickle)": lambda i: pickle.dumps(
+            run_job(jobs[i], portable=True), protocol=pickle.HIGHEST_PROTOCOL
+        ),
+        "trafilatura extract (text only)": lambda i: trafilatura.extract(articles[i][1], url=articles[i][0]),
+        "trafilatura bare_extraction (with metadata)": lambda i: trafilatura.bare_extraction(
+            articles[i][1], url=articles[i][0], with_metadata=True
+        ),
+    }
+    costs = {}
+    for name, task in tasks.items():
+        for index in range(min(20, len(jobs))):  # warm-up: first calls load models and locales
+            task(index)
+        best = float("inf")
+        for _ in range(BUDGET_PASSES):
+            started = time.process_time()
+            for index in range(len(jobs)):
+                task(index)
+            best = min(best, time.process_time() - started)
+        costs[name] = 1000 * best / len(jobs)
+    return costs
+
+
+def cpu_budget(rows: list[Measurement], costs: dict[str, float]) -> list[str]:
+    """What the throughput target leaves per page for everything a crawl adds to fetching: with the
+    crawl and the site sharing the cores, the target's pages/s allow cores x 1000 / pages/s CPU ms
+    per page in all (an upper bound: the site's own share is not taken off), of which bare Scrapy
+    spends its CPU ms per page. Set beside that: what extraction costs on the same pages."""
+    cores = os.cpu_count() or 1
+    bare = min((m for m in rows if m.crawl == "bare"), key=lambda m: m.articles, default=None)
+    full = {m.articles: m for m in rows if m.crawl == "full"}
+    if bare is None:
+        return []
+    target_rate = TARGET_RATIO * bare.pages_per_second
+    budget = cores * 1000 / target_rate
+    left = budget - bare.cpu_ms_per_page
+    out = [
+        f"CPU budget at {bare.articles} articles: {TARGET_RATIO:.0%} of bare is {target_rate:.0f} pages/s; "
+        f"on {cores} cores that allows at most {budget:.1f} CPU ms per page for the crawl and the site "
+        f"together; bare Scrapy spends {bare.cpu_ms_per_page:.1f}, which leaves {left:.1f} ms for "
+        "extraction, normalization, validation and export."
+    ]
+    if bare.articles in full:
+        spent = full[bare.articles].cpu_ms_per_page - bare.cpu_ms_per_page
+        out.append(f"  the full crawl spends {spent:.1f} CPU ms per page more than bare Scrapy")
+    for name, cost in costs.items():
+        fits = "within" if cost <= left else "over"
+        out.append(f"  {name:<48} {cost:5.1f} CPU ms/page ({fits} the {left:.1f} ms left)")
+    return out
+
+
 def capture_costs(rows: list[Measurement], work: Path) -> list[str]:
     """What WARC capture adds to the full crawl: CPU per page, and disk per page."""
     full = {m.articles: m for m in rows if m.crawl == "full"}
@@ -342,6 +420,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true", help="also profile a full crawl (pyinstrument)")
     parser.add_argument("--keep", action="store_true", help="keep the crawl logs and output")
     parser.add_argument("--capture", action="store_true", help="also a full crawl with WARC capture on")
+    parser.add_argument(
+        "--no-budget", action="store_true", help="skip timing extraction and trafilatura in this process"
+    )
     args = parser.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="newscrawler-crawl-bench-"))
@@ -371,6 +452,9 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(verdicts(rows)))
     for line in capture_costs(rows, work):
         print(line)
+    if not args.no_budget:
+        print()
+        print("\n".join(cpu_budget(rows, extraction_costs())))
     if report:
         print("\nProfile of the full crawl (pyinstrument, heaviest call paths):")
         print("\n".join(report.splitlines()[:90]))
