@@ -361,12 +361,12 @@ def extraction_costs(pages: int = BUDGET_PAGES) -> dict[str, float]:
     return costs
 
 
-def cpu_budget(rows: list[Measurement], costs: dict[str, float]) -> list[str]:
+def cpu_budget(rows: list[Measurement], costs: dict[str, float], cores: int | None = None) -> list[str]:
     """What the throughput target leaves per page for everything a crawl adds to fetching: with the
     crawl and the site sharing the cores, the target's pages/s allow cores x 1000 / pages/s CPU ms
     per page in all (an upper bound: the site's own share is not taken off), of which bare Scrapy
     spends its CPU ms per page. Set beside that: what extraction costs on the same pages."""
-    cores = os.cpu_count() or 1
+    cores = cores or os.cpu_count() or 1
     bare = min((m for m in rows if m.crawl == "bare"), key=lambda m: m.articles, default=None)
     full = {m.articles: m for m in rows if m.crawl == "full"}
     if bare is None:
