@@ -400,3 +400,17 @@ def test_every_schema_org_article_type_is_an_articles_node():
     for kind in ("ReportageNewsArticle", "AnalysisNewsArticle", "APIReference", "SatiricalArticle"):
         head = node(**{"@type": kind, "url": URL, "author": {"@type": "Person", "name": "Bruno Rodrigues"}})
         assert authors_of(head, after_text=microdata) == ["Bruno Rodrigues"], kind
+
+
+def test_bylines_in_languages_beyond_the_dev_sets_are_read():
+    # Indonesian and Malay "Oleh" is "by"; the labels are "author" or "writer" in Indonesian,
+    # Hungarian, Finnish, Turkish and Swedish.
+    assert authors_of(before_text='<p class="byline">Oleh Andi Saputra</p>') == ["Andi Saputra"]
+    for label, name in [
+        ("Penulis:", "Rina Wulandari"),
+        ("Szerző:", "Kovács Anna"),
+        ("Kirjoittaja:", "Matti Virtanen"),
+        ("Yazar:", "Ayşe Yılmaz"),
+        ("Skribent:", "Karin Lund"),
+    ]:
+        assert authors_of(before_text=f'<p class="byline">{label} {name}</p>') == [name], label

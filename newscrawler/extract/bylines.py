@@ -34,7 +34,7 @@ from newscrawler.normalize.authors import AGENCIES, is_desk, parse_authors
 from newscrawler.normalize.datevocab import MONTHS
 from newscrawler.normalize.text import squeezed
 
-_BYLINE_WORDS = ("by", "von", "par", "por", "door", "di", "av", "af", "przez", "от")
+_BYLINE_WORDS = ("by", "von", "par", "por", "door", "di", "av", "af", "przez", "от", "oleh")
 # "Posted by", "Geschrieben von": the verb a blog theme prints before its byline word.
 _BYLINE_VERBS = (
     "posted",
@@ -419,7 +419,8 @@ _SENTENCE_OPENERS = frozenset(
 
 _LABEL = re.compile(
     r"^(?:written by|author|authors|by|autor(?:in|en|es|ka|zy)?|verfasst von|geschrieben von|von|text|"
-    r"écrit par|auteurs?|escrito por|scritto da|autori?e?|auteur|författare|forfatter|yazar|автор)\s*:?$",
+    r"écrit par|auteurs?|escrito por|scritto da|autori?e?|auteur|författare|forfatter|skribent|yazar|yazan|"
+    r"szerző|kirjoittaja|penulis|автор)\s*:?$",
     re.IGNORECASE,
 )
 
