@@ -421,3 +421,28 @@ def test_the_datelines_digit_gate_never_closes_on_a_date(line):
 
     if find_printed_date(line):
         assert _TWO_DIGITS(line)
+
+
+@pytest.mark.parametrize(
+    ("label", "printed"),
+    [
+        ("Julkaistu", "18.10.2021"),
+        ("Publikováno", "18. 10. 2021"),
+        ("Közzétéve", "2021.10.18."),
+        ("Publicat", "18.10.2021"),
+        ("Objavljeno", "18.10.2021."),
+        ("Опубликовано", "18.10.2021"),
+        ("Опубліковано", "18.10.2021"),
+        ("Yayınlanma Tarihi", "18.10.2021"),
+        ("Diterbitkan", "18/10/2021"),
+    ],
+)
+def test_publication_labels_in_more_languages(label, printed):
+    box = f'<p class="meta">{label}: {printed}</p>'
+    html = article_html(json_ld={}, lang="de").replace("<h1>", f"{box}<h1>", 1)
+    from newscrawler.extract.dates import _labelled_date
+
+    text, element = _labelled_date(Page(html, URL))
+    assert text is not None and element is not None and element.get("class") == "meta"
+    (record,) = [r for r in extract_records(html, URL) if r["type"] == "article"]
+    assert record["published_at"][:10] == "2021-10-18"

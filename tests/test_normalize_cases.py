@@ -120,6 +120,10 @@ RELATIVE_DATES = [
     ("ieri alle 18:20", "Europe/Rome", "2024-10-03T18:20:00+02:00"),
     ("há 2 dias", "America/Sao_Paulo", "2024-10-02T07:00:00-03:00"),
     ("2 uur geleden", "Europe/Amsterdam", "2024-10-04T10:00:00+02:00"),
+    # Numbers closed by dots and spaced: day first in Central Europe, year first in Hungary and Korea.
+    ("18. 10. 2021 14:30", "Europe/Prague", "2021-10-18T14:30:00+02:00"),
+    ("Objavljeno: 3. 2. 2022.", "Europe/Zagreb", "2022-02-03T00:00:00+01:00"),
+    ("2021. 10. 18. 14:30", "Asia/Seoul", "2021-10-18T14:30:00+09:00"),
 ]
 
 # (raw, expected reason) -- values that must become null, with the reason counted.
@@ -139,6 +143,7 @@ REJECTED_DATES = [
     ("February 30, 2024", "date_unparsed"),
     ("x" * 400, "date_unparsed"),
     ("25:99 Uhr", "date_unparsed"),
+    ("32. 1. 2021", "date_unparsed"),
 ]
 
 

@@ -734,12 +734,15 @@ def _date_box(page: Page) -> tuple[str | None, etree._Element | None]:
     return None, None
 
 
-# Words that introduce a publication date (not an update's), in the languages of the dev pages and
-# their neighbours. The source is searched first; only text holding a word found there is looked at.
+# Words that introduce a publication date (not an update's), in the languages of the dev pages, their
+# neighbours and the other languages news sites publish in most. The source is searched first; only
+# text holding a word found there is looked at.
 _LABEL_WORDS = (
     r"(?:first\s+)?published|posted|publication\s+date|date\s+published|veröffentlicht|erschienen|"
     r"publiziert|datum|publié|mis\s+en\s+ligne|publicado|fecha\s+de\s+publicación|pubblicato|"
-    r"gepubliceerd|geplaatst|opublikowano|data\s+publikacji|publicerad|udgivet|publisert"
+    r"gepubliceerd|geplaatst|opublikowano|data\s+publikacji|publicerad|udgivet|publisert|julkaistu|"
+    r"publikováno|zveřejněno|közzétéve|megjelent|publicat|objavljeno|опубликовано|дата\s+публикации|"
+    r"опубліковано|yayınlanma\s+tarihi|yayın\s+tarihi|yayınlandı|diterbitkan|dipublikasikan"
 )
 _PUBLICATION_LABEL = rf"\b(?:{_LABEL_WORDS})\b(?:\s+(?:on|am|le|el|il|op|em|en|den))?\s*:?"
 _LABEL_IN_TEXT = re.compile(_PUBLICATION_LABEL + r"\s*(?P<rest>.{0,60})", re.IGNORECASE | re.DOTALL)
@@ -775,6 +778,21 @@ _LABEL_STEMS = (
     "ublicerad",
     "dgivet",
     "ublisert",
+    "ulkaistu",
+    "ublikováno",
+    "veřejněno",
+    "özzétéve",
+    "egjelent",
+    "ublicat",
+    "bjavljeno",
+    "публиковано",
+    "ата публикации",
+    "публіковано",
+    "ayınlanma",  # "Yayınlanma Tarihi", "Yayınlanma tarihi": the stems are matched as written
+    "ayın ",
+    "ayınlandı",
+    "iterbitkan",
+    "ipublikasikan",
 )
 
 

@@ -182,6 +182,13 @@ _TEXT_DATES = [
 _NUMERIC_DATE = re.compile(
     r"(?<![\d.:/-])(?P<a>\d{1,4})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<c>\d{4}|\d{2})(?![\d:/-])\.?"
 )
+# Numbers each closed by a dot and set apart by a space, as Czech, Slovak, Slovene, Croatian and
+# Polish print them (18. 10. 2021) and Hungarian and Korean year first (2021. 10. 18.): the dots
+# say the order, so no site's habit is needed to read them.
+_SPACED_DATE = re.compile(
+    r"(?<![\d.:/-])(?:(?P<year_first>(?:19|20)\d{2})\.\s+(?P<month_second>\d{1,2})\.\s+(?P<day_last>\d{1,2})\.?"
+    r"|(?P<day_first>\d{1,2})\.\s+(?P<month_middle>\d{1,2})\.\s+(?P<year_last>(?:19|20)\d{2}))(?![\d])"
+)
 # Chinese, Japanese and Korean: 2024年10月4日, 2024년 10월 4일; 午後/오후 mark the afternoon.
 _CJK_DATE = re.compile(
     r"(?P<year>\d{4})\s*[年년]\s*(?P<month>\d{1,2})\s*[月월]\s*(?P<day>\d{1,2})\s*[日일]?"
@@ -334,6 +341,15 @@ def _printed_date(
         if found is None:
             return None
         return found, ambiguous, text[: match.start()] + " " + text[match.end() :]
+    if match := _SPACED_DATE.search(text):
+        if match["year_first"]:
+            year, month, day_number = match["year_first"], match["month_second"], match["day_last"]
+        else:
+            year, month, day_number = match["year_last"], match["month_middle"], match["day_first"]
+        found = _safe_date(int(year), int(month), int(day_number))
+        if found is None:
+            return None
+        return found, False, text[: match.start()] + " " + text[match.end() :]
     return None
 
 
@@ -464,7 +480,7 @@ def find_printed_date(text: str) -> str | None:
     gives "01.11.2023"), with the clock time that follows it; None when there is none. What it
     returns reads back with parse_printed or parse_iso."""
     found: list[tuple[int, int]] = []
-    for pattern in (_ISO_DAY, _CJK_DATE, *_TEXT_DATES, _NUMERIC_DATE):
+    for pattern in (_ISO_DAY, _CJK_DATE, *_TEXT_DATES, _NUMERIC_DATE, _SPACED_DATE):
         for match in pattern.finditer(text):
             if pattern in _TEXT_DATES and not match["year"]:
                 continue  # "May 4" names no year: the crawl's clock would complete it
