@@ -320,3 +320,21 @@ def test_a_firewalls_rejection_and_a_scripted_redirect_are_said_as_such():
         ).reason
         != "needs_javascript"
     )
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "Stránka nebyla nalezena",
+        "Sivua ei löytynyt",
+        "Az oldal nem található",
+        "Sayfa bulunamadı",
+        "Halaman tidak ditemukan",
+        "Страница не найдена",
+        "Сторінку не знайдено",
+    ],
+)
+def test_a_dead_link_says_so_in_more_languages(headline):
+    page = chrome("Daily Example", f"<main><h1>{headline}</h1><p>404</p></main>")
+    result = extract_page(page, "https://news.example.org/about-us-old")
+    assert (result.kind, result.reason) == ("other", "soft_404")
