@@ -406,6 +406,11 @@ def test_bylines_in_languages_beyond_the_dev_sets_are_read():
     # Indonesian and Malay "Oleh" is "by"; the labels are "author" or "writer" in Indonesian,
     # Hungarian, Finnish, Turkish and Swedish.
     assert authors_of(before_text='<p class="byline">Oleh Andi Saputra</p>') == ["Andi Saputra"]
+    # "Oleh karena itu" is "therefore": a sentence, not a byline.
+    therefore = "<p>Oleh karena itu, pemerintah kota memutuskan untuk menunda proyek itu.</p>"
+    assert authors_of(before_text=therefore) == []
+    by_the_officials = "<p>Oleh para pejabat kota proyek itu ditunda sampai tahun depan.</p>"
+    assert authors_of(before_text=by_the_officials) == []
     for label, name in [
         ("Penulis:", "Rina Wulandari"),
         ("Szerző:", "Kovács Anna"),

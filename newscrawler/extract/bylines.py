@@ -406,14 +406,21 @@ def _starts_with_a_name(line: str) -> bool:
         return False
     if first[0].lower() != first[0].upper() and first[0].islower():
         word = first.rstrip(",;:")
-        return not (word.endswith("ing") or first.endswith(",") or word in _SENTENCE_OPENERS)
+        if word.endswith("ing") or first.endswith(",") or word in _SENTENCE_OPENERS:
+            return False
+        # A handle's line is short ("by oz on December 4, 2006"); running on, it is a sentence in
+        # a language whose word for "by" also opens sentences ("Oleh karena itu, ...": therefore).
+        return len(rest.split()) <= _HANDLE_LINE_WORDS
     return True
+
+
+_HANDLE_LINE_WORDS = 8
 
 
 # Lowercase words after a byline's "by"/"von"/"por" that start a sentence, not a name.
 _SENTENCE_OPENERS = frozenset(
     """favor mehr using the a an this that these those our der die das den dem des ein eine einem einen
-    einer dieser diese dieses diesem diesen unser unsere unserem""".split()  # noqa: SIM905
+    einer dieser diese dieses diesem diesen unser unsere unserem karena sebab""".split()  # noqa: SIM905
 )
 
 
