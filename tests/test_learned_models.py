@@ -278,3 +278,20 @@ def test_a_short_text_that_runs_a_script_or_refreshes_itself_is_no_bare_text():
     ):
         page = Page(BARE_TEXT.replace("</head>", extra + "</head>"), url)
         assert is_bare_text(page, extract_article(page)) is bare, extra
+
+
+def test_tag_category_and_archive_folders_in_more_languages_name_a_list():
+    for listing in (
+        "https://haber.example.com.tr/etiket/deprem",
+        "https://berita.example.id/kategori/politik",
+        "https://zpravy.example.cz/stitky/volby",
+        "https://uutiset.example.fi/arkisto/2024",
+        "https://wiadomosci.example.pl/archiwum/2024",
+        "https://novosti.example.ru/рубрика/политика",
+    ):
+        assert address_feature(listing, "url_listing_folder") == 1.0, listing
+    for section in ("https://www.example.no/nyheter/", "https://www.example.com.tr/haberler/"):
+        assert address_feature(section, "url_last_listing_word") == 1.0, section
+    # A story in such a section is still a story: the section is a folder, not a list's folder.
+    story = "https://www.example.no/nyheter/brua-gjenapnes-etter-reparasjon-2024"
+    assert address_feature(story, "url_listing_folder") == 0.0

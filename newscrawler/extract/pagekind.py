@@ -30,17 +30,22 @@ from newscrawler.normalize.urls import site_of, site_of_host
 
 # Path segments that name a list rather than a story, in the vocabulary of common CMSs and languages:
 # as the last segment ("/politik/", "/blog/") and as the folder of a list's name ("/tag/climate").
+# A word with accents is listed as written and folded: slugs are compared folded.
 _LISTING_SEGMENTS = frozenset(
     """tag tags topic topics thema themen category categories categoria categorias categorie kategorie
     kategorien rubrik rubriken ressort section sections archive archives archiv page seite pagina search
     suche recherche buscar busca cerca author authors autor autoren auteur label labels index forum forums
     board boards list liste lista news nachrichten noticias notizie actualites aktuelles blog blogs home
-    start startseite events termine""".split()  # noqa: SIM905 (a vocabulary reads better as prose)
+    start startseite events termine
+    etiket etiketler kategori kategoria arsiv arşiv arsip arkisto arkiv archiwum archief cimke címke
+    stitky štítky tagi avainsana рубрика тег архив arhiv haberler berita zpravy zprávy hirek hírek
+    uutiset wiadomosci wiadomości nyheter nyheder nieuws novosti новости""".split()  # noqa: SIM905
 )
 _LISTING_FOLDERS = frozenset(
     """tag tags tagged topic topics thema themen category categories categoria categorias categorie
     kategorie kategorien rubrik label labels author authors autor autoren auteur search suche archive
-    archives archiv page seite pagina""".split()  # noqa: SIM905
+    archives archiv page seite pagina etiket kategori kategoria arsiv arşiv arsip arkisto arkiv archiwum
+    archief cimke címke stitky štítky tagi avainsana рубрика тег архив arhiv""".split()  # noqa: SIM905
 )
 _PAGINATION = re.compile(
     r"(?:^|[/_-])(?:page|seite|pagina|p)[/=_-]?\d+|[?&](?:page|p|pg|start|offset)=\d+|index\d+\.", re.I
