@@ -338,3 +338,42 @@ def test_a_dead_link_says_so_in_more_languages(headline):
     page = chrome("Daily Example", f"<main><h1>{headline}</h1><p>404</p></main>")
     result = extract_page(page, "https://news.example.org/about-us-old")
     assert (result.kind, result.reason) == ("other", "soft_404")
+
+
+@pytest.mark.parametrize(
+    ("headline", "reason"),
+    [
+        ("Bevor Sie zu Google weitergehen", "consent_wall"),
+        ("Avant de continuer", "consent_wall"),
+        ("Antes de continuar", "consent_wall"),
+        ("Prima di continuare", "consent_wall"),
+        ("Wir respektieren Ihre Privatsphäre", "consent_wall"),
+        ("Datenschutz-Einstellungen", "consent_wall"),
+        ("Bist du über 18?", "age_gate"),
+        ("Êtes-vous majeur ?", "age_gate"),
+        ("¿Eres mayor de edad?", "age_gate"),
+    ],
+)
+def test_consent_and_age_gates_in_more_languages_give_no_record(headline, reason):
+    notice = "<p>Bitte bestätigen. Merci. Gracias.</p>"
+    page = chrome("Daily Example", f"<main><h1>{headline}</h1>{notice}</main>")
+    result = extract_page(page, STORY_URL)
+    assert (result.kind, result.drafts, result.reason) == ("other", [], reason)
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "Nebyly nalezeny žádné výsledky.",
+        "Nincs találat a keresésre.",
+        "Haullasi ei tuloksia.",
+        "Aramanız için sonuç bulunamadı.",
+        "Tidak ada hasil untuk pencarian Anda.",
+        "По вашему запросу ничего не найдено.",
+        "За вашим запитом нічого не знайдено.",
+    ],
+)
+def test_a_search_that_found_nothing_says_so_in_more_languages(notice):
+    page = chrome("Search | Daily Example", f"<main><h1>Search</h1><p>{notice}</p></main>")
+    result = extract_page(page, "https://news.example.org/search?q=budget")
+    assert (result.kind, result.drafts, result.reason) == ("other", [], "no_results")

@@ -295,3 +295,19 @@ def test_tag_category_and_archive_folders_in_more_languages_name_a_list():
     # A story in such a section is still a story: the section is a folder, not a list's folder.
     story = "https://www.example.no/nyheter/brua-gjenapnes-etter-reparasjon-2024"
     assert address_feature(story, "url_listing_folder") == 0.0
+
+
+def test_sign_in_and_search_result_titles_in_more_languages_are_told_to_the_model():
+    for title in (
+        "Wyniki wyszukiwania – Example",
+        "Výsledky hledání",
+        "Arama Sonuçları",
+        "Hasil pencarian: banjir",
+        "Zoekresultaten voor klimaat",
+        "Результаты поиска",
+        "Zaloguj się",
+        "Kirjaudu sisään",
+    ):
+        assert title_feature(title) == 1.0, title
+    for title in ("Giriş yapıldı mı? Bankalar yeni kuralı açıkladı", "Hasil pemilu diumumkan"):
+        assert title_feature(title) == 0.0, title

@@ -60,7 +60,10 @@ _NOT_A_STORY_TITLE = re.compile(
     r"can[’']?t be found|cannot be found|could ?n[o’']t be found|does ?n[o’']t exist|no longer exists|"
     r"access denied|forbidden|log ?in|sign ?in|anmelden|anmeldung|connexion|iniciar sesi|accedi|"
     r"register|registrier|search results?|suchergebnis|résultats de recherche|resultados de búsqueda|"
-    r"advanced search|recherche avancée|erweiterte suche|búsqueda avanzada|ricerca avanzata)\b"
+    r"advanced search|recherche avancée|erweiterte suche|búsqueda avanzada|ricerca avanzata|"
+    r"zaloguj się|wyniki wyszukiwania|přihlášení|výsledky hledání|bejelentkezés|keresési eredmények|"
+    r"kirjaudu sisään|hakutulokset|giriş yap|arama sonuçları|hasil pencarian|zoekresultaten|"
+    r"sökresultat|søgeresultater|søkeresultater|результаты поиска|результати пошуку)\b"
     r"|搜索结果|検索結果|검색결과",
     re.IGNORECASE,
 )

@@ -141,7 +141,13 @@ _STAND_INS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "consent_wall",
         re.compile(
             r"before you continue|we value your privacy|we care about your privacy|your privacy choices"
-            r"|cookie (?:consent|settings|preferences)|privacy (?:settings|preferences)",
+            r"|cookie (?:consent|settings|preferences)|privacy (?:settings|preferences)"
+            r"|bevor sie (?:fortfahren|weitergehen|zu \w+ weitergehen)|avant de continuer|antes de continuar"
+            r"|prima di continuare|voordat je verdergaat|zanim przejdziesz dalej"
+            r"|(?:wir respektieren|wir schützen) ihre privatsphäre|ihre privatsphäre ist uns wichtig"
+            r"|nous respectons votre vie privée|(?:valoramos|respetamos) tu privacidad"
+            r"|(?:cookie|datenschutz)-?einstellungen|paramètres des cookies|configuración de (?:las )?cookies"
+            r"|impostazioni (?:dei|sui) cookie",
             re.IGNORECASE,
         ),
     ),
@@ -150,7 +156,8 @@ _STAND_INS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"are you (?:over|at least|older than) (?:1[68]|2[01])|age verification|verify your age"
             r"|confirm your age|altersverifikation|altersprüfung|vérification de l[’']âge"
-            r"|verificación de (?:la )?edad",
+            r"|verificación de (?:la )?edad|bist du (?:über|mindestens) 18|sind sie (?:über|mindestens) 18"
+            r"|êtes-vous majeur|¿?eres mayor de edad|sei maggiorenne|jesteś pełnoletni",
             re.IGNORECASE,
         ),
     ),
@@ -169,7 +176,9 @@ _NO_RESULTS_WORDING = re.compile(
     r"|\bning[uú]n resultado\b|\bno se (?:encontraron|han encontrado) (?:resultados|coincidencias)\b"
     r"|\bsin resultados\b|\bnessun risultato\b|\bgeen (?:zoek)?resultaten\b|\bbrak wyników\b"
     r"|\binga (?:sökresultat|resultat|träffar)\b|\bingen (?:resultater|treff|søgeresultater)\b"
-    r"|\bnenhum resultado\b",
+    r"|\bnenhum resultado\b|\bžádné výsledky\b|\bnincs (?:találat|eredmény)\b"
+    r"|\bei (?:tuloksia|hakutuloksia)\b|\bsonuç bulunamadı|\btidak ada hasil\b"
+    r"|ничего не найдено|нет результатов|нічого не знайдено",
     re.IGNORECASE,
 )
 # Where a site's search answers: a path segment naming a search or its results, or a query key
