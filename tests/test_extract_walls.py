@@ -322,42 +322,35 @@ def test_a_firewalls_rejection_and_a_scripted_redirect_are_said_as_such():
     )
 
 
-@pytest.mark.parametrize(
-    "headline",
-    [
-        "Stránka nebyla nalezena",
-        "Sivua ei löytynyt",
-        "Az oldal nem található",
-        "Sayfa bulunamadı",
-        "Halaman tidak ditemukan",
-        "Страница не найдена",
-        "Сторінку не знайдено",
-    ],
-)
-def test_a_dead_link_says_so_in_more_languages(headline):
-    page = chrome("Daily Example", f"<main><h1>{headline}</h1><p>404</p></main>")
-    result = extract_page(page, "https://news.example.org/about-us-old")
-    assert (result.kind, result.reason) == ("other", "soft_404")
+DEAD_LINK = "https://news.example.org/about-us-old"
 
 
 @pytest.mark.parametrize(
-    ("headline", "reason"),
+    ("headline", "url", "reason"),
     [
-        ("Bevor Sie zu Google weitergehen", "consent_wall"),
-        ("Avant de continuer", "consent_wall"),
-        ("Antes de continuar", "consent_wall"),
-        ("Prima di continuare", "consent_wall"),
-        ("Wir respektieren Ihre Privatsphäre", "consent_wall"),
-        ("Datenschutz-Einstellungen", "consent_wall"),
-        ("Bist du über 18?", "age_gate"),
-        ("Êtes-vous majeur ?", "age_gate"),
-        ("¿Eres mayor de edad?", "age_gate"),
+        ("Stránka nebyla nalezena", DEAD_LINK, "soft_404"),
+        ("Sivua ei löytynyt", DEAD_LINK, "soft_404"),
+        ("Az oldal nem található", DEAD_LINK, "soft_404"),
+        ("Sayfa bulunamadı", DEAD_LINK, "soft_404"),
+        ("Halaman tidak ditemukan", DEAD_LINK, "soft_404"),
+        ("Страница не найдена", DEAD_LINK, "soft_404"),
+        ("Сторінку не знайдено", DEAD_LINK, "soft_404"),
+        ("Bevor Sie zu Google weitergehen", STORY_URL, "consent_wall"),
+        ("Avant de continuer", STORY_URL, "consent_wall"),
+        ("Antes de continuar", STORY_URL, "consent_wall"),
+        ("Prima di continuare", STORY_URL, "consent_wall"),
+        ("Wir respektieren Ihre Privatsphäre", STORY_URL, "consent_wall"),
+        ("Datenschutz-Einstellungen", STORY_URL, "consent_wall"),
+        ("Bist du über 18?", STORY_URL, "age_gate"),
+        ("Êtes-vous majeur ?", STORY_URL, "age_gate"),
+        ("¿Eres mayor de edad?", STORY_URL, "age_gate"),
     ],
 )
-def test_consent_and_age_gates_in_more_languages_give_no_record(headline, reason):
-    notice = "<p>Bitte bestätigen. Merci. Gracias.</p>"
-    page = chrome("Daily Example", f"<main><h1>{headline}</h1>{notice}</main>")
-    result = extract_page(page, STORY_URL)
+def test_a_page_in_an_articles_place_says_what_it_is_in_more_languages(headline, url, reason):
+    """An error page, a consent or an age gate inside the site's furniture, headlined in a language
+    beyond the dev pages'."""
+    page = chrome("Daily Example", f"<main><h1>{headline}</h1><p>404. Merci. Gracias.</p></main>")
+    result = extract_page(page, url)
     assert (result.kind, result.drafts, result.reason) == ("other", [], reason)
 
 
