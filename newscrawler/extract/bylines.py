@@ -396,6 +396,9 @@ def _may_open_a_date(lead: str) -> bool:
     return first in MONTHS
 
 
+_HANDLE_LINE_WORDS = 8  # a line opening with "by" and a lower-case handle: "by oz on December 4, 2006"
+
+
 def _starts_with_a_name(line: str) -> bool:
     """After "By", not a sentence: "By clicking Submit, you agree ...", "Por favor, ...". A
     lowercase word there is a handle ("by oz on December 4, 2006") unless a verb's -ing form or a
@@ -412,9 +415,6 @@ def _starts_with_a_name(line: str) -> bool:
         # a language whose word for "by" also opens sentences ("Oleh karena itu, ...": therefore).
         return len(rest.split()) <= _HANDLE_LINE_WORDS
     return True
-
-
-_HANDLE_LINE_WORDS = 8
 
 
 # Lowercase words after a byline's "by"/"von"/"por" that start a sentence, not a name.
