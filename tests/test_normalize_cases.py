@@ -276,6 +276,11 @@ TITLES = [
     ("Storm hits coast - Demo Daily", ["Demo Daily"], "Storm hits coast"),
     ("Storm hits coast | Demo Daily", ["Demo Daily"], "Storm hits coast"),
     ("Storm hits coast – Demo Daily", ["Demo Daily"], "Storm hits coast"),
+    # Full-width bar, "丨" and "ㅣ": how Japanese, Chinese and Korean titles set the site apart.
+    ("能登で震度5弱、津波注意報｜毎日新聞", ["毎日新聞"], "能登で震度5弱、津波注意報"),
+    ("台风登陆广东丨新浪网", ["新浪网"], "台风登陆广东"),
+    ("국회 본회의 통과ㅣ한국일보", ["한국일보"], "국회 본회의 통과"),
+    ("能登で震度5弱｜津波注意報", ["毎日新聞"], "能登で震度5弱｜津波注意報"),
     ("Demo Daily: Storm hits coast", ["Demo Daily"], "Storm hits coast"),
     ("Demo Daily | Storm hits coast", ["Demo Daily"], "Storm hits coast"),
     ("Storm hits coast - World - Demo Daily", ["Demo Daily", "World"], "Storm hits coast"),

@@ -13,10 +13,11 @@ from newscrawler.normalize.datevocab import MONTHS
 from newscrawler.normalize.text import clean_inline, without_js_escapes
 
 # Separators between a headline and a site or section name. A colon separates only as a prefix
-# ("Site: Headline"), where it is checked against the known names.
-_SEPARATOR = re.compile(r"(\s+[|\-–—·•»/~]\s+|\s*[|·•»]\s*|\s+::\s+)")
+# ("Site: Headline"), where it is checked against the known names. Chinese, Japanese and Korean
+# titles set the site apart with a full-width bar, "丨" or the letter "ㅣ", unspaced ("見出し｜サイト").
+_SEPARATOR = re.compile(r"(\s+[|\-–—·•»/~]\s+|\s*[|·•»｜丨ㅣ]\s*|\s+::\s+)")
 # Where guillemets quote ("« Le gouvernement recule »"), "»" closes a quote and separates nothing.
-_SEPARATOR_QUOTING = re.compile(r"(\s+[|\-–—·•/~]\s+|\s*[|·•]\s*|\s+::\s+)")
+_SEPARATOR_QUOTING = re.compile(r"(\s+[|\-–—·•/~]\s+|\s*[|·•｜丨ㅣ]\s*|\s+::\s+)")
 _PREFIX_SEPARATOR = re.compile(r"^(?P<head>[^:|–—·•»]{2,60}?)\s*(?::|\s[-–—|·•»])\s+(?P<rest>\S.*)$")
 _REPLY_PREFIX = re.compile(
     r"^\s*(?:(?:re|aw|sv|vs|ynt|odp|fw|fwd|wg|tr|rif)\s*(?:\[\d+\]|\(\d+\))?\s*:\s*)+", re.IGNORECASE
