@@ -262,6 +262,15 @@ AUTHORS = [
     (["Anna Fink &amp; Max Muster"], ["Anna Fink", "Max Muster"]),
     (["FranÃ§ois Hollande"], ["François Hollande"]),
     ([None, "", "   "], []),
+    # Bylines in languages beyond the dev pages': "wrote" (Polish, Czech, Hungarian, Finnish), a
+    # Chinese or Japanese role before a colon, and Chinese "文/" (text by).
+    (["Napisała: Anna Nowak"], ["Anna Nowak"]),
+    (["Napsal: Petr Novák"], ["Petr Novák"]),
+    (["Írta: Kovács Anna"], ["Kovács Anna"]),
+    (["Kirjoittanut Matti Virtanen"], ["Matti Virtanen"]),
+    (["記者：王小明"], ["王小明"]),
+    (["文/张三"], ["张三"]),
+    (["张三/李四"], ["张三", "李四"]),
 ]
 
 

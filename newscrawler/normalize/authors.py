@@ -69,15 +69,16 @@ _ROLE_NOUN = (
     r"muhabir|toimittaja)"
 )
 # CJK bylines put the role after the name ("신현주 기자", "山田太郎 記者"), or before it in Chinese
-# ("记者 张伟"). Only when spaced apart: cutting a role off an unspaced run would make up a word
-# the page never printed. Korean "외 1명" ("and one other") trails some bylines.
+# ("记者 张伟", "記者：王小明"). Only when spaced or marked apart: cutting a role off an unspaced run
+# would make up a word the page never printed. Korean "외 1명" ("and one other") trails some bylines.
 _CJK_ROLE = (
     r"(?:(?:선임|수석|객원|전문|인턴|사진|영상|취재)?(?:기자|특파원|논설위원|전문위원|에디터|앵커)|"
     r"記者|特派員|論説委員|编辑|记者|特约记者|通讯员|特派员)"
 )
 _CJK_TRAILING_ROLE = re.compile(rf"\s+{_CJK_ROLE}(?:\s+외\s*\d+\s*명)?$")
-_CJK_LEADING_ROLE = re.compile(rf"^{_CJK_ROLE}\s+")
-_LEADING_ROLE = re.compile(rf"^{_CJK_ROLE}\s*(?=\w)")
+_CJK_LEADING_ROLE = re.compile(rf"^{_CJK_ROLE}(?:\s*[:：]\s*|\s+)")
+# Chinese "文/张三": text by. The slash is no separator between two credits here.
+_CJK_TEXT_BY = re.compile(r"^\s*文\s*[/／]\s*(?=\S)")
 _LEADING_ROLE = re.compile(rf"^(?:(?:{_ROLE_ADJECTIVE})\s+)*{_ROLE_NOUN}\s+", re.IGNORECASE)
 _TRAILING_ROLE = re.compile(rf"(?:\s+(?:{_ROLE_ADJECTIVE}))*\s+{_ROLE_NOUN}$", re.IGNORECASE)
 _ONLY_ROLE = re.compile(rf"^(?:(?:{_ROLE_ADJECTIVE}|{_ROLE_NOUN})\s*)+$", re.IGNORECASE)
@@ -92,6 +93,7 @@ _LEAD_IN = re.compile(
     r"teksti|redaktion|interview|skribent|yazar|yazan|szerző|kirjoittaja|penulis)\s*:|"
     r"(?:text|texte|words)\s*(?:&|und|and|et|\+)\s*(?:fotos?|photos?|bilder?|bild|images?)\s*:|"
     r"(?:erstellt|veröffentlicht|publiziert|geschrieben|verfasst|ein\s+beitrag|(?:ein\s+)?artikel)\s+von|vom|"
+    r"napisała?|napsala?|írta|kirjoittanut|autorka|"
     r"©|\(c\)|copyright|"
     r"follow)(?=\s|:\s|:?$)\s*:?\s*",
     re.IGNORECASE,
@@ -376,7 +378,7 @@ def _pieces(text: str) -> list[tuple[str, str]]:
     # name's; parentheses elsewhere set off an affiliation or a place ("Jane Doe (Reuters)").
     text = _PARENS_INSIDE_NAME.sub(_nickname_kept, text)
     text = _BRACKETS.sub(" , ", text)
-    text = _strip_lead_in(text.strip(_EDGE))
+    text = _strip_lead_in(_CJK_TEXT_BY.sub("", text).strip(_EDGE))
     # Initials joined by slashes ("srf/hosb") are one credit; a slash between anything else splits.
     found = [m.group(0) for m in _CODES_INSIDE.finditer(text) if not _all_agencies(m)]
     codes = {f"\0{i}\0": code for i, code in enumerate(found)}
