@@ -165,6 +165,11 @@ _JOINERS = re.compile(
 )
 _ORDINAL = r"(?:st|nd|rd|th|er|e|re|º|°|ª|\.)?"
 _TEXT_DATES = [
+    # Year first, as Hungarian prints it: 2024. október 4., 2024. okt. 4.
+    re.compile(
+        rf"(?<![\d.])(?P<year>(?:19|20)\d{{2}})\.\s*(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}})\.?(?![\d:])",
+        re.IGNORECASE,
+    ),
     # 4 October 2024, 27. September 2018, 4 de octubre de 2024, 1er octobre 2024, 4th of Oct '24
     re.compile(
         rf"(?<![\d.])(?P<day>\d{{1,2}}){_ORDINAL}\s*(?:of\s+|de\s+)?(?P<month>{_MONTH})\.?,?\s*"

@@ -24,47 +24,61 @@ _MONTH_WORDS = _table(
         1: (
             "january jan januar jänner janvier janv enero ene gennaio gen janeiro januari januar "
             "styczeń stycznia sty января январь янв ocak tammikuuta tammikuu ledna leden"
+            " január ianuarie januára січня січень"
         ),
         2: (
             "february feb februar feber février févr fevr febrero febbraio fevereiro fev februari "
             "luty lutego lut февраля февраль фев şubat helmikuuta helmikuu února únor"
+            " február febr februarie februára лютого лютий"
         ),
         3: (
             "march mar märz mär mrz maerz mars marzo março marco maart mrt marzec marca марта март "
             "мар mart maaliskuuta maaliskuu března březen"
+            " maret mac március márc martie marca березня березень"
         ),
         4: (
             "april apr avril avr abril abr aprile aprilie kwiecień kwietnia kwi апреля апрель апр "
             "nisan huhtikuuta huhtikuu dubna duben"
+            " április ápr apríla квітня квітень"
         ),
-        5: ("may mai mayo maggio mag maio mei maj maja мая май mayıs toukokuuta toukokuu května květen"),
+        5: (
+            "may mai mayo maggio mag maio mei maj maja мая май mayıs toukokuuta toukokuu května květen"
+            " május máj mája травня травень"
+        ),
         6: (
             "june jun juni juin junio giugno giu junho czerwiec czerwca cze июня июнь июн haziran "
             "kesäkuuta kesäkuu června červen"
+            " június jún iunie júna червня червень"
         ),
         7: (
             "july jul juli juillet juil julio luglio lug julho lipiec lipca lip июля июль июл temmuz "
             "heinäkuuta heinäkuu července červenec"
+            " julai július júl iulie júla липня липень"
         ),
         8: (
             "august aug août aout agosto ago augustus sierpień sierpnia sie августа август авг "
             "ağustos elokuuta elokuu srpna srpen"
+            " agustus ogos augusztus augusta серпня серпень"
         ),
         9: (
             "september sep sept septembre septiembre setiembre settembre set setembro wrzesień "
             "września wrz сентября сентябрь сен eylül syyskuuta syyskuu září"
+            " szeptember szept septembrie septembra вересня вересень"
         ),
         10: (
             "october oct oktober okt octobre octubre ottobre ott outubro out październik października "
             "paź октября октябрь окт ekim lokakuuta lokakuu října říjen"
+            " október octombrie októbra жовтня жовтень"
         ),
         11: (
             "november nov novembre noviembre novembro listopad listopada lis ноября ноябрь ноя kasım "
             "marraskuuta marraskuu listopadu"
+            " noiembrie novembra листопада листопад"
         ),
         12: (
             "december dec dezember dez décembre déc decembre diciembre dic dicembre dezembro grudzień "
             "grudnia gru декабря декабрь дек aralık joulukuuta joulukuu prosince prosinec"
+            " desember disember decembrie decembra грудня грудень"
         ),
     }
 )
