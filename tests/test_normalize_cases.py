@@ -131,6 +131,10 @@ RELATIVE_DATES = [
     ("18 octombrie 2023", "Europe/Bucharest", "2023-10-18T00:00:00+03:00"),
     ("18. októbra 2023", "Europe/Bratislava", "2023-10-18T00:00:00+02:00"),
     ("2024. március 3. 14:30", "Europe/Budapest", "2024-03-03T14:30:00+01:00"),
+    # Shaped like RFC 2822, with a zone name the email parser does not know.
+    ("18 Sep 2024 14:30 WIB", "UTC", "2024-09-18T14:30:00+07:00"),
+    ("Wed, 18 Sep 2024 14:30:00 CEST", "UTC", "2024-09-18T14:30:00+02:00"),
+    ("Wed, 18 Sep 2024 14:30:00 -0000", "Europe/Berlin", "2024-09-18T14:30:00+02:00"),
 ]
 
 # (raw, expected reason) -- values that must become null, with the reason counted.

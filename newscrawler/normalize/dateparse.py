@@ -145,8 +145,15 @@ def parse_rfc2822(text: str) -> Parsed | None:
     except (TypeError, ValueError, IndexError):
         return None
     if moment.tzinfo is None:
+        # The email parser knows only RFC 822's zone names: one it does not know ("WIB", "MSK",
+        # "CEST") leaves the time naive, though the text names its zone.
+        if (name := _TRAILING_ZONE_NAME.search(text)) and (zone := zone_named(name.group(1))) is not None:
+            return Parsed(moment, zone)
         return Parsed(moment)
     return Parsed(moment.replace(tzinfo=None), moment.tzinfo)
+
+
+_TRAILING_ZONE_NAME = re.compile(r"\s([a-z]{2,5})\s*$", re.IGNORECASE)
 
 
 # --- printed dates -----------------------------------------------------------------------------------
