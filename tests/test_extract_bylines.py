@@ -419,3 +419,8 @@ def test_bylines_in_languages_beyond_the_dev_sets_are_read():
         ("Skribent:", "Karin Lund"),
     ]:
         assert authors_of(before_text=f'<p class="byline">{label} {name}</p>') == [name], label
+    # "Wrote:" in Polish, Czech and Hungarian, as the label of a facts box.
+    wrote = [("Napisał:", "Jan Kowalski"), ("Napsala:", "Petra Nováková"), ("Írta:", "Kovács Anna")]
+    for label, name in wrote:
+        box = f'<div class="article-info"><span class="info-label-author">{label}</span> {name}</div>'
+        assert authors_of(before_text=box) == [name], label

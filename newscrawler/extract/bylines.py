@@ -427,7 +427,7 @@ _SENTENCE_OPENERS = frozenset(
 _LABEL = re.compile(
     r"^(?:written by|author|authors|by|autor(?:in|en|es|ka|zy)?|verfasst von|geschrieben von|von|text|"
     r"écrit par|auteurs?|escrito por|scritto da|autori?e?|auteur|författare|forfatter|skribent|yazar|yazan|"
-    r"szerző|kirjoittaja|penulis|автор)\s*:?$",
+    r"szerző|kirjoittaja|penulis|napisała?|napsala?|írta|kirjoittanut|автор)\s*:?$",
     re.IGNORECASE,
 )
 
