@@ -266,6 +266,13 @@ _LOWERCASE = bytes.maketrans(string.ascii_uppercase.encode(), string.ascii_lower
 _NOT_ASCII_LETTERS = bytes(b for b in range(256) if not (65 <= b <= 90 or 97 <= b <= 122))
 # Words of a class token, camelCase split too ("imageEmbedCredit" -> image, embed, credit).
 _CLASS_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+# Letters between digits are a generated hash's, not a word: build tools and CSS-in-JS name
+# classes "css-1ad2c3x", "Body_root__4ad42e", where "ad" would otherwise read as an advert.
+_HASH_LETTERS = re.compile(r"(?<=\d)[A-Za-z]+(?=\d)")
+
+
+def _class_words(token: str) -> list[str]:
+    return [w.lower() for w in _CLASS_WORD.findall(_HASH_LETTERS.sub("", token))]
 
 
 def widget_kind(element: lxml.html.HtmlElement) -> int:
@@ -321,7 +328,7 @@ def _read_token_kind(token: str) -> int:
         return _POST_OWN  # a page builder's text block ("elementor-widget-text-editor"): the page's prose
     if _TAXONOMY.match(token):
         return 0  # "category-no-newsletter-rss", "tag-comments": a term the post is filed under
-    words = [w.lower() for w in _CLASS_WORD.findall(token)]
+    words = _class_words(token)
     if not words or (len(words) >= _SLUG_WORDS and _FUNCTION_WORDS & set(words)):
         return 0  # a heading's words made into an anchor ("sharing-with-a-single-developer")
     found = set(words)
@@ -336,7 +343,7 @@ def _read_token_kind(token: str) -> int:
     # A BEM modifier describes a variant or a part of the element, not what it is: Drupal's
     # "field--label-hidden" is a field whose label is hidden, "paragraph--type--infobox" a
     # paragraph entity of that type.
-    named = [w.lower() for w in _CLASS_WORD.findall(token.split("--", 1)[0])] if "--" in token else words
+    named = _class_words(token.split("--", 1)[0]) if "--" in token else words
     if (_WEAK_WIDGET.intersection(named) or "".join(named) in _WEAK_WIDGET) and not found & _LAYOUT:
         kind = max(kind, 1)
     return kind
