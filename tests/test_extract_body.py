@@ -66,6 +66,34 @@ def test_utility_and_title_class_words_do_not_make_a_widget():
     assert kind("layout has-no-sidebar") == 0 and kind("sidebar") == 1
 
 
+def test_generated_class_names_spell_no_widget():
+    def kind(cls: str) -> int:
+        return widget_kind(lxml.html.fromstring(f'<div class="{cls}">x</div>'))
+
+    # Hashes of atomic CSS, CSS modules and CSS-in-JS: their letters spell "ad" or "Ads" by chance.
+    for generated in ("HYSAds", "k4ad42e", "css-1ad2c3x", "ad7stb9", "Body_root__4ad42e", "sc-bdVaJa kBqXoW"):
+        assert kind(generated) == 0, generated
+    # Names a person wrote still say what they name.
+    for named in ("ad-slot", "BigAd", "topAdSlot", "AdSlot", "ad-300x250", "ADS", "adBox"):
+        assert kind(named) == 2, named
+    assert kind("relatedArticlesBox") == 3 and kind("col12 mt4") == 0
+
+
+@pytest.mark.parametrize("wrapper", ["HYSAds", "ad7stb9 i13b5qgu", "css-4ad42e"])
+def test_an_article_wrapped_in_a_hash_class_keeps_its_text(wrapper: str):
+    # Readers' comments hold a third of the page's prose: the wrapper holds too little of it to be
+    # taken for the article's own element whatever its class says.
+    said = [
+        "I have lived by the estuary for thirty years and the silt from the last dredging ruined the "
+        "beach for two summers, so I hope the monitoring station is built before anything starts.",
+        "Larger ships mean more lorries on the harbour road, and nobody at the meeting could tell us "
+        "how the council plans to deal with the traffic at the junction by the school.",
+    ]
+    comments = '<div class="comments">' + "".join(f"<p>{text}</p>" for text in said) + "</div>"
+    article = f'<div class="{wrapper}"><div class="c10o8fzf">{paragraphs_html(PARAGRAPHS)}</div></div>'
+    assert extract_paragraphs(page(article, around=comments)) == PARAGRAPHS
+
+
 def test_a_subhead_classed_as_a_widget_title_is_part_of_the_body():
     article = (
         f'<div class="cms-container">{paragraphs_html(PARAGRAPHS[:2])}'

@@ -269,10 +269,31 @@ _CLASS_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 # Letters between digits are a generated hash's, not a word: build tools and CSS-in-JS name
 # classes "css-1ad2c3x", "Body_root__4ad42e", where "ad" would otherwise read as an advert.
 _HASH_LETTERS = re.compile(r"(?<=\d)[A-Za-z]+(?=\d)")
+_CLASS_PART = re.compile(r"[A-Za-z0-9]+")
+_LETTER_DIGIT_TURN = re.compile(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])")
+_HASH_MIN_LENGTH = 5  # shorter parts ("h1", "mt4", "col12") are a framework's names
+_HASH_MAX_HUMPED = 7  # letters-only hashes (styled-components' "kBqXoW") are this short
 
 
 def _class_words(token: str) -> list[str]:
-    return [w.lower() for w in _CLASS_WORD.findall(_HASH_LETTERS.sub("", token))]
+    """The words of a class or id token, without the parts a tool generated: atomic CSS and
+    CSS-in-JS name elements by hashes ("i13b5qgu", "HYSAds") whose letters can spell "ad" or
+    "Ads", and an advert's flag on the article's own wrapper would take its text away."""
+    kept = " ".join(part for part in _CLASS_PART.findall(token) if not _generated(part))
+    return [w.lower() for w in _CLASS_WORD.findall(_HASH_LETTERS.sub("", kept))]
+
+
+def _generated(part: str) -> bool:
+    """A hash rather than a name: letters and digits mixed more than a name mixes them
+    ("c10o8fzf", not "col12"), or letters in more humps than a short camelCase name has
+    ("kBqXoW", "HYSAds", not "BigAd")."""
+    if len(part) < _HASH_MIN_LENGTH:
+        return False
+    if len(_LETTER_DIGIT_TURN.findall(part)) >= 2:
+        return True
+    if len(part) > _HASH_MAX_HUMPED or not part.isalpha() or part.isupper() or part.islower():
+        return False
+    return sum(char.isupper() for char in part[1:]) >= 2
 
 
 def widget_kind(element: lxml.html.HtmlElement) -> int:
