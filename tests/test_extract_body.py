@@ -79,6 +79,21 @@ def test_generated_class_names_spell_no_widget():
     assert kind("relatedArticlesBox") == 3 and kind("col12 mt4") == 0
 
 
+def test_a_modifier_naming_adverts_on_a_part_of_the_layout_leaves_its_text():
+    def kind(cls: str) -> int:
+        return widget_kind(lxml.html.fromstring(f'<div class="{cls}">x</div>'))
+
+    # The sections of a test report that carry adverts are the report's text...
+    assert kind("TestReport__Section TestReport__Section--Ads") == 0
+    # ... while a modifier still says what kind of box a box is.
+    assert kind("campaign__item--newsletter") == 2 and kind("banner--ad") == 2 and kind("section--comments") == 3
+    sections = "".join(
+        f'<section class="Report__Section Report__Section--Ads"><h2>Part {n}</h2><p>{text}</p></section>'
+        for n, text in enumerate(PARAGRAPHS, 1)
+    )
+    assert [p for p in extract_paragraphs(page(sections)) if not p.startswith("Part ")] == PARAGRAPHS
+
+
 @pytest.mark.parametrize("wrapper", ["HYSAds", "ad7stb9 i13b5qgu", "css-4ad42e"])
 def test_an_article_wrapped_in_a_hash_class_keeps_its_text(wrapper: str):
     # Readers' comments hold a third of the page's prose: the wrapper holds too little of it to be

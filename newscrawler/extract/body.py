@@ -210,6 +210,7 @@ _LAYOUT = frozenset(
         "overflow",
     ]
 )
+_ADVERT = frozenset(["ad", "ads", "adslot", "adunit", "advert", "advertisement", "advertising"])
 # Strong widget words glued to others in one lowercase token ("relatedposts", "sharebox"): only
 # words long enough not to hide inside ordinary ones.
 _GLUED_WIDGET = re.compile(r"newsletter|sharing|sponsored|subscribe")
@@ -358,13 +359,22 @@ def _read_token_kind(token: str) -> int:
         return _OTHERS_TEXT
     if words[0] in _ABSENCE or words[:2] in (["has", "no"], ["is", "no"]):
         return 0  # "no_caption", "has-no-sidebar": the element lacks the thing, it is not one
-    kind = 0
-    if found & _STRONG_WIDGET or joined in _STRONG_WIDGET or _GLUED_WIDGET.search(joined):
-        kind = _STRONG
     # A BEM modifier describes a variant or a part of the element, not what it is: Drupal's
     # "field--label-hidden" is a field whose label is hidden, "paragraph--type--infobox" a
-    # paragraph entity of that type.
+    # paragraph entity of that type. It can still say what kind of box the element is
+    # ("campaign__item--newsletter", "section--comments"), but adverts are placed in a part of
+    # the page's layout: a "TestReport__Section--Ads" is a section of the text that carries them.
     named = _class_words(token.split("--", 1)[0]) if "--" in token else words
+    strong_words = words
+    if named is not words and _LAYOUT.intersection(named):
+        strong_words = [word for word in words if word not in _ADVERT or word in named]
+    kind = 0
+    if (
+        _STRONG_WIDGET.intersection(strong_words)
+        or "".join(strong_words) in _STRONG_WIDGET
+        or _GLUED_WIDGET.search("".join(strong_words))
+    ):
+        kind = _STRONG
     if (_WEAK_WIDGET.intersection(named) or "".join(named) in _WEAK_WIDGET) and not found & _LAYOUT:
         kind = max(kind, 1)
     return kind
