@@ -79,6 +79,25 @@ def test_generated_class_names_spell_no_widget():
     assert kind("relatedArticlesBox") == 3 and kind("col12 mt4") == 0
 
 
+def test_a_short_item_whose_lead_is_all_its_text_keeps_it_once():
+    # A news agency's item: the standfirst in the story's header and the text below are the same
+    # paragraph. Text shown in two places is otherwise a teaser's (navigation).
+    lead = PARAGRAPHS[0] + " " + PARAGRAPHS[1]
+    story = (
+        f'<section class="story"><header><div class="lead"><p>{lead}</p></div>'
+        '<div class="when">12.10.2015, 19:16</div></header>'
+        f'<div class="story-text"><div class="text"><p>{lead}</p></div></div></section>'
+    )
+    assert extract_paragraphs(page(story)) == [lead]
+
+
+def test_teasers_shown_twice_stay_navigation_beside_an_article():
+    teaser = "Council reviews parking rules in the old town after a year of complaints from shops."
+    teasers = f'<ul class="more"><li><p>{teaser}</p></li></ul>'
+    article = f'<div class="article-body">{paragraphs_html(PARAGRAPHS)}</div>'
+    assert extract_paragraphs(page(teasers + article + teasers)) == PARAGRAPHS
+
+
 def test_a_modifier_naming_adverts_on_a_part_of_the_layout_leaves_its_text():
     def kind(cls: str) -> int:
         return widget_kind(lxml.html.fromstring(f'<div class="{cls}">x</div>'))

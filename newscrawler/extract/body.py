@@ -410,6 +410,7 @@ class Block:
     flagged: tuple[tuple[lxml.html.HtmlElement, int], ...]  # widget-classed ancestors, widget_kind
     words: int = 0
     content_like: bool = False
+    shown_twice: bool = False  # prose, but shown in two places of the page (see text_blocks)
 
 
 class _Collector:
@@ -611,7 +612,9 @@ def text_blocks(root: lxml.html.HtmlElement, *, include_hidden: bool = False) ->
     headline: tuple[int, Block] | None = None  # the last linked heading and its position
     for index, block in enumerate(blocks):
         block.words = word_count(block.text)
-        block.content_like = _content_like(block) and len(places.get(block.text, ())) < 2
+        block.content_like = _content_like(block)
+        if block.content_like and len(places.get(block.text, ())) >= 2:
+            block.content_like, block.shown_twice = False, True
         if block.content_like and headline is not None:
             block.content_like = not _is_teaser(block, index, headline)
             headline = None  # one summary per card; what follows is not its teaser
@@ -1060,6 +1063,18 @@ def extract_body(page: Page, *, hint: str | None = None, hint_shown: bool = Fals
     headlines = _headline_words(page)
     found = _from_dom(blocks, hint_key, headlines)
     words = sum(word_count(p) for p in found.paragraphs)  # counted again only when `found` changes
+    if words < _MIN_VISIBLE_WORDS and any(b.shown_twice for b in blocks):
+        # A news agency's short item whose lead is all its text shows that paragraph twice (as
+        # the standfirst and as the text): when nothing else reads as an article, prose shown
+        # twice is the page's own, read where it is shown last (the text, not its summary).
+        last = {b.text: b for b in blocks if b.shown_twice}
+        again = _from_dom(
+            [replace(b, content_like=True) if last.get(b.text) is b else b for b in blocks],
+            hint_key,
+            headlines,
+        )
+        if (again_words := sum(word_count(p) for p in again.paragraphs)) > words:
+            found, words = again, again_words
     if words < _MIN_VISIBLE_WORDS:
         # Streaming renderers (React, Next.js) send the whole page inside a hidden element that a
         # script reveals: when nothing visible reads as an article, the hidden text is the page.
