@@ -98,6 +98,54 @@ def test_teasers_shown_twice_stay_navigation_beside_an_article():
     assert extract_paragraphs(page(teasers + article + teasers)) == PARAGRAPHS
 
 
+def test_a_wrapper_classed_for_adverts_that_holds_the_headline_is_the_article():
+    # An advert holds no headline: a page wrapper classed for ad targeting or a paywall does.
+    footer = (
+        '<div class="site-footer"><p>All content on this site is protected by copyright and may not be '
+        "reproduced without the written permission of the publisher and its partners.</p></div>"
+    )
+    html = (
+        '<html><head><title>Harbour plan approved</title></head><body><div class="l-wrapper gate-ad">'
+        f"<h1>Harbour plan approved after decade of debate</h1>{paragraphs_html(PARAGRAPHS[:2])}</div>"
+        f"{footer}</body></html>"
+    )
+    assert extract_paragraphs(Page(html, URL)) == PARAGRAPHS[:2]
+
+
+def test_posts_marked_by_classes_are_stories_where_no_article_tags_are():
+    # An HTML4-era WordPress theme: the story, then other posts' whole texts in a box of their own.
+    other_posts = [
+        (
+            "Ferry",
+            "The ferry company said on Monday that it would add two crossings a day from June, after a "
+            "summer in which queues at the harbour reached the main road on most weekends.",
+            "Passengers had complained for years about the timetable, which has not changed since the "
+            "second vessel was sold, and the council had asked the company to act.",
+        ),
+        (
+            "Cycle lane",
+            "A new cycle lane along the seafront will open in the autumn, linking the station with the "
+            "beach and the old town, after the council found money in its transport budget.",
+            "Work on the lane starts in May and will close one lane of the seafront road at a time, the "
+            "council said, so that buses can keep running throughout the works.",
+        ),
+    ]
+    others = "".join(
+        f'<div class="postbox post-{n} post type-post hentry"><h2>{heading}</h2>'
+        f"<p>{first}</p><p>{second}</p></div>"
+        for n, (heading, first, second) in enumerate(other_posts, 7816)
+    )
+    story = (
+        '<div class="articlebox post-1806 post type-post hentry"><h1>Harbour plan approved after decade'
+        f" of debate</h1>{paragraphs_html(PARAGRAPHS[:2])}</div>"
+    )
+    html = (
+        '<html><head><title>Harbour plan approved</title></head><body><div class="columns">'
+        f'{story}<div class="postbox post-1806 hentry">{others}</div></div></body></html>'
+    )
+    assert extract_paragraphs(Page(html, URL)) == PARAGRAPHS[:2]
+
+
 def test_a_modifier_naming_adverts_on_a_part_of_the_layout_leaves_its_text():
     def kind(cls: str) -> int:
         return widget_kind(lxml.html.fromstring(f'<div class="{cls}">x</div>'))

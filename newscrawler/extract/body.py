@@ -471,6 +471,10 @@ class _Collector:
                 return
             # The page's own <body> and <html> classes describe the page ("footer-widgets-visible").
             widget = _widget_kind_cached(attrib.get("class"), attrib.get("id")) if tag not in _ROOTS else 0
+            if widget == _STRONG and element.find(".//h1") is not None:
+                # No advert, share bar or sign-up box holds the page's headline: a box that does
+                # is the article's, classed for ad targeting or a paywall ("l-wrapper gate-ad").
+                widget = 0
         if tag == "form":  # usually a search or sign-up box, but some sites wrap the whole page in one
             widget = max(widget, 1)
         elif not widget and tag in _POPUP_BOXES and len(element) and _is_close_control(element[0]):
@@ -832,8 +836,9 @@ def _headlined_article(
     container: lxml.html.HtmlElement, good_chars: dict[lxml.html.HtmlElement, int]
 ) -> lxml.html.HtmlElement | None:
     """When the container's prose sits in several <article> elements (the story and "you may also
-    like" cards after it), the one holding the page's headline (<h1>) is the story."""
-    articles = [a for a in container.iter("article") if a is not container and good_chars.get(a, 0)]
+    like" cards after it), the one holding the page's headline (<h1>) is the story. A theme
+    without HTML5's tags marks each post by its classes instead (WordPress's "post-1806 hentry")."""
+    articles = [a for a in _story_units(container) if a is not container and good_chars.get(a, 0)]
     if len(articles) < 2:
         return None
     headlined = [a for a in articles if a.find(".//h1") is not None]
@@ -856,10 +861,23 @@ def _headlined_article(
 _CARD_LINK_SHARE = 0.5
 
 
+def _story_units(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """The <article> elements under `root` (itself included); where there is none but `root`, the
+    elements a CMS's classes mark as one post each (a theme without HTML5's tags)."""
+    articles = list(root.iter("article"))
+    if any(a is not root for a in articles):
+        return articles
+    return [
+        element
+        for element in root.iter(etree.Element)
+        if (classes := element.get("class")) and any(_POST_WRAPPER.match(token) for token in classes.split())
+    ]
+
+
 def _reads_as_card(article: lxml.html.HtmlElement) -> bool:
     """A story's card, or a box of them: a linked heading, a date, articles inside, or text that
     is mostly a link (a card links to its story; a section of the same text need not)."""
-    if any(True for inner in article.iter("article") if inner is not article):
+    if any(inner is not article for inner in _story_units(article)):
         return True
     for heading in article.iter("h2", "h3", "h4", "h5", "h6"):
         if heading.find(".//a[@href]") is not None or any(a.tag == "a" for a in heading.iterancestors()):
