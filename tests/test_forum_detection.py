@@ -191,6 +191,31 @@ def test_an_article_s_comment_section_is_no_thread_whatever_the_theme_calls_it()
         assert engine is not None and engine.name == "generic"
 
 
+def test_an_article_s_head_among_teasers_with_bylines_is_no_thread():
+    # No structured data to say "article": the head (headline, byline, date) and a list of other
+    # stories, each with its writer and date, look like posts; a thread's title stands above its
+    # posts, never inside one.
+    writers = ["Rob Crilly", "Madeline Fry", "Tom Rogan", "Becket Adams"]
+    teasers = "".join(
+        f'<li class="list-item"><a href="/opinion/story-{n}">Story {n} about the impeachment hearings</a> '
+        f'<a class="author" href="/author/{name.lower().replace(" ", "-")}">{name}</a> '
+        f'<span class="date">November {18 - n}, 2019</span><p>{_OPINIONS[n]}</p></li>'
+        for n, name in enumerate(writers)
+    )
+    head = (
+        '<div class="article-head"><h1>In the interview, the truth comes out</h1> by '
+        '<a class="author" href="/author/madeline-fry">Madeline Fry</a> '
+        '<span class="date">November 18, 2019 12:01 PM</span></div>'
+    )
+    text = "".join(f"<p>{sentence}</p>" for sentence in _OPINIONS[4:])
+    html = (
+        '<html><head><title>The truth comes out</title></head><body><div class="main">'
+        f'{head}<div class="article-body">{text}</div></div><ul class="more">{teasers}</ul></body></html>'
+    )
+    page = Page(html, "https://news.example.com/opinion/in-the-interview-the-truth-comes-out")
+    assert detect_engine(page) is None
+
+
 _OPINIONS = [
     "The council should publish the minutes before the next vote, not after it.",
     "Minutes are useless when nobody reads them; a recording of the session would help more.",

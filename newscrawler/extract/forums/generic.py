@@ -90,6 +90,8 @@ class GenericForum(BodyRules, ForumEngine):
         posts = kept
         if all(_in_comment_section(p) for p in posts) or _under_an_article(posts):
             return []  # an article's (or blog post's) comments, not a thread
+        if _holds_the_headline(page, posts):
+            return []  # an article's head (headline, byline, date) among teasers with theirs
         page_text = _readable_length(body) or 1
         if sum(len(text_of(p)) for p in posts) / page_text < _MIN_SHARE:
             return []
@@ -218,6 +220,16 @@ def _comments_like_box(element):  # noqa: ANN001 - lxml elements
         if any(_COMMENTS_LIKE.match(n) and not n.lower().endswith("comment") for n in names):
             return ancestor
     return None
+
+
+def _holds_the_headline(page: Page, posts: list) -> bool:
+    """One of the blocks holds the page's one <h1>: a thread's title stands above its posts, an
+    article's headline in its head, with the byline and date that made the head look like a post."""
+    headlines = page.tagged("h1")
+    if len(headlines) != 1:
+        return False
+    (headline,) = headlines
+    return any(post is headline or any(a is post for a in headline.iterancestors()) for post in posts)
 
 
 def _under_an_article(posts: list) -> bool:
