@@ -280,8 +280,13 @@ def _class_words(token: str) -> list[str]:
     """The words of a class or id token, without the parts a tool generated: atomic CSS and
     CSS-in-JS name elements by hashes ("i13b5qgu", "HYSAds") whose letters can spell "ad" or
     "Ads", and an advert's flag on the article's own wrapper would take its text away."""
-    kept = " ".join(part for part in _CLASS_PART.findall(token) if not _generated(part))
-    return [w.lower() for w in _CLASS_WORD.findall(_HASH_LETTERS.sub("", kept))]
+    if _MAY_BE_GENERATED.search(token):
+        token = _HASH_LETTERS.sub("", " ".join(p for p in _CLASS_PART.findall(token) if not _generated(p)))
+    return [w.lower() for w in _CLASS_WORD.findall(token)]
+
+
+# What every generated part holds (a digit, or two capitals): most tokens have neither.
+_MAY_BE_GENERATED = re.compile(r"\d|[A-Z].*[A-Z]")
 
 
 def _generated(part: str) -> bool:
