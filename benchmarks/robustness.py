@@ -37,7 +37,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from extraction import BENCH, SETS, interleaved, load_truth  # noqa: E402
+from extraction import BENCH, SETS, _num, _pct, interleaved, load_truth  # noqa: E402
 from metrics import score_pages  # noqa: E402
 
 _CLASS_OR_ID = re.compile(r"""(\s(?:class|id)\s*=\s*)("([^"]*)"|'([^']*)')""", re.IGNORECASE)
@@ -122,14 +122,6 @@ def rewrite_set(source: Path, target: Path, rewrite: Callable[[str, str], str]) 
         page_id = page.name.removesuffix(".html.gz")
         with gzip.open(target / "pages" / page.name, "wb") as handle:
             handle.write(rewrite(html, page_id).encode("utf-8"))
-
-
-def _pct(value: float | None) -> str:
-    return "      –" if value is None else f"{100 * value:5.1f} %"
-
-
-def _num(value: float | None) -> str:
-    return "    –" if value is None else f"{value:.3f}"
 
 
 def row(set_name: str, variant: str, extractor: str, truth: list[dict], result: dict) -> str:

@@ -274,6 +274,8 @@ _CLASS_PART = re.compile(r"[A-Za-z0-9]+")
 _LETTER_DIGIT_TURN = re.compile(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])")
 _HASH_MIN_LENGTH = 5  # shorter parts ("h1", "mt4", "col12") are a framework's names
 _HASH_MAX_HUMPED = 7  # letters-only hashes (styled-components' "kBqXoW") are this short
+# What every generated part holds (a digit, or two capitals): most tokens have neither.
+_MAY_BE_GENERATED = re.compile(r"\d|[A-Z].*[A-Z]")
 
 
 def _class_words(token: str) -> list[str]:
@@ -283,10 +285,6 @@ def _class_words(token: str) -> list[str]:
     if _MAY_BE_GENERATED.search(token):
         token = _HASH_LETTERS.sub("", " ".join(p for p in _CLASS_PART.findall(token) if not _generated(p)))
     return [w.lower() for w in _CLASS_WORD.findall(token)]
-
-
-# What every generated part holds (a digit, or two capitals): most tokens have neither.
-_MAY_BE_GENERATED = re.compile(r"\d|[A-Z].*[A-Z]")
 
 
 def _generated(part: str) -> bool:
